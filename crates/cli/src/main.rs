@@ -1,0 +1,46 @@
+//! `frontier`: the core analyses on the command line. One JSON object on stdout per run;
+//! errors on stderr with exit status 2 for bad input.
+
+mod train_cost;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "frontier", version, about = "Frontier Lab's analyses on the command line (JSON out)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Training FLOPs, MFU and cost of a run (the training-efficiency widget).
+    TrainCost(train_cost::Args),
+    /// Lists the training presets and the hardware table as JSON.
+    Presets,
+}
+
+/// Bad input: the message is for the user and the exit status is 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::TrainCost(args) => train_cost::run(&args),
+        Command::Presets => train_cost::presets(),
+    };
+    let json = result.and_then(|value| serde_json::to_string_pretty(&value).map_err(|e| UsageError(e.to_string())));
+    match json {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(UsageError(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! The stored and exported form of a widget's state: a JSON object that names its format,
+//! widget and version, so a file or a storage entry can be recognized and migrated later.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{from_versioned, WidgetState};
+
+/// The `format` value every envelope carries.
+pub const FORMAT: &str = "frontier-lab/widget-state";
+
+/// A state wrapped with what is needed to read it back in a later release.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope {
+    pub format: String,
+    pub widget: String,
+    pub version: u32,
+    pub state: serde_json::Value,
+}
+
+/// What reading a stored entry found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadOutcome<T> {
+    /// Nothing was stored.
+    Missing,
+    Restored(T),
+    /// Something was stored but cannot be used. The caller keeps the raw text aside and
+    /// tells the user; it must never be silently overwritten.
+    Unreadable { reason: String },
+}
+
+impl Envelope {
+    /// Wraps a state; pretty-printed so an exported file reads well.
+    pub fn wrap<T: WidgetState>(state: &T) -> Result<String, String> {
+        let value = serde_json::to_value(state).map_err(|e| format!("state cannot be serialized: {e}"))?;
+        let env = Envelope { format: FORMAT.into(), widget: T::WIDGET_ID.into(), version: T::VERSION, state: value };
+        serde_json::to_string_pretty(&env).map_err(|e| format!("state cannot be serialized: {e}"))
+    }
+
+    /// Reads a stored entry (`None` when the key is absent).
+    pub fn load<T: WidgetState>(raw: Option<&str>) -> LoadOutcome<T> {
+        match raw {
+            None => LoadOutcome::Missing,
+            Some(text) => match Self::unwrap::<T>(text) {
+                Ok(state) => LoadOutcome::Restored(state),
+                Err(reason) => LoadOutcome::Unreadable { reason },
+            },
+        }
+    }
+
+    /// Reads an envelope from text (a stored entry or an imported file).
+    pub fn unwrap<T: WidgetState>(text: &str) -> Result<T, String> {
+        let env: Envelope = serde_json::from_str(text)
+            .map_err(|e| format!("not a saved widget state: {e} (line {}, column {})", e.line(), e.column()))?;
+        if env.format != FORMAT {
+            return Err(format!("format is {:?}, expected {FORMAT:?}", env.format));
+        }
+        if env.widget != T::WIDGET_ID {
+            return Err(format!("this file is for the widget {:?}, not {:?}", env.widget, T::WIDGET_ID));
+        }
+        from_versioned::<T>(env.version, env.state)
+    }
+}
+
+/// The local-storage key of a widget's autosaved state.
+pub fn storage_key(widget_id: &str) -> String {
+    format!("frontier-lab:v1:{widget_id}")
+}
+
+/// The key under which unreadable data is kept aside; `stamp` makes it unique (a time).
+pub fn aside_key(widget_id: &str, stamp: &str) -> String {
+    format!("frontier-lab:aside:{widget_id}:{stamp}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_state::Demo;
+
+    #[test]
+    fn wrap_then_load() {
+        let state = Demo { gpus: 3.0, label: "x".into() };
+        let text = Envelope::wrap(&state).unwrap_or_default();
+        assert_eq!(Envelope::load::<Demo>(Some(&text)), LoadOutcome::Restored(state));
+        assert_eq!(Envelope::load::<Demo>(None), LoadOutcome::Missing);
+    }
+
+    #[test]
+    fn a_version_1_file_is_migrated() {
+        let text = r#"{"format":"frontier-lab/widget-state","widget":"demo","version":1,"state":{"n":2,"label":"v1"}}"#;
+        assert_eq!(Envelope::unwrap::<Demo>(text), Ok(Demo { gpus: 2.0, label: "v1".into() }));
+    }
+
+    #[test]
+    fn unreadable_entries_explain_why() {
+        let cases = [
+            ("{not json", "not a saved widget state"),
+            (r#"{"format":"other","widget":"demo","version":2,"state":{}}"#, "format is"),
+            (r#"{"format":"frontier-lab/widget-state","widget":"edge","version":2,"state":{}}"#, "for the widget \"edge\""),
+            (r#"{"format":"frontier-lab/widget-state","widget":"demo","version":9,"state":{}}"#, "newer release"),
+            (r#"{"format":"frontier-lab/widget-state","widget":"demo","version":2,"state":{"gpus":"x"}}"#, "does not match"),
+        ];
+        for (text, expected) in cases {
+            match Envelope::load::<Demo>(Some(text)) {
+                LoadOutcome::Unreadable { reason } => assert!(reason.contains(expected), "{reason}"),
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn keys() {
+        assert_eq!(storage_key("train-cost"), "frontier-lab:v1:train-cost");
+        assert_eq!(aside_key("train-cost", "17"), "frontier-lab:aside:train-cost:17");
+    }
+}
