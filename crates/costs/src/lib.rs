@@ -5,6 +5,7 @@
 //! tests all read the same numbers from one place.
 
 pub mod article;
+pub mod conventions;
 pub mod error;
 pub mod hardware;
 pub mod presets;
@@ -17,3 +18,4 @@ pub use presets::{TrainingPreset, TRAINING_PRESETS};
 pub use training::{AttentionMode, AttentionShape, TrainingInputs, TrainingReport};
 pub use article::{ArticleCostRow, ARTICLE_COST_TABLE};
 pub use sweep::{grid, sweep, AxisRange, GridCell, GridError, SweepAxis, SweepPoint};
+pub use conventions::{convention_table, ConventionRow};

@@ -5,9 +5,11 @@
 
 pub mod envelope;
 pub mod link;
+pub mod quantity;
 pub mod route;
 
 pub use envelope::{Envelope, LoadOutcome};
+pub use quantity::{parse_quantity, QuantityError};
 pub use link::{decode_link_state, encode_link_state, LinkError, LINK_MAX_CHARS, LINK_WARN_CHARS};
 pub use route::{Query, Route};
 

@@ -1,0 +1,227 @@
+//! The chrome every widget shares: title, notices, Share / Embed / Export / Import / Reset,
+//! the classroom-link builder and the explanation.
+
+use std::sync::Arc;
+
+use frontier_state::WidgetState;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::dom;
+use super::host::{Host, NoticeKind};
+
+/// One file the Export menu offers.
+#[derive(Clone)]
+pub struct ExportItem {
+    pub label: &'static str,
+    pub filename: String,
+    pub mime: &'static str,
+    pub make: Arc<dyn Fn() -> Result<String, String> + Send + Sync>,
+}
+
+/// A control a teacher can hide with a classroom link (`hide=<id>`).
+#[derive(Clone, Copy)]
+pub struct Hideable {
+    pub id: &'static str,
+    pub label: &'static str,
+}
+
+/// The `<iframe>` line for embedding `url`.
+fn iframe_line(url: &str, title: &str) -> String {
+    let escape = |s: &str| s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
+    format!(
+        r#"<iframe src="{}" title="{}" width="100%" height="720" style="border:0;max-width:100%" loading="lazy" data-frontier-lab></iframe>"#,
+        escape(url),
+        escape(title)
+    )
+}
+
+#[component]
+pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
+    host: Host<T>,
+    title: &'static str,
+    summary: &'static str,
+    exports: Vec<ExportItem>,
+    hideables: Vec<Hideable>,
+    explain: ViewFn,
+    children: Children,
+) -> impl IntoView {
+    let status = RwSignal::new(String::new());
+    let manual_copy = RwSignal::new(None::<String>);
+    let copy = move |text: String, what: &'static str| {
+        leptos::task::spawn_local(async move {
+            match dom::copy_text(&text).await {
+                Ok(()) => {
+                    status.set(format!("{what} copied to the clipboard."));
+                    manual_copy.set(None);
+                }
+                Err(_) => {
+                    status.set(format!("The browser did not allow copying; select the {what} below and copy it."));
+                    manual_copy.set(Some(text));
+                }
+            }
+        });
+    };
+
+    let share = {
+        let host = host.clone();
+        move |_| copy(host.link(false, host.query.hide.clone()), "link")
+    };
+    let embed = {
+        let host = host.clone();
+        move |_| copy(iframe_line(&host.link(true, host.query.hide.clone()), title), "embed code")
+    };
+    let reset = {
+        let host = host.clone();
+        move |_| {
+            host.reset();
+            status.set("Back to the worked example.".into());
+        }
+    };
+    let export_state = {
+        let host = host.clone();
+        move |_| {
+            let text = host.state.with_untracked(|s| frontier_state::Envelope::wrap(s));
+            let result = text.and_then(|t| dom::download_bytes(&format!("{}-state.json", T::WIDGET_ID), "application/json", t.as_bytes()));
+            if let Err(e) = result {
+                status.set(format!("Export failed: {e}"));
+            }
+        }
+    };
+    let import = {
+        let host = host.clone();
+        move |ev: leptos::ev::Event| {
+            let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            let host = host.clone();
+            leptos::task::spawn_local(async move {
+                match dom::read_file_text(&file).await {
+                    Ok(text) => host.import(&text),
+                    Err(e) => status.set(format!("The file could not be read: {e}")),
+                }
+            });
+            input.set_value("");
+        }
+    };
+
+    let export_buttons = exports
+        .into_iter()
+        .map(|item| {
+            let on_click = move |_| {
+                let result = (item.make)().and_then(|text| dom::download_bytes(&item.filename, item.mime, text.as_bytes()));
+                if let Err(e) = result {
+                    status.set(format!("Export failed: {e}"));
+                }
+            };
+            view! { <button type="button" on:click=on_click>{item.label}</button> }
+        })
+        .collect_view();
+
+    let notices = {
+        let host = host.clone();
+        move || {
+            host.notices
+                .get()
+                .into_iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    let class = match n.kind {
+                        NoticeKind::Info => "notice info",
+                        NoticeKind::Warning => "notice warning",
+                    };
+                    let host_dl = host.clone();
+                    let host_restore = host.clone();
+                    let host_dismiss = host.clone();
+                    let key_dl = n.aside_key.clone();
+                    let key_restore = n.aside_key.clone();
+                    view! {
+                        <div class=class role="status">
+                            <span>{n.text.clone()}</span>
+                            {key_dl.map(|key| {
+                                let on_click = move |_| {
+                                    if let Some(text) = host_dl.aside_text(&key) {
+                                        let _ = dom::download_bytes("frontier-lab-kept-aside.json", "application/json", text.as_bytes());
+                                    }
+                                };
+                                view! { <button type="button" on:click=on_click>"Download it"</button> }
+                            })}
+                            {(n.restorable).then(|| key_restore.map(|key| {
+                                let on_click = move |_| host_restore.restore_aside(&key);
+                                view! { <button type="button" on:click=on_click>"Restore it"</button> }
+                            }))}
+                            <button type="button" class="dismiss" aria-label="Dismiss this notice"
+                                on:click=move |_| host_dismiss.notices.update(|v| { if i < v.len() { v.remove(i); } })>"×"</button>
+                        </div>
+                    }
+                })
+                .collect_view()
+        }
+    };
+
+    let classroom = (!host.embed).then(|| {
+        let chosen = RwSignal::new(host.query.hide.clone());
+        let host = host.clone();
+        let boxes = hideables
+            .into_iter()
+            .map(|h| {
+                let checked = move || chosen.with(|c| c.iter().any(|x| x == h.id));
+                let toggle = move |_| {
+                    chosen.update(|c| {
+                        if let Some(pos) = c.iter().position(|x| x == h.id) {
+                            c.remove(pos);
+                        } else {
+                            c.push(h.id.to_string());
+                        }
+                    })
+                };
+                view! { <label class="check"><input type="checkbox" prop:checked=checked on:change=toggle/>{h.label}</label> }
+            })
+            .collect_view();
+        let copy_classroom = move |_| copy(host.link(false, chosen.get_untracked()), "classroom link");
+        view! {
+            <details class="classroom">
+                <summary>"Classroom link"</summary>
+                <p>"Fix this widget's current settings and hide what would distract. Students get a focused version; the hidden parts stay hidden after a reload."</p>
+                <fieldset><legend>"Hide"</legend>{boxes}</fieldset>
+                <button type="button" on:click=copy_classroom>"Copy classroom link"</button>
+            </details>
+        }
+    });
+
+    let open_full = host.embed.then(|| {
+        let href = host.link(false, host.query.hide.clone());
+        view! { <a class="open-full" href=href target="_blank" rel="noopener">"Open in Frontier Lab ↗"</a> }
+    });
+    let show_explain = !host.hides("explain");
+
+    view! {
+        <section class="widget" data-widget=T::WIDGET_ID aria-labelledby=format!("{}-title", T::WIDGET_ID)>
+            <header class="widget-head">
+                <h2 id=format!("{}-title", T::WIDGET_ID)>{title}</h2>
+                <p class="summary">{summary}</p>
+                {open_full}
+            </header>
+            <div class="notices" aria-live="polite">{notices}</div>
+            <div class="toolbar" role="toolbar" aria-label="Widget actions">
+                <button type="button" on:click=share>"Share link"</button>
+                <button type="button" on:click=embed>"Embed"</button>
+                <details class="menu">
+                    <summary>"Export"</summary>
+                    <div class="menu-items">
+                        {export_buttons}
+                        <button type="button" on:click=export_state>"State file (JSON)"</button>
+                    </div>
+                </details>
+                <label class="button">"Import state"<input type="file" accept=".json,application/json" class="visually-hidden" on:change=import/></label>
+                <button type="button" on:click=reset>"Reset"</button>
+            </div>
+            <p class="status" aria-live="polite">{move || status.get()}</p>
+            {move || manual_copy.get().map(|text| view! {
+                <textarea class="manual-copy" readonly aria-label="Text to copy" rows="3" prop:value=text></textarea>
+            })}
+            <div class="widget-body">{children()}</div>
+            {classroom}
+            {show_explain.then(|| view! { <div class="explain">{explain.run()}</div> })}
+        </section>
+    }
+}

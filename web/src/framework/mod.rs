@@ -1,0 +1,14 @@
+//! The widget framework: routing, persistence, sharing, export, charts, workers.
+
+pub mod chart;
+pub mod dom;
+pub mod fatal;
+pub mod format;
+pub mod frame;
+pub mod host;
+pub mod resize;
+pub mod router;
+pub mod scale;
+pub mod slider;
+pub mod storage;
+pub mod worker;

@@ -1,0 +1,142 @@
+//! Long work in a Web Worker, with progress and cancel, so the page never freezes.
+//!
+//! The worker is a second build of this crate (`src/bin/worker.rs`) that runs jobs from
+//! [`crate::jobs`]. Cancel terminates the worker outright (the job's loop cannot be
+//! interrupted from outside, and a fresh worker costs one module instantiation), and the
+//! next job starts a new one.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use wasm_bindgen::{closure::Closure, JsCast};
+
+use crate::jobs::{Job, JobReply};
+
+/// The worker's loader script, emitted by Trunk next to index.html.
+const WORKER_URL: &str = "./worker_loader.js";
+
+/// Progress of the running job, for a progress bar.
+#[derive(Clone, Copy, PartialEq, Debug, Default)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// What the caller gets back.
+pub enum JobOutcome {
+    Done(String),
+    Failed(String),
+}
+
+struct Running {
+    worker: web_sys::Worker,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+/// Runs one job at a time in a worker. `Copy`, so views and handlers can hold it freely.
+#[derive(Clone, Copy)]
+pub struct JobRunner {
+    running: StoredValue<Option<Running>, LocalStorage>,
+    pub progress: RwSignal<Option<Progress>>,
+}
+
+impl Default for JobRunner {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+type Finish = Rc<RefCell<Option<Box<dyn FnOnce(JobOutcome)>>>>;
+
+impl JobRunner {
+    pub fn new() -> Self {
+        Self { running: StoredValue::new_local(None), progress: RwSignal::new(None) }
+    }
+
+    /// Starts `job`; `done` is called once with the result, unless the job is cancelled.
+    ///
+    /// The job is posted only when the worker says it is ready: its wasm loads
+    /// asynchronously, and a message that arrives before its handler exists is lost.
+    pub fn start(&self, job: &Job, done: impl FnOnce(JobOutcome) + 'static) {
+        self.cancel();
+        let message = match serde_json::to_string(job) {
+            Ok(m) => m,
+            Err(e) => return done(JobOutcome::Failed(format!("job cannot be sent: {e}"))),
+        };
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Classic);
+        let worker = match web_sys::Worker::new_with_options(WORKER_URL, &options) {
+            Ok(w) => w,
+            Err(e) => return done(JobOutcome::Failed(format!("the worker could not start: {e:?}"))),
+        };
+        let runner = *self;
+        let finish: Finish = Rc::new(RefCell::new(Some(Box::new(move |outcome: JobOutcome| {
+            runner.cancel();
+            done(outcome);
+        }))));
+        let call = |finish: &Finish, outcome: JobOutcome| {
+            let f = finish.borrow_mut().take();
+            if let Some(f) = f {
+                f(outcome);
+            }
+        };
+        let progress = self.progress;
+        let finish_msg = finish.clone();
+        let worker_msg = worker.clone();
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            let Some(text) = ev.data().as_string() else { return };
+            match serde_json::from_str::<JobReply>(&text) {
+                Ok(JobReply::Ready) => {
+                    if let Err(e) = worker_msg.post_message(&message.clone().into()) {
+                        call(&finish_msg, JobOutcome::Failed(format!("the job could not be sent: {e:?}")));
+                    }
+                }
+                Ok(JobReply::Progress { done, total }) => progress.set(Some(Progress { done, total })),
+                Ok(JobReply::Done { result }) => call(&finish_msg, JobOutcome::Done(result)),
+                Ok(JobReply::Failed { error }) => call(&finish_msg, JobOutcome::Failed(error)),
+                Err(e) => call(&finish_msg, JobOutcome::Failed(format!("unexpected message from the worker: {e}"))),
+            }
+        });
+        let finish_err = finish.clone();
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_ev: web_sys::Event| {
+            call(&finish_err, JobOutcome::Failed("the worker stopped with an error".into()));
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        self.progress.set(Some(Progress::default()));
+        self.running.set_value(Some(Running { worker, _on_message: on_message, _on_error: on_error }));
+    }
+
+    /// Stops the running job, if any; its `done` callback is not called.
+    pub fn cancel(&self) {
+        let running = self.running.try_update_value(Option::take).flatten();
+        if let Some(r) = running {
+            r.worker.terminate();
+        }
+        self.progress.set(None);
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.progress.with_untracked(Option::is_some)
+    }
+}
+
+/// A progress bar with a Cancel button, shown while a job runs.
+#[component]
+pub fn JobProgress(runner: JobRunner, label: &'static str) -> impl IntoView {
+    let progress = runner.progress;
+    move || {
+        progress.get().map(|p| {
+            let cancel = move |_| runner.cancel();
+            view! {
+                <div class="job-progress" role="group" aria-label=label>
+                    <progress max=p.total.max(1).to_string() value=p.done.to_string() aria-label=label></progress>
+                    <span>{format!("{label}: {} of {}", p.done, p.total)}</span>
+                    <button type="button" on:click=cancel>"Cancel"</button>
+                </div>
+            }
+        })
+    }
+}

@@ -1,0 +1,18 @@
+//! Frontier Lab's single-page app: leptos views over the core crates.
+//!
+//! This crate turns user input into core calls and results into views. It holds no
+//! analysis: a formula found here belongs in a crate under `crates/`.
+
+pub mod framework;
+pub mod jobs;
+pub mod pages;
+pub mod problems;
+pub mod widgets;
+
+
+/// Installs the panic panel, then mounts the app on `<body>`.
+pub fn start() {
+    framework::fatal::install_panic_hook();
+    framework::fatal::clear_boot_notice();
+    leptos::mount::mount_to_body(pages::App);
+}

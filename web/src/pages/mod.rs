@@ -1,0 +1,73 @@
+//! Pages and the app shell that picks one from the route.
+
+mod about;
+mod home;
+mod problem;
+mod widget;
+
+use frontier_state::Route;
+use leptos::prelude::*;
+
+use crate::framework::router::provide_router;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let route = provide_router();
+    let is_embed = Memo::new(move |_| matches!(route.get(), Route::Embed { .. }));
+    Effect::new(move |_| {
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.class_list().toggle_with_force("embed", is_embed.get());
+        }
+    });
+    let page = move || match route.get() {
+        Route::Home => view! { <home::Home/> }.into_any(),
+        Route::About => view! { <about::About/> }.into_any(),
+        Route::Problem(id) => view! { <problem::ProblemPage id=id/> }.into_any(),
+        Route::Widget { problem, widget, query } => view! { <widget::WidgetPage problem=problem widget=widget query=query/> }.into_any(),
+        Route::Embed { widget, query } => view! { <widget::EmbedPage widget=widget query=query/> }.into_any(),
+        Route::NotFound(path) => view! { <NotFound path=path/> }.into_any(),
+    };
+    move || {
+        if is_embed.get() {
+            view! { <main id="main" class="embed-main">{page}</main> }.into_any()
+        } else {
+            view! {
+                <a class="skip-link" href="#main" on:click=|ev| { ev.prevent_default(); focus_main(); }>"Skip to content"</a>
+                <header class="site-header">
+                    <a class="brand" href="#/">"Frontier Lab"</a>
+                    <nav aria-label="Site">
+                        <a href="#/">"Problems"</a>
+                        <a href="#/about">"About"</a>
+                    </nav>
+                </header>
+                <main id="main" tabindex="-1">{page}</main>
+                <footer class="site-footer">
+                    <p>"Everything runs in your browser. Nothing you enter or upload leaves this page."</p>
+                </footer>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// Moves focus to the main region (the skip link must not change the hash route).
+fn focus_main() {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("main"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+#[component]
+fn NotFound(path: String) -> impl IntoView {
+    view! {
+        <section class="page">
+            <h1>"Page not found"</h1>
+            <p>"There is no page at " <code>{path}</code> ". "<a href="#/">"See all problems"</a>"."</p>
+        </section>
+    }
+}

@@ -1,0 +1,37 @@
+//! The widget registry: every widget, the problem it belongs to, and how to render it.
+
+pub mod train_cost;
+
+use frontier_state::Query;
+use leptos::prelude::*;
+
+/// A widget as listed on home and problem pages.
+pub struct WidgetInfo {
+    pub id: &'static str,
+    pub problem: &'static str,
+    pub title: &'static str,
+    pub summary: &'static str,
+}
+
+pub const WIDGETS: &[WidgetInfo] = &[WidgetInfo {
+    id: "train-cost",
+    problem: "training",
+    title: "Training efficiency and cost",
+    summary: "FLOPs, MFU and dollars of a training run, from the article's formula to the conventions behind published numbers.",
+}];
+
+pub fn widget(id: &str) -> Option<&'static WidgetInfo> {
+    WIDGETS.iter().find(|w| w.id == id)
+}
+
+pub fn widgets_of(problem: &str) -> impl Iterator<Item = &'static WidgetInfo> + '_ {
+    WIDGETS.iter().filter(move |w| w.problem == problem)
+}
+
+/// Renders a widget by id, full-size or embedded.
+pub fn render(info: &'static WidgetInfo, query: Query, embed: bool) -> AnyView {
+    match info.id {
+        "train-cost" => view! { <train_cost::TrainCost query=query embed=embed/> }.into_any(),
+        _ => view! { <p>"This widget is not available."</p> }.into_any(),
+    }
+}

@@ -1,0 +1,62 @@
+//! The widget's state: a preset (if one was loaded), the hardware row, and the inputs.
+
+use frontier_costs::{Accelerator, Precision, SweepAxis, TrainingInputs, TrainingPreset};
+use frontier_state::WidgetState;
+use serde::{Deserialize, Serialize};
+
+/// Hardware id meaning "the peak was typed, not taken from the table".
+pub const CUSTOM_HARDWARE: &str = "custom";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainCostState {
+    /// The preset the inputs came from, cleared once an input changes.
+    pub preset: Option<String>,
+    /// Accelerator id in the hardware table, or [`CUSTOM_HARDWARE`].
+    pub hardware: String,
+    pub precision: Precision,
+    pub inputs: TrainingInputs,
+    /// The input the sweep chart varies.
+    pub chart_axis: SweepAxis,
+}
+
+impl TrainCostState {
+    /// The worked example: the article's DeepSeek-V3 numbers.
+    pub fn example() -> Self {
+        Self::from_preset(&frontier_costs::TRAINING_PRESETS[0])
+    }
+
+    pub fn from_preset(p: &TrainingPreset) -> Self {
+        TrainCostState {
+            preset: Some(p.id.to_string()),
+            hardware: p.hardware_id.to_string(),
+            precision: p.precision,
+            inputs: p.inputs,
+            chart_axis: SweepAxis::Hours,
+        }
+    }
+
+    pub fn preset(&self) -> Option<&'static TrainingPreset> {
+        self.preset.as_deref().and_then(TrainingPreset::by_id)
+    }
+
+    pub fn accelerator(&self) -> Option<&'static Accelerator> {
+        Accelerator::by_id(&self.hardware)
+    }
+}
+
+impl WidgetState for TrainCostState {
+    const WIDGET_ID: &'static str = "train-cost";
+    const VERSION: u32 = 1;
+
+    fn validate(&self) -> Result<(), String> {
+        self.inputs.validate().map_err(|e| e.to_string())?;
+        if let Some(id) = &self.preset {
+            TrainingPreset::by_id(id).ok_or_else(|| format!("preset: unknown id {id:?}"))?;
+        }
+        if self.hardware != CUSTOM_HARDWARE {
+            let acc = self.accelerator().ok_or_else(|| format!("hardware: unknown id {:?}", self.hardware))?;
+            acc.peak_tflops(self.precision).ok_or_else(|| format!("precision: {} has no {}", acc.name, self.precision.label()))?;
+        }
+        Ok(())
+    }
+}
