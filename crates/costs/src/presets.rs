@@ -59,7 +59,7 @@ pub const TRAINING_PRESETS: &[TrainingPreset] = &[
             attention: AttentionMode::Off,
             shape: DEEPSEEK_V3_SHAPE,
         },
-        claim: Some(Claim { mfu: Some(0.52), total_cost_usd: Some(5.3e6), said_by: "the article (\"MFU ~ 0.52, cost ~ $5.3M\")" }),
+        claim: Some(Claim { mfu: Some(0.52), total_cost_usd: Some(5.3e6), said_by: "The article" }),
         source: "Article's compute_training_efficiency example; DeepSeek-V3 technical report (arXiv 2412.19437) for 37B active, 14.8T tokens, 2,048 H800",
     },
     TrainingPreset {
@@ -78,7 +78,7 @@ pub const TRAINING_PRESETS: &[TrainingPreset] = &[
             attention: AttentionMode::Off,
             shape: DEEPSEEK_V3_SHAPE,
         },
-        claim: Some(Claim { mfu: None, total_cost_usd: Some(5.328e6), said_by: "the DeepSeek-V3 report (2,664K H800-hours at $2)" }),
+        claim: Some(Claim { mfu: None, total_cost_usd: Some(5.328e6), said_by: "The DeepSeek-V3 report (2,664K H800-hours at $2)" }),
         source: "DeepSeek-V3 technical report (arXiv 2412.19437): 2,664K H800-hours of pre-training, $2 per GPU-hour; 119K more for context extension and 5K for post-training",
     },
     TrainingPreset {
@@ -97,7 +97,7 @@ pub const TRAINING_PRESETS: &[TrainingPreset] = &[
             attention: AttentionMode::Off,
             shape: LLAMA_405B_SHAPE,
         },
-        claim: Some(Claim { mfu: Some(0.41), total_cost_usd: None, said_by: "the Llama 3 paper (38-43% MFU at peak on 8K-16K GPUs, BF16)" }),
+        claim: Some(Claim { mfu: Some(0.41), total_cost_usd: None, said_by: "The Llama 3 paper (38-43% at peak on 8K-16K GPUs, BF16; 41% on 16K)" }),
         source: "Llama 3 paper (arXiv 2407.21783): 15.6T tokens, up to 16,384 H100; Llama 3.1 model card: 30.84M H100-hours for 405B",
     },
 ];

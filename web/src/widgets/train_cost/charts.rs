@@ -25,7 +25,9 @@ fn axis_value(axis: SweepAxis, v: f64) -> String {
 fn sweep_svg(points: &[SweepPoint], axis: SweepAxis, current: f64) -> Result<String, String> {
     let (Some(first), Some(last)) = (points.first(), points.last()) else { return Err("no points".into()) };
     let (x0, x1) = (first.x, last.x);
-    let mfu_max = points.iter().map(|p| p.report.mfu).fold(0.0, f64::max).min(1.5) * 1.1;
+    // MFU above 1 is impossible (the run could not have finished in that time): show a
+    // little of that region, with the limit drawn, rather than stretching the axis.
+    let mfu_max = (points.iter().map(|p| p.report.mfu).fold(0.0, f64::max) * 1.1).min(1.25);
     let cost_max = points.iter().map(|p| p.report.total_cost_usd).fold(0.0, f64::max) * 1.1;
     let current_point = points.iter().min_by(|a, b| (a.x.ln() - current.ln()).abs().total_cmp(&(b.x.ln() - current.ln()).abs()));
     let mut svg = String::new();
@@ -57,6 +59,12 @@ fn sweep_svg(points: &[SweepPoint], axis: SweepAxis, current: f64) -> Result<Str
             chart
                 .draw_series(LineSeries::new(points.iter().map(|p| (p.x, value(p))), color.stroke_width(2)))
                 .map_err(|e| e.to_string())?;
+            if name == "MFU" && y_max > 1.0 {
+                chart
+                    .draw_series(LineSeries::new([(x0, 1.0), (x1, 1.0)], INK.mix(0.6).stroke_width(1)))
+                    .map_err(|e| e.to_string())?
+                    .label("MFU = 1, the physical limit");
+            }
             if let Some(p) = current_point {
                 chart
                     .draw_series(std::iter::once(Circle::new((p.x, value(p)), 5, color.filled())))
@@ -152,7 +160,10 @@ pub fn Charts(state: RwSignal<TrainCostState>) -> impl IntoView {
             SweepAxis::UsdPerGpuHour => "The price changes the cost only; MFU does not depend on it.",
             SweepAxis::ActiveParams | SweepAxis::Tokens => "More work in the same GPU-hours means a higher MFU; the cost does not change.",
         };
-        format!("MFU and compute cost as {} varies from a tenth to ten times its current value. {text}", axis.label().to_lowercase())
+        format!(
+            "MFU and compute cost as {} varies from a tenth to ten times its current value. {text} The thin line marks MFU = 1: a run above it could not have finished in that time.",
+            axis.label().to_lowercase()
+        )
     });
     let table = Signal::derive(move || {
         let axis = state.with(|s| s.chart_axis);

@@ -107,13 +107,13 @@ pub fn ClaimCheck(state: RwSignal<TrainCostState>, report: ReportMemo) -> impl I
         let mfu_line = claim.mfu.map(|claimed| {
             let needed_days = s.inputs.hours_for_mfu(claimed).ok().map(|h| h / 24.0);
             format!(
-                "{} says MFU ≈ {claimed}; these inputs give {:.3}.{}",
+                "{} states an MFU of about {claimed}; these inputs give {:.3}.{}",
                 claim.said_by,
                 r.mfu,
                 needed_days.map_or(String::new(), |d| format!(" An MFU of {claimed} would need the run to take {d:.1} days, not {:.1}.", s.inputs.hours / 24.0))
             )
         });
-        let cost_line = claim.total_cost_usd.map(|c| format!("Claimed cost ≈ {}; computed {}.", usd(c), usd(r.total_cost_usd)));
+        let cost_line = claim.total_cost_usd.map(|c| format!("{} states a cost of about {}; these inputs give {}.", claim.said_by, usd(c), usd(r.total_cost_usd)));
         Some(view! {
             <div class="claim" data-testid="claim">
                 <h3>"Claim and arithmetic"</h3>
