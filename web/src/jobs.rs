@@ -19,9 +19,16 @@ pub enum Job {
 pub enum JobReply {
     /// The worker's wasm is loaded and it listens for a job.
     Ready,
-    Progress { done: usize, total: usize },
-    Done { result: String },
-    Failed { error: String },
+    Progress {
+        done: usize,
+        total: usize,
+    },
+    Done {
+        result: String,
+    },
+    Failed {
+        error: String,
+    },
 }
 
 /// Runs a job, reporting progress through `report`. Runs in the worker; also callable

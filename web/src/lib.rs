@@ -9,7 +9,6 @@ pub mod pages;
 pub mod problems;
 pub mod widgets;
 
-
 /// Installs the panic panel, then mounts the app on `<body>`.
 pub fn start() {
     framework::fatal::install_panic_hook();

@@ -20,8 +20,10 @@ fn document() -> web_sys::Document {
 /// Mounts the widget into a fresh container and returns it.
 fn mount_widget(hash: &str) -> web_sys::HtmlElement {
     dom::replace_hash(hash);
-    let container: web_sys::HtmlElement =
-        document().create_element("div").and_then(|e| e.dyn_into().map_err(Into::into)).unwrap_or_else(|e| panic!("{e:?}"));
+    let container: web_sys::HtmlElement = document()
+        .create_element("div")
+        .and_then(|e| e.dyn_into().map_err(Into::into))
+        .unwrap_or_else(|e| panic!("{e:?}"));
     document().body().unwrap_or_else(|| panic!("no body")).append_child(&container).unwrap_or_else(|e| panic!("{e:?}"));
     let query = frontier_state::Route::parse(hash);
     let query = match query {
@@ -104,14 +106,16 @@ fn a_link_state_wins_and_the_replaced_work_is_kept() {
 #[wasm_bindgen_test]
 fn unreadable_saved_work_is_kept_aside_not_overwritten() {
     clear_storage();
-    let garbage = "{\"format\":\"frontier-lab/widget-state\",\"widget\":\"train-cost\",\"version\":1,\"state\":{\"inputs\":42}}";
+    let garbage =
+        "{\"format\":\"frontier-lab/widget-state\",\"widget\":\"train-cost\",\"version\":1,\"state\":{\"inputs\":42}}";
     Store::open().set(KEY, garbage).unwrap_or_else(|e| panic!("{e}"));
     let root = mount_widget("#/training/train-cost");
     // The widget falls back to the worked example...
     assert_eq!(text_of(&root, "output[data-testid=mfu]"), "0.341");
     assert!(text_of(&root, ".notices").contains("could not be read"));
     // ...and the unreadable text survives byte for byte under an aside key.
-    let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten()).unwrap_or_else(|| panic!("no storage"));
+    let storage =
+        web_sys::window().and_then(|w| w.local_storage().ok().flatten()).unwrap_or_else(|| panic!("no storage"));
     let len = storage.length().unwrap_or(0);
     let aside: Vec<String> = (0..len)
         .filter_map(|i| storage.key(i).ok().flatten())

@@ -2,7 +2,10 @@
 
 use clap::{Args as ClapArgs, ValueEnum};
 use frontier_costs::training::DEFAULT_USD_PER_GPU_HOUR;
-use frontier_costs::{Accelerator, AttentionMode, AttentionShape, Precision, TrainingInputs, TrainingPreset, ACCELERATORS, TRAINING_PRESETS};
+use frontier_costs::{
+    Accelerator, AttentionMode, AttentionShape, Precision, TrainingInputs, TrainingPreset, ACCELERATORS,
+    TRAINING_PRESETS,
+};
 use serde_json::{json, Value};
 
 use crate::UsageError;
@@ -89,7 +92,10 @@ fn inputs_from(args: &Args) -> Result<(TrainingInputs, Option<&'static TrainingP
                 PrecisionArg::Bf16 => Precision::Bf16,
                 PrecisionArg::Fp8 => Precision::Fp8,
             };
-            Some(acc.peak_tflops(precision).ok_or_else(|| UsageError(format!("{} has no {} peak", acc.name, precision.label())))?)
+            Some(
+                acc.peak_tflops(precision)
+                    .ok_or_else(|| UsageError(format!("{} has no {} peak", acc.name, precision.label())))?,
+            )
         }
         None => None,
     };
@@ -120,7 +126,10 @@ fn inputs_from(args: &Args) -> Result<(TrainingInputs, Option<&'static TrainingP
             (Some(v), _) | (None, Some(v)) => v,
             (None, None) => required("peak-tflops", base.map(|b| b.peak_tflops))?,
         },
-        usd_per_gpu_hour: args.usd_per_gpu_hour.or(base.map(|b| b.usd_per_gpu_hour)).unwrap_or(DEFAULT_USD_PER_GPU_HOUR),
+        usd_per_gpu_hour: args
+            .usd_per_gpu_hour
+            .or(base.map(|b| b.usd_per_gpu_hour))
+            .unwrap_or(DEFAULT_USD_PER_GPU_HOUR),
         attention,
         shape,
     };

@@ -3,8 +3,15 @@
 use std::process::Command;
 
 fn frontier(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_frontier")).args(args).output().unwrap_or_else(|e| panic!("cannot run frontier: {e}"));
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new(env!("CARGO_BIN_EXE_frontier"))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run frontier: {e}"));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn json(stdout: &str) -> serde_json::Value {
@@ -13,7 +20,19 @@ fn json(stdout: &str) -> serde_json::Value {
 
 #[test]
 fn the_articles_deepseek_example() {
-    let (code, out, err) = frontier(&["train-cost", "--active-params", "37e9", "--tokens", "14.8e12", "--gpus", "2048", "--hours", "1320", "--peak-tflops", "989"]);
+    let (code, out, err) = frontier(&[
+        "train-cost",
+        "--active-params",
+        "37e9",
+        "--tokens",
+        "14.8e12",
+        "--gpus",
+        "2048",
+        "--hours",
+        "1320",
+        "--peak-tflops",
+        "989",
+    ]);
     assert_eq!(code, 0, "{err}");
     let v = json(&out);
     assert!((v["mfu"].as_f64().unwrap_or(0.0) - 0.34136).abs() < 1e-5);
@@ -39,18 +58,21 @@ fn preset_with_override_and_attention() {
 
 #[test]
 fn hardware_and_precision_pick_the_peak() {
-    let (code, out, _) = frontier(&["train-cost", "--preset", "deepseek-v3", "--hardware", "h800", "--precision", "fp8"]);
+    let (code, out, _) =
+        frontier(&["train-cost", "--preset", "deepseek-v3", "--hardware", "h800", "--precision", "fp8"]);
     assert_eq!(code, 0);
     // Against the FP8 dense peak the article's run is at about 0.171 MFU.
     assert!((json(&out)["mfu"].as_f64().unwrap_or(0.0) - 0.1706).abs() < 1e-3);
-    let (code, _, err) = frontier(&["train-cost", "--preset", "deepseek-v3", "--hardware", "a100-80gb", "--precision", "fp8"]);
+    let (code, _, err) =
+        frontier(&["train-cost", "--preset", "deepseek-v3", "--hardware", "a100-80gb", "--precision", "fp8"]);
     assert_eq!(code, 2);
     assert!(err.contains("no FP8"), "{err}");
 }
 
 #[test]
 fn bad_input_exits_2_with_a_clear_message() {
-    let base = ["train-cost", "--active-params", "37e9", "--tokens", "14.8e12", "--hours", "1320", "--peak-tflops", "989"];
+    let base =
+        ["train-cost", "--active-params", "37e9", "--tokens", "14.8e12", "--hours", "1320", "--peak-tflops", "989"];
     let cases: [(&[&str], &str); 5] = [
         (&["--gpus", "0"], "gpus"),
         (&["--gpus", "-5"], "gpus"),

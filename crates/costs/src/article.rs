@@ -80,7 +80,8 @@ mod tests {
 
     #[test]
     fn checked_rows_are_exactly_the_two_with_public_gpu_hours() {
-        let checked: Vec<_> = ARTICLE_COST_TABLE.iter().filter_map(|r| r.checked_cost_usd().map(|c| (r.model, c.round()))).collect();
+        let checked: Vec<_> =
+            ARTICLE_COST_TABLE.iter().filter_map(|r| r.checked_cost_usd().map(|c| (r.model, c.round()))).collect();
         assert_eq!(checked, vec![("Llama 3.1 405B", 61_680_000.0), ("DeepSeek-V3", 5_328_000.0)]);
     }
 }

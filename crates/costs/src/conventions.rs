@@ -44,7 +44,8 @@ mod tests {
         // costs_edge.md, A1: with 2.664M GPU-hours, 0.346 / 0.394 / 0.442 against BF16 dense
         // and 0.173 / 0.197 / 0.221 against FP8 dense.
         let preset = TrainingPreset::by_id("deepseek-v3-report").map(|p| p.inputs);
-        let inputs = preset.ok_or_else(|| InputError::new("preset", Problem::UnknownId("deepseek-v3-report".into())))?;
+        let inputs =
+            preset.ok_or_else(|| InputError::new("preset", Problem::UnknownId("deepseek-v3-report".into())))?;
         let rows = convention_table(&inputs, "h800")?;
         let mfus: Vec<f64> = rows.iter().map(|r| (r.mfu * 1000.0).round() / 1000.0).collect();
         assert_eq!(mfus, vec![0.346, 0.394, 0.442, 0.173, 0.197, 0.221]);

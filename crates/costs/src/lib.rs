@@ -12,10 +12,10 @@ pub mod presets;
 pub mod sweep;
 pub mod training;
 
+pub use article::{ArticleCostRow, ARTICLE_COST_TABLE};
+pub use conventions::{convention_table, ConventionRow};
 pub use error::InputError;
 pub use hardware::{Accelerator, Precision, ACCELERATORS};
 pub use presets::{TrainingPreset, TRAINING_PRESETS};
-pub use training::{AttentionMode, AttentionShape, TrainingInputs, TrainingReport};
-pub use article::{ArticleCostRow, ARTICLE_COST_TABLE};
 pub use sweep::{grid, sweep, AxisRange, GridCell, GridError, SweepAxis, SweepPoint};
-pub use conventions::{convention_table, ConventionRow};
+pub use training::{AttentionMode, AttentionShape, TrainingInputs, TrainingReport};

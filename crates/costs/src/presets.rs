@@ -120,7 +120,9 @@ mod tests {
     fn llama_405b_average_mfu_is_about_0345() -> Result<(), crate::InputError> {
         // 6 · 405e9 · 15.6e12 = 3.79e25 FLOPs over 30.84M H100-hours at 989 TFLOPS:
         // 3.7908e25 / 1.09803e26 = 0.3452; 341 effective TFLOPS; $61.68M at $2.
-        let preset = TrainingPreset::by_id("llama-3.1-405b").ok_or_else(|| crate::InputError::new("preset", crate::error::Problem::UnknownId("llama-3.1-405b".into())))?;
+        let preset = TrainingPreset::by_id("llama-3.1-405b").ok_or_else(|| {
+            crate::InputError::new("preset", crate::error::Problem::UnknownId("llama-3.1-405b".into()))
+        })?;
         let r = preset.inputs.evaluate()?;
         assert!((r.mfu - 0.3452).abs() < 5e-4, "{}", r.mfu);
         assert!((r.effective_tflops_per_gpu - 341.4).abs() < 0.5);
@@ -131,7 +133,9 @@ mod tests {
 
     #[test]
     fn deepseek_report_hours_give_mfu_0346_and_5328k_usd() -> Result<(), crate::InputError> {
-        let preset = TrainingPreset::by_id("deepseek-v3-report").ok_or_else(|| crate::InputError::new("preset", crate::error::Problem::UnknownId("deepseek-v3-report".into())))?;
+        let preset = TrainingPreset::by_id("deepseek-v3-report").ok_or_else(|| {
+            crate::InputError::new("preset", crate::error::Problem::UnknownId("deepseek-v3-report".into()))
+        })?;
         let r = preset.inputs.evaluate()?;
         assert!((r.mfu - 0.346).abs() < 1e-3, "{}", r.mfu);
         assert!((r.total_cost_usd - 5.328e6).abs() < 1.0);

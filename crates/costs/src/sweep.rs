@@ -244,7 +244,13 @@ mod tests {
             ControlFlow::Continue(())
         });
         assert_eq!(cells.map(|c| c.len()), Ok(20));
-        let cancelled = grid(&deepseek(), &x, &y, |done, _| if done == 2 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) });
+        let cancelled =
+            grid(
+                &deepseek(),
+                &x,
+                &y,
+                |done, _| if done == 2 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) },
+            );
         assert_eq!(cancelled, Err(GridError::Cancelled));
     }
 
@@ -252,10 +258,16 @@ mod tests {
     fn grid_refuses_oversized_and_degenerate_requests() {
         let x = AxisRange { axis: SweepAxis::Gpus, from: 1.0, to: 100.0, steps: 2000, log: false };
         let y = AxisRange { axis: SweepAxis::Hours, from: 1.0, to: 10.0, steps: 2000, log: false };
-        assert_eq!(grid(&deepseek(), &x, &y, |_, _| ControlFlow::Continue(())), Err(GridError::TooLarge { points: 4_000_000 }));
+        assert_eq!(
+            grid(&deepseek(), &x, &y, |_, _| ControlFlow::Continue(())),
+            Err(GridError::TooLarge { points: 4_000_000 })
+        );
         let same = AxisRange { axis: SweepAxis::Gpus, ..y };
         let x_small = AxisRange { steps: 2, ..x };
         let same_small = AxisRange { steps: 2, ..same };
-        assert_eq!(grid(&deepseek(), &x_small, &same_small, |_, _| ControlFlow::Continue(())), Err(GridError::SameAxis("gpus")));
+        assert_eq!(
+            grid(&deepseek(), &x_small, &same_small, |_, _| ControlFlow::Continue(())),
+            Err(GridError::SameAxis("gpus"))
+        );
     }
 }

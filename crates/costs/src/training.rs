@@ -282,7 +282,8 @@ mod tests {
         // MLA: L = 61, H = 128, d_qk = 192, d_v = 128, T = 4096 gives 6.14e10 FLOPs per
         // token non-causal and 3.07e10 causal (costs_edge.md, section A1).
         let mut inputs = article_deepseek();
-        inputs.shape = AttentionShape { layers: 61.0, heads: 128.0, head_dim: 192.0, v_head_dim: Some(128.0), seq_len: 4096.0 };
+        inputs.shape =
+            AttentionShape { layers: 61.0, heads: 128.0, head_dim: 192.0, v_head_dim: Some(128.0), seq_len: 4096.0 };
         inputs.attention = AttentionMode::Full;
         assert!(close(inputs.evaluate()?.attention_flops_per_token, 6.14e10, 1e-3));
         inputs.attention = AttentionMode::Causal;
@@ -300,7 +301,8 @@ mod tests {
         // With d_v = d_qk the full count is PaLM's 12 · L · H · Q · T.
         let mut inputs = article_deepseek();
         inputs.attention = AttentionMode::Full;
-        inputs.shape = AttentionShape { layers: 126.0, heads: 128.0, head_dim: 128.0, v_head_dim: None, seq_len: 8192.0 };
+        inputs.shape =
+            AttentionShape { layers: 126.0, heads: 128.0, head_dim: 128.0, v_head_dim: None, seq_len: 8192.0 };
         let expected = 12.0 * 126.0 * 128.0 * 128.0 * 8192.0;
         assert_eq!(inputs.evaluate()?.attention_flops_per_token, expected);
         Ok(())

@@ -4,8 +4,8 @@ use frontier_costs::{AttentionMode, AttentionShape, TrainingInputs};
 use proptest::prelude::*;
 
 fn inputs() -> impl Strategy<Value = TrainingInputs> {
-    (1e6..1e13f64, 1e9..1e15f64, 1u32..100_000, 0.1..1e5f64, 1.0..5000.0f64, 0.01..100.0f64, 0usize..3)
-        .prop_map(|(active_params, tokens, gpus, hours, peak_tflops, usd_per_gpu_hour, mode)| TrainingInputs {
+    (1e6..1e13f64, 1e9..1e15f64, 1u32..100_000, 0.1..1e5f64, 1.0..5000.0f64, 0.01..100.0f64, 0usize..3).prop_map(
+        |(active_params, tokens, gpus, hours, peak_tflops, usd_per_gpu_hour, mode)| TrainingInputs {
             active_params,
             tokens,
             gpus: f64::from(gpus),
@@ -14,7 +14,8 @@ fn inputs() -> impl Strategy<Value = TrainingInputs> {
             usd_per_gpu_hour,
             attention: AttentionMode::ALL[mode],
             shape: AttentionShape::DEFAULT,
-        })
+        },
+    )
 }
 
 fn rel_eq(a: f64, b: f64) -> bool {

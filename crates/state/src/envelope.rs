@@ -25,7 +25,9 @@ pub enum LoadOutcome<T> {
     Restored(T),
     /// Something was stored but cannot be used. The caller keeps the raw text aside and
     /// tells the user; it must never be silently overwritten.
-    Unreadable { reason: String },
+    Unreadable {
+        reason: String,
+    },
 }
 
 impl Envelope {
@@ -95,9 +97,15 @@ mod tests {
         let cases = [
             ("{not json", "not a saved widget state"),
             (r#"{"format":"other","widget":"demo","version":2,"state":{}}"#, "format is"),
-            (r#"{"format":"frontier-lab/widget-state","widget":"edge","version":2,"state":{}}"#, "for the widget \"edge\""),
+            (
+                r#"{"format":"frontier-lab/widget-state","widget":"edge","version":2,"state":{}}"#,
+                "for the widget \"edge\"",
+            ),
             (r#"{"format":"frontier-lab/widget-state","widget":"demo","version":9,"state":{}}"#, "newer release"),
-            (r#"{"format":"frontier-lab/widget-state","widget":"demo","version":2,"state":{"gpus":"x"}}"#, "does not match"),
+            (
+                r#"{"format":"frontier-lab/widget-state","widget":"demo","version":2,"state":{"gpus":"x"}}"#,
+                "does not match",
+            ),
         ];
         for (text, expected) in cases {
             match Envelope::load::<Demo>(Some(text)) {

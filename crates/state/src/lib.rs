@@ -9,8 +9,8 @@ pub mod quantity;
 pub mod route;
 
 pub use envelope::{Envelope, LoadOutcome};
-pub use quantity::{parse_quantity, QuantityError};
 pub use link::{decode_link_state, encode_link_state, LinkError, LINK_MAX_CHARS, LINK_WARN_CHARS};
+pub use quantity::{parse_quantity, QuantityError};
 pub use route::{Query, Route};
 
 /// A widget's state: a plain serde struct with a schema version and a validity check.

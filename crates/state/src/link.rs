@@ -49,8 +49,11 @@ pub fn decode_link_state<T: WidgetState>(s: &str) -> Result<T, LinkError> {
     let bytes = URL_SAFE_NO_PAD.decode(data.trim_end_matches('=')).map_err(|e| LinkError::BadEncoding {
         position: version_prefix_len(s) + decode_error_offset(&e, data.len()),
     })?;
-    let value: serde_json::Value = serde_json::from_slice(&bytes)
-        .map_err(|e| LinkError::BadJson { message: e.to_string(), line: e.line(), column: e.column() })?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| LinkError::BadJson {
+        message: e.to_string(),
+        line: e.line(),
+        column: e.column(),
+    })?;
     from_versioned::<T>(version, value).map_err(LinkError::Invalid)
 }
 

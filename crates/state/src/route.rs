@@ -70,7 +70,9 @@ impl Route {
             ["about"] => Route::About,
             ["embed", widget] => Route::Embed { widget: (*widget).to_string(), query },
             [problem] => Route::Problem((*problem).to_string()),
-            [problem, widget] => Route::Widget { problem: (*problem).to_string(), widget: (*widget).to_string(), query },
+            [problem, widget] => {
+                Route::Widget { problem: (*problem).to_string(), widget: (*widget).to_string(), query }
+            }
             _ => Route::NotFound(path.to_string()),
         }
     }
@@ -151,7 +153,10 @@ mod tests {
             Route::parse("#/training/train-cost?s=1.abc&hide=gpus,explain"),
             Route::Widget { problem: "training".into(), widget: "train-cost".into(), query: q.clone() }
         );
-        assert_eq!(Route::parse("#/embed/train-cost?hide=gpus%2Cexplain&s=1.abc"), Route::Embed { widget: "train-cost".into(), query: q });
+        assert_eq!(
+            Route::parse("#/embed/train-cost?hide=gpus%2Cexplain&s=1.abc"),
+            Route::Embed { widget: "train-cost".into(), query: q }
+        );
         assert_eq!(Route::parse("#/a/b/c"), Route::NotFound("/a/b/c".into()));
     }
 

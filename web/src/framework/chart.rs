@@ -82,8 +82,12 @@ fn svg_to_png(svg: &str, filename: &str) -> Result<(), String> {
             let (w, h) = (img_loaded.natural_width().max(1) * 2, img_loaded.natural_height().max(1) * 2);
             canvas.set_width(w);
             canvas.set_height(h);
-            let ctx: web_sys::CanvasRenderingContext2d =
-                canvas.get_context("2d").map_err(err)?.ok_or("no 2d context")?.dyn_into().map_err(|_| "no 2d context")?;
+            let ctx: web_sys::CanvasRenderingContext2d = canvas
+                .get_context("2d")
+                .map_err(err)?
+                .ok_or("no 2d context")?
+                .dyn_into()
+                .map_err(|_| "no 2d context")?;
             ctx.set_fill_style_str("#ffffff");
             ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h));
             ctx.draw_image_with_html_image_element_and_dw_and_dh(&img_loaded, 0.0, 0.0, f64::from(w), f64::from(h))

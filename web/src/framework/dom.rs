@@ -4,7 +4,9 @@
 use wasm_bindgen::{JsCast, JsValue};
 
 fn js_err(e: JsValue) -> String {
-    e.as_string().or_else(|| js_sys::JSON::stringify(&e).ok().and_then(|s| s.as_string())).unwrap_or_else(|| "unknown error".into())
+    e.as_string()
+        .or_else(|| js_sys::JSON::stringify(&e).ok().and_then(|s| s.as_string()))
+        .unwrap_or_else(|| "unknown error".into())
 }
 
 fn document() -> Result<web_sys::Document, String> {
@@ -25,7 +27,8 @@ pub fn download_bytes(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), St
 pub fn download_blob(filename: &str, blob: &web_sys::Blob) -> Result<(), String> {
     let url = web_sys::Url::create_object_url_with_blob(blob).map_err(js_err)?;
     let doc = document()?;
-    let a: web_sys::HtmlAnchorElement = doc.create_element("a").map_err(js_err)?.dyn_into().map_err(|_| "not an anchor")?;
+    let a: web_sys::HtmlAnchorElement =
+        doc.create_element("a").map_err(js_err)?.dyn_into().map_err(|_| "not an anchor")?;
     a.set_href(&url);
     a.set_download(filename);
     a.click();

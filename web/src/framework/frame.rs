@@ -82,7 +82,9 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
         let host = host.clone();
         move |_| {
             let text = host.state.with_untracked(|s| frontier_state::Envelope::wrap(s));
-            let result = text.and_then(|t| dom::download_bytes(&format!("{}-state.json", T::WIDGET_ID), "application/json", t.as_bytes()));
+            let result = text.and_then(|t| {
+                dom::download_bytes(&format!("{}-state.json", T::WIDGET_ID), "application/json", t.as_bytes())
+            });
             if let Err(e) = result {
                 status.set(format!("Export failed: {e}"));
             }
@@ -108,7 +110,8 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
         .into_iter()
         .map(|item| {
             let on_click = move |_| {
-                let result = (item.make)().and_then(|text| dom::download_bytes(&item.filename, item.mime, text.as_bytes()));
+                let result =
+                    (item.make)().and_then(|text| dom::download_bytes(&item.filename, item.mime, text.as_bytes()));
                 if let Err(e) = result {
                     status.set(format!("Export failed: {e}"));
                 }

@@ -6,7 +6,9 @@
 //! without storage the widget still works and says so.
 
 use frontier_state::envelope::{aside_key, storage_key};
-use frontier_state::{decode_link_state, encode_link_state, Envelope, LoadOutcome, Query, Route, WidgetState, LINK_MAX_CHARS};
+use frontier_state::{
+    decode_link_state, encode_link_state, Envelope, LoadOutcome, Query, Route, WidgetState, LINK_MAX_CHARS,
+};
 use leptos::prelude::*;
 
 use super::dom;
@@ -119,7 +121,9 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
             }
             Some(Err(e)) => {
                 let fallback = if saved_state.is_some() { "your saved work" } else { "the worked example" };
-                notices.push(Notice::warning(format!("The link's settings could not be used ({e}). Showing {fallback} instead.")));
+                notices.push(Notice::warning(format!(
+                    "The link's settings could not be used ({e}). Showing {fallback} instead."
+                )));
                 saved_state.unwrap_or_else(example)
             }
             None => saved_state.unwrap_or_else(example),
@@ -145,9 +149,12 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
             let state = host.state.get();
             host.sync_url(&state);
             if autosave {
-                let saved = Envelope::wrap(&state).and_then(|text| host.store.with_value(|s| s.set(&storage_key(T::WIDGET_ID), &text)));
+                let saved = Envelope::wrap(&state)
+                    .and_then(|text| host.store.with_value(|s| s.set(&storage_key(T::WIDGET_ID), &text)));
                 if let Err(why) = saved {
-                    host.warn_once(format!("Your changes could not be saved in this browser: {why}. Use Export to keep them."));
+                    host.warn_once(format!(
+                        "Your changes could not be saved in this browser: {why}. Use Export to keep them."
+                    ));
                 }
             }
         });
@@ -155,8 +162,12 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
 
     fn sync_url(&self, state: &T) {
         match encode_link_state(state) {
-            Ok(s) if s.len() <= LINK_MAX_CHARS => dom::replace_hash(&self.route_with_state(Some(s), self.embed).to_hash()),
-            _ => self.warn_once("These settings are too large for a link; use Export → state file to share them.".into()),
+            Ok(s) if s.len() <= LINK_MAX_CHARS => {
+                dom::replace_hash(&self.route_with_state(Some(s), self.embed).to_hash())
+            }
+            _ => {
+                self.warn_once("These settings are too large for a link; use Export → state file to share them.".into())
+            }
         }
     }
 
@@ -203,7 +214,9 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
                 self.state.set(state);
                 self.notices.update(|n| n.push(Notice::info("State imported.")));
             }
-            Err(why) => self.notices.update(|n| n.push(Notice::warning(format!("That file could not be imported: {why}")))),
+            Err(why) => {
+                self.notices.update(|n| n.push(Notice::warning(format!("That file could not be imported: {why}"))))
+            }
         }
     }
 

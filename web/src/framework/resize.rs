@@ -12,7 +12,9 @@ pub fn start_posting_height() {
     let Some(root) = window.document().and_then(|d| d.document_element()) else { return };
     let last_height = std::cell::Cell::new(-1.0_f64);
     let post = move || {
-        let Some(doc_el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else { return };
+        let Some(doc_el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else {
+            return;
+        };
         let height = f64::from(doc_el.scroll_height()).ceil();
         if (height - last_height.get()).abs() < 1.0 {
             return; // Same height: no message, so host and frame cannot oscillate.

@@ -12,16 +12,14 @@ pub fn provide_router() -> ReadSignal<Route> {
     let (route, set_route) = signal(Route::parse(&super::dom::current_hash()));
     let handle = window_event_listener(leptos::ev::hashchange, move |_| {
         let next = Route::parse(&super::dom::current_hash());
-        // A widget rewrites its own `s=` with replaceState, which fires no event; a real
-        // navigation to another page does, and only then must views change.
+        // A new page starts at the top; a changed query on the same page (a pasted link,
+        // back/forward between states) keeps the reader where they are.
         if !same_page(&route.get_untracked(), &next) {
-            set_route.set(next);
             if let Some(w) = web_sys::window() {
                 w.scroll_to_with_x_and_y(0.0, 0.0);
             }
-        } else {
-            set_route.set(next);
         }
+        set_route.set(next);
     });
     on_cleanup(move || handle.remove());
     provide_context(RouteContext(route));
@@ -31,7 +29,9 @@ pub fn provide_router() -> ReadSignal<Route> {
 /// Whether two routes show the same page (ignoring the query).
 pub fn same_page(a: &Route, b: &Route) -> bool {
     match (a, b) {
-        (Route::Widget { problem: p1, widget: w1, .. }, Route::Widget { problem: p2, widget: w2, .. }) => p1 == p2 && w1 == w2,
+        (Route::Widget { problem: p1, widget: w1, .. }, Route::Widget { problem: p2, widget: w2, .. }) => {
+            p1 == p2 && w1 == w2
+        }
         (Route::Embed { widget: w1, .. }, Route::Embed { widget: w2, .. }) => w1 == w2,
         _ => a == b,
     }

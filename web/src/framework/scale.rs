@@ -14,7 +14,11 @@ pub const STEPS: f64 = 1000.0;
 
 impl Scale {
     pub fn position(&self, value: f64) -> f64 {
-        let t = if self.log { (value.ln() - self.min.ln()) / (self.max.ln() - self.min.ln()) } else { (value - self.min) / (self.max - self.min) };
+        let t = if self.log {
+            (value.ln() - self.min.ln()) / (self.max.ln() - self.min.ln())
+        } else {
+            (value - self.min) / (self.max - self.min)
+        };
         (t.clamp(0.0, 1.0) * STEPS).round()
     }
 

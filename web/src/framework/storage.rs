@@ -42,7 +42,9 @@ impl Store {
 
     pub fn set(&self, key: &str, value: &str) -> Result<(), String> {
         match self {
-            Store::Available(s) => s.set_item(key, value).map_err(|_| "the browser refused to save (storage full?)".to_string()),
+            Store::Available(s) => {
+                s.set_item(key, value).map_err(|_| "the browser refused to save (storage full?)".to_string())
+            }
             Store::Unavailable(why) => Err(why.clone()),
         }
     }

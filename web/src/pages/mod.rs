@@ -23,7 +23,9 @@ pub fn App() -> impl IntoView {
         Route::Home => view! { <home::Home/> }.into_any(),
         Route::About => view! { <about::About/> }.into_any(),
         Route::Problem(id) => view! { <problem::ProblemPage id=id/> }.into_any(),
-        Route::Widget { problem, widget, query } => view! { <widget::WidgetPage problem=problem widget=widget query=query/> }.into_any(),
+        Route::Widget { problem, widget, query } => {
+            view! { <widget::WidgetPage problem=problem widget=widget query=query/> }.into_any()
+        }
         Route::Embed { widget, query } => view! { <widget::EmbedPage widget=widget query=query/> }.into_any(),
         Route::NotFound(path) => view! { <NotFound path=path/> }.into_any(),
     };

@@ -29,7 +29,8 @@ fn sweep_svg(points: &[SweepPoint], axis: SweepAxis, current: f64) -> Result<Str
     // little of that region, with the limit drawn, rather than stretching the axis.
     let mfu_max = (points.iter().map(|p| p.report.mfu).fold(0.0, f64::max) * 1.1).min(1.25);
     let cost_max = points.iter().map(|p| p.report.total_cost_usd).fold(0.0, f64::max) * 1.1;
-    let current_point = points.iter().min_by(|a, b| (a.x.ln() - current.ln()).abs().total_cmp(&(b.x.ln() - current.ln()).abs()));
+    let current_point =
+        points.iter().min_by(|a, b| (a.x.ln() - current.ln()).abs().total_cmp(&(b.x.ln() - current.ln()).abs()));
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (640, 440)).into_drawing_area();
@@ -109,9 +110,15 @@ fn article_svg() -> Result<String, String> {
             .map_err(|e| e.to_string())?;
         for (i, row) in rows.iter().enumerate() {
             let y = n - 1.0 - i as f64;
-            let (lo, hi) = (row.claimed_low_usd, row.claimed_high_usd * if row.claimed_high_usd == row.claimed_low_usd { 1.06 } else { 1.0 });
+            let (lo, hi) = (
+                row.claimed_low_usd,
+                row.claimed_high_usd * if row.claimed_high_usd == row.claimed_low_usd { 1.06 } else { 1.0 },
+            );
             chart
-                .draw_series(std::iter::once(Rectangle::new([(lo, y - 0.18), (hi, y + 0.18)], ACCENT.mix(0.55).filled())))
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(lo, y - 0.18), (hi, y + 0.18)],
+                    ACCENT.mix(0.55).filled(),
+                )))
                 .map_err(|e| e.to_string())?;
             if let Some(c) = row.checked_cost_usd() {
                 chart.draw_series(std::iter::once(Circle::new((c, y), 6, WARM.filled()))).map_err(|e| e.to_string())?;
@@ -128,7 +135,13 @@ fn article_caption() -> String {
         .iter()
         .filter_map(|r| {
             let computed = r.checked_cost_usd()?;
-            Some(format!("{}: {} recomputed against {} – {} claimed", r.model, usd(computed), usd(r.claimed_low_usd), usd(r.claimed_high_usd)))
+            Some(format!(
+                "{}: {} recomputed against {} – {} claimed",
+                r.model,
+                usd(computed),
+                usd(r.claimed_low_usd),
+                usd(r.claimed_high_usd)
+            ))
         })
         .collect();
     format!(
@@ -155,10 +168,14 @@ pub fn Charts(state: RwSignal<TrainCostState>) -> impl IntoView {
     let caption = Signal::derive(move || {
         let axis = state.with(|s| s.chart_axis);
         let text = match axis {
-            SweepAxis::Hours | SweepAxis::Gpus => "MFU falls in proportion as the same work takes more GPU-hours; cost rises in proportion.",
+            SweepAxis::Hours | SweepAxis::Gpus => {
+                "MFU falls in proportion as the same work takes more GPU-hours; cost rises in proportion."
+            }
             SweepAxis::PeakTflops => "A higher peak lowers MFU for the same run; the cost does not change.",
             SweepAxis::UsdPerGpuHour => "The price changes the cost only; MFU does not depend on it.",
-            SweepAxis::ActiveParams | SweepAxis::Tokens => "More work in the same GPU-hours means a higher MFU; the cost does not change.",
+            SweepAxis::ActiveParams | SweepAxis::Tokens => {
+                "More work in the same GPU-hours means a higher MFU; the cost does not change."
+            }
         };
         format!(
             "MFU and compute cost as {} varies from a tenth to ten times its current value. {text} The thin line marks MFU = 1: a run above it could not have finished in that time.",
@@ -170,16 +187,34 @@ pub fn Charts(state: RwSignal<TrainCostState>) -> impl IntoView {
         let rows = points.get().unwrap_or_default();
         DataTable {
             headers: vec![axis.label().to_string(), "MFU".into(), "Cost".into()],
-            rows: rows.iter().step_by(6).map(|p| vec![axis_value(axis, p.x), format!("{:.3}", p.report.mfu), usd(p.report.total_cost_usd)]).collect(),
+            rows: rows
+                .iter()
+                .step_by(6)
+                .map(|p| vec![axis_value(axis, p.x), format!("{:.3}", p.report.mfu), usd(p.report.total_cost_usd)])
+                .collect(),
         }
     });
     let article_table = DataTable {
-        headers: vec!["Model".into(), "Article's estimate".into(), "From public GPU-hours at $2/h".into(), "Note".into()],
+        headers: vec![
+            "Model".into(),
+            "Article's estimate".into(),
+            "From public GPU-hours at $2/h".into(),
+            "Note".into(),
+        ],
         rows: ARTICLE_COST_TABLE
             .iter()
             .map(|r| {
-                let claimed = if r.claimed_low_usd == r.claimed_high_usd { format!("≈ {}", usd(r.claimed_low_usd)) } else { format!("{} – {}", usd(r.claimed_low_usd), usd(r.claimed_high_usd)) };
-                vec![r.model.into(), claimed, r.checked_cost_usd().map_or("no public inputs".into(), usd), r.note.into()]
+                let claimed = if r.claimed_low_usd == r.claimed_high_usd {
+                    format!("≈ {}", usd(r.claimed_low_usd))
+                } else {
+                    format!("{} – {}", usd(r.claimed_low_usd), usd(r.claimed_high_usd))
+                };
+                vec![
+                    r.model.into(),
+                    claimed,
+                    r.checked_cost_usd().map_or("no public inputs".into(), usd),
+                    r.note.into(),
+                ]
             })
             .collect(),
     };

@@ -30,7 +30,11 @@ pub fn GridExport(state: RwSignal<TrainCostState>) -> impl IntoView {
         status.set(String::new());
         runner.start(&job, move |outcome| match outcome {
             JobOutcome::Done(csv) => {
-                let result = dom::download_bytes(&format!("train-cost-grid-{}-{}.csv", xa.id(), ya.id()), "text/csv", csv.as_bytes());
+                let result = dom::download_bytes(
+                    &format!("train-cost-grid-{}-{}.csv", xa.id(), ya.id()),
+                    "text/csv",
+                    csv.as_bytes(),
+                );
                 status.set(match result {
                     Ok(()) => format!("Done: {} rows.", n * n),
                     Err(e) => format!("The download failed: {e}"),

@@ -45,7 +45,7 @@ pub fn TrainCost(query: Query, embed: bool) -> impl IntoView {
         >
             <div class="train-cost">
                 <fields::Inputs host=host.clone()/>
-                <results::Results state=state report=report/>
+                <results::Results report=report/>
             </div>
             <results::ClaimCheck state=state report=report/>
             {(!host.hides("charts")).then(|| view! { <charts::Charts state=state/> })}

@@ -54,15 +54,25 @@ pub fn exports(state: RwSignal<TrainCostState>) -> Vec<ExportItem> {
         serde_json::to_string_pretty(&value).map_err(|e| e.to_string())
     };
     vec![
-        ExportItem { label: "Results (CSV)", filename: "train-cost-results.csv".into(), mime: "text/csv", make: Arc::new(csv) },
-        ExportItem { label: "Results (JSON)", filename: "train-cost-results.json".into(), mime: "application/json", make: Arc::new(json) },
+        ExportItem {
+            label: "Results (CSV)",
+            filename: "train-cost-results.csv".into(),
+            mime: "text/csv",
+            make: Arc::new(csv),
+        },
+        ExportItem {
+            label: "Results (JSON)",
+            filename: "train-cost-results.json".into(),
+            mime: "application/json",
+            make: Arc::new(json),
+        },
     ]
 }
 
 #[component]
-pub fn Results(state: RwSignal<TrainCostState>, report: ReportMemo) -> impl IntoView {
-    let _ = state;
-    move || match report.get() {
+pub fn Results(report: ReportMemo) -> impl IntoView {
+    move || {
+        match report.get() {
         Err(e) => view! { <p class="error" role="alert">{format!("These inputs cannot be evaluated: {e}")}</p> }.into_any(),
         Ok(r) => view! {
             <div class="results" aria-live="polite">
@@ -94,6 +104,7 @@ pub fn Results(state: RwSignal<TrainCostState>, report: ReportMemo) -> impl Into
         }
         .into_any(),
     }
+    }
 }
 
 /// Where a preset carries a published claim: the claim beside the arithmetic, and the same
@@ -110,10 +121,15 @@ pub fn ClaimCheck(state: RwSignal<TrainCostState>, report: ReportMemo) -> impl I
                 "{} states an MFU of about {claimed}; these inputs give {:.3}.{}",
                 claim.said_by,
                 r.mfu,
-                needed_days.map_or(String::new(), |d| format!(" An MFU of {claimed} would need the run to take {d:.1} days, not {:.1}.", s.inputs.hours / 24.0))
+                needed_days.map_or(String::new(), |d| format!(
+                    " An MFU of {claimed} would need the run to take {d:.1} days, not {:.1}.",
+                    s.inputs.hours / 24.0
+                ))
             )
         });
-        let cost_line = claim.total_cost_usd.map(|c| format!("{} states a cost of about {}; these inputs give {}.", claim.said_by, usd(c), usd(r.total_cost_usd)));
+        let cost_line = claim.total_cost_usd.map(|c| {
+            format!("{} states a cost of about {}; these inputs give {}.", claim.said_by, usd(c), usd(r.total_cost_usd))
+        });
         Some(view! {
             <div class="claim" data-testid="claim">
                 <h3>"Claim and arithmetic"</h3>

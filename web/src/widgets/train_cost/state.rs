@@ -55,8 +55,41 @@ impl WidgetState for TrainCostState {
         }
         if self.hardware != CUSTOM_HARDWARE {
             let acc = self.accelerator().ok_or_else(|| format!("hardware: unknown id {:?}", self.hardware))?;
-            acc.peak_tflops(self.precision).ok_or_else(|| format!("precision: {} has no {}", acc.name, self.precision.label()))?;
+            acc.peak_tflops(self.precision)
+                .ok_or_else(|| format!("precision: {} has no {}", acc.name, self.precision.label()))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Links and files made by release 1 must keep opening: these fixtures were written by
+    /// hand (Python's json and base64) from the version-1 schema, not by this code.
+    #[test]
+    fn version_1_link_and_file_still_open() {
+        let link = include_str!("../../../tests/fixtures/train-cost-v1.link").trim();
+        assert_eq!(frontier_state::decode_link_state::<TrainCostState>(link), Ok(TrainCostState::example()));
+        let file = include_str!("../../../tests/fixtures/train-cost-v1.json");
+        assert_eq!(frontier_state::Envelope::unwrap::<TrainCostState>(file), Ok(TrainCostState::example()));
+    }
+
+    #[test]
+    fn validation_rejects_what_the_ui_cannot_produce() {
+        let mut s = TrainCostState::example();
+        s.hardware = "tpu-v9".into();
+        assert!(s.validate().is_err_and(|e| e.starts_with("hardware")));
+        let mut s = TrainCostState::example();
+        s.hardware = "a100-80gb".into();
+        s.precision = Precision::Fp8;
+        assert!(s.validate().is_err_and(|e| e.starts_with("precision")));
+        let mut s = TrainCostState::example();
+        s.preset = Some("gpt-9".into());
+        assert!(s.validate().is_err());
+        let mut s = TrainCostState::example();
+        s.inputs.gpus = 0.0;
+        assert!(s.validate().is_err_and(|e| e.starts_with("gpus")));
     }
 }
