@@ -1,6 +1,7 @@
 //! `frontier`: the core analyses on the command line. One JSON object on stdout per run;
 //! errors on stderr with exit status 2 for bad input.
 
+mod edge;
 mod train_cost;
 
 use std::process::ExitCode;
@@ -18,6 +19,8 @@ struct Cli {
 enum Command {
     /// Training FLOPs, MFU and cost of a run (the training-efficiency widget).
     TrainCost(train_cost::Args),
+    /// Will a model run on a device, and how fast (the edge-inference widget).
+    Edge(edge::Args),
     /// Lists the training presets and the hardware table as JSON.
     Presets,
 }
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::TrainCost(args) => train_cost::run(&args),
+        Command::Edge(args) => edge::run(&args),
         Command::Presets => train_cost::presets(),
     };
     let json = result.and_then(|value| serde_json::to_string_pretty(&value).map_err(|e| UsageError(e.to_string())));

@@ -6,6 +6,7 @@
 
 pub mod article;
 pub mod conventions;
+pub mod edge;
 pub mod error;
 pub mod hardware;
 pub mod presets;
