@@ -1,5 +1,6 @@
 //! The widget registry: every widget, the problem it belongs to, and how to render it.
 
+pub mod edge;
 pub mod train_cost;
 
 use frontier_state::Query;
@@ -13,12 +14,20 @@ pub struct WidgetInfo {
     pub summary: &'static str,
 }
 
-pub const WIDGETS: &[WidgetInfo] = &[WidgetInfo {
-    id: "train-cost",
-    problem: "training",
-    title: "Training efficiency and cost",
-    summary: "FLOPs, MFU and dollars of a training run, from the article's formula to the conventions behind published numbers.",
-}];
+pub const WIDGETS: &[WidgetInfo] = &[
+    WidgetInfo {
+        id: "train-cost",
+        problem: "training",
+        title: "Training efficiency and cost",
+        summary: "FLOPs, MFU and dollars of a training run, from the article's formula to the conventions behind published numbers.",
+    },
+    WidgetInfo {
+        id: "edge-feasibility",
+        problem: "edge",
+        title: "Edge feasibility",
+        summary: "Will a model fit on a device, how fast will it run, and what would make it fit.",
+    },
+];
 
 pub fn widget(id: &str) -> Option<&'static WidgetInfo> {
     WIDGETS.iter().find(|w| w.id == id)
@@ -32,6 +41,7 @@ pub fn widgets_of(problem: &str) -> impl Iterator<Item = &'static WidgetInfo> + 
 pub fn render(info: &'static WidgetInfo, query: Query, embed: bool) -> AnyView {
     match info.id {
         "train-cost" => view! { <train_cost::TrainCost query=query embed=embed/> }.into_any(),
+        "edge-feasibility" => view! { <edge::EdgeFeasibility query=query embed=embed/> }.into_any(),
         _ => view! { <p>"This widget is not available."</p> }.into_any(),
     }
 }

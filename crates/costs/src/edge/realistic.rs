@@ -69,6 +69,14 @@ pub struct EdgeReport {
     pub roofline: Roofline,
 }
 
+impl Device {
+    /// The roofline: FLOP/s a kernel of `flops_per_byte` can reach on this device,
+    /// min(peak compute, intensity · bandwidth), at 100 % efficiency.
+    pub fn attainable_flops_per_s(&self, flops_per_byte: f64) -> f64 {
+        (self.compute_tflops * 1e12).min(flops_per_byte * self.bandwidth_gb_s * GB)
+    }
+}
+
 impl EdgeInputs {
     pub fn validate(&self) -> Result<(), InputError> {
         let m = &self.model;
@@ -194,6 +202,12 @@ pub(crate) mod tests {
         assert!((r.decode_ceiling_tokens_per_sec - 11.009).abs() < 0.01, "{}", r.decode_ceiling_tokens_per_sec);
         assert_eq!(r.roofline.decode_bound, Bound::Memory);
         assert_eq!(r.roofline.prefill_bound, Bound::Compute);
+        // Ridge: 2.2e12 / 60e9 = 36.7 FLOP/byte; decode sits at 2 · 8.03e9 / 5.45e9 = 2.9.
+        assert!((r.roofline.ridge_flops_per_byte - 36.67).abs() < 0.01);
+        assert!((r.roofline.decode_flops_per_byte - 2.947).abs() < 0.01);
+        let d = &iphone_llama(4096.0).device;
+        assert_eq!(d.attainable_flops_per_s(1.0), 60e9);
+        assert_eq!(d.attainable_flops_per_s(1000.0), 2.2e12);
         // Prefill of 1,000 tokens: 2 · 8.03e9 · 1000 / (2.2e12 · 0.5) = 14.6 s.
         assert!((r.prefill_seconds - 14.6).abs() < 0.01);
         Ok(())
