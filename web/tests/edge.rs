@@ -11,7 +11,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn mount(query: frontier_state::Query) -> web_sys::HtmlElement {
     let doc = web_sys::window().and_then(|w| w.document()).unwrap_or_else(|| panic!("no document"));
-    let el: web_sys::HtmlElement = doc.create_element("div").ok().and_then(|e| e.dyn_into().ok()).unwrap_or_else(|| panic!("no div"));
+    let el: web_sys::HtmlElement =
+        doc.create_element("div").ok().and_then(|e| e.dyn_into().ok()).unwrap_or_else(|| panic!("no div"));
     doc.body().unwrap_or_else(|| panic!("no body")).append_child(&el).unwrap_or_else(|e| panic!("{e:?}"));
     leptos::mount::mount_to(el.clone(), move || view! { <EdgeFeasibility query=query.clone() embed=false/> }).forget();
     el

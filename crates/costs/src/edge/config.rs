@@ -19,6 +19,8 @@ pub enum ConfigError {
     Missing(&'static str),
     #[error("field \"{field}\" must be a positive number, found {found}")]
     BadNumber { field: &'static str, found: String },
+    #[error("the config describes an implausible model ({0} parameters)")]
+    Implausible(f64),
     #[error("the config is larger than {0} bytes")]
     TooLarge(usize),
 }
@@ -117,10 +119,14 @@ pub fn parse_config(text: &str, name: &str) -> Result<ModelArch, ConfigError> {
         let windowed = if model_type.starts_with("gemma2") { (layers / 2.0).floor() } else { layers };
         SlidingWindow { window, layers: windowed }
     });
+    let total_params = shared_params + total_mlp;
+    if !total_params.is_finite() || total_params > 1e15 {
+        return Err(ConfigError::Implausible(total_params));
+    }
     Ok(ModelArch {
         id: "custom".into(),
         name: name.into(),
-        total_params: shared_params + total_mlp,
+        total_params,
         active_params: shared_params + active_mlp,
         layers,
         hidden,

@@ -97,18 +97,18 @@ fn memory_svg(rows: &[(String, Vec<f64>)], usable_gb: f64, ram_gb: f64) -> Drawn
 }
 
 /// Decode speed of the current model and device in every format.
-fn speed_points(s: &EdgeState) -> Vec<(&'static str, f64, f64, bool)> {
+fn speed_points(s: &EdgeState) -> Vec<(&'static str, f64, f64, bool, Option<f64>)> {
     let Ok(base) = s.inputs() else { return Vec::new() };
     WEIGHT_FORMATS
         .iter()
         .filter_map(|f| {
             let r = EdgeInputs { bits_per_weight: f.bits_per_weight, ..base.clone() }.evaluate().ok()?;
-            Some((f.id, f.bits_per_weight, r.decode_tokens_per_sec, r.fits))
+            Some((f.id, f.bits_per_weight, r.decode_tokens_per_sec, r.fits, f.delta_ppl))
         })
         .collect()
 }
 
-fn speed_svg(points: &[(&'static str, f64, f64, bool)], current_bits: f64) -> Drawn {
+fn speed_svg(points: &[(&'static str, f64, f64, bool, Option<f64>)], current_bits: f64) -> Drawn {
     let e = |e: &dyn std::fmt::Display| e.to_string();
     let y_max = points.iter().map(|p| p.2).fold(0.0, f64::max) * 1.1;
     let mut svg = String::new();
@@ -224,7 +224,13 @@ pub fn Charts(state: RwSignal<EdgeState>) -> impl IntoView {
             s.model().map_or_else(String::new, |m| m.name), s.device.name))
     });
     let speed_table = Signal::derive(move || DataTable {
-        headers: vec!["Format".into(), "Bits per weight".into(), "Decode tokens/s".into(), "Fits".into()],
+        headers: vec![
+            "Format".into(),
+            "Bits per weight".into(),
+            "Decode tokens/s".into(),
+            "Fits".into(),
+            "Perplexity increase (Llama 3 8B)".into(),
+        ],
         rows: points
             .get()
             .into_iter()

@@ -118,7 +118,9 @@ pub fn Inputs(host: Host<EdgeState>) -> impl IntoView {
                     <label for="edge-format">"Weight format"</label>
                     <select id="edge-format" data-testid="edge-format" on:change=on_format prop:value=move || state.with(|s| s.format.clone())>
                         {WEIGHT_FORMATS.iter().map(|f| view! {
-                            <option value=f.id>{format!("{} — {:.2} bits/weight{}", f.id, f.bits_per_weight, if f.estimated { " (estimated)" } else { "" })}</option>
+                            <option value=f.id>{format!("{} — {:.2} bits/weight{}{}", f.id, f.bits_per_weight,
+                                f.delta_ppl.map_or(String::new(), |d| format!(", +{d} perplexity")),
+                                if f.estimated { " (estimated)" } else { "" })}</option>
                         }).collect_view()}
                         <option value=PLAIN_BITS>"Plain N-bit (the article's idealisation)"</option>
                     </select>
