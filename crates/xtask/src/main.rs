@@ -1,1 +1,73 @@
-fn main() {}
+//! `cargo xtask`: the project's build, test and release tasks, written in Rust so that they run the
+//! same way on every machine and in CI.
+
+mod bench;
+mod cmd;
+mod dist;
+mod html;
+mod serve;
+mod setup;
+mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  setup                 install the missing tools (wasm32 target, trunk, wasm-bindgen-cli, binaryen)
+  serve                 setup, then `trunk serve` on http://127.0.0.1:8080/
+  dist                  setup, then a release build into dist/ with a Content-Security-Policy
+  test [--no-browser]   every check CI runs, in order; --no-browser skips the Chromium steps
+  bench [NAME]          benchmarks against a reference implementation (names: costs)
+  help                  this text";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match dispatch(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(args: &[String]) -> Result<()> {
+    let root = workspace_root();
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => {
+            println!("{USAGE}");
+            bail!("no command given");
+        }
+    };
+    let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
+    match (command, rest.as_slice()) {
+        ("setup", []) => setup::run(&root),
+        ("serve", []) => serve::run(&root),
+        ("dist", []) => dist::run(&root),
+        ("test", []) => test::run(&root, test::Browser::Yes),
+        ("test", ["--no-browser"]) => test::run(&root, test::Browser::No),
+        ("bench", []) => bench::run(&root, None),
+        ("bench", [name]) => bench::run(&root, Some(name)),
+        ("help" | "--help" | "-h", _) => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => {
+            println!("{USAGE}");
+            bail!("unknown command or options: {}", args.join(" "))
+        }
+    }
+}
+
+/// The workspace root, two levels above this crate. Taken from the build so that the tasks work
+/// from any current directory.
+fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.ancestors().nth(2).map(Path::to_path_buf).unwrap_or_else(|| manifest_dir.to_path_buf())
+}
