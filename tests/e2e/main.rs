@@ -8,6 +8,8 @@ use std::collections::BTreeSet;
 use anyhow::{ensure, Context, Result};
 use frontier_e2e::run;
 
+mod edge;
+
 const PROBLEMS: [&str; 8] =
     ["reasoning", "hallucination", "memory", "training", "alignment", "interpretability", "edge", "grounding"];
 const TRAIN_COST: &str = r#"section.widget[data-widget="train-cost"]"#;
