@@ -67,7 +67,7 @@ pub struct Args {
 
 fn model_by_id(id: &str) -> Result<ModelArch, UsageError> {
     ModelArch::by_id(id).ok_or_else(|| {
-        let known: Vec<&str> = MODELS.iter().map(|m| m.id).collect();
+        let known: Vec<&str> = MODELS.iter().map(|m| m.id.as_ref()).collect();
         UsageError(format!("unknown model {id:?}; known models: {}", known.join(", ")))
     })
 }

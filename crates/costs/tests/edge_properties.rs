@@ -1,13 +1,13 @@
 //! Property tests of the edge model: relations that must hold for any valid input.
 
 use frontier_costs::edge::realistic::{DEFAULT_COMPUTE_EFFICIENCY, DEFAULT_RUNTIME_GB};
-use frontier_costs::edge::{Device, EdgeInputs, KvFormat, ModelArch, MODELS};
+use frontier_costs::edge::{Device, EdgeInputs, KvFormat, MODELS};
 use proptest::prelude::*;
 
 fn inputs() -> impl Strategy<Value = EdgeInputs> {
     (0..MODELS.len(), 0..17usize, 1.0..16.0f64, 1.0..200_000.0f64, 1.0..64.0f64, 0..3usize).prop_map(
         |(m, d, bits, context, batch, kv)| EdgeInputs {
-            model: MODELS[m].to_arch(),
+            model: MODELS[m].clone(),
             bits_per_weight: bits,
             kv_format: KvFormat::ALL[kv],
             context: context.round(),
@@ -77,7 +77,7 @@ fn every_preset_model_evaluates_on_every_device() {
     for m in MODELS {
         for d in Device::all() {
             let i = EdgeInputs {
-                model: ModelArch::by_id(m.id).unwrap_or_else(|| unreachable!()),
+                model: m.clone(),
                 bits_per_weight: 4.8944,
                 kv_format: KvFormat::F16,
                 context: 4096.0,

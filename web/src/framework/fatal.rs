@@ -48,7 +48,9 @@ pub fn show_fatal_error(message: &str) {
                 let _ = w.location().reload();
             }
         });
-        button.dyn_ref::<web_sys::HtmlElement>().map(|b| b.set_onclick(Some(reload.as_ref().unchecked_ref())));
+        if let Some(b) = button.dyn_ref::<web_sys::HtmlElement>() {
+            b.set_onclick(Some(reload.as_ref().unchecked_ref()));
+        }
         reload.forget(); // The page is finished; the closure lives until reload.
         for child in [&title, &text, &detail, &button] {
             panel.append_child(child)?;

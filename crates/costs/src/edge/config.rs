@@ -125,7 +125,7 @@ pub fn parse_config(text: &str, name: &str) -> Result<ModelArch, ConfigError> {
     }
     Ok(ModelArch {
         id: "custom".into(),
-        name: name.into(),
+        name: name.to_string().into(),
         total_params,
         active_params: shared_params + active_mlp,
         layers,

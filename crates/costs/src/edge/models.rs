@@ -3,6 +3,8 @@
 //! Parameter counts are totals from the models' configs; the references section C(ii)
 //! reproduces the published totals from the config fields.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 /// How a layer caches keys and values.
@@ -33,10 +35,12 @@ pub struct Experts {
     pub moe_layers: f64,
 }
 
+/// A model's shape. Text fields are `Cow` so the preset table is a `const` of this very type
+/// while pasted configs own their strings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelArch {
-    pub id: String,
-    pub name: String,
+    pub id: Cow<'static, str>,
+    pub name: Cow<'static, str>,
     pub total_params: f64,
     pub active_params: f64,
     pub layers: f64,
@@ -50,7 +54,7 @@ pub struct ModelArch {
     pub sliding_window: Option<SlidingWindow>,
     #[serde(default)]
     pub experts: Option<Experts>,
-    pub source: String,
+    pub source: Cow<'static, str>,
 }
 
 impl ModelArch {
@@ -80,51 +84,7 @@ impl ModelArch {
     }
 
     pub fn by_id(id: &str) -> Option<ModelArch> {
-        MODELS.iter().find(|m| m.id == id).map(ModelSpec::to_arch)
-    }
-
-    pub fn all() -> Vec<ModelArch> {
-        MODELS.iter().map(ModelSpec::to_arch).collect()
-    }
-}
-
-/// A preset row; `const`-friendly twin of [`ModelArch`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct ModelSpec {
-    pub id: &'static str,
-    pub name: &'static str,
-    pub total_params: f64,
-    pub active_params: f64,
-    pub layers: f64,
-    pub hidden: f64,
-    pub heads: f64,
-    pub attention: Attention,
-    pub vocab: f64,
-    pub context: f64,
-    pub tied_embeddings: bool,
-    pub sliding_window: Option<SlidingWindow>,
-    pub experts: Option<Experts>,
-    pub source: &'static str,
-}
-
-impl ModelSpec {
-    pub fn to_arch(&self) -> ModelArch {
-        ModelArch {
-            id: self.id.into(),
-            name: self.name.into(),
-            total_params: self.total_params,
-            active_params: self.active_params,
-            layers: self.layers,
-            hidden: self.hidden,
-            heads: self.heads,
-            attention: self.attention,
-            vocab: self.vocab,
-            context: self.context,
-            tied_embeddings: self.tied_embeddings,
-            sliding_window: self.sliding_window,
-            experts: self.experts,
-            source: self.source.into(),
-        }
+        MODELS.iter().find(|m| m.id == id).cloned()
     }
 }
 
@@ -134,10 +94,10 @@ const fn gqa(kv_heads: f64, head_dim: f64) -> Attention {
 
 const LLAMA_SOURCE: &str = "Meta Llama 3.1 / 3.2 config.json; totals as counted in the references (C(ii))";
 
-pub const MODELS: &[ModelSpec] = &[
-    ModelSpec {
-        id: "llama-3.2-1b",
-        name: "Llama 3.2 1B",
+pub const MODELS: &[ModelArch] = &[
+    ModelArch {
+        id: Cow::Borrowed("llama-3.2-1b"),
+        name: Cow::Borrowed("Llama 3.2 1B"),
         total_params: 1.24e9,
         active_params: 1.24e9,
         layers: 16.0,
@@ -149,11 +109,11 @@ pub const MODELS: &[ModelSpec] = &[
         tied_embeddings: true,
         sliding_window: None,
         experts: None,
-        source: LLAMA_SOURCE,
+        source: Cow::Borrowed(LLAMA_SOURCE),
     },
-    ModelSpec {
-        id: "llama-3.2-3b",
-        name: "Llama 3.2 3B",
+    ModelArch {
+        id: Cow::Borrowed("llama-3.2-3b"),
+        name: Cow::Borrowed("Llama 3.2 3B"),
         total_params: 3.21e9,
         active_params: 3.21e9,
         layers: 28.0,
@@ -165,11 +125,11 @@ pub const MODELS: &[ModelSpec] = &[
         tied_embeddings: true,
         sliding_window: None,
         experts: None,
-        source: LLAMA_SOURCE,
+        source: Cow::Borrowed(LLAMA_SOURCE),
     },
-    ModelSpec {
-        id: "llama-3.1-8b",
-        name: "Llama 3.1 8B",
+    ModelArch {
+        id: Cow::Borrowed("llama-3.1-8b"),
+        name: Cow::Borrowed("Llama 3.1 8B"),
         total_params: 8.03e9,
         active_params: 8.03e9,
         layers: 32.0,
@@ -181,11 +141,11 @@ pub const MODELS: &[ModelSpec] = &[
         tied_embeddings: false,
         sliding_window: None,
         experts: None,
-        source: LLAMA_SOURCE,
+        source: Cow::Borrowed(LLAMA_SOURCE),
     },
-    ModelSpec {
-        id: "llama-3.1-70b",
-        name: "Llama 3.1 70B",
+    ModelArch {
+        id: Cow::Borrowed("llama-3.1-70b"),
+        name: Cow::Borrowed("Llama 3.1 70B"),
         total_params: 70.6e9,
         active_params: 70.6e9,
         layers: 80.0,
@@ -197,11 +157,11 @@ pub const MODELS: &[ModelSpec] = &[
         tied_embeddings: false,
         sliding_window: None,
         experts: None,
-        source: LLAMA_SOURCE,
+        source: Cow::Borrowed(LLAMA_SOURCE),
     },
-    ModelSpec {
-        id: "llama-3.1-405b",
-        name: "Llama 3.1 405B",
+    ModelArch {
+        id: Cow::Borrowed("llama-3.1-405b"),
+        name: Cow::Borrowed("Llama 3.1 405B"),
         total_params: 405.9e9,
         active_params: 405.9e9,
         layers: 126.0,
@@ -213,11 +173,11 @@ pub const MODELS: &[ModelSpec] = &[
         tied_embeddings: false,
         sliding_window: None,
         experts: None,
-        source: LLAMA_SOURCE,
+        source: Cow::Borrowed(LLAMA_SOURCE),
     },
-    ModelSpec {
-        id: "mistral-7b",
-        name: "Mistral 7B v0.1",
+    ModelArch {
+        id: Cow::Borrowed("mistral-7b"),
+        name: Cow::Borrowed("Mistral 7B v0.1"),
         total_params: 7.24e9,
         active_params: 7.24e9,
         layers: 32.0,
@@ -229,11 +189,11 @@ pub const MODELS: &[ModelSpec] = &[
         tied_embeddings: false,
         sliding_window: Some(SlidingWindow { window: 4096.0, layers: 32.0 }),
         experts: None,
-        source: "Mistral 7B v0.1 config.json (sliding_window 4096)",
+        source: Cow::Borrowed("Mistral 7B v0.1 config.json (sliding_window 4096)"),
     },
-    ModelSpec {
-        id: "mixtral-8x7b",
-        name: "Mixtral 8x7B",
+    ModelArch {
+        id: Cow::Borrowed("mixtral-8x7b"),
+        name: Cow::Borrowed("Mixtral 8x7B"),
         total_params: 46.7e9,
         active_params: 12.9e9,
         layers: 32.0,
@@ -245,11 +205,11 @@ pub const MODELS: &[ModelSpec] = &[
         tied_embeddings: false,
         sliding_window: None,
         experts: Some(Experts { routed: 8.0, active: 2.0, moe_layers: 32.0 }),
-        source: "Mixtral 8x7B config.json; 12.9B active (2 of 8 experts)",
+        source: Cow::Borrowed("Mixtral 8x7B config.json; 12.9B active (2 of 8 experts)"),
     },
-    ModelSpec {
-        id: "deepseek-v3",
-        name: "DeepSeek-V3",
+    ModelArch {
+        id: Cow::Borrowed("deepseek-v3"),
+        name: Cow::Borrowed("DeepSeek-V3"),
         total_params: 671e9,
         active_params: 37e9,
         layers: 61.0,
@@ -261,11 +221,11 @@ pub const MODELS: &[ModelSpec] = &[
         tied_embeddings: false,
         sliding_window: None,
         experts: Some(Experts { routed: 256.0, active: 8.0, moe_layers: 58.0 }),
-        source: "DeepSeek-V3 report and config (kv_lora_rank 512, qk_rope_head_dim 64; 3 dense layers)",
+        source: Cow::Borrowed("DeepSeek-V3 report and config (kv_lora_rank 512, qk_rope_head_dim 64; 3 dense layers)"),
     },
-    ModelSpec {
-        id: "qwen2.5-7b",
-        name: "Qwen2.5 7B",
+    ModelArch {
+        id: Cow::Borrowed("qwen2.5-7b"),
+        name: Cow::Borrowed("Qwen2.5 7B"),
         total_params: 7.61e9,
         active_params: 7.61e9,
         layers: 28.0,
@@ -277,11 +237,11 @@ pub const MODELS: &[ModelSpec] = &[
         tied_embeddings: false,
         sliding_window: None,
         experts: None,
-        source: "Qwen2.5-7B config.json",
+        source: Cow::Borrowed("Qwen2.5-7B config.json"),
     },
-    ModelSpec {
-        id: "qwen2.5-72b",
-        name: "Qwen2.5 72B",
+    ModelArch {
+        id: Cow::Borrowed("qwen2.5-72b"),
+        name: Cow::Borrowed("Qwen2.5 72B"),
         total_params: 72.7e9,
         active_params: 72.7e9,
         layers: 80.0,
@@ -293,11 +253,11 @@ pub const MODELS: &[ModelSpec] = &[
         tied_embeddings: false,
         sliding_window: None,
         experts: None,
-        source: "Qwen2.5-72B config.json",
+        source: Cow::Borrowed("Qwen2.5-72B config.json"),
     },
-    ModelSpec {
-        id: "gemma-2-2b",
-        name: "Gemma 2 2B",
+    ModelArch {
+        id: Cow::Borrowed("gemma-2-2b"),
+        name: Cow::Borrowed("Gemma 2 2B"),
         total_params: 2.61e9,
         active_params: 2.61e9,
         layers: 26.0,
@@ -309,11 +269,11 @@ pub const MODELS: &[ModelSpec] = &[
         tied_embeddings: true,
         sliding_window: Some(SlidingWindow { window: 4096.0, layers: 13.0 }),
         experts: None,
-        source: "Gemma 2 config (alternating 4,096-token local layers); maxtext hf_model_configs.py",
+        source: Cow::Borrowed("Gemma 2 config (alternating 4,096-token local layers); maxtext hf_model_configs.py"),
     },
-    ModelSpec {
-        id: "gemma-2-9b",
-        name: "Gemma 2 9B",
+    ModelArch {
+        id: Cow::Borrowed("gemma-2-9b"),
+        name: Cow::Borrowed("Gemma 2 9B"),
         total_params: 9.24e9,
         active_params: 9.24e9,
         layers: 42.0,
@@ -325,11 +285,11 @@ pub const MODELS: &[ModelSpec] = &[
         tied_embeddings: true,
         sliding_window: Some(SlidingWindow { window: 4096.0, layers: 21.0 }),
         experts: None,
-        source: "Gemma 2 config (alternating 4,096-token local layers)",
+        source: Cow::Borrowed("Gemma 2 config (alternating 4,096-token local layers)"),
     },
-    ModelSpec {
-        id: "phi-3-mini",
-        name: "Phi-3 mini (4K)",
+    ModelArch {
+        id: Cow::Borrowed("phi-3-mini"),
+        name: Cow::Borrowed("Phi-3 mini (4K)"),
         total_params: 3.82e9,
         active_params: 3.82e9,
         layers: 32.0,
@@ -341,7 +301,7 @@ pub const MODELS: &[ModelSpec] = &[
         tied_embeddings: false,
         sliding_window: None,
         experts: None,
-        source: "Phi-3-mini-4k-instruct config.json (full multi-head attention)",
+        source: Cow::Borrowed("Phi-3-mini-4k-instruct config.json (full multi-head attention)"),
     },
 ];
 

@@ -38,7 +38,7 @@ fn memory_rows(s: &EdgeState) -> Vec<(String, Vec<f64>)> {
                     i.evaluate().map_or(f64::NAN, |r| r.total_memory_gb)
                 })
                 .collect();
-            (model.name.clone(), values)
+            (model.name.to_string(), values)
         })
         .collect()
 }
@@ -221,7 +221,7 @@ pub fn Charts(state: RwSignal<EdgeState>) -> impl IntoView {
     let speed_caption = Signal::derive(move || {
         state.with(|s| format!(
             "Decode speed of {} on {} in every weight format: fewer bits, fewer bytes per token, more tokens per second. Green points fit the device, red ones do not; the larger point is the chosen format.",
-            s.model().map_or_else(String::new, |m| m.name), s.device.name))
+            s.model().map_or_else(String::new, |m| m.name.to_string()), s.device.name))
     });
     let speed_table = Signal::derive(move || DataTable {
         headers: vec![

@@ -72,7 +72,7 @@ pub fn Directions(state: RwSignal<EdgeState>) -> impl IntoView {
                         <label for="edge-draft">"Draft model"</label>
                         <select id="edge-draft" prop:value=move || state.with(|s| s.directions.draft_id.clone())
                             on:change=move |ev| { let id = event_target_value(&ev); state.update(|s| s.directions.draft_id = id) }>
-                            {MODELS.iter().map(|m| view! { <option value=m.id>{m.name}</option> }).collect_view()}
+                            {MODELS.iter().map(|m| view! { <option value=m.id.to_string()>{m.name.to_string()}</option> }).collect_view()}
                         </select>
                     </div>
                     <NumberField id="alpha" label="Acceptance rate α" value=Signal::derive(move || state.with(|s| s.directions.alpha))

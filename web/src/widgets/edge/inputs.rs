@@ -101,7 +101,7 @@ pub fn Inputs(host: Host<EdgeState>) -> impl IntoView {
                 <div class="field">
                     <label for="edge-model">"Model"</label>
                     <select id="edge-model" data-testid="edge-model" on:change=on_model prop:value=move || state.with(|s| s.model_id.clone())>
-                        {MODELS.iter().map(|m| view! { <option value=m.id>{m.name}</option> }).collect_view()}
+                        {MODELS.iter().map(|m| view! { <option value=m.id.to_string()>{m.name.to_string()}</option> }).collect_view()}
                         <option value=CUSTOM>"Custom (pasted config.json)"</option>
                     </select>
                     <p class="source">{move || state.with(|s| s.model().map(|m| format!(

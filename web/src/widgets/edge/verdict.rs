@@ -112,7 +112,7 @@ pub fn Verdicts(state: RwSignal<EdgeState>, show_article: bool) -> impl IntoView
     };
     view! {
         <div class="verdicts" aria-live="polite">
-            {show_article.then(|| article)}
+            {show_article.then_some(article)}
             {realistic}
         </div>
     }

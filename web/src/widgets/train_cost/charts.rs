@@ -9,6 +9,8 @@ use crate::framework::chart::{DataTable, Figure};
 use crate::framework::format::{sci, short, usd};
 
 const SWEEP_POINTS: usize = 61;
+/// Picks the plotted quantity out of a sweep point.
+type ValueOf = fn(&SweepPoint) -> f64;
 const ACCENT: RGBColor = RGBColor(37, 99, 235);
 const WARM: RGBColor = RGBColor(217, 72, 15);
 const INK: RGBColor = RGBColor(40, 40, 40);
@@ -36,9 +38,9 @@ fn sweep_svg(points: &[SweepPoint], axis: SweepAxis, current: f64) -> Result<Str
         let root = SVGBackend::with_string(&mut svg, (640, 440)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let (top, bottom) = root.split_vertically(220);
-        let panels: [(&DrawingArea<_, _>, &str, f64, fn(&SweepPoint) -> f64, RGBColor); 2] = [
-            (&top, "MFU", mfu_max.max(1e-9), |p| p.report.mfu, ACCENT),
-            (&bottom, "Cost (USD)", cost_max.max(1e-9), |p| p.report.total_cost_usd, WARM),
+        let panels = [
+            (&top, "MFU", mfu_max.max(1e-9), (|p| p.report.mfu) as ValueOf, ACCENT),
+            (&bottom, "Cost (USD)", cost_max.max(1e-9), (|p| p.report.total_cost_usd) as ValueOf, WARM),
         ];
         for (area, name, y_max, value, color) in panels {
             let mut chart = ChartBuilder::on(area)
