@@ -144,3 +144,17 @@ fn classroom_hide_removes_controls_and_explanation() {
     assert!(root.query_selector("[data-testid=hours-slider]").ok().flatten().is_some());
     root.remove();
 }
+
+#[wasm_bindgen_test]
+fn the_fatal_error_panel_shows_text_and_a_reload_button() {
+    // Markup in the message must come out as text, never as HTML.
+    frontier_web::framework::fatal::show_fatal_error("boom <b>not bold</b>");
+    let panel = document().get_element_by_id("fatal-error").unwrap_or_else(|| panic!("no panel"));
+    assert_eq!(panel.get_attribute("role").as_deref(), Some("alert"));
+    let detail = panel.query_selector("pre").ok().flatten().and_then(|p| p.text_content()).unwrap_or_default();
+    assert_eq!(detail, "boom <b>not bold</b>");
+    assert!(panel.query_selector("pre b").ok().flatten().is_none());
+    let button = panel.query_selector("button").ok().flatten().and_then(|b| b.text_content()).unwrap_or_default();
+    assert_eq!(button, "Reload");
+    panel.remove();
+}

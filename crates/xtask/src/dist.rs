@@ -14,7 +14,55 @@ pub fn run(root: &Path) -> Result<()> {
     setup::run(root)?;
     step("dist: trunk build --release");
     run_cmd(setup::trunk(root)?.args(["build", "--release"]))?;
-    post_process(&root.join("dist"))
+    let dist = root.join("dist");
+    if let Err(e) = check_wasm(&dist) {
+        // Seen once: a module of zeros after a build that overlapped another build of the same
+        // tree. A clean rebuild fixes it; a second failure is real and stops here.
+        println!("warning: {e:#}; rebuilding once");
+        run_cmd(setup::trunk(root)?.args(["build", "--release"]))?;
+        check_wasm(&dist)?;
+    }
+    post_process(&dist)
+}
+
+/// Checks that every `.wasm` in `dist` starts with the WebAssembly magic number and version.
+pub fn check_wasm(dist: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(dist).with_context(|| format!("cannot list {}", dist.display()))?;
+    let mut found = 0;
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "wasm") {
+            found += 1;
+            let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            if !is_wasm_module(&bytes) {
+                bail!(
+                    "{} is not a WebAssembly module (it starts {:02x?})",
+                    path.display(),
+                    &bytes[..bytes.len().min(8)]
+                );
+            }
+        }
+    }
+    if found == 0 {
+        bail!("{} has no .wasm file", dist.display());
+    }
+    Ok(())
+}
+
+fn is_wasm_module(bytes: &[u8]) -> bool {
+    bytes.len() > 8 && bytes.starts_with(b"\0asm") && bytes[4..8] == [1, 0, 0, 0]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_wasm_module;
+
+    #[test]
+    fn recognises_the_wasm_header() {
+        assert!(is_wasm_module(b"\0asm\x01\0\0\0\x01\x04"));
+        assert!(!is_wasm_module(&[0; 16]));
+        assert!(!is_wasm_module(b"\0asm\x01\0\0\0"));
+    }
 }
 
 /// Adds the policy to `dist/index.html`, writes `dist/_headers`, and checks the URLs.

@@ -44,6 +44,8 @@ pub const WEIGHT_FORMATS: &[WeightFormat] = &[
     WeightFormat { id: "Q2_K", bits_per_weight: 3.1593, delta_ppl: Some(3.5199), estimated: false, source: MEASURED },
     WeightFormat { id: "Q2_K_S", bits_per_weight: 2.9697, delta_ppl: Some(3.1836), estimated: false, source: MEASURED },
     WeightFormat { id: "IQ2_M", bits_per_weight: 2.9294, delta_ppl: None, estimated: false, source: MEASURED },
+    WeightFormat { id: "IQ2_S", bits_per_weight: 2.5, delta_ppl: None, estimated: true, source: NOMINAL },
+    WeightFormat { id: "IQ2_XS", bits_per_weight: 2.31, delta_ppl: None, estimated: true, source: NOMINAL },
     WeightFormat { id: "IQ2_XXS", bits_per_weight: 2.3824, delta_ppl: None, estimated: false, source: MEASURED },
     WeightFormat { id: "IQ1_M", bits_per_weight: 2.146, delta_ppl: None, estimated: false, source: MEASURED },
     WeightFormat { id: "IQ1_S", bits_per_weight: 2.0042, delta_ppl: None, estimated: false, source: MEASURED },
