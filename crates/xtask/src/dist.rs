@@ -53,18 +53,6 @@ fn is_wasm_module(bytes: &[u8]) -> bool {
     bytes.len() > 8 && bytes.starts_with(b"\0asm") && bytes[4..8] == [1, 0, 0, 0]
 }
 
-#[cfg(test)]
-mod tests {
-    use super::is_wasm_module;
-
-    #[test]
-    fn recognises_the_wasm_header() {
-        assert!(is_wasm_module(b"\0asm\x01\0\0\0\x01\x04"));
-        assert!(!is_wasm_module(&[0; 16]));
-        assert!(!is_wasm_module(b"\0asm\x01\0\0\0"));
-    }
-}
-
 /// Adds the policy to `dist/index.html`, writes `dist/_headers`, and checks the URLs.
 pub fn post_process(dist: &Path) -> Result<()> {
     step(format!("dist: Content-Security-Policy for {}", dist.join("index.html").display()));
@@ -95,4 +83,16 @@ pub fn post_process(dist: &Path) -> Result<()> {
     );
     println!("wrote {} and {}", index.display(), headers.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_wasm_module;
+
+    #[test]
+    fn recognises_the_wasm_header() {
+        assert!(is_wasm_module(b"\0asm\x01\0\0\0\x01\x04"));
+        assert!(!is_wasm_module(&[0; 16]));
+        assert!(!is_wasm_module(b"\0asm\x01\0\0\0"));
+    }
 }
