@@ -1,6 +1,7 @@
 //! `frontier`: the core analyses on the command line. One JSON object on stdout per run;
 //! errors on stderr with exit status 2 for bad input.
 
+mod calibrate;
 mod edge;
 mod train_cost;
 
@@ -19,6 +20,8 @@ struct Cli {
 enum Command {
     /// Training FLOPs, MFU and cost of a run (the training-efficiency widget).
     TrainCost(train_cost::Args),
+    /// Calibration metrics of a file of model confidences (the calibration widget).
+    Calibrate(calibrate::Args),
     /// Will a model run on a device, and how fast (the edge-inference widget).
     Edge(edge::Args),
     /// Lists the training presets and the hardware table as JSON.
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::TrainCost(args) => train_cost::run(&args),
+        Command::Calibrate(args) => calibrate::run(&args),
         Command::Edge(args) => edge::run(&args),
         Command::Presets => train_cost::presets(),
     };

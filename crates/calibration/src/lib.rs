@@ -1,0 +1,14 @@
+//! Calibration: how well a model's confidence tracks its accuracy.
+//!
+//! [`binning`] assigns confidences to bins under each convention libraries use (they disagree
+//! at bin edges), [`metrics`] computes ECE and its relatives from the bins, [`temperature`]
+//! fits temperature scaling exactly, and [`data`] parses the files users upload.
+
+pub mod binning;
+pub mod data;
+pub mod metrics;
+pub mod temperature;
+
+pub use binning::Binning;
+pub use data::{parse, Dataset, ParseError};
+pub use metrics::{evaluate, BinStats, Report};

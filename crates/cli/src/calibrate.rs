@@ -1,0 +1,74 @@
+//! `frontier calibrate FILE`: calibration metrics of a CSV, TSV, JSON or JSONL file.
+
+use clap::Args as ClapArgs;
+use frontier_calibration::data::{softmax, Format, Shape};
+use frontier_calibration::metrics::class_metrics;
+use frontier_calibration::temperature::{fit_temperature, logits_from_probabilities};
+use frontier_calibration::{evaluate, parse, Binning};
+use serde_json::{json, Value};
+
+use crate::UsageError;
+
+/// Files above this size are refused before they are read.
+const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+#[derive(ClapArgs)]
+pub struct Args {
+    /// The file of confidences.
+    file: std::path::PathBuf,
+    #[arg(long, default_value_t = 10)]
+    bins: usize,
+    /// article, linspace, right-closed, torchmetrics or quantile.
+    #[arg(long, default_value = "article")]
+    binning: String,
+    /// auto, csv, tsv, json or jsonl.
+    #[arg(long, default_value = "auto")]
+    format: String,
+    /// Skip invalid rows (their count and first errors are reported) instead of stopping.
+    #[arg(long)]
+    skip_invalid: bool,
+}
+
+pub fn run(args: &Args) -> Result<Value, UsageError> {
+    let binning = Binning::from_id(&args.binning).ok_or_else(|| {
+        UsageError(format!(
+            "unknown binning {:?}; known: article, linspace, right-closed, torchmetrics, quantile",
+            args.binning
+        ))
+    })?;
+    let format = Format::from_id(&args.format)
+        .ok_or_else(|| UsageError(format!("unknown format {:?}; known: auto, csv, tsv, json, jsonl", args.format)))?;
+    if args.bins == 0 || args.bins > 10_000 {
+        return Err(UsageError(format!("--bins must be between 1 and 10000 (got {})", args.bins)));
+    }
+    let path = &args.file;
+    let size = std::fs::metadata(path).map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(UsageError(format!("{} is {size} bytes; the limit is {MAX_FILE_BYTES}", path.display())));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
+    let data = parse(&text, format, args.skip_invalid).map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
+    let report = evaluate(&data.confidences, &data.correct, args.bins, binning);
+    let mut out = serde_json::to_value(&report).map_err(|e| UsageError(e.to_string()))?;
+    let Value::Object(map) = &mut out else { return Ok(out) };
+    map.insert("shape".into(), serde_json::to_value(data.shape).map_err(|e| UsageError(e.to_string()))?);
+    map.insert("skipped".into(), json!(data.skipped.len()));
+    if !data.skipped.is_empty() {
+        let first: Vec<String> = data.skipped.iter().take(10).map(ToString::to_string).collect();
+        map.insert("skipped_examples".into(), json!(first));
+    }
+    let (probs, logits) = match data.shape {
+        Shape::Logits => (data.scores.iter().map(|z| softmax(z)).collect(), data.scores.clone()),
+        Shape::Probabilities | Shape::Binary => (data.scores.clone(), logits_from_probabilities(&data.scores)),
+        Shape::Article => (Vec::new(), Vec::new()),
+    };
+    if let Some(m) = class_metrics(&probs, &data.labels) {
+        map.insert("nll".into(), json!(m.nll));
+        map.insert("brier_full".into(), json!(m.brier_full));
+    }
+    if let Some(fit) = fit_temperature(&logits, &data.labels) {
+        map.insert("temperature".into(), json!(fit.temperature));
+        map.insert("temperature_fit".into(), serde_json::to_value(fit).map_err(|e| UsageError(e.to_string()))?);
+    }
+    Ok(out)
+}

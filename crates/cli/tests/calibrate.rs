@@ -1,0 +1,56 @@
+//! `frontier calibrate`: metrics as JSON, located errors with exit status 2.
+
+use std::process::Command;
+
+fn run_on(content: &str, extra: &[&str]) -> (i32, serde_json::Value, String) {
+    let dir = std::env::temp_dir().join(format!("frontier-calibrate-{}-{}", std::process::id(), content.len()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.join("data.csv");
+    std::fs::write(&file, content).unwrap_or_else(|e| panic!("{e}"));
+    let out = Command::new(env!("CARGO_BIN_EXE_frontier"))
+        .arg("calibrate")
+        .arg(&file)
+        .args(extra)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run frontier: {e}"));
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.code().unwrap_or(-1), json, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn article_rows_give_the_hand_computed_ece() {
+    // Bins 9 and 6 as in the crate's unit test: ECE 0.4, MCE 0.425.
+    let (code, v, err) = run_on("prediction,confidence,label\na,0.9,a\nb,0.95,a\nc,0.6,c\nd,0.65,d\n", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!((v["ece"].as_f64().unwrap_or(0.0) - 0.4).abs() < 1e-12);
+    assert!((v["mce"].as_f64().unwrap_or(0.0) - 0.425).abs() < 1e-12);
+    assert_eq!(v["n"], 4);
+    for key in ["accuracy", "mean_confidence", "rmsce", "ece_equal_mass", "brier"] {
+        assert!(v[key].as_f64().is_some(), "{key} missing");
+    }
+    assert_eq!(v["bins"].as_array().map(Vec::len), Some(10));
+    assert!(v["bins"][9]["lo"].as_f64().is_some() && v["bins"][9]["count"] == 2);
+}
+
+#[test]
+fn logits_give_nll_and_a_temperature() {
+    // Four rows of logits (2, 0), three labelled 0: T = 2 / ln 3 (the unit test's derivation).
+    let (code, v, err) = run_on("logit_0,logit_1,label\n2,0,0\n2,0,0\n2,0,0\n2,0,1\n", &["--binning", "right-closed"]);
+    assert_eq!(code, 0, "{err}");
+    assert!((v["temperature"].as_f64().unwrap_or(0.0) - 2.0 / 3f64.ln()).abs() < 1e-9);
+    assert!(v["nll"].as_f64().is_some());
+}
+
+#[test]
+fn bad_rows_are_located_and_can_be_skipped() {
+    let file = "pred,conf,label\na,0.5,a\nb,2.0,b\n";
+    let (code, _, err) = run_on(file, &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("row 3, column conf"), "{err}");
+    let (code, v, _) = run_on(file, &["--skip-invalid"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["skipped"], 1);
+    let (code, _, err) = run_on(file, &["--binning", "fancy"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("quantile"), "{err}");
+}

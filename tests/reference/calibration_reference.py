@@ -1,0 +1,117 @@
+"""Reference values for frontier-calibration, from numpy, scikit-learn and scipy.
+
+Run once: python3 tests/reference/calibration_reference.py > crates/calibration/tests/fixtures/reference.json
+(scikit-learn 1.9.1, scipy 1.17.1, numpy 2.4.6 when the committed fixture was made).
+
+Data sets:
+- edges: confidences exactly on bin edges (0.0, 0.1, 0.3, 0.6, 0.7, 1.0) mixed with others,
+  with bins whose residuals have both signs, so that conventions disagree;
+- constant: every confidence 0.7;
+- multiclass: 400 rows of 4-class logits from a seeded generator, over-confident by design.
+"""
+
+import json
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+from scipy.special import log_softmax, softmax
+from sklearn.calibration import calibration_curve
+from sklearn.metrics import brier_score_loss, log_loss
+
+
+def article_ece(conf, correct, num_bins=10):
+    """The article's compute_calibration_error, verbatim in logic."""
+    bin_correct = [0] * num_bins
+    bin_confidence = [0.0] * num_bins
+    bin_count = [0] * num_bins
+    for c, ok in zip(conf, correct):
+        idx = min(int(c * num_bins), num_bins - 1)
+        bin_count[idx] += 1
+        bin_confidence[idx] += c
+        if ok:
+            bin_correct[idx] += 1
+    total = sum(bin_count)
+    ece = 0.0
+    for i in range(num_bins):
+        if bin_count[i] == 0:
+            continue
+        ece += (bin_count[i] / total) * abs(bin_correct[i] / bin_count[i] - bin_confidence[i] / bin_count[i])
+    return ece
+
+
+def sklearn_right_closed_ece(conf, correct, n_bins=10):
+    """ECE from scikit-learn's calibration_curve (uniform strategy, right-closed bins)."""
+    conf = np.asarray(conf, dtype=float)
+    prob_true, prob_pred = calibration_curve(np.asarray(correct, dtype=int), conf, n_bins=n_bins, strategy="uniform")
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    counts = np.bincount(np.searchsorted(edges[1:-1], conf), minlength=n_bins)
+    counts = counts[counts > 0]
+    return float(np.sum(counts / len(conf) * np.abs(prob_true - prob_pred)))
+
+
+def numpy_linspace_ece(conf, correct, n_bins=10):
+    """ECE with numpy-linspace edges, [lo, hi), last bin closed (netcal's convention)."""
+    conf = np.asarray(conf, dtype=float)
+    correct = np.asarray(correct, dtype=float)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    idx = np.minimum(np.digitize(conf, edges[1:-1], right=False), n_bins - 1)
+    ece = 0.0
+    for b in range(n_bins):
+        mask = idx == b
+        if mask.any():
+            ece += mask.mean() * abs(correct[mask].mean() - conf[mask].mean())
+    return float(ece)
+
+
+def temperature(logits, labels):
+    logits = np.asarray(logits)
+    labels = np.asarray(labels)
+
+    def nll(t):
+        return -log_softmax(logits / t, axis=1)[np.arange(len(labels)), labels].mean()
+
+    res = minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded", options={"xatol": 1e-10})
+    return float(res.x), float(nll(1.0)), float(res.fun)
+
+
+def summary(conf, correct):
+    return {
+        "confidences": [float(c) for c in conf],
+        "correct": [bool(c) for c in correct],
+        "article_ece": article_ece(conf, correct),
+        "right_closed_ece": sklearn_right_closed_ece(conf, correct),
+        "linspace_ece": numpy_linspace_ece(conf, correct),
+        "brier": float(brier_score_loss(np.asarray(correct, dtype=int), np.asarray(conf))),
+    }
+
+
+edges_conf = [0.0, 0.1, 0.1, 0.3, 0.3, 0.3, 0.6, 0.6, 0.7, 0.7, 1.0, 1.0, 0.25, 0.45, 0.55, 0.85, 0.95, 0.15, 0.65, 0.35]
+edges_ok = [0, 1, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 1, 0]
+constant_conf = [0.7] * 20
+constant_ok = [1 if i % 4 else 0 for i in range(20)]
+
+rng = np.random.default_rng(20261126)
+labels = rng.integers(0, 4, size=400)
+logits = rng.normal(0.0, 1.0, size=(400, 4))
+logits[np.arange(400), labels] += 1.2
+logits *= 3.0  # over-confident: the fitted temperature should be well above 1
+probs = softmax(logits, axis=1)
+pred = probs.argmax(axis=1)
+multi_conf = probs.max(axis=1)
+multi_ok = pred == labels
+t, nll_before, nll_after = temperature(logits, labels)
+
+out = {
+    "edges": summary(edges_conf, edges_ok),
+    "constant": summary(constant_conf, constant_ok),
+    "multiclass": {
+        **summary(multi_conf, multi_ok),
+        "logits": logits.round(12).tolist(),
+        "labels": labels.tolist(),
+        "temperature": t,
+        "nll_before": nll_before,
+        "nll_after": nll_after,
+        "sklearn_log_loss": float(log_loss(labels, probs, labels=[0, 1, 2, 3])),
+    },
+}
+print(json.dumps(out, indent=1))
