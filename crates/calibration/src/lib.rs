@@ -2,11 +2,15 @@
 //!
 //! [`binning`] assigns confidences to bins under each convention libraries use (they disagree
 //! at bin edges), [`metrics`] computes ECE and its relatives from the bins, [`temperature`]
-//! fits temperature scaling exactly, and [`data`] parses the files users upload.
+//! fits temperature scaling exactly, [`recalibrate`] fits histogram binning and isotonic
+//! regression on a seeded split, [`selective`] measures abstention (risk–coverage, AURC), and
+//! [`data`] parses the files users upload.
 
 pub mod binning;
 pub mod data;
 pub mod metrics;
+pub mod recalibrate;
+pub mod selective;
 pub mod temperature;
 
 pub use binning::Binning;

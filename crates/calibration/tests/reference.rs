@@ -81,3 +81,16 @@ fn temperature_matches_scipy() {
     let expected = floats(&set["confidences"]);
     assert!(conf.iter().zip(&expected).all(|(a, b)| close(*a, *b, 1e-9)));
 }
+
+#[test]
+fn isotonic_matches_scikit_learn_at_the_training_points() {
+    use frontier_calibration::recalibrate::Recalibrator;
+    let fx = fixture();
+    let set = &fx["multiclass"];
+    let (conf, correct) = (floats(&set["confidences"]), bools(&set["correct"]));
+    let expected = floats(&set["isotonic_at_train"]);
+    let iso = Recalibrator::fit_isotonic(&conf, &correct);
+    for (c, e) in conf.iter().zip(&expected) {
+        assert!(close(iso.apply(*c), *e, 1e-12), "at {c}: {} vs {e}", iso.apply(*c));
+    }
+}

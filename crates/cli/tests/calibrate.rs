@@ -50,6 +50,10 @@ fn bad_rows_are_located_and_can_be_skipped() {
     let (code, v, _) = run_on(file, &["--skip-invalid"]);
     assert_eq!(code, 0);
     assert_eq!(v["skipped"], 1);
+    let (code, v, _) = run_on("pred,conf,label\na,0.7,a\nb,0.9,b\nc,0.6,c\nd,0.8,x\n", &["--risk-coverage"]);
+    assert_eq!(code, 0);
+    // The selective module's hand-computed example: AURC 0.270833.
+    assert!((v["risk_coverage"]["aurc"].as_f64().unwrap_or(0.0) - 0.2708333333333333).abs() < 1e-12);
     let (code, _, err) = run_on(file, &["--binning", "fancy"]);
     assert_eq!(code, 2);
     assert!(err.contains("quantile"), "{err}");
