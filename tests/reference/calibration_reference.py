@@ -64,6 +64,21 @@ def numpy_linspace_ece(conf, correct, n_bins=10):
     return float(ece)
 
 
+def classwise_ece(probs, labels, n_bins=10):
+    """Mean over classes of the article-binned ECE of p_k against 1[label = k] (numpy)."""
+    return float(np.mean([article_ece(probs[:, k], labels == k, n_bins) for k in range(probs.shape[1])]))
+
+
+def top_label_ece(probs, labels, n_bins=10):
+    """Gupta & Ramdas: ECE within each predicted class, weighted by its share (numpy)."""
+    pred = probs.argmax(axis=1)
+    total = 0.0
+    for k in np.unique(pred):
+        mask = pred == k
+        total += mask.mean() * article_ece(probs[mask, k], labels[mask] == k, n_bins)
+    return float(total)
+
+
 def temperature(logits, labels):
     logits = np.asarray(logits)
     labels = np.asarray(labels)
@@ -115,6 +130,8 @@ out = {
         "sklearn_log_loss": float(log_loss(labels, probs, labels=[0, 1, 2, 3])),
         # Isotonic regression of correctness on confidence, evaluated at the training points
         # (where scikit-learn's linear interpolation and a step function agree).
+        "classwise_ece": classwise_ece(probs, labels),
+        "top_label_ece": top_label_ece(probs, labels),
         "isotonic_at_train": IsotonicRegression(out_of_bounds="clip").fit(multi_conf, multi_ok.astype(float)).predict(multi_conf).tolist(),
     },
 }

@@ -7,8 +7,10 @@
 //! [`data`] parses the files users upload.
 
 pub mod binning;
+pub mod consistency;
 pub mod data;
 pub mod metrics;
+pub mod multiclass;
 pub mod recalibrate;
 pub mod selective;
 pub mod temperature;

@@ -94,3 +94,21 @@ fn isotonic_matches_scikit_learn_at_the_training_points() {
         assert!(close(iso.apply(*c), *e, 1e-12), "at {c}: {} vs {e}", iso.apply(*c));
     }
 }
+
+#[test]
+fn classwise_and_top_label_ece_match_numpy() {
+    use frontier_calibration::multiclass::{classwise_ece, top_label_ece};
+    let fx = fixture();
+    let set = &fx["multiclass"];
+    let logits: Vec<Vec<f64>> =
+        set["logits"].as_array().map(|rows| rows.iter().map(floats).collect()).unwrap_or_default();
+    let labels: Vec<usize> = set["labels"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_u64).map(|v| v as usize).collect())
+        .unwrap_or_default();
+    let probs: Vec<Vec<f64>> = logits.iter().map(|z| softmax(z)).collect();
+    let cw = classwise_ece(&probs, &labels, 10, Binning::Article).unwrap_or(f64::NAN);
+    let tl = top_label_ece(&probs, &labels, 10, Binning::Article).unwrap_or(f64::NAN);
+    assert!(close(cw, set["classwise_ece"].as_f64().unwrap_or(f64::NAN), 1e-9), "{cw}");
+    assert!(close(tl, set["top_label_ece"].as_f64().unwrap_or(f64::NAN), 1e-9), "{tl}");
+}

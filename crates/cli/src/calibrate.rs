@@ -1,8 +1,10 @@
 //! `frontier calibrate FILE`: calibration metrics of a CSV, TSV, JSON or JSONL file.
 
 use clap::Args as ClapArgs;
+use frontier_calibration::consistency::{analyse, parse_questions};
 use frontier_calibration::data::{softmax, Format, Shape};
 use frontier_calibration::metrics::class_metrics;
+use frontier_calibration::multiclass::{bootstrap_ece, classwise_ece, top_label_ece};
 use frontier_calibration::recalibrate::{split, Recalibrator};
 use frontier_calibration::selective::risk_coverage;
 use frontier_calibration::temperature::{fit_temperature, logits_from_probabilities};
@@ -26,6 +28,13 @@ pub struct Args {
     /// auto, csv, tsv, json or jsonl.
     #[arg(long, default_value = "auto")]
     format: String,
+    /// FILE is JSONL of {"id", "samples", "gold"}: majority-vote accuracy against k and the
+    /// calibration of agreement as a confidence.
+    #[arg(long)]
+    self_consistency: bool,
+    /// Bootstrap resamples for the ECE interval (0 to skip).
+    #[arg(long, default_value_t = 200)]
+    bootstrap: usize,
     /// Add the risk–coverage curve, AURC and E-AURC (abstention).
     #[arg(long)]
     risk_coverage: bool,
@@ -52,6 +61,9 @@ pub fn run(args: &Args) -> Result<Value, UsageError> {
         return Err(UsageError(format!("{} is {size} bytes; the limit is {MAX_FILE_BYTES}", path.display())));
     }
     let text = std::fs::read_to_string(path).map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
+    if args.self_consistency {
+        return self_consistency(&text, path, args.bins, binning);
+    }
     let data = parse(&text, format, args.skip_invalid).map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
     let report = evaluate(&data.confidences, &data.correct, args.bins, binning);
     let mut out = serde_json::to_value(&report).map_err(|e| UsageError(e.to_string()))?;
@@ -67,6 +79,17 @@ pub fn run(args: &Args) -> Result<Value, UsageError> {
         Shape::Probabilities | Shape::Binary => (data.scores.clone(), logits_from_probabilities(&data.scores)),
         Shape::Article => (Vec::new(), Vec::new()),
     };
+    // The interval costs resamples × rows evaluations; past 50 million it is left out.
+    if args.bootstrap > 0 && args.bootstrap.saturating_mul(data.confidences.len()) <= 50_000_000 {
+        let interval = bootstrap_ece(&data.confidences, &data.correct, args.bins, binning, args.bootstrap, 0);
+        map.insert("ece_interval".into(), serde_json::to_value(interval).map_err(|e| UsageError(e.to_string()))?);
+    }
+    if let Some(v) = classwise_ece(&probs, &data.labels, args.bins, binning) {
+        map.insert("classwise_ece".into(), json!(v));
+    }
+    if let Some(v) = top_label_ece(&probs, &data.labels, args.bins, binning) {
+        map.insert("top_label_ece".into(), json!(v));
+    }
     if let Some(m) = class_metrics(&probs, &data.labels) {
         map.insert("nll".into(), json!(m.nll));
         map.insert("brier_full".into(), json!(m.brier_full));
@@ -103,4 +126,20 @@ fn held_out(conf: &[f64], correct: &[bool], bins: usize) -> Value {
         "test_ece_histogram": judge(&Recalibrator::fit_histogram(&fit_conf, &fit_ok, bins)),
         "test_ece_isotonic": judge(&Recalibrator::fit_isotonic(&fit_conf, &fit_ok)),
     })
+}
+
+fn self_consistency(text: &str, path: &std::path::Path, bins: usize, binning: Binning) -> Result<Value, UsageError> {
+    let questions = parse_questions(text).map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
+    if questions.is_empty() {
+        return Err(UsageError(format!("{}: no questions", path.display())));
+    }
+    let report = analyse(&questions);
+    let calibration = evaluate(&report.agreement, &report.vote_correct, bins, binning);
+    Ok(json!({
+        "questions": report.questions,
+        "accuracy_at_k": report.accuracy_at_k,
+        "vote_accuracy": report.vote_correct.iter().filter(|&&c| c).count() as f64 / report.questions as f64,
+        "agreement_calibration": calibration,
+        "tie_rule": "ties broken uniformly at random for accuracy_at_k; the full-sample vote takes the tied answer sampled first",
+    }))
 }

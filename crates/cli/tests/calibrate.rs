@@ -58,3 +58,14 @@ fn bad_rows_are_located_and_can_be_skipped() {
     assert_eq!(code, 2);
     assert!(err.contains("quantile"), "{err}");
 }
+
+#[test]
+fn self_consistency_reports_accuracy_against_k() {
+    let text = "{\"id\": 1, \"samples\": [\"42\", \"42.0\", \"41\"], \"gold\": \"42\"}\n{\"id\": 2, \"samples\": [\"a\", \"b\", \"b\"], \"gold\": \"a\"}\n";
+    let (code, v, err) = run_on(text, &["--self-consistency"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["questions"], 2);
+    // k = 1: the mean share of gold among the samples, (2/3 + 1/3) / 2.
+    assert!((v["accuracy_at_k"][0].as_f64().unwrap_or(0.0) - 0.5).abs() < 1e-12);
+    assert_eq!(v["vote_accuracy"], 0.5);
+}
