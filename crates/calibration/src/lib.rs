@@ -12,6 +12,8 @@ pub mod data;
 pub mod metrics;
 pub mod multiclass;
 pub mod recalibrate;
+pub mod rng;
+pub mod samples;
 pub mod selective;
 pub mod temperature;
 

@@ -74,19 +74,12 @@ pub fn bootstrap_ece(
     if n == 0 || n != correct.len() || resamples == 0 {
         return None;
     }
-    let mut state = seed;
-    let mut next = move || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    };
+    let mut rng = crate::rng::SplitMix64::new(seed);
     let mut eces = Vec::with_capacity(resamples);
     let (mut c, mut k) = (vec![0.0; n], vec![false; n]);
     for _ in 0..resamples {
         for i in 0..n {
-            let j = (next() % n as u64) as usize;
+            let j = rng.below(n);
             c[i] = conf[j];
             k[i] = correct[j];
         }

@@ -5,7 +5,7 @@ use frontier_calibration::consistency::{analyse, parse_questions};
 use frontier_calibration::data::{softmax, Format, Shape};
 use frontier_calibration::metrics::class_metrics;
 use frontier_calibration::multiclass::{bootstrap_ece, classwise_ece, top_label_ece};
-use frontier_calibration::recalibrate::{split, Recalibrator};
+use frontier_calibration::recalibrate::held_out;
 use frontier_calibration::selective::risk_coverage;
 use frontier_calibration::temperature::{fit_temperature, logits_from_probabilities};
 use frontier_calibration::{evaluate, parse, Binning};
@@ -99,33 +99,13 @@ pub fn run(args: &Args) -> Result<Value, UsageError> {
             risk_coverage(&data.confidences, &data.correct).ok_or_else(|| UsageError("no rows to analyse".into()))?;
         map.insert("risk_coverage".into(), serde_json::to_value(rc).map_err(|e| UsageError(e.to_string()))?);
     }
-    map.insert("recalibration".into(), held_out(&data.confidences, &data.correct, args.bins));
+    let recalibration = held_out(&data.confidences, &data.correct, args.bins, 0.7, 0);
+    map.insert("recalibration".into(), serde_json::to_value(recalibration).map_err(|e| UsageError(e.to_string()))?);
     if let Some(fit) = fit_temperature(&logits, &data.labels) {
         map.insert("temperature".into(), json!(fit.temperature));
         map.insert("temperature_fit".into(), serde_json::to_value(fit).map_err(|e| UsageError(e.to_string()))?);
     }
     Ok(out)
-}
-
-/// Histogram binning and isotonic regression fitted on 70 % of the rows (seed 0) and judged
-/// by article ECE on the other 30 %.
-fn held_out(conf: &[f64], correct: &[bool], bins: usize) -> Value {
-    let (fit, test) = split(conf.len(), 0.7, 0);
-    if fit.is_empty() || test.is_empty() {
-        return json!(null);
-    }
-    let pick = |idx: &[usize]| -> (Vec<f64>, Vec<bool>) { idx.iter().map(|&i| (conf[i], correct[i])).unzip() };
-    let (fit_conf, fit_ok) = pick(&fit);
-    let (test_conf, test_ok) = pick(&test);
-    let ece = |c: &[f64]| evaluate(c, &test_ok, bins, Binning::Article).ece;
-    let judge = |r: &Recalibrator| ece(&test_conf.iter().map(|&c| r.apply(c)).collect::<Vec<_>>());
-    json!({
-        "fit_rows": fit.len(),
-        "test_rows": test.len(),
-        "test_ece_before": ece(&test_conf),
-        "test_ece_histogram": judge(&Recalibrator::fit_histogram(&fit_conf, &fit_ok, bins)),
-        "test_ece_isotonic": judge(&Recalibrator::fit_isotonic(&fit_conf, &fit_ok)),
-    })
 }
 
 fn self_consistency(text: &str, path: &std::path::Path, bins: usize, binning: Binning) -> Result<Value, UsageError> {

@@ -1,0 +1,75 @@
+//! The bundled example data sets, generated from fixed seeds so every visitor sees the same
+//! numbers: an over-confident classifier, a well-calibrated one, and a 4-class set with
+//! logits (over-confident by a factor of about 2.5 in temperature).
+
+use crate::data::{softmax, Dataset, Shape};
+use crate::rng::SplitMix64;
+
+/// Sample ids and what they show.
+pub const SAMPLES: &[(&str, &str)] = &[
+    ("overconfident", "An over-confident classifier: 1,000 answers, confidence about 15 points above accuracy"),
+    ("multiclass", "A 4-class model's logits (600 rows): over-confident, fixed by temperature scaling"),
+    ("calibrated", "A well-calibrated model: 1,000 answers, correct as often as it says"),
+];
+
+pub fn sample(id: &str) -> Option<Dataset> {
+    let empty = |shape| Dataset {
+        shape,
+        confidences: Vec::new(),
+        correct: Vec::new(),
+        labels: Vec::new(),
+        scores: Vec::new(),
+        skipped: Vec::new(),
+    };
+    match id {
+        "overconfident" | "calibrated" => {
+            let mut rng = SplitMix64::new(if id == "calibrated" { 2 } else { 1 });
+            let gap = if id == "calibrated" { 0.0 } else { 0.15 };
+            let mut d = empty(Shape::Article);
+            for _ in 0..1000 {
+                let c = 0.5 + 0.5 * rng.next_f64();
+                d.confidences.push(c);
+                d.correct.push(rng.next_f64() < (c - gap).max(0.0));
+                d.labels.push(0);
+            }
+            Some(d)
+        }
+        "multiclass" => {
+            let mut rng = SplitMix64::new(3);
+            let mut d = empty(Shape::Logits);
+            for _ in 0..600 {
+                let label = rng.below(4);
+                let logits: Vec<f64> =
+                    (0..4).map(|k| 3.0 * (rng.normal() + if k == label { 1.2 } else { 0.0 })).collect();
+                let p = softmax(&logits);
+                let (pred, conf) =
+                    p.iter().copied().enumerate().fold((0, 0.0), |b, (i, v)| if v > b.1 { (i, v) } else { b });
+                d.confidences.push(conf);
+                d.correct.push(pred == label);
+                d.labels.push(label);
+                d.scores.push(logits);
+            }
+            Some(d)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{evaluate, Binning};
+
+    #[test]
+    fn samples_show_what_they_claim() {
+        let over = sample("overconfident").unwrap_or_else(|| unreachable!());
+        let calibrated = sample("calibrated").unwrap_or_else(|| unreachable!());
+        let e_over = evaluate(&over.confidences, &over.correct, 10, Binning::Article).ece;
+        let e_cal = evaluate(&calibrated.confidences, &calibrated.correct, 10, Binning::Article).ece;
+        assert!(e_over > 0.1 && e_cal < 0.06, "{e_over} {e_cal}");
+        let multi = sample("multiclass").unwrap_or_else(|| unreachable!());
+        let fit = crate::temperature::fit_temperature(&multi.scores, &multi.labels).unwrap_or_else(|| unreachable!());
+        assert!(fit.temperature > 1.5, "{fit:?}");
+        assert!(sample("nope").is_none());
+    }
+}
