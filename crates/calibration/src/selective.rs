@@ -49,6 +49,16 @@ pub fn risk_coverage(conf: &[f64], correct: &[bool]) -> Option<RiskCoverage> {
     Some(RiskCoverage { curve, aurc, optimal_aurc, e_aurc: aurc - optimal_aurc })
 }
 
+/// Answering only rows with confidence ≥ `threshold`: (coverage, accuracy of what is
+/// answered, rows abstained on). Accuracy is `None` when nothing is answered.
+pub fn at_threshold(conf: &[f64], correct: &[bool], threshold: f64) -> (f64, Option<f64>, usize) {
+    let answered: Vec<bool> = conf.iter().zip(correct).filter(|(c, _)| **c >= threshold).map(|(_, ok)| *ok).collect();
+    let n = conf.len().max(1) as f64;
+    let accuracy =
+        (!answered.is_empty()).then(|| answered.iter().filter(|&&ok| ok).count() as f64 / answered.len() as f64);
+    (answered.len() as f64 / n, accuracy, conf.len() - answered.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,6 +72,13 @@ mod tests {
         assert_eq!(r.curve.len(), 4);
         // r = 0.25: optimal 0.25 + 0.75 ln 0.75 = 0.034239.
         assert!((r.optimal_aurc - (0.25 + 0.75 * 0.75f64.ln())).abs() < 1e-12);
+    }
+
+    #[test]
+    fn threshold_by_hand() {
+        let (coverage, accuracy, abstained) = at_threshold(&[0.7, 0.9, 0.6, 0.8], &[true, true, true, false], 0.75);
+        assert_eq!((coverage, accuracy, abstained), (0.5, Some(0.5), 2));
+        assert_eq!(at_threshold(&[0.5], &[true], 0.9), (0.0, None, 1));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The widget registry: every widget, the problem it belongs to, and how to render it.
 
+pub mod calibration;
 pub mod edge;
 pub mod train_cost;
 
@@ -22,6 +23,12 @@ pub const WIDGETS: &[WidgetInfo] = &[
         summary: "FLOPs, MFU and dollars of a training run, from the article's formula to the conventions behind published numbers.",
     },
     WidgetInfo {
+        id: "calibration",
+        problem: "hallucination",
+        title: "Calibration",
+        summary: "Upload model confidences: ECE and its relatives under every convention, recalibration, abstention.",
+    },
+    WidgetInfo {
         id: "edge-feasibility",
         problem: "edge",
         title: "Edge feasibility",
@@ -41,6 +48,7 @@ pub fn widgets_of(problem: &str) -> impl Iterator<Item = &'static WidgetInfo> + 
 pub fn render(info: &'static WidgetInfo, query: Query, embed: bool) -> AnyView {
     match info.id {
         "train-cost" => view! { <train_cost::TrainCost query=query embed=embed/> }.into_any(),
+        "calibration" => view! { <calibration::Calibration query=query embed=embed/> }.into_any(),
         "edge-feasibility" => view! { <edge::EdgeFeasibility query=query embed=embed/> }.into_any(),
         _ => view! { <p>"This widget is not available."</p> }.into_any(),
     }

@@ -1,0 +1,199 @@
+//! Charts: the reliability diagram with bin counts, the confidence histogram, and the
+//! risk–coverage curve. Drawing only; the numbers come from the core.
+
+use frontier_calibration::data::Dataset;
+use frontier_calibration::selective::risk_coverage;
+use frontier_calibration::BinStats;
+use leptos::prelude::*;
+use plotters::prelude::*;
+
+use super::results::report;
+use super::state::CalibrationState;
+use crate::framework::chart::{DataTable, Figure};
+
+const ACCENT: RGBColor = RGBColor(37, 99, 235);
+const WARM: RGBColor = RGBColor(217, 72, 15);
+const INK: RGBColor = RGBColor(40, 40, 40);
+
+type Drawn = Result<String, String>;
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// Accuracy per bin (bars) against the diagonal, mean confidence marked; counts on top.
+fn reliability_svg(bins: &[BinStats]) -> Drawn {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (560, 400)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(48)
+            .build_cartesian_2d(0.0..1.0, 0.0..1.05)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("Confidence")
+            .y_desc("Accuracy")
+            .label_style(("sans-serif", 12).into_font().color(&INK))
+            .draw()
+            .map_err(err)?;
+        chart.draw_series(LineSeries::new([(0.0, 0.0), (1.0, 1.0)], INK.mix(0.5).stroke_width(1))).map_err(err)?;
+        for b in bins {
+            let (Some(acc), Some(conf)) = (b.accuracy, b.confidence) else { continue };
+            let (lo, hi) = if b.hi > b.lo { (b.lo, b.hi) } else { (b.lo - 0.01, b.hi + 0.01) };
+            let pad = (hi - lo) * 0.06;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(lo + pad, 0.0), (hi - pad, acc)],
+                    ACCENT.mix(0.7).filled(),
+                )))
+                .map_err(err)?;
+            chart.draw_series(std::iter::once(Circle::new((conf, acc), 3, WARM.filled()))).map_err(err)?;
+            let label = Text::new(
+                b.count.to_string(),
+                ((lo + hi) / 2.0, (acc + 0.03).min(1.03)),
+                ("sans-serif", 10).into_font().color(&INK),
+            );
+            chart.draw_series(std::iter::once(label)).map_err(err)?;
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+fn histogram_svg(bins: &[BinStats]) -> Drawn {
+    let top = bins.iter().map(|b| b.count).max().unwrap_or(1).max(1) as f64 * 1.1;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (560, 240)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(48)
+            .build_cartesian_2d(0.0..1.0, 0.0..top)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("Confidence")
+            .y_desc("Rows")
+            .label_style(("sans-serif", 12).into_font().color(&INK))
+            .draw()
+            .map_err(err)?;
+        for b in bins.iter().filter(|b| b.count > 0) {
+            let (lo, hi) = if b.hi > b.lo { (b.lo, b.hi) } else { (b.lo - 0.01, b.hi + 0.01) };
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(lo, 0.0), (hi, b.count as f64)],
+                    ACCENT.mix(0.6).filled(),
+                )))
+                .map_err(err)?;
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+fn risk_svg(points: &[(f64, f64)], threshold_coverage: f64) -> Drawn {
+    let top = points.iter().map(|p| p.1).fold(0.0, f64::max).max(0.05) * 1.1;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (560, 280)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(48)
+            .build_cartesian_2d(0.0..1.0, 0.0..top)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("Coverage (share answered)")
+            .y_desc("Risk (error rate)")
+            .label_style(("sans-serif", 12).into_font().color(&INK))
+            .draw()
+            .map_err(err)?;
+        chart.draw_series(LineSeries::new(points.iter().copied(), ACCENT.stroke_width(2))).map_err(err)?;
+        chart
+            .draw_series(LineSeries::new([(threshold_coverage, 0.0), (threshold_coverage, top)], WARM.stroke_width(1)))
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+fn or_message(d: Drawn) -> String {
+    d.unwrap_or_else(|e| format!("<p>chart unavailable: {e}</p>"))
+}
+
+#[component]
+pub fn Charts(state: RwSignal<CalibrationState>, data: Memo<Option<Dataset>>) -> impl IntoView {
+    let bins = Memo::new(move |_| {
+        let s = state.get();
+        data.get().map(|d| report(&s, &d).bins).unwrap_or_default()
+    });
+    let table = Signal::derive(move || DataTable {
+        headers: vec!["Bin".into(), "Rows".into(), "Accuracy".into(), "Mean confidence".into(), "Gap".into()],
+        rows: bins
+            .get()
+            .iter()
+            .map(|b| {
+                let fmt = |v: Option<f64>| v.map_or("—".to_string(), |x| format!("{x:.3}"));
+                let gap = b.accuracy.zip(b.confidence).map(|(a, c)| a - c);
+                vec![
+                    format!("{:.2}–{:.2}", b.lo, b.hi),
+                    b.count.to_string(),
+                    fmt(b.accuracy),
+                    fmt(b.confidence),
+                    fmt(gap),
+                ]
+            })
+            .collect(),
+    });
+    let reliability = Signal::derive(move || or_message(reliability_svg(&bins.get())));
+    let reliability_caption = Signal::derive(move || {
+        let b = bins.get();
+        let over = b.iter().filter(|x| x.confidence.zip(x.accuracy).is_some_and(|(c, a)| c > a)).count();
+        let filled = b.iter().filter(|x| x.count > 0).count();
+        format!("Reliability diagram: accuracy of each bin (bars, with its row count) against the diagonal of perfect calibration; dots mark each bin's mean confidence. In {over} of {filled} non-empty bins the model is more confident than accurate.")
+    });
+    let histogram = Signal::derive(move || or_message(histogram_svg(&bins.get())));
+    let histogram_caption = Signal::derive(|| "How many rows fall in each confidence bin.".to_string());
+    let curve = Memo::new(move |_| {
+        let d = data.get();
+        let points: Vec<(f64, f64)> = d
+            .as_ref()
+            .and_then(|d| risk_coverage(&d.confidences, &d.correct))
+            .map(|rc| rc.curve.iter().map(|p| (p.coverage, p.risk)).collect())
+            .unwrap_or_default();
+        points
+    });
+    let risk = Signal::derive(move || {
+        let s = state.get();
+        let cov = data
+            .get()
+            .map_or(1.0, |d| frontier_calibration::selective::at_threshold(&d.confidences, &d.correct, s.threshold).0);
+        or_message(risk_svg(&curve.get(), cov))
+    });
+    let risk_caption = Signal::derive(|| {
+        "Risk–coverage: the error rate among the answered questions as the model answers more of them, most confident first. The vertical line is the chosen abstention threshold.".to_string()
+    });
+    let risk_table = Signal::derive(move || DataTable {
+        headers: vec!["Coverage".into(), "Risk".into()],
+        rows: {
+            let c = curve.get();
+            let step = (c.len() / 20).max(1);
+            c.iter().step_by(step).map(|(cov, r)| vec![format!("{cov:.3}"), format!("{r:.3}")]).collect()
+        },
+    });
+    view! {
+        <section class="charts" aria-label="Charts">
+            <Figure svg=reliability caption=reliability_caption table=table name="calibration-reliability"/>
+            <Figure svg=histogram caption=histogram_caption table=table name="calibration-histogram"/>
+            <Figure svg=risk caption=risk_caption table=risk_table name="calibration-risk-coverage"/>
+        </section>
+    }
+}
