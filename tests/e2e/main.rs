@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use anyhow::{ensure, Context, Result};
 use frontier_e2e::run;
 
+mod calibration;
 mod edge;
 
 const PROBLEMS: [&str; 8] =
