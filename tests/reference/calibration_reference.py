@@ -1,7 +1,7 @@
 """Reference values for frontier-calibration, from numpy, scikit-learn and scipy.
 
 Run once: python3 tests/reference/calibration_reference.py > crates/calibration/tests/fixtures/reference.json
-(scikit-learn 1.9.1, scipy 1.17.1, numpy 2.4.6 when the committed fixture was made).
+(scikit-learn 1.9.1, scipy 1.17.1, numpy 2.4.6, relplot 1.0.3 when the committed fixture was made).
 
 Data sets:
 - edges: confidences exactly on bin edges (0.0, 0.1, 0.3, 0.6, 0.7, 1.0) mixed with others,
@@ -17,6 +17,7 @@ from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
 from sklearn.calibration import calibration_curve
 from sklearn.isotonic import IsotonicRegression
+import relplot
 from sklearn.metrics import brier_score_loss, log_loss
 
 
@@ -91,7 +92,10 @@ def temperature(logits, labels):
 
 
 def summary(conf, correct):
+    smece, sigma = relplot.smECE(np.asarray(conf, dtype=float), np.asarray(correct, dtype=float), return_width=True)
     return {
+        "smece": float(smece),
+        "smece_sigma": float(sigma),
         "confidences": [float(c) for c in conf],
         "correct": [bool(c) for c in correct],
         "article_ece": article_ece(conf, correct),

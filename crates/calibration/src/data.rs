@@ -135,22 +135,27 @@ fn class_columns(header: &[String], prefixes: &[&str]) -> Vec<String> {
     Vec::new()
 }
 
-fn detect(header: &[String]) -> Result<(Shape, Vec<String>), ParseError> {
+/// The detected shape, its class columns, and (for logits) probability columns to check.
+type Detected = (Shape, Vec<String>, Vec<String>);
+
+fn detect(header: &[String]) -> Result<Detected, ParseError> {
     let has = |names: &[&str]| header.iter().any(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)));
     if has(&["label"]) {
         let logits = class_columns(header, &["logit_"]);
-        if !logits.is_empty() {
-            return Ok((Shape::Logits, logits));
-        }
         let probs = class_columns(header, &["p_", "prob_"]);
+        if !logits.is_empty() {
+            // With both, logits are used and the probabilities must agree with them.
+            let check = if probs.len() == logits.len() { probs } else { Vec::new() };
+            return Ok((Shape::Logits, logits, check));
+        }
         if !probs.is_empty() {
-            return Ok((Shape::Probabilities, probs));
+            return Ok((Shape::Probabilities, probs, Vec::new()));
         }
         if has(&["prediction", "pred"]) && has(&["confidence", "conf"]) {
-            return Ok((Shape::Article, Vec::new()));
+            return Ok((Shape::Article, Vec::new(), Vec::new()));
         }
         if has(&["p", "prob"]) {
-            return Ok((Shape::Binary, Vec::new()));
+            return Ok((Shape::Binary, Vec::new(), Vec::new()));
         }
     }
     Err(ParseError::UnknownShape(header.join(", ")))
@@ -162,7 +167,7 @@ type Records = (Vec<String>, Vec<Result<Record, RowError>>);
 /// One parsed row: (confidence, correct, label, scores).
 type Row = (f64, bool, usize, Vec<f64>);
 
-fn parse_record(r: &Record, shape: Shape, classes: &[String]) -> Result<Row, RowError> {
+fn parse_record(r: &Record, shape: Shape, classes: &[String], check: &[String]) -> Result<Row, RowError> {
     let label_text = r.get(&["label"]).map(|(_, v)| v.trim()).ok_or_else(|| r.err("label", "missing"))?;
     match shape {
         Shape::Article => {
@@ -202,7 +207,18 @@ fn parse_record(r: &Record, shape: Shape, classes: &[String]) -> Result<Row, Row
                 return Err(r.err("label", format!("class {label} is outside 0..{}", classes.len() - 1)));
             }
             let probs = if shape == Shape::Logits {
-                softmax(&scores)
+                let probs = softmax(&scores);
+                for (col, expected) in check.iter().zip(&probs) {
+                    let text = r.get(&[col.as_str()]).map(|(_, v)| v).ok_or_else(|| r.err(col, "missing"))?;
+                    let given = r.number(col, text)?;
+                    if (given - expected).abs() > SUM_TOLERANCE {
+                        return Err(r.err(
+                            col,
+                            format!("probability {given} disagrees with the softmax of the logits ({expected:.6})"),
+                        ));
+                    }
+                }
+                probs
             } else {
                 if let Some((i, p)) = scores.iter().enumerate().find(|(_, p)| !(0.0..=1.0).contains(*p)) {
                     return Err(r.err(&classes[i], format!("probability {p} is outside [0, 1]")));
@@ -350,7 +366,7 @@ pub fn parse(text: &str, format: Option<Format>, skip_invalid: bool) -> Result<D
         Format::Json => records_json(text, false)?,
         Format::Jsonl => records_json(text, true)?,
     };
-    let (shape, classes) = detect(&header)?;
+    let (shape, classes, check) = detect(&header)?;
     let mut data = Dataset {
         shape,
         confidences: Vec::new(),
@@ -360,7 +376,7 @@ pub fn parse(text: &str, format: Option<Format>, skip_invalid: bool) -> Result<D
         skipped: Vec::new(),
     };
     for record in records {
-        match record.and_then(|r| parse_record(&r, shape, &classes)) {
+        match record.and_then(|r| parse_record(&r, shape, &classes, &check)) {
             Ok((c, ok, label, scores)) => {
                 data.confidences.push(c);
                 data.correct.push(ok);
@@ -425,6 +441,16 @@ mod tests {
         );
         assert!(matches!(parse("x,y\n1,2\n", None, false), Err(ParseError::UnknownShape(_))));
         assert!(matches!(parse("[{\"p\": 0.2,", None, false), Err(ParseError::Json { line: 1, .. })));
+    }
+
+    #[test]
+    fn probabilities_beside_logits_are_checked_against_them() -> Result<(), ParseError> {
+        // softmax(0, 0) = (0.5, 0.5): consistent; (0.9, 0.1) is not.
+        let ok = parse("logit_0,logit_1,p_0,p_1,label\n0,0,0.5,0.5,1\n", None, false)?;
+        assert_eq!(ok.shape, Shape::Logits);
+        let bad = parse("logit_0,logit_1,p_0,p_1,label\n0,0,0.9,0.1,1\n", None, false);
+        assert!(matches!(bad, Err(ParseError::Row(RowError { row: 2, ref column, .. })) if column == "p_0"));
+        Ok(())
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod recalibrate;
 pub mod rng;
 pub mod samples;
 pub mod selective;
+pub mod smece;
 pub mod temperature;
 
 pub use binning::Binning;

@@ -112,3 +112,16 @@ fn classwise_and_top_label_ece_match_numpy() {
     assert!(close(cw, set["classwise_ece"].as_f64().unwrap_or(f64::NAN), 1e-9), "{cw}");
     assert!(close(tl, set["top_label_ece"].as_f64().unwrap_or(f64::NAN), 1e-9), "{tl}");
 }
+
+#[test]
+fn smooth_ece_matches_relplot() {
+    use frontier_calibration::smece::smooth_ece;
+    let fx = fixture();
+    for name in ["edges", "constant", "multiclass"] {
+        let set = &fx[name];
+        let (conf, correct) = (floats(&set["confidences"]), bools(&set["correct"]));
+        let (value, sigma) = smooth_ece(&conf, &correct).unwrap_or_else(|| panic!("{name}: no value"));
+        assert!(close(sigma, set["smece_sigma"].as_f64().unwrap_or(f64::NAN), 1e-12), "{name}: σ {sigma}");
+        assert!(close(value, set["smece"].as_f64().unwrap_or(f64::NAN), 1e-9), "{name}: {value} vs {}", set["smece"]);
+    }
+}

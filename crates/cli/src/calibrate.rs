@@ -7,6 +7,7 @@ use frontier_calibration::metrics::class_metrics;
 use frontier_calibration::multiclass::{bootstrap_ece, classwise_ece, top_label_ece};
 use frontier_calibration::recalibrate::held_out;
 use frontier_calibration::selective::risk_coverage;
+use frontier_calibration::smece::smooth_ece;
 use frontier_calibration::temperature::{fit_temperature, logits_from_probabilities};
 use frontier_calibration::{evaluate, parse, Binning};
 use serde_json::{json, Value};
@@ -83,6 +84,10 @@ pub fn run(args: &Args) -> Result<Value, UsageError> {
     if args.bootstrap > 0 && args.bootstrap.saturating_mul(data.confidences.len()) <= 50_000_000 {
         let interval = bootstrap_ece(&data.confidences, &data.correct, args.bins, binning, args.bootstrap, 0);
         map.insert("ece_interval".into(), serde_json::to_value(interval).map_err(|e| UsageError(e.to_string()))?);
+    }
+    if let Some((value, sigma)) = smooth_ece(&data.confidences, &data.correct) {
+        map.insert("smece".into(), json!(value));
+        map.insert("smece_sigma".into(), json!(sigma));
     }
     if let Some(v) = classwise_ece(&probs, &data.labels, args.bins, binning) {
         map.insert("classwise_ece".into(), json!(v));

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use frontier_calibration::data::{softmax, Dataset, Shape};
 use frontier_calibration::metrics::class_metrics;
 use frontier_calibration::multiclass::{bootstrap_ece, classwise_ece, top_label_ece};
-use frontier_calibration::recalibrate::held_out;
+use frontier_calibration::recalibrate::{held_out, Recalibrator};
 use frontier_calibration::selective::{at_threshold, risk_coverage};
+use frontier_calibration::smece::smooth_ece;
 use frontier_calibration::temperature::{fit_temperature, logits_from_probabilities};
 use frontier_calibration::{evaluate, Binning, Report};
 use leptos::prelude::*;
@@ -53,7 +54,25 @@ pub fn exports(state: RwSignal<CalibrationState>, data: Memo<Option<Dataset>>) -
         }
         Ok(out)
     };
+    let recalibrated = move || -> Result<String, String> {
+        let s = state.get_untracked();
+        let d = data.get_untracked().ok_or("no data")?;
+        // Maps fitted on all rows; the held-out table shows how well they generalise.
+        let iso = Recalibrator::fit_isotonic(&d.confidences, &d.correct);
+        let hist = Recalibrator::fit_histogram(&d.confidences, &d.correct, s.bins);
+        let mut out = String::from("row,confidence,correct,isotonic,histogram\n");
+        for (i, (&c, &ok)) in d.confidences.iter().zip(&d.correct).enumerate() {
+            out.push_str(&format!("{},{c},{},{},{}\n", i + 1, u8::from(ok), iso.apply(c), hist.apply(c)));
+        }
+        Ok(out)
+    };
     vec![
+        ExportItem {
+            label: "Recalibrated confidences (CSV)",
+            filename: "calibration-recalibrated.csv".into(),
+            mime: "text/csv",
+            make: Arc::new(recalibrated),
+        },
         ExportItem {
             label: "Bins (CSV)",
             filename: "calibration-bins.csv".into(),
@@ -71,6 +90,8 @@ pub fn exports(state: RwSignal<CalibrationState>, data: Memo<Option<Dataset>>) -
 
 #[component]
 pub fn Summary(state: RwSignal<CalibrationState>, data: Memo<Option<Dataset>>, show_binning: bool) -> impl IntoView {
+    // smECE needs no bins, so it is computed once per data set, not on every bin change.
+    let smooth = Memo::new(move |_| data.with(|d| d.as_ref().and_then(|d| smooth_ece(&d.confidences, &d.correct))));
     let controls = show_binning.then(|| {
         let on_binning = move |ev: leptos::ev::Event| {
             if let Some(b) = Binning::from_id(&event_target_value(&ev)) {
@@ -133,6 +154,7 @@ pub fn Summary(state: RwSignal<CalibrationState>, data: Memo<Option<Dataset>>, s
                 <dt>"Debiased l2 (Kumar et al.)"</dt><dd>{f3(r.debiased_l2)}</dd>
                 <dt>"Equal-mass ECE"</dt><dd>{f3(r.ece_equal_mass)}</dd>
                 <dt>"Brier (top label)"</dt><dd>{f3(r.brier)}</dd>
+                {smooth.get().map(|(v, sigma)| view! { <dt>"Smooth ECE (no bins)"</dt><dd>{format!("{} (bandwidth {:.3})", f3(v), sigma)}</dd> })}
                 {cm.map(|m| view! { <dt>"NLL (clip 1e-15)"</dt><dd>{f3(m.nll)}</dd><dt>"Brier (all classes)"</dt><dd>{f3(m.brier_full)}</dd> })}
                 {cw.map(|v| view! { <dt>"Class-wise ECE"</dt><dd>{f3(v)}</dd> })}
                 {tl.map(|v| view! { <dt>"Top-label ECE"</dt><dd>{f3(v)}</dd> })}
