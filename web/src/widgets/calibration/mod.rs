@@ -2,6 +2,7 @@
 //! matters, recalibrate on held-out rows, and see what abstaining would buy.
 
 mod charts;
+mod consistency;
 mod explain;
 mod input;
 mod results;
@@ -23,6 +24,7 @@ const HIDEABLES: &[Hideable] = &[
     Hideable { id: "binning", label: "Bins and convention" },
     Hideable { id: "recalibration", label: "Recalibration" },
     Hideable { id: "abstention", label: "Abstention" },
+    Hideable { id: "consistency", label: "Self-consistency" },
     Hideable { id: "explain", label: "Explanation" },
 ];
 
@@ -57,6 +59,7 @@ pub fn Calibration(query: Query, embed: bool) -> impl IntoView {
             <charts::Charts state=state data=data/>
             {show("recalibration").then(|| view! { <results::Recalibration state=state data=data/> })}
             {show("abstention").then(|| view! { <results::Abstention state=state data=data/> })}
+            {show("consistency").then(|| view! { <consistency::SelfConsistency/> })}
         </WidgetFrame>
     }
 }

@@ -1,0 +1,104 @@
+//! Self-consistency: majority-vote accuracy against the number of samples, and whether
+//! agreement among samples is a calibrated confidence. Data: the bundled example or pasted
+//! JSONL (`{"id", "samples", "gold"}`), kept in this page only.
+
+use frontier_calibration::consistency::{analyse, parse_questions, Question};
+use frontier_calibration::samples::consistency_sample;
+use frontier_calibration::{evaluate, Binning};
+use leptos::prelude::*;
+use plotters::prelude::*;
+
+use crate::framework::chart::{DataTable, Figure};
+
+const ACCENT: RGBColor = RGBColor(37, 99, 235);
+const INK: RGBColor = RGBColor(40, 40, 40);
+
+fn accuracy_svg(acc: &[f64]) -> Result<String, String> {
+    let err = |e: &dyn std::fmt::Display| e.to_string();
+    let k_max = acc.len().max(2) as f64;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (560, 260)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| err(&e))?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(48)
+            .build_cartesian_2d(1.0..k_max, 0.0..1.0)
+            .map_err(|e| err(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc("Samples per question (k)")
+            .y_desc("Majority-vote accuracy")
+            .label_style(("sans-serif", 12).into_font().color(&INK))
+            .draw()
+            .map_err(|e| err(&e))?;
+        let points = acc.iter().enumerate().map(|(i, &a)| ((i + 1) as f64, a));
+        chart.draw_series(LineSeries::new(points.clone(), ACCENT.stroke_width(2))).map_err(|e| err(&e))?;
+        chart.draw_series(points.map(|p| Circle::new(p, 3, ACCENT.filled()))).map_err(|e| err(&e))?;
+        root.present().map_err(|e| err(&e))?;
+    }
+    Ok(svg)
+}
+
+#[component]
+pub fn SelfConsistency() -> impl IntoView {
+    let questions: RwSignal<Vec<Question>> = RwSignal::new(consistency_sample());
+    let pasted = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<String>);
+    let report = Memo::new(move |_| questions.with(|q| analyse(q)));
+    let analyse_pasted = move |_| match parse_questions(&pasted.get_untracked()) {
+        Ok(q) if !q.is_empty() => {
+            message.set(Some(format!("{} questions analysed.", q.len())));
+            questions.set(q);
+        }
+        Ok(_) => message.set(Some("No questions found.".into())),
+        Err(e) => message.set(Some(e.to_string())),
+    };
+    let svg = Signal::derive(move || {
+        accuracy_svg(&report.get().accuracy_at_k).unwrap_or_else(|e| format!("<p>chart unavailable: {e}</p>"))
+    });
+    let caption = Signal::derive(move || {
+        let r = report.get();
+        match (r.accuracy_at_k.first(), r.accuracy_at_k.last()) {
+            (Some(one), Some(all)) => format!(
+                "Majority-vote accuracy over {} questions: {:.3} with one sample, {:.3} with {} (exact under resampling; ties broken at random).",
+                r.questions, one, all, r.accuracy_at_k.len()
+            ),
+            _ => "No questions.".to_string(),
+        }
+    });
+    let table = Signal::derive(move || DataTable {
+        headers: vec!["k".into(), "Accuracy".into()],
+        rows: report
+            .get()
+            .accuracy_at_k
+            .iter()
+            .enumerate()
+            .map(|(i, a)| vec![(i + 1).to_string(), format!("{a:.4}")])
+            .collect(),
+    });
+    let agreement = move || {
+        let r = report.get();
+        let cal = evaluate(&r.agreement, &r.vote_correct, 10, Binning::Article);
+        format!(
+            "Agreement (the winning answer's share of samples) as a confidence: vote accuracy {:.3}, mean agreement {:.3}, ECE {:.4}.",
+            cal.accuracy, cal.mean_confidence, cal.ece
+        )
+    };
+    view! {
+        <details class="self-consistency">
+            <summary>"Self-consistency: vote over several sampled answers"</summary>
+            <Figure svg=svg caption=caption table=table name="calibration-self-consistency"/>
+            <p data-testid="agreement">{agreement}</p>
+            <label for="sc-paste">"Paste JSONL: one {\"id\", \"samples\": [...], \"gold\"} per line"</label>
+            <textarea id="sc-paste" rows="3" spellcheck="false" prop:value=move || pasted.get()
+                on:input=move |ev| pasted.set(event_target_value(&ev))></textarea>
+            <div class="row">
+                <button type="button" on:click=analyse_pasted>"Analyse pasted answers"</button>
+                <button type="button" on:click=move |_| { questions.set(consistency_sample()); message.set(None); }>"Back to the example"</button>
+            </div>
+            <p class="status" aria-live="polite">{move || message.get()}</p>
+        </details>
+    }
+}
