@@ -55,6 +55,22 @@ pub fn sample(id: &str) -> Option<Dataset> {
     }
 }
 
+/// A self-consistency example: 200 questions with 12 sampled answers each. Each question has
+/// its own chance of a right sample (uniform in 0.25–0.95); wrong samples spread over three
+/// distractors, so voting helps most where the right answer is already the most likely.
+pub fn consistency_sample() -> Vec<crate::consistency::Question> {
+    let mut rng = SplitMix64::new(4);
+    (0..200)
+        .map(|q| {
+            let p = 0.25 + 0.7 * rng.next_f64();
+            let samples = (0..12)
+                .map(|_| if rng.next_f64() < p { "42".to_string() } else { format!("{}", 40 + rng.below(3) * 3) })
+                .collect();
+            crate::consistency::Question { id: format!("q{}", q + 1), samples, gold: "42".into() }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,20 +92,4 @@ mod tests {
         assert_eq!(r.accuracy_at_k.len(), 12);
         assert!(r.accuracy_at_k[11] > r.accuracy_at_k[0] + 0.05, "{:?}", r.accuracy_at_k);
     }
-}
-
-/// A self-consistency example: 200 questions with 12 sampled answers each. Each question has
-/// its own chance of a right sample (uniform in 0.25–0.95); wrong samples spread over three
-/// distractors, so voting helps most where the right answer is already the most likely.
-pub fn consistency_sample() -> Vec<crate::consistency::Question> {
-    let mut rng = SplitMix64::new(4);
-    (0..200)
-        .map(|q| {
-            let p = 0.25 + 0.7 * rng.next_f64();
-            let samples = (0..12)
-                .map(|_| if rng.next_f64() < p { "42".to_string() } else { format!("{}", 40 + rng.below(3) * 3) })
-                .collect();
-            crate::consistency::Question { id: format!("q{}", q + 1), samples, gold: "42".into() }
-        })
-        .collect()
 }
