@@ -51,6 +51,20 @@ async fn calibration_widget_analyses_pasted_data_and_locates_errors() -> Result<
         page.client.execute(&paste_and_analyse("pred,conf,label\na,0.5,a\nb,1.5,b\n"), Vec::new()).await?;
         let message = page.wait_for_text(r#"[data-testid="cal-message"]"#, |t| t.contains("row")).await?;
         ensure!(message.contains("row 3, column conf"), "the error reads {message:?}");
+
+        // Unrecognised columns offer a mapping step; mapped, the file is analysed.
+        page.client
+            .execute(&paste_and_analyse("answer,score,gold\nparis,0.9,paris\nrome,0.8,oslo\n"), Vec::new())
+            .await?;
+        page.wait_for(r#"[data-testid="cal-mapping"]"#).await?;
+        let map = r#"const s = document.querySelectorAll('[data-testid="cal-mapping"] select');
+            const pick = (el, v) => { el.value = v; el.dispatchEvent(new Event('change', { bubbles: true })); };
+            pick(s[0], 'answer'); pick(s[1], 'score'); pick(s[2], 'gold');
+            document.querySelector('[data-testid="cal-mapping"] button').click(); return true;"#;
+        page.client.execute(map, Vec::new()).await?;
+        // Still two bins: 0.9 (right) and 0.8 (wrong) share the upper bin, accuracy 0.5 against
+        // confidence 0.85, so ECE = 0.35.
+        page.wait_for_text(ECE, |t| t == "0.3500").await.context("the mapped file should give ECE 0.35")?;
         Ok(())
     })
     .await

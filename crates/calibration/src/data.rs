@@ -354,18 +354,83 @@ fn records_json(text: &str, lines: bool) -> Result<Records, ParseError> {
     Ok((header, out))
 }
 
-/// Parses a file. With `skip_invalid`, bad rows are collected in `skipped`; otherwise the
-/// first bad row is the error.
-pub fn parse(text: &str, format: Option<Format>, skip_invalid: bool) -> Result<Dataset, ParseError> {
+/// Which of the file's columns play the roles the shapes expect, for files whose names differ
+/// (`answer, score, gold` instead of `prediction, confidence, label`). `None` keeps the name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ColumnMapping {
+    pub prediction: Option<String>,
+    pub confidence: Option<String>,
+    pub label: Option<String>,
+}
+
+impl ColumnMapping {
+    /// The role a column plays under this mapping, or its own name.
+    fn rename(&self, column: &str) -> String {
+        let roles = [(&self.prediction, "prediction"), (&self.confidence, "confidence"), (&self.label, "label")];
+        roles
+            .iter()
+            .find(|(chosen, _)| chosen.as_deref() == Some(column))
+            .map_or_else(|| column.to_string(), |(_, role)| (*role).to_string())
+    }
+}
+
+impl ColumnMapping {
+    /// The file's own name for a role, so errors speak the user's column names.
+    fn original(&self, role: &str) -> String {
+        let chosen = match role {
+            "prediction" | "pred" => &self.prediction,
+            "confidence" | "conf" => &self.confidence,
+            "label" => &self.label,
+            _ => &None,
+        };
+        chosen.clone().unwrap_or_else(|| role.to_string())
+    }
+
+    fn restore(&self, mut e: RowError) -> RowError {
+        e.column = self.original(&e.column);
+        e
+    }
+}
+
+fn read_records(text: &str, format: Option<Format>) -> Result<Records, ParseError> {
     if text.trim().is_empty() {
         return Err(ParseError::Empty);
     }
-    let (header, records) = match format.unwrap_or_else(|| Format::sniff(text)) {
-        Format::Csv => records_delimited(text, ',')?,
-        Format::Tsv => records_delimited(text, '\t')?,
-        Format::Json => records_json(text, false)?,
-        Format::Jsonl => records_json(text, true)?,
-    };
+    match format.unwrap_or_else(|| Format::sniff(text)) {
+        Format::Csv => records_delimited(text, ','),
+        Format::Tsv => records_delimited(text, '\t'),
+        Format::Json => records_json(text, false),
+        Format::Jsonl => records_json(text, true),
+    }
+}
+
+/// The file's column names, for a mapping step.
+pub fn columns(text: &str, format: Option<Format>) -> Result<Vec<String>, ParseError> {
+    read_records(text, format).map(|(header, _)| header)
+}
+
+/// Parses a file. With `skip_invalid`, bad rows are collected in `skipped`; otherwise the
+/// first bad row is the error.
+pub fn parse(text: &str, format: Option<Format>, skip_invalid: bool) -> Result<Dataset, ParseError> {
+    parse_mapped(text, format, skip_invalid, &ColumnMapping::default())
+}
+
+/// [`parse`] with columns renamed to the roles chosen in `mapping`.
+pub fn parse_mapped(
+    text: &str,
+    format: Option<Format>,
+    skip_invalid: bool,
+    mapping: &ColumnMapping,
+) -> Result<Dataset, ParseError> {
+    let (header, mut records) = read_records(text, format)?;
+    let header: Vec<String> = header.iter().map(|h| mapping.rename(h)).collect();
+    if *mapping != ColumnMapping::default() {
+        for record in records.iter_mut().flatten() {
+            for (name, _) in record.fields.iter_mut() {
+                *name = mapping.rename(name);
+            }
+        }
+    }
     let (shape, classes, check) = detect(&header)?;
     let mut data = Dataset {
         shape,
@@ -385,8 +450,8 @@ pub fn parse(text: &str, format: Option<Format>, skip_invalid: bool) -> Result<D
                     data.scores.push(scores);
                 }
             }
-            Err(e) if skip_invalid => data.skipped.push(e),
-            Err(e) => return Err(ParseError::Row(e)),
+            Err(e) if skip_invalid => data.skipped.push(mapping.restore(e)),
+            Err(e) => return Err(ParseError::Row(mapping.restore(e))),
         }
     }
     if data.confidences.is_empty() {
@@ -459,6 +524,27 @@ mod tests {
         assert_eq!(d.confidences, vec![0.5, 0.7]);
         assert_eq!(d.skipped.len(), 1);
         assert_eq!(d.skipped[0].row, 3);
+        Ok(())
+    }
+
+    #[test]
+    fn a_mapping_names_the_roles() -> Result<(), ParseError> {
+        let text = "answer,score,gold\nparis,0.9,paris\nrome,0.8,oslo\n";
+        assert!(matches!(parse(text, None, false), Err(ParseError::UnknownShape(_))));
+        assert_eq!(columns(text, None)?, vec!["answer", "score", "gold"]);
+        let mapping = ColumnMapping {
+            prediction: Some("answer".into()),
+            confidence: Some("score".into()),
+            label: Some("gold".into()),
+        };
+        let d = parse_mapped(text, None, false, &mapping)?;
+        assert_eq!((d.shape, d.correct), (Shape::Article, vec![true, false]));
+        // Errors name the file's own column, as the user knows it.
+        let bad = parse_mapped("answer,score,gold\nparis,2,paris\n", None, false, &mapping);
+        assert!(
+            matches!(bad, Err(ParseError::Row(RowError { row: 2, ref column, .. })) if column == "score"),
+            "{bad:?}"
+        );
         Ok(())
     }
 

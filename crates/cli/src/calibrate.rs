@@ -2,14 +2,14 @@
 
 use clap::Args as ClapArgs;
 use frontier_calibration::consistency::{analyse, parse_questions};
-use frontier_calibration::data::{softmax, Format, Shape};
+use frontier_calibration::data::{parse_mapped, softmax, ColumnMapping, Format, Shape};
 use frontier_calibration::metrics::class_metrics;
 use frontier_calibration::multiclass::{bootstrap_ece, classwise_ece, top_label_ece};
 use frontier_calibration::recalibrate::held_out;
 use frontier_calibration::selective::risk_coverage;
 use frontier_calibration::smece::smooth_ece;
 use frontier_calibration::temperature::{fit_temperature, logits_from_probabilities};
-use frontier_calibration::{evaluate, parse, Binning};
+use frontier_calibration::{evaluate, Binning};
 use serde_json::{json, Value};
 
 use crate::UsageError;
@@ -39,6 +39,15 @@ pub struct Args {
     /// Add the risk–coverage curve, AURC and E-AURC (abstention).
     #[arg(long)]
     risk_coverage: bool,
+    /// Column holding the model's answer, if not named prediction/pred.
+    #[arg(long)]
+    prediction_column: Option<String>,
+    /// Column holding the confidence, if not named confidence/conf.
+    #[arg(long)]
+    confidence_column: Option<String>,
+    /// Column holding the correct answer, if not named label.
+    #[arg(long)]
+    label_column: Option<String>,
     /// Skip invalid rows (their count and first errors are reported) instead of stopping.
     #[arg(long)]
     skip_invalid: bool,
@@ -65,7 +74,13 @@ pub fn run(args: &Args) -> Result<Value, UsageError> {
     if args.self_consistency {
         return self_consistency(&text, path, args.bins, binning);
     }
-    let data = parse(&text, format, args.skip_invalid).map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
+    let mapping = ColumnMapping {
+        prediction: args.prediction_column.clone(),
+        confidence: args.confidence_column.clone(),
+        label: args.label_column.clone(),
+    };
+    let data = parse_mapped(&text, format, args.skip_invalid, &mapping)
+        .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
     let report = evaluate(&data.confidences, &data.correct, args.bins, binning);
     let mut out = serde_json::to_value(&report).map_err(|e| UsageError(e.to_string()))?;
     let Value::Object(map) = &mut out else { return Ok(out) };

@@ -69,3 +69,15 @@ fn self_consistency_reports_accuracy_against_k() {
     assert!((v["accuracy_at_k"][0].as_f64().unwrap_or(0.0) - 0.5).abs() < 1e-12);
     assert_eq!(v["vote_accuracy"], 0.5);
 }
+
+#[test]
+fn columns_can_be_mapped_by_name() {
+    let text = "answer,score,gold\nparis,0.9,paris\nrome,0.8,oslo\n";
+    let (code, _, err) = run_on(text, &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot tell the file's shape"), "{err}");
+    let (code, v, err) =
+        run_on(text, &["--prediction-column", "answer", "--confidence-column", "score", "--label-column", "gold"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["accuracy"], 0.5);
+}

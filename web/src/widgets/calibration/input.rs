@@ -2,7 +2,7 @@
 //! name the row and column.
 
 use frontier_calibration::data::Dataset;
-use frontier_calibration::parse;
+use frontier_calibration::data::{columns, parse_mapped, ColumnMapping, ParseError};
 use frontier_calibration::samples::SAMPLES;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -18,7 +18,15 @@ pub fn DataPicker(state: RwSignal<CalibrationState>, uploaded: RwSignal<Option<D
     let message = RwSignal::new(None::<(bool, String)>);
     let skip_invalid = RwSignal::new(false);
     let pasted = RwSignal::new(String::new());
-    let load = move |text: &str, name: &str| match parse(text, None, skip_invalid.get_untracked()) {
+    // The last text that needed a mapping, its columns, and the mapping being chosen.
+    let unmapped = RwSignal::new(None::<(String, String, Vec<String>)>);
+    let mapping = RwSignal::new(ColumnMapping::default());
+    let load_mapped = move |text: &str, name: &str, map: &ColumnMapping| match parse_mapped(
+        text,
+        None,
+        skip_invalid.get_untracked(),
+        map,
+    ) {
         Ok(d) => {
             let skipped = d.skipped.len();
             let rows = d.confidences.len();
@@ -31,7 +39,56 @@ pub fn DataPicker(state: RwSignal<CalibrationState>, uploaded: RwSignal<Option<D
             };
             message.set(Some((false, text)));
         }
-        Err(e) => message.set(Some((true, format!("{name}: {e}")))),
+        Err(e) => {
+            if matches!(e, ParseError::UnknownShape(_)) {
+                if let Ok(cols) = columns(text, None) {
+                    unmapped.set(Some((text.to_string(), name.to_string(), cols)));
+                }
+            }
+            message.set(Some((true, format!("{name}: {e}"))));
+        }
+    };
+    let load = move |text: &str, name: &str| {
+        unmapped.set(None);
+        load_mapped(text, name, &ColumnMapping::default());
+    };
+    let role_select = move |label: &'static str, role: &'static str, cols: Vec<String>| {
+        let on_change = move |ev: leptos::ev::Event| {
+            let v = event_target_value(&ev);
+            let v = (!v.is_empty()).then_some(v);
+            mapping.update(|m| match role {
+                "prediction" => m.prediction = v,
+                "confidence" => m.confidence = v,
+                _ => m.label = v,
+            });
+        };
+        view! {
+            <div class="field inline">
+                <label>{label}
+                    <select on:change=on_change>
+                        <option value="">"—"</option>
+                        {cols.into_iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
+                    </select>
+                </label>
+            </div>
+        }
+    };
+    let mapping_step = move || {
+        unmapped.get().map(|(text, name, cols)| {
+            let apply = move |_| load_mapped(&text, &name, &mapping.get_untracked());
+            view! {
+                <fieldset class="group" data-testid="cal-mapping">
+                    <legend>"Which column is which?"</legend>
+                    <p class="hint">"The columns were not recognised. Choose the column with the model's answer, its confidence, and the correct answer."</p>
+                    <div class="row">
+                        {role_select("Prediction", "prediction", cols.clone())}
+                        {role_select("Confidence", "confidence", cols.clone())}
+                        {role_select("Label", "label", cols)}
+                    </div>
+                    <button type="button" on:click=apply>"Analyse with this mapping"</button>
+                </fieldset>
+            }
+        })
     };
     let on_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
@@ -87,6 +144,7 @@ pub fn DataPicker(state: RwSignal<CalibrationState>, uploaded: RwSignal<Option<D
                 <button type="button" data-testid="cal-analyse" on:click=move |_| load(&pasted.get_untracked(), "Pasted text")>"Analyse pasted text"</button>
                 <p class="note">"Uploaded data is kept only while this page is open; it is never put in links or sent anywhere."</p>
             </details>
+            {mapping_step}
             {move || message.get().map(|(is_error, text)| view! {
                 <p class=if is_error { "error" } else { "status" } role=if is_error { "alert" } else { "status" } data-testid="cal-message">{text}</p>
             })}
