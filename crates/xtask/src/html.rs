@@ -342,7 +342,7 @@ if (1 < 2 && "</p>") { window.wasmBindings = bindings; }
     }
 
     #[test]
-    fn replaces_the_placeholder_policy_with_hashes() -> Result<()> {
+    fn replaces_an_existing_policy_with_hashes() -> Result<()> {
         let processed = add_csp(PAGE)?;
         let hash = sha256_base64(SCRIPT_TEXT);
         assert_eq!(processed.policy.script_hashes, vec![hash.clone()]);
