@@ -1,9 +1,14 @@
 //! `frontier calibrate`: metrics as JSON, located errors with exit status 2.
 
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Tests run in parallel: every call gets its own file.
+static NEXT_FILE: AtomicUsize = AtomicUsize::new(0);
 
 fn run_on(content: &str, extra: &[&str]) -> (i32, serde_json::Value, String) {
-    let dir = std::env::temp_dir().join(format!("frontier-calibrate-{}-{}", std::process::id(), content.len()));
+    let n = NEXT_FILE.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("frontier-calibrate-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let file = dir.join("data.csv");
     std::fs::write(&file, content).unwrap_or_else(|e| panic!("{e}"));
