@@ -18,6 +18,16 @@ fn bools(v: &Value) -> Vec<bool> {
     v.as_array().map(|a| a.iter().filter_map(Value::as_bool).collect()).unwrap_or_default()
 }
 
+/// The multiclass set's logits (rows of class scores) and class labels.
+fn logits_and_labels(set: &Value) -> (Vec<Vec<f64>>, Vec<usize>) {
+    let logits = set["logits"].as_array().map(|rows| rows.iter().map(floats).collect()).unwrap_or_default();
+    let labels = set["labels"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_u64).map(|v| v as usize).collect())
+        .unwrap_or_default();
+    (logits, labels)
+}
+
 fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol
 }
@@ -65,12 +75,7 @@ fn ece_under_three_conventions_matches_the_references() {
 fn temperature_matches_scipy() {
     let fx = fixture();
     let set = &fx["multiclass"];
-    let logits: Vec<Vec<f64>> =
-        set["logits"].as_array().map(|rows| rows.iter().map(floats).collect()).unwrap_or_default();
-    let labels: Vec<usize> = set["labels"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_u64).map(|v| v as usize).collect())
-        .unwrap_or_default();
+    let (logits, labels) = logits_and_labels(set);
     let fit = fit_temperature(&logits, &labels).unwrap_or_else(|| panic!("no fit"));
     let t = set["temperature"].as_f64().unwrap_or(f64::NAN);
     assert!(close(fit.temperature, t, 1e-6 * t), "T {} vs scipy {t}", fit.temperature);
@@ -100,12 +105,7 @@ fn classwise_and_top_label_ece_match_numpy() {
     use frontier_calibration::multiclass::{classwise_ece, top_label_ece};
     let fx = fixture();
     let set = &fx["multiclass"];
-    let logits: Vec<Vec<f64>> =
-        set["logits"].as_array().map(|rows| rows.iter().map(floats).collect()).unwrap_or_default();
-    let labels: Vec<usize> = set["labels"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_u64).map(|v| v as usize).collect())
-        .unwrap_or_default();
+    let (logits, labels) = logits_and_labels(set);
     let probs: Vec<Vec<f64>> = logits.iter().map(|z| softmax(z)).collect();
     let cw = classwise_ece(&probs, &labels, 10, Binning::Article).unwrap_or(f64::NAN);
     let tl = top_label_ece(&probs, &labels, 10, Binning::Article).unwrap_or(f64::NAN);

@@ -1,6 +1,8 @@
 //! Figures: a chart drawn by plotters as SVG, its text alternative, and SVG/PNG export.
 
 use leptos::prelude::*;
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, IntoDrawingArea, SVGBackend, WHITE};
 use wasm_bindgen::{closure::Closure, JsCast};
 
 use super::dom;
@@ -10,6 +12,21 @@ use super::dom;
 pub struct DataTable {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
+}
+
+/// Draws a chart of `size` pixels on a white SVG canvas and returns the SVG text.
+pub fn draw_svg(
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), String>,
+) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        draw(&root)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
 }
 
 /// Shows an SVG chart with its caption, a data table, and export buttons.

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 
 use super::results::report;
 use super::state::CalibrationState;
-use crate::framework::chart::{DataTable, Figure};
+use crate::framework::chart::{draw_svg, DataTable, Figure};
 
 const ACCENT: RGBColor = RGBColor(37, 99, 235);
 const WARM: RGBColor = RGBColor(217, 72, 15);
@@ -23,11 +23,8 @@ fn err(e: impl std::fmt::Display) -> String {
 
 /// Accuracy per bin (bars) against the diagonal, mean confidence marked; counts on top.
 fn reliability_svg(bins: &[BinStats]) -> Drawn {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (560, 400)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
+    draw_svg((560, 400), |root| {
+        let mut chart = ChartBuilder::on(root)
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(48)
@@ -59,18 +56,14 @@ fn reliability_svg(bins: &[BinStats]) -> Drawn {
             );
             chart.draw_series(std::iter::once(label)).map_err(err)?;
         }
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 fn histogram_svg(bins: &[BinStats]) -> Drawn {
     let top = bins.iter().map(|b| b.count).max().unwrap_or(1).max(1) as f64 * 1.1;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (560, 240)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
+    draw_svg((560, 240), |root| {
+        let mut chart = ChartBuilder::on(root)
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(48)
@@ -92,18 +85,14 @@ fn histogram_svg(bins: &[BinStats]) -> Drawn {
                 )))
                 .map_err(err)?;
         }
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 fn risk_svg(points: &[(f64, f64)], threshold_coverage: f64) -> Drawn {
     let top = points.iter().map(|p| p.1).fold(0.0, f64::max).max(0.05) * 1.1;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (560, 280)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
+    draw_svg((560, 280), |root| {
+        let mut chart = ChartBuilder::on(root)
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(48)
@@ -120,9 +109,8 @@ fn risk_svg(points: &[(f64, f64)], threshold_coverage: f64) -> Drawn {
         chart
             .draw_series(LineSeries::new([(threshold_coverage, 0.0), (threshold_coverage, top)], WARM.stroke_width(1)))
             .map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 fn or_message(d: Drawn) -> String {

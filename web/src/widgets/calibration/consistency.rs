@@ -8,7 +8,7 @@ use frontier_calibration::{evaluate, Binning};
 use leptos::prelude::*;
 use plotters::prelude::*;
 
-use crate::framework::chart::{DataTable, Figure};
+use crate::framework::chart::{draw_svg, DataTable, Figure};
 
 const ACCENT: RGBColor = RGBColor(37, 99, 235);
 const INK: RGBColor = RGBColor(40, 40, 40);
@@ -16,11 +16,8 @@ const INK: RGBColor = RGBColor(40, 40, 40);
 fn accuracy_svg(acc: &[f64]) -> Result<String, String> {
     let err = |e: &dyn std::fmt::Display| e.to_string();
     let k_max = acc.len().max(2) as f64;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (560, 260)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| err(&e))?;
-        let mut chart = ChartBuilder::on(&root)
+    draw_svg((560, 260), |root| {
+        let mut chart = ChartBuilder::on(root)
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(48)
@@ -36,9 +33,8 @@ fn accuracy_svg(acc: &[f64]) -> Result<String, String> {
         let points = acc.iter().enumerate().map(|(i, &a)| ((i + 1) as f64, a));
         chart.draw_series(LineSeries::new(points.clone(), ACCENT.stroke_width(2))).map_err(|e| err(&e))?;
         chart.draw_series(points.map(|p| Circle::new(p, 3, ACCENT.filled()))).map_err(|e| err(&e))?;
-        root.present().map_err(|e| err(&e))?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 #[component]

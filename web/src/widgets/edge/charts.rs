@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 
 use super::state::EdgeState;
-use crate::framework::chart::{DataTable, Figure};
+use crate::framework::chart::{draw_svg, DataTable, Figure};
 use crate::framework::format::sci;
 
 const MEMORY_MODELS: [&str; 6] =
@@ -47,11 +47,8 @@ fn memory_svg(rows: &[(String, Vec<f64>)], usable_gb: f64, ram_gb: f64) -> Drawn
     let e = |e: &dyn std::fmt::Display| e.to_string();
     let y_max = rows.iter().flat_map(|r| r.1.iter().copied()).filter(|v| v.is_finite()).fold(ram_gb, f64::max) * 1.05;
     let n = rows.len() as f64;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (640, 340)).into_drawing_area();
-        root.fill(&WHITE).map_err(|x| e(&x))?;
-        let mut chart = ChartBuilder::on(&root)
+    draw_svg((640, 340), |root| {
+        let mut chart = ChartBuilder::on(root)
             .margin(10)
             .x_label_area_size(44)
             .y_label_area_size(56)
@@ -91,9 +88,8 @@ fn memory_svg(rows: &[(String, Vec<f64>)], usable_gb: f64, ram_gb: f64) -> Drawn
             let style = ("sans-serif", 12).into_font().color(&PALETTE[j % PALETTE.len()]);
             root.draw(&Text::new((*f).to_string(), (70 + 80 * j as i32, 12), style)).map_err(|x| e(&x))?;
         }
-        root.present().map_err(|x| e(&x))?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 /// Decode speed of the current model and device in every format.
@@ -111,11 +107,8 @@ fn speed_points(s: &EdgeState) -> Vec<(&'static str, f64, f64, bool, Option<f64>
 fn speed_svg(points: &[(&'static str, f64, f64, bool, Option<f64>)], current_bits: f64) -> Drawn {
     let e = |e: &dyn std::fmt::Display| e.to_string();
     let y_max = points.iter().map(|p| p.2).fold(0.0, f64::max) * 1.1;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
-        root.fill(&WHITE).map_err(|x| e(&x))?;
-        let mut chart = ChartBuilder::on(&root)
+    draw_svg((640, 300), |root| {
+        let mut chart = ChartBuilder::on(root)
             .margin(10)
             .x_label_area_size(36)
             .y_label_area_size(56)
@@ -140,9 +133,8 @@ fn speed_svg(points: &[(&'static str, f64, f64, bool, Option<f64>)], current_bit
                 Circle::new((p.1, p.2), size, color.filled())
             }))
             .map_err(|x| e(&x))?;
-        root.present().map_err(|x| e(&x))?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 fn roofline_svg(s: &EdgeState) -> Drawn {
@@ -151,11 +143,8 @@ fn roofline_svg(s: &EdgeState) -> Drawn {
     let d = &s.device;
     let xs: Vec<f64> = (0..=60).map(|i| 10f64.powf(-1.0 + 5.0 * f64::from(i) / 60.0)).collect();
     let peak = d.compute_tflops * 1e12;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
-        root.fill(&WHITE).map_err(|x| e(&x))?;
-        let mut chart = ChartBuilder::on(&root)
+    draw_svg((640, 300), |root| {
+        let mut chart = ChartBuilder::on(root)
             .margin(10)
             .x_label_area_size(36)
             .y_label_area_size(64)
@@ -180,9 +169,8 @@ fn roofline_svg(s: &EdgeState) -> Drawn {
                 .draw_series(std::iter::once(Circle::new((x, d.attainable_flops_per_s(x)), 6, color.filled())))
                 .map_err(|x| e(&x))?;
         }
-        root.present().map_err(|x| e(&x))?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 fn or_message(d: Drawn) -> String {

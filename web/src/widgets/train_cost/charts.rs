@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 
 use super::state::TrainCostState;
-use crate::framework::chart::{DataTable, Figure};
+use crate::framework::chart::{draw_svg, DataTable, Figure};
 use crate::framework::format::{sci, short, usd};
 
 const SWEEP_POINTS: usize = 61;
@@ -33,10 +33,7 @@ fn sweep_svg(points: &[SweepPoint], axis: SweepAxis, current: f64) -> Result<Str
     let cost_max = points.iter().map(|p| p.report.total_cost_usd).fold(0.0, f64::max) * 1.1;
     let current_point =
         points.iter().min_by(|a, b| (a.x.ln() - current.ln()).abs().total_cmp(&(b.x.ln() - current.ln()).abs()));
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (640, 440)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
+    draw_svg((640, 440), |root| {
         let (top, bottom) = root.split_vertically(220);
         let panels = [
             (&top, "MFU", mfu_max.max(1e-9), (|p| p.report.mfu) as ValueOf, ACCENT),
@@ -74,20 +71,16 @@ fn sweep_svg(points: &[SweepPoint], axis: SweepAxis, current: f64) -> Result<Str
                     .map_err(|e| e.to_string())?;
             }
         }
-        root.present().map_err(|e| e.to_string())?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 /// The article's cost ranges (bars) with the cost recomputed from public GPU-hours (dots).
 fn article_svg() -> Result<String, String> {
     let rows = ARTICLE_COST_TABLE;
     let n = rows.len() as f64;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let mut chart = ChartBuilder::on(&root)
+    draw_svg((640, 300), |root| {
+        let mut chart = ChartBuilder::on(root)
             .margin(10)
             .x_label_area_size(34)
             .y_label_area_size(130)
@@ -126,9 +119,8 @@ fn article_svg() -> Result<String, String> {
                 chart.draw_series(std::iter::once(Circle::new((c, y), 6, WARM.filled()))).map_err(|e| e.to_string())?;
             }
         }
-        root.present().map_err(|e| e.to_string())?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 /// A sentence comparing each checkable row's claim with the recomputed cost.
