@@ -1,13 +1,29 @@
-"""Reference values for frontier-calibration, from numpy, scikit-learn and scipy.
+"""Reference values for frontier-calibration, from numpy, scikit-learn, scipy, relplot, netcal and torchmetrics.
 
-Run once: python3 tests/reference/calibration_reference.py > crates/calibration/tests/fixtures/reference.json
-(scikit-learn 1.9.1, scipy 1.17.1, numpy 2.4.6, relplot 1.0.3 when the committed fixture was made).
+Run once, in a virtual environment made with
+    python3 -m venv /work/refenv && /work/refenv/bin/pip install numpy scipy scikit-learn relplot torchmetrics netcal
+(torchmetrics pulls in torch; the CPU build is enough):
+    /work/refenv/bin/python tests/reference/calibration_reference.py > crates/calibration/tests/fixtures/reference.json
+Versions when the committed fixture was made: numpy 2.4.6, scipy 1.17.1, scikit-learn 1.9.1, relplot 1.0.3,
+netcal 1.4.0, torchmetrics 1.9.0, torch 2.15.0 (run on the CPU). netcal may print warnings; they go to stderr.
 
 Data sets:
 - edges: confidences exactly on bin edges (0.0, 0.1, 0.3, 0.6, 0.7, 1.0) mixed with others,
   with bins whose residuals have both signs, so that conventions disagree;
 - constant: every confidence 0.7;
 - multiclass: 400 rows of 4-class logits from a seeded generator, over-confident by design.
+
+Library conventions, read from their sources (netcal/metrics/Miscalibration.py,
+torchmetrics/functional/classification/calibration_error.py):
+- netcal ECE/MCE(bins=10): numpy-linspace edges, scipy binned_statistic_dd bins ([lo, hi), last bin
+  closed), after clipping confidences to [eps, 1 - eps]. With a 1-D confidence array and a 0/1 ground
+  truth (at most two distinct values) it takes the ground truth as the correctness of the top label;
+  with the (n, 4) probability matrix and class labels it takes argmax and max itself. float64 throughout.
+- torchmetrics binary_calibration_error: preds used as the confidence and target as the correctness,
+  torch.linspace edges and bucketize(right=True) - 1, so 1.0 lands in an extra eleventh bin; in the
+  dtype of preds, so float64 here. multiclass_calibration_error casts the top-label confidences to
+  float32 (confidences.float()) before binning, so its values carry float32 rounding; the
+  torchmetrics_binary_* keys of the multiclass set are the same top-label metrics in float64.
 """
 
 import json
@@ -19,6 +35,9 @@ from sklearn.calibration import calibration_curve
 from sklearn.isotonic import IsotonicRegression
 import relplot
 from sklearn.metrics import brier_score_loss, log_loss
+import torch
+from netcal.metrics import ECE as NetcalECE, MCE as NetcalMCE
+from torchmetrics.functional.classification import binary_calibration_error, multiclass_calibration_error
 
 
 def article_ece(conf, correct, num_bins=10):
@@ -91,6 +110,41 @@ def temperature(logits, labels):
     return float(res.x), float(nll(1.0)), float(res.fun)
 
 
+def netcal_metrics(x, y):
+    """netcal ECE and MCE with 10 equal-width bins: x is 1-D confidences with y the 0/1 correctness,
+    or the (n, classes) probability matrix with y the class labels."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.int64)
+    return {
+        "netcal_ece": float(NetcalECE(bins=10).measure(x, y)),
+        "netcal_mce": float(NetcalMCE(bins=10).measure(x, y)),
+    }
+
+
+def torchmetrics_binary(conf, correct, prefix="torchmetrics"):
+    """torchmetrics' binary calibration error of (confidence, correctness), in float64."""
+    preds = torch.tensor(np.asarray(conf, dtype=np.float64), dtype=torch.float64)
+    target = torch.tensor(np.asarray(correct, dtype=np.int64))
+    out = {}
+    for key, norm in (("ece", "l1"), ("mce", "max"), ("rmsce", "l2")):
+        value = binary_calibration_error(preds, target, n_bins=10, norm=norm)
+        assert value.dtype == torch.float64, value.dtype
+        out[f"{prefix}_{key}"] = float(value)
+    return out
+
+
+def torchmetrics_multiclass(probs, labels):
+    """torchmetrics' multiclass (top-label) calibration error; it bins in float32."""
+    preds = torch.tensor(np.asarray(probs, dtype=np.float64), dtype=torch.float64)
+    target = torch.tensor(np.asarray(labels, dtype=np.int64))
+    out = {}
+    for key, norm in (("ece", "l1"), ("mce", "max"), ("rmsce", "l2")):
+        value = multiclass_calibration_error(preds, target, num_classes=probs.shape[1], n_bins=10, norm=norm)
+        assert value.dtype == torch.float32, value.dtype
+        out[f"torchmetrics_{key}"] = float(value)
+    return out
+
+
 def summary(conf, correct):
     smece, sigma = relplot.smECE(np.asarray(conf, dtype=float), np.asarray(correct, dtype=float), return_width=True)
     return {
@@ -122,10 +176,21 @@ multi_ok = pred == labels
 t, nll_before, nll_after = temperature(logits, labels)
 
 out = {
-    "edges": summary(edges_conf, edges_ok),
-    "constant": summary(constant_conf, constant_ok),
+    "edges": {
+        **summary(edges_conf, edges_ok),
+        **netcal_metrics(edges_conf, edges_ok),
+        **torchmetrics_binary(edges_conf, edges_ok),
+    },
+    "constant": {
+        **summary(constant_conf, constant_ok),
+        **netcal_metrics(constant_conf, constant_ok),
+        **torchmetrics_binary(constant_conf, constant_ok),
+    },
     "multiclass": {
         **summary(multi_conf, multi_ok),
+        **netcal_metrics(probs, labels),
+        **torchmetrics_multiclass(probs, labels),
+        **torchmetrics_binary(multi_conf, multi_ok, prefix="torchmetrics_binary"),
         "logits": logits.round(12).tolist(),
         "labels": labels.tolist(),
         "temperature": t,

@@ -1,7 +1,10 @@
-//! Jobs the Web Worker runs, and its replies. Both sides exchange these as JSON strings.
+//! Jobs the Web Worker runs, and its replies. Both sides exchange these as JSON strings; a
+//! job that reads a file gets the file beside its JSON and reads it through [`ByteSource`].
 
 use std::ops::ControlFlow;
 
+use frontier_calibration::data::{ColumnMapping, Dataset, ParseError};
+use frontier_calibration::reader::Reader;
 use frontier_costs::{AxisRange, TrainingInputs};
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +14,8 @@ use serde::{Deserialize, Serialize};
 pub enum Job {
     /// MFU and cost over a grid of two training inputs, as CSV.
     CostGrid { inputs: TrainingInputs, x: AxisRange, y: AxisRange },
+    /// Parses the attached confidence file; the result is a [`ReadOutcome`] as JSON.
+    ReadCalibration { skip_invalid: bool, mapping: ColumnMapping },
 }
 
 /// What the worker sends back.
@@ -31,9 +36,69 @@ pub enum JobReply {
     },
 }
 
+/// A file the job reads piece by piece (a `Blob` in the worker, bytes in tests).
+pub trait ByteSource {
+    fn size_bytes(&self) -> u64;
+    fn read(&mut self, start: u64, end: u64) -> Result<Vec<u8>, String>;
+}
+
+impl ByteSource for &[u8] {
+    fn size_bytes(&self) -> u64 {
+        <[u8]>::len(self) as u64
+    }
+
+    fn read(&mut self, start: u64, end: u64) -> Result<Vec<u8>, String> {
+        let range =
+            usize::try_from(start).map_err(|e| e.to_string())?..usize::try_from(end).map_err(|e| e.to_string())?;
+        self.get(range).map(<[u8]>::to_vec).ok_or_else(|| "read past the end".to_string())
+    }
+}
+
+/// The result of reading a confidence file: the data, or the error and, when the columns
+/// were not recognised, the header for a mapping step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadOutcome {
+    pub dataset: Option<Dataset>,
+    pub error: Option<String>,
+    pub columns: Option<Vec<String>>,
+}
+
+/// Bytes read per step: big enough that the per-call cost vanishes, small enough for
+/// progress to move several times a second and memory to stay flat.
+pub const READ_CHUNK_BYTES: u64 = 4 << 20;
+
+/// Streams `source` through the calibration reader, reporting bytes read.
+pub fn read_calibration(
+    source: &mut dyn ByteSource,
+    skip_invalid: bool,
+    mapping: &ColumnMapping,
+    mut report: impl FnMut(u64, u64),
+) -> Result<ReadOutcome, String> {
+    let total = source.size_bytes();
+    let mut reader = Reader::new(None, skip_invalid, mapping.clone());
+    let mut start = 0;
+    let mut parsed: Result<(), ParseError> = Ok(());
+    while start < total && parsed.is_ok() {
+        let end = (start + READ_CHUNK_BYTES).min(total);
+        let chunk = source.read(start, end)?;
+        parsed = reader.feed(&chunk);
+        start = end;
+        report(start, total);
+    }
+    let columns = reader.header().map(<[String]>::to_vec);
+    let result = parsed.and_then(|()| reader.finish());
+    Ok(match result {
+        Ok(dataset) => ReadOutcome { dataset: Some(dataset), error: None, columns: None },
+        Err(e) => {
+            let columns = matches!(e, ParseError::UnknownShape(_)).then_some(columns).flatten();
+            ReadOutcome { dataset: None, error: Some(e.to_string()), columns }
+        }
+    })
+}
+
 /// Runs a job, reporting progress through `report`. Runs in the worker; also callable
-/// directly in tests.
-pub fn run_job(job: &Job, mut report: impl FnMut(JobReply)) -> JobReply {
+/// directly in tests. `input` is the file attached to the job, if any.
+pub fn run_job(job: &Job, input: Option<&mut dyn ByteSource>, mut report: impl FnMut(JobReply)) -> JobReply {
     match job {
         Job::CostGrid { inputs, x, y } => {
             let cells = frontier_costs::grid(inputs, x, y, |done, total| {
@@ -51,5 +116,50 @@ pub fn run_job(job: &Job, mut report: impl FnMut(JobReply)) -> JobReply {
                 Err(e) => JobReply::Failed { error: e.to_string() },
             }
         }
+        Job::ReadCalibration { skip_invalid, mapping } => {
+            let Some(source) = input else { return JobReply::Failed { error: "no file was attached".into() } };
+            // Progress in KiB: a usize byte count would overflow nothing, but KiB keep the
+            // numbers readable in the bar's text.
+            let outcome = read_calibration(source, *skip_invalid, mapping, |done, total| {
+                report(JobReply::Progress { done: (done / 1024) as usize, total: (total / 1024) as usize })
+            });
+            match outcome.and_then(|o| serde_json::to_string(&o).map_err(|e| e.to_string())) {
+                Ok(result) => JobReply::Done { result },
+                Err(error) => JobReply::Failed { error },
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_read_in_chunks_gives_the_parsers_rows() {
+        // 400,000 rows of 13 bytes: a little over one chunk, so a line straddles the cut.
+        let mut text = String::from("pred,conf,label\n");
+        for i in 0..400_000 {
+            text.push_str(if i % 4 == 0 { "a,0.250000,b\n" } else { "a,0.750000,a\n" });
+        }
+        let mut source: &[u8] = text.as_bytes();
+        let mut steps = Vec::new();
+        let outcome =
+            read_calibration(&mut source, false, &ColumnMapping::default(), |done, total| steps.push((done, total)))
+                .unwrap_or_else(|e| panic!("{e}"));
+        let data = outcome.dataset.unwrap_or_else(|| panic!("{:?}", outcome.error));
+        assert_eq!(data.confidences.len(), 400_000);
+        assert_eq!(data.correct.iter().filter(|&&ok| ok).count(), 300_000);
+        let total = text.len() as u64;
+        assert_eq!(steps, vec![(READ_CHUNK_BYTES, total), (total, total)]);
+    }
+
+    #[test]
+    fn unknown_columns_come_back_for_a_mapping_step() {
+        let mut source: &[u8] = b"answer,score,gold\nparis,0.9,paris\n";
+        let outcome = read_calibration(&mut source, false, &ColumnMapping::default(), |_, _| {})
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(outcome.columns, Some(vec!["answer".to_string(), "score".into(), "gold".into()]));
+        assert!(outcome.dataset.is_none());
     }
 }

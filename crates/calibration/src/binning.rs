@@ -90,13 +90,21 @@ pub fn assign(confidences: &[f64], bins: usize, binning: Binning) -> (Vec<Option
     }
 }
 
+/// Row indices in ascending order of `values` (ties in no particular order). Sorting the
+/// (value, index) pairs themselves keeps the comparisons in cache, several times faster on a
+/// million rows than sorting indices that point back into `values`.
+pub fn ascending_order(values: &[f64]) -> Vec<usize> {
+    let mut pairs: Vec<(f64, usize)> = values.iter().copied().zip(0..).collect();
+    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    pairs.into_iter().map(|(_, i)| i).collect()
+}
+
 /// Equal-mass bins whose edges are values of the data: sort, then cut after every
 /// `n / bins` items, but never between equal confidences (a cut that would split a run of
 /// ties moves to the end of the run). Constant confidences give one bin.
 fn quantile_assign(confidences: &[f64], bins: usize) -> (Vec<Option<usize>>, usize) {
     let n = confidences.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| confidences[a].total_cmp(&confidences[b]));
+    let order = ascending_order(confidences);
     let mut out = vec![None; n];
     let mut bin = 0;
     let mut start = 0;

@@ -11,6 +11,7 @@ pub mod consistency;
 pub mod data;
 pub mod metrics;
 pub mod multiclass;
+pub mod reader;
 pub mod recalibrate;
 pub mod rng;
 pub mod samples;

@@ -40,8 +40,7 @@ impl Recalibrator {
     /// Pool adjacent violators over the rows sorted by confidence; equal confidences are
     /// pooled first so the map is a function of the confidence alone.
     pub fn fit_isotonic(conf: &[f64], correct: &[bool]) -> Recalibrator {
-        let mut order: Vec<usize> = (0..conf.len()).collect();
-        order.sort_by(|&a, &b| conf[a].total_cmp(&conf[b]));
+        let order = crate::binning::ascending_order(conf);
         // Blocks of (lowest confidence, sum of outcomes, weight).
         let mut blocks: Vec<(f64, f64, f64)> = Vec::new();
         for &i in &order {

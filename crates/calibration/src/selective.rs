@@ -27,8 +27,9 @@ pub fn risk_coverage(conf: &[f64], correct: &[bool]) -> Option<RiskCoverage> {
     if n == 0 || n != correct.len() {
         return None;
     }
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| conf[b].total_cmp(&conf[a]));
+    // Most confident first; ties are taken as one group below, so their order is immaterial.
+    let mut order = crate::binning::ascending_order(conf);
+    order.reverse();
     let mut curve = Vec::new();
     let (mut errors, mut area) = (0usize, 0.0);
     let mut i = 0;
@@ -47,6 +48,24 @@ pub fn risk_coverage(conf: &[f64], correct: &[bool]) -> Option<RiskCoverage> {
     let r = errors as f64 / n as f64;
     let optimal_aurc = if r < 1.0 { r + (1.0 - r) * (1.0 - r).ln() } else { 1.0 };
     Some(RiskCoverage { curve, aurc, optimal_aurc, e_aurc: aurc - optimal_aurc })
+}
+
+impl RiskCoverage {
+    /// At most about `max_points` points of the curve for drawing: the first and last, and
+    /// the first point past each step of 1 / `max_points` in coverage. A million rows have
+    /// hundreds of thousands of distinct confidences; a chart needs a few hundred.
+    pub fn thinned(&self, max_points: usize) -> Vec<CoveragePoint> {
+        let step = 1.0 / max_points.max(1) as f64;
+        let mut out: Vec<CoveragePoint> = Vec::with_capacity(max_points + 2);
+        let mut next = 0.0;
+        for (i, p) in self.curve.iter().enumerate() {
+            if p.coverage >= next || i + 1 == self.curve.len() {
+                out.push(*p);
+                next = p.coverage + step;
+            }
+        }
+        out
+    }
 }
 
 /// Answering only rows with confidence ≥ `threshold`: (coverage, accuracy of what is
@@ -79,6 +98,21 @@ mod tests {
         let (coverage, accuracy, abstained) = at_threshold(&[0.7, 0.9, 0.6, 0.8], &[true, true, true, false], 0.75);
         assert_eq!((coverage, accuracy, abstained), (0.5, Some(0.5), 2));
         assert_eq!(at_threshold(&[0.5], &[true], 0.9), (0.0, None, 1));
+    }
+
+    #[test]
+    fn thinning_keeps_the_ends_and_one_point_per_step() {
+        // 1000 distinct confidences, coverage 0.001 … 1.
+        let conf: Vec<f64> = (0..1000).map(|i| f64::from(i) / 1000.0).collect();
+        let ok: Vec<bool> = (0..1000).map(|i| i % 3 != 0).collect();
+        let r = risk_coverage(&conf, &ok).unwrap_or_else(|| unreachable!());
+        let thin = r.thinned(10);
+        // Coverage 0.001, then the first point at or past 0.101, 0.201, …: 10 points plus the last.
+        assert_eq!(thin.len(), 11);
+        assert_eq!(thin.first().map(|p| p.coverage), Some(0.001));
+        assert_eq!(thin.last(), r.curve.last());
+        // Steps of at least 0.1 (up to rounding), but for the forced last point at 1.0 after 0.901.
+        assert!(thin[..10].windows(2).all(|w| w[1].coverage - w[0].coverage >= 0.1 - 1e-12));
     }
 
     #[test]

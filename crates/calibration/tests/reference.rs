@@ -1,5 +1,5 @@
-//! Reference values from numpy, scikit-learn and scipy (tests/reference/calibration_reference.py,
-//! output committed as tests/fixtures/reference.json).
+//! Reference values from numpy, scikit-learn, scipy, relplot, netcal and torchmetrics
+//! (tests/reference/calibration_reference.py, output committed as tests/fixtures/reference.json).
 
 use frontier_calibration::data::softmax;
 use frontier_calibration::temperature::fit_temperature;
@@ -123,5 +123,69 @@ fn smooth_ece_matches_relplot() {
         let (value, sigma) = smooth_ece(&conf, &correct).unwrap_or_else(|| panic!("{name}: no value"));
         assert!(close(sigma, set["smece_sigma"].as_f64().unwrap_or(f64::NAN), 1e-12), "{name}: σ {sigma}");
         assert!(close(value, set["smece"].as_f64().unwrap_or(f64::NAN), 1e-9), "{name}: {value} vs {}", set["smece"]);
+    }
+}
+
+/// The value of `key` in a fixture set; NaN (which fails every comparison) when absent.
+fn number(set: &Value, key: &str) -> f64 {
+    set[key].as_f64().unwrap_or(f64::NAN)
+}
+
+#[test]
+fn linspace_binning_matches_netcal() {
+    // netcal 1.4.0 ECE/MCE(bins=10): numpy-linspace edges, [lo, hi) with the last bin closed,
+    // all in float64. It clips confidences to [eps, 1 − eps] first, which moves the edge set's
+    // 0.0 and 1.0 by 2.2e-16 without changing their bins: far below the tolerance. The
+    // multiclass reference was given the full probability matrix and the labels, so it also
+    // checks that netcal's argmax/max agree with the fixture's top-label confidences.
+    let fx = fixture();
+    for name in ["edges", "constant", "multiclass"] {
+        let set = &fx[name];
+        let (conf, correct) = (floats(&set["confidences"]), bools(&set["correct"]));
+        let r = evaluate(&conf, &correct, 10, Binning::Linspace);
+        let (ece, mce) = (number(set, "netcal_ece"), number(set, "netcal_mce"));
+        assert!(close(r.ece, ece, 1e-12), "{name}: ECE {} vs netcal {ece}", r.ece);
+        assert!(close(r.mce, mce, 1e-12), "{name}: MCE {} vs netcal {mce}", r.mce);
+    }
+}
+
+#[test]
+fn torchmetrics_binning_matches_torchmetrics_in_float64() {
+    // torchmetrics 1.9.0 binary_calibration_error(conf, correct, n_bins=10) bins `preds` as the
+    // confidence with `target` as the correctness, in the dtype of `preds` (float64 here), with
+    // torch.linspace edges and bucketize(right=True) − 1: 1.0 gets an eleventh bin of its own.
+    let fx = fixture();
+    for (name, prefix) in
+        [("edges", "torchmetrics"), ("constant", "torchmetrics"), ("multiclass", "torchmetrics_binary")]
+    {
+        let set = &fx[name];
+        let (conf, correct) = (floats(&set["confidences"]), bools(&set["correct"]));
+        let r = evaluate(&conf, &correct, 10, Binning::Torchmetrics);
+        for (field, ours) in [("ece", r.ece), ("mce", r.mce), ("rmsce", r.rmsce)] {
+            let key = format!("{prefix}_{field}");
+            let theirs = number(set, &key);
+            assert!(close(ours, theirs, 1e-12), "{name}: {field} {ours} vs {key} {theirs}");
+        }
+    }
+    // The edge set tells the two libraries apart: netcal 0.31, torchmetrics 0.32.
+    let set = &fx["edges"];
+    assert!(number(set, "torchmetrics_ece") - number(set, "netcal_ece") > 0.005);
+}
+
+#[test]
+fn torchmetrics_binning_matches_multiclass_calibration_error_to_float32() {
+    // multiclass_calibration_error casts the top-label confidences to float32 before binning
+    // (`confidences.float()`), so its sums carry float32 rounding (relative 6e-8 per operation,
+    // a few 1e-8 over 400 rows: the float32 and float64 references differ by at most 9.1e-8).
+    // No confidence lies within 6.4e-7 of an edge, so float32 moves none to another bin, and a
+    // tolerance of 1e-6 bounds the rounding alone.
+    let fx = fixture();
+    let set = &fx["multiclass"];
+    let (conf, correct) = (floats(&set["confidences"]), bools(&set["correct"]));
+    let r = evaluate(&conf, &correct, 10, Binning::Torchmetrics);
+    for (field, ours) in [("ece", r.ece), ("mce", r.mce), ("rmsce", r.rmsce)] {
+        let key = format!("torchmetrics_{field}");
+        let theirs = number(set, &key);
+        assert!(close(ours, theirs, 1e-6), "multiclass: {field} {ours} vs {key} (float32) {theirs}");
     }
 }

@@ -68,6 +68,12 @@ pub fn storage_key(widget_id: &str) -> String {
     format!("frontier-lab:v1:{widget_id}")
 }
 
+/// The local-storage key of the data a user loaded into a widget (an uploaded file, parsed),
+/// kept apart from the state because it never goes into links.
+pub fn data_key(widget_id: &str) -> String {
+    format!("frontier-lab:data:v1:{widget_id}")
+}
+
 /// The key under which unreadable data is kept aside; `stamp` makes it unique (a time).
 pub fn aside_key(widget_id: &str, stamp: &str) -> String {
     format!("frontier-lab:aside:{widget_id}:{stamp}")

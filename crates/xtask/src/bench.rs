@@ -17,7 +17,7 @@ const RUNS: usize = 5;
 
 type Bench = fn(&Path) -> Result<()>;
 
-const BENCHES: [(&str, Bench); 1] = [("costs", costs)];
+const BENCHES: [(&str, Bench); 2] = [("costs", costs), ("calibration", calibration)];
 
 /// Runs the benchmark `name`, or all of them.
 pub fn run(root: &Path, name: Option<&str>) -> Result<()> {
@@ -103,6 +103,23 @@ fn costs(root: &Path) -> Result<()> {
     println!("  ratio   python / rust                             {:>10.1}×", python / rust);
     println!("  checksum (sum of MFU): rust {rust_checksum:.12e}, python {python_checksum:.12e}, relative difference {difference:.1e}");
     Ok(())
+}
+
+/// One million rows uploaded to the calibration widget in headless Chromium, read in the Web
+/// Worker and analysed, beside Python's csv module and NumPy on the same file. The work lives in
+/// an ignored end-to-end test, which has the browser harness; this builds the site and runs it.
+fn calibration(root: &Path) -> Result<()> {
+    step("bench calibration: building the site (release)");
+    crate::dist::run(root)?;
+    step("bench calibration: 1,000,000 rows through the file input");
+    run_cmd(
+        cargo()
+            .args(["test", "-p", "frontier-e2e", "--test", "e2e", "--", "--ignored", "--exact"])
+            .args(["calibration::bench_a_million_row_upload", "--nocapture"])
+            .current_dir(root)
+            .env("FRONTIER_DIST", root.join("dist"))
+            .env("CHROMEDRIVER", crate::test::chromedriver()),
+    )
 }
 
 /// The median of some timings (the mean of the middle two for an even count).

@@ -140,7 +140,7 @@ fn package_name(manifest: &str) -> Option<String> {
     None
 }
 
-fn chromedriver() -> PathBuf {
+pub fn chromedriver() -> PathBuf {
     std::env::var_os("CHROMEDRIVER").map_or_else(|| PathBuf::from(CHROMEDRIVER), PathBuf::from)
 }
 

@@ -55,13 +55,14 @@ impl JobRunner {
         Self { running: StoredValue::new_local(None), progress: RwSignal::new(None) }
     }
 
-    /// Starts `job`; `done` is called once with the result, unless the job is cancelled.
+    /// Starts `job`, with `file` attached for jobs that read one; `done` is called once with
+    /// the result, unless the job is cancelled.
     ///
     /// The job is posted only when the worker says it is ready: its wasm loads
     /// asynchronously, and a message that arrives before its handler exists is lost.
-    pub fn start(&self, job: &Job, done: impl FnOnce(JobOutcome) + 'static) {
+    pub fn start(&self, job: &Job, file: Option<web_sys::Blob>, done: impl FnOnce(JobOutcome) + 'static) {
         self.cancel();
-        let message = match serde_json::to_string(job) {
+        let message = match job_message(job, file) {
             Ok(m) => m,
             Err(e) => return done(JobOutcome::Failed(format!("job cannot be sent: {e}"))),
         };
@@ -89,7 +90,7 @@ impl JobRunner {
             let Some(text) = ev.data().as_string() else { return };
             match serde_json::from_str::<JobReply>(&text) {
                 Ok(JobReply::Ready) => {
-                    if let Err(e) = worker_msg.post_message(&message.clone().into()) {
+                    if let Err(e) = worker_msg.post_message(&message) {
                         call(&finish_msg, JobOutcome::Failed(format!("the job could not be sent: {e:?}")));
                     }
                 }
@@ -123,6 +124,18 @@ impl JobRunner {
     }
 }
 
+/// The message the worker expects: `{ job: <JSON text>, file?: Blob }`. A `Blob` is passed
+/// by reference (structured clone), not copied, so attaching a large file costs nothing.
+fn job_message(job: &Job, file: Option<web_sys::Blob>) -> Result<wasm_bindgen::JsValue, String> {
+    let text = serde_json::to_string(job).map_err(|e| e.to_string())?;
+    let message = js_sys::Object::new();
+    js_sys::Reflect::set(&message, &"job".into(), &text.into()).map_err(|e| format!("{e:?}"))?;
+    if let Some(file) = file {
+        js_sys::Reflect::set(&message, &"file".into(), &file).map_err(|e| format!("{e:?}"))?;
+    }
+    Ok(message.into())
+}
+
 /// A progress bar with a Cancel button, shown while a job runs.
 #[component]
 pub fn JobProgress(runner: JobRunner, label: &'static str) -> impl IntoView {
@@ -133,7 +146,7 @@ pub fn JobProgress(runner: JobRunner, label: &'static str) -> impl IntoView {
             view! {
                 <div class="job-progress" role="group" aria-label=label>
                     <progress max=p.total.max(1).to_string() value=p.done.to_string() aria-label=label></progress>
-                    <span>{format!("{label}: {} of {}", p.done, p.total)}</span>
+                    <span>{format!("{label}: {} %", p.done * 100 / p.total.max(1))}</span>
                     <button type="button" on:click=cancel>"Cancel"</button>
                 </div>
             }

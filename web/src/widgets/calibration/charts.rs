@@ -1,13 +1,17 @@
 //! Charts: the reliability diagram with bin counts, the confidence histogram, and the
 //! risk–coverage curve. Drawing only; the numbers come from the core.
 
+use std::sync::Arc;
+
 use frontier_calibration::data::Dataset;
-use frontier_calibration::selective::risk_coverage;
-use frontier_calibration::BinStats;
+use frontier_calibration::selective::RiskCoverage;
+use frontier_calibration::{BinStats, Report};
 use leptos::prelude::*;
 use plotters::prelude::*;
 
-use super::results::report;
+/// Points drawn of the risk–coverage curve (the data table shows 20 of them).
+const CURVE_POINTS: usize = 400;
+
 use super::state::CalibrationState;
 use crate::framework::chart::{draw_svg, DataTable, Figure};
 
@@ -118,11 +122,13 @@ fn or_message(d: Drawn) -> String {
 }
 
 #[component]
-pub fn Charts(state: RwSignal<CalibrationState>, data: Memo<Option<Dataset>>) -> impl IntoView {
-    let bins = Memo::new(move |_| {
-        let s = state.get();
-        data.get().map(|d| report(&s, &d).bins).unwrap_or_default()
-    });
+pub fn Charts(
+    state: RwSignal<CalibrationState>,
+    data: Memo<Option<Arc<Dataset>>>,
+    report: Memo<Option<Arc<Report>>>,
+    curve: Memo<Option<Arc<RiskCoverage>>>,
+) -> impl IntoView {
+    let bins = Memo::new(move |_| report.get().map(|r| r.bins.clone()).unwrap_or_default());
     let table = Signal::derive(move || DataTable {
         headers: vec!["Bin".into(), "Rows".into(), "Accuracy".into(), "Mean confidence".into(), "Gap".into()],
         rows: bins
@@ -151,19 +157,17 @@ pub fn Charts(state: RwSignal<CalibrationState>, data: Memo<Option<Dataset>>) ->
     let histogram = Signal::derive(move || or_message(histogram_svg(&bins.get())));
     let histogram_caption = Signal::derive(|| "How many rows fall in each confidence bin.".to_string());
     let curve = Memo::new(move |_| {
-        let d = data.get();
-        let points: Vec<(f64, f64)> = d
-            .as_ref()
-            .and_then(|d| risk_coverage(&d.confidences, &d.correct))
-            .map(|rc| rc.curve.iter().map(|p| (p.coverage, p.risk)).collect())
+        let points: Vec<(f64, f64)> = curve
+            .get()
+            .map(|rc| rc.thinned(CURVE_POINTS).iter().map(|p| (p.coverage, p.risk)).collect())
             .unwrap_or_default();
         points
     });
     let risk = Signal::derive(move || {
-        let s = state.get();
+        let threshold = state.with(|s| s.threshold);
         let cov = data
             .get()
-            .map_or(1.0, |d| frontier_calibration::selective::at_threshold(&d.confidences, &d.correct, s.threshold).0);
+            .map_or(1.0, |d| frontier_calibration::selective::at_threshold(&d.confidences, &d.correct, threshold).0);
         or_message(risk_svg(&curve.get(), cov))
     });
     let risk_caption = Signal::derive(|| {

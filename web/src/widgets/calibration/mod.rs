@@ -6,12 +6,16 @@ mod consistency;
 mod explain;
 mod input;
 mod results;
+mod saved;
 mod state;
 
 pub use state::CalibrationState;
 
-use frontier_calibration::data::Dataset;
+use std::sync::Arc;
+
+use frontier_calibration::evaluate;
 use frontier_calibration::samples::sample;
+use frontier_calibration::selective::risk_coverage;
 use frontier_state::Query;
 use leptos::prelude::*;
 
@@ -32,15 +36,35 @@ const HIDEABLES: &[Hideable] = &[
 pub fn Calibration(query: Query, embed: bool) -> impl IntoView {
     let host = Host::new("hallucination", query, embed, CalibrationState::example);
     let state = host.state;
-    let uploaded: RwSignal<Option<Dataset>> = RwSignal::new(None);
+    // The last visit's file comes back with the page; it is never part of the state or links.
+    let (restored, note) = match saved::load() {
+        Ok(Some(upload)) => {
+            let note =
+                format!("{}: kept from your last visit ({} rows).", upload.name, upload.dataset.confidences.len());
+            (Some(upload), Some((false, note)))
+        }
+        Ok(None) => (None, None),
+        Err(why) => (None, Some((true, why))),
+    };
+    if restored.is_none() && state.with_untracked(|s| s.data == UPLOAD) {
+        state.update(|s| s.data = CalibrationState::example().data);
+    }
+    let uploaded: RwSignal<Option<saved::SavedUpload>> = RwSignal::new(restored);
     let data = Memo::new(move |_| {
         let id = state.with(|s| s.data.clone());
         if id == UPLOAD {
-            uploaded.get()
+            uploaded.with(|u| u.as_ref().map(|u| Arc::new(u.dataset.clone())))
         } else {
-            sample(&id)
+            sample(&id).map(Arc::new)
         }
     });
+    // Computed once and shared: each needs a pass (or a sort) over every row, and a million
+    // rows are allowed. The bins change the report; only the data changes the curve.
+    let report = Memo::new(move |_| {
+        let (bins, binning) = state.with(|s| (s.bins, s.binning));
+        data.get().map(|d| Arc::new(evaluate(&d.confidences, &d.correct, bins, binning)))
+    });
+    let curve = Memo::new(move |_| data.get().and_then(|d| risk_coverage(&d.confidences, &d.correct)).map(Arc::new));
     let show = {
         let host = host.clone();
         move |id: &str| !host.hides(id)
@@ -54,11 +78,11 @@ pub fn Calibration(query: Query, embed: bool) -> impl IntoView {
             hideables=HIDEABLES.to_vec()
             explain=ViewFn::from(explain::Explanation)
         >
-            {show("data").then(|| view! { <input::DataPicker state=state uploaded=uploaded/> })}
-            <results::Summary state=state data=data show_binning=show("binning")/>
-            <charts::Charts state=state data=data/>
+            {show("data").then(|| view! { <input::DataPicker state=state uploaded=uploaded restored=note.clone()/> })}
+            <results::Summary state=state data=data report=report show_binning=show("binning")/>
+            <charts::Charts state=state data=data report=report curve=curve/>
             {show("recalibration").then(|| view! { <results::Recalibration state=state data=data/> })}
-            {show("abstention").then(|| view! { <results::Abstention state=state data=data/> })}
+            {show("abstention").then(|| view! { <results::Abstention state=state data=data curve=curve/> })}
             {show("consistency").then(|| view! { <consistency::SelfConsistency/> })}
         </WidgetFrame>
     }

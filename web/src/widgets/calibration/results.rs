@@ -7,7 +7,7 @@ use frontier_calibration::data::{softmax, Dataset, Shape};
 use frontier_calibration::metrics::class_metrics;
 use frontier_calibration::multiclass::{bootstrap_ece, classwise_ece, top_label_ece};
 use frontier_calibration::recalibrate::{held_out, Recalibrator};
-use frontier_calibration::selective::{at_threshold, risk_coverage};
+use frontier_calibration::selective::{at_threshold, RiskCoverage};
 use frontier_calibration::smece::smooth_ece;
 use frontier_calibration::temperature::{fit_temperature, logits_from_probabilities};
 use frontier_calibration::{evaluate, Binning, Report};
@@ -37,7 +37,7 @@ fn f3(v: f64) -> String {
     format!("{v:.4}")
 }
 
-pub fn exports(state: RwSignal<CalibrationState>, data: Memo<Option<Dataset>>) -> Vec<ExportItem> {
+pub fn exports(state: RwSignal<CalibrationState>, data: Memo<Option<Arc<Dataset>>>) -> Vec<ExportItem> {
     let json = move || -> Result<String, String> {
         let s = state.get_untracked();
         let d = data.get_untracked().ok_or("no data")?;
@@ -89,7 +89,12 @@ pub fn exports(state: RwSignal<CalibrationState>, data: Memo<Option<Dataset>>) -
 }
 
 #[component]
-pub fn Summary(state: RwSignal<CalibrationState>, data: Memo<Option<Dataset>>, show_binning: bool) -> impl IntoView {
+pub fn Summary(
+    state: RwSignal<CalibrationState>,
+    data: Memo<Option<Arc<Dataset>>>,
+    report: Memo<Option<Arc<Report>>>,
+    show_binning: bool,
+) -> impl IntoView {
     // smECE needs no bins, so it is computed once per data set, not on every bin change.
     let smooth = Memo::new(move |_| data.with(|d| d.as_ref().and_then(|d| smooth_ece(&d.confidences, &d.correct))));
     let controls = show_binning.then(|| {
@@ -124,16 +129,18 @@ pub fn Summary(state: RwSignal<CalibrationState>, data: Memo<Option<Dataset>>, s
             </div>
         }
     });
+    // Only the bins matter here: the abstention slider must not recompute every metric.
+    let binning = Memo::new(move |_| state.with(|s| (s.bins, s.binning)));
     let numbers = move || {
-        let s = state.get();
+        let (bins, binning) = binning.get();
         let d = data.get()?;
-        let r = report(&s, &d);
+        let r = report.get()?;
         let interval = (200 * d.confidences.len() <= BOOTSTRAP_BUDGET)
-            .then(|| bootstrap_ece(&d.confidences, &d.correct, s.bins, s.binning, 200, 0))
+            .then(|| bootstrap_ece(&d.confidences, &d.correct, bins, binning, 200, 0))
             .flatten();
         let probs = probabilities(&d);
-        let cw = classwise_ece(&probs, &d.labels, s.bins, s.binning);
-        let tl = top_label_ece(&probs, &d.labels, s.bins, s.binning);
+        let cw = classwise_ece(&probs, &d.labels, bins, binning);
+        let tl = top_label_ece(&probs, &d.labels, bins, binning);
         let cm = class_metrics(&probs, &d.labels);
         Some(view! {
             <div class="headline">
@@ -145,7 +152,7 @@ pub fn Summary(state: RwSignal<CalibrationState>, data: Memo<Option<Dataset>>, s
                 <div class="big">
                     <span class="big-label">"Accuracy vs confidence"</span>
                     <output data-testid="accuracy">{format!("{:.3} vs {:.3}", r.accuracy, r.mean_confidence)}</output>
-                    <span class="big-note">{format!("{} rows{}", r.n, if d.skipped.is_empty() { String::new() } else { format!(", {} skipped", d.skipped.len()) })}</span>
+                    <span class="big-note"><output data-testid="n">{r.n}</output>{format!(" rows{}", if d.skipped.is_empty() { String::new() } else { format!(", {} skipped", d.skipped.len()) })}</span>
                 </div>
             </div>
             <dl class="numbers">
@@ -171,11 +178,11 @@ pub fn Summary(state: RwSignal<CalibrationState>, data: Memo<Option<Dataset>>, s
 }
 
 #[component]
-pub fn Recalibration(state: RwSignal<CalibrationState>, data: Memo<Option<Dataset>>) -> impl IntoView {
+pub fn Recalibration(state: RwSignal<CalibrationState>, data: Memo<Option<Arc<Dataset>>>) -> impl IntoView {
+    let bins = Memo::new(move |_| state.with(|s| s.bins));
     move || {
-        let s = state.get();
         let d = data.get()?;
-        let h = held_out(&d.confidences, &d.correct, s.bins, 0.7, 0)?;
+        let h = held_out(&d.confidences, &d.correct, bins.get(), 0.7, 0)?;
         let logits = match d.shape {
             Shape::Logits => d.scores.clone(),
             Shape::Probabilities | Shape::Binary => logits_from_probabilities(&d.scores),
@@ -207,7 +214,11 @@ pub fn Recalibration(state: RwSignal<CalibrationState>, data: Memo<Option<Datase
 }
 
 #[component]
-pub fn Abstention(state: RwSignal<CalibrationState>, data: Memo<Option<Dataset>>) -> impl IntoView {
+pub fn Abstention(
+    state: RwSignal<CalibrationState>,
+    data: Memo<Option<Arc<Dataset>>>,
+    curve: Memo<Option<Arc<RiskCoverage>>>,
+) -> impl IntoView {
     let set_threshold = Callback::new(move |v: f64| {
         if (0.0..=1.0).contains(&v) {
             state.update(|s| s.threshold = v);
@@ -217,14 +228,14 @@ pub fn Abstention(state: RwSignal<CalibrationState>, data: Memo<Option<Dataset>>
         }
     });
     let summary = move || {
-        let s = state.get();
+        let threshold = state.with(|s| s.threshold);
         let d = data.get()?;
-        let rc = risk_coverage(&d.confidences, &d.correct)?;
-        let (coverage, accuracy, abstained) = at_threshold(&d.confidences, &d.correct, s.threshold);
+        let rc = curve.get()?;
+        let (coverage, accuracy, abstained) = at_threshold(&d.confidences, &d.correct, threshold);
         Some(view! {
             <p data-testid="abstention">{format!(
                 "Answering only at confidence ≥ {:.2}: {:.1} % of questions answered, {} abstained on, accuracy {} (all: {:.3}).",
-                s.threshold, coverage * 100.0, abstained, accuracy.map_or("—".to_string(), |a| format!("{a:.3}")),
+                threshold, coverage * 100.0, abstained, accuracy.map_or("—".to_string(), |a| format!("{a:.3}")),
                 d.correct.iter().filter(|&&c| c).count() as f64 / d.correct.len().max(1) as f64)}</p>
             <p>{format!("AURC {:.4}; a perfect ordering would give {:.4}, so E-AURC is {:.4}.", rc.aurc, rc.optimal_aurc, rc.e_aurc)}</p>
         })

@@ -28,7 +28,7 @@ pub fn GridExport(state: RwSignal<TrainCostState>) -> impl IntoView {
         }
         let job = Job::CostGrid { inputs, x: AxisRange::around(xa, &inputs, n), y: AxisRange::around(ya, &inputs, n) };
         status.set(String::new());
-        runner.start(&job, move |outcome| match outcome {
+        runner.start(&job, None, move |outcome| match outcome {
             JobOutcome::Done(csv) => {
                 let result = dom::download_bytes(
                     &format!("train-cost-grid-{}-{}.csv", xa.id(), ya.id()),
