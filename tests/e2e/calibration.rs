@@ -114,6 +114,21 @@ async fn an_uploaded_file_is_analysed_in_the_worker_and_kept_across_a_reload() -
         upload(&page, &bad).await?;
         let message = page.wait_for_text(r#"[data-testid="cal-message"]"#, |t| t.contains("row 3")).await?;
         ensure!(message.contains("row 3, column conf"), "the error reads {message:?}");
+
+        // Sampled answers for self-consistency come in through their own file input.
+        let answers = dir.path().join("samples.jsonl");
+        std::fs::write(
+            &answers,
+            "{\"id\": \"1\", \"samples\": [\"4\", \"4\", \"5\"], \"gold\": \"4\"}\n{\"id\": \"2\", \"samples\": [\"x\", \"y\", \"y\"], \"gold\": \"y\"}\n",
+        )?;
+        page.client.execute("document.querySelector('details.self-consistency').open = true; return true;", Vec::new()).await?;
+        let input = page.client.find(Locator::Css(r#"[data-testid="sc-file"]"#)).await?;
+        input.send_keys(&answers.display().to_string()).await?;
+        let status = page
+            .wait_for_text(".self-consistency p.status", |t| t.contains("questions"))
+            .await
+            .context("the sampled answers should be analysed")?;
+        ensure!(status == "samples.jsonl: 2 questions analysed.", "the status reads {status:?}");
         Ok(())
     })
     .await

@@ -1,5 +1,5 @@
 //! Self-consistency: majority-vote accuracy against the number of samples, and whether
-//! agreement among samples is a calibrated confidence. Data: the bundled example or pasted
+//! agreement among samples is a calibrated confidence. Data: the bundled example, or pasted or uploaded
 //! JSONL (`{"id", "samples", "gold"}`), kept in this page only.
 
 use frontier_calibration::consistency::{analyse, parse_questions, Question};
@@ -8,7 +8,10 @@ use frontier_calibration::{evaluate, Binning};
 use leptos::prelude::*;
 use plotters::prelude::*;
 
+use wasm_bindgen::JsCast;
+
 use crate::framework::chart::{draw_svg, DataTable, Figure};
+use crate::framework::dom;
 
 const ACCENT: RGBColor = RGBColor(37, 99, 235);
 const INK: RGBColor = RGBColor(40, 40, 40);
@@ -37,19 +40,44 @@ fn accuracy_svg(acc: &[f64]) -> Result<String, String> {
     })
 }
 
+/// Sampled answers are read whole on the page (text per sample makes them far smaller in rows
+/// than confidence files); above this they are refused before reading.
+const MAX_ANSWERS_BYTES: f64 = 20.0 * 1024.0 * 1024.0;
+
 #[component]
 pub fn SelfConsistency() -> impl IntoView {
     let questions: RwSignal<Vec<Question>> = RwSignal::new(consistency_sample());
     let pasted = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
     let report = Memo::new(move |_| questions.with(|q| analyse(q)));
-    let analyse_pasted = move |_| match parse_questions(&pasted.get_untracked()) {
+    let analyse_text = move |text: &str, name: &str| match parse_questions(text) {
         Ok(q) if !q.is_empty() => {
-            message.set(Some(format!("{} questions analysed.", q.len())));
+            message.set(Some(format!("{name}: {} questions analysed.", q.len())));
             questions.set(q);
         }
-        Ok(_) => message.set(Some("No questions found.".into())),
-        Err(e) => message.set(Some(e.to_string())),
+        Ok(_) => message.set(Some(format!("{name}: no questions found."))),
+        Err(e) => message.set(Some(format!("{name}: {e}"))),
+    };
+    let analyse_pasted = move |_| analyse_text(&pasted.get_untracked(), "Pasted text");
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        input.set_value("");
+        if file.size() > MAX_ANSWERS_BYTES {
+            message.set(Some(format!(
+                "{} is {:.1} MB; the limit for sampled answers is {} MB.",
+                file.name(),
+                file.size() / 1048576.0,
+                MAX_ANSWERS_BYTES / 1048576.0
+            )));
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match dom::read_file_text(&file).await {
+                Ok(text) => analyse_text(&text, &file.name()),
+                Err(e) => message.set(Some(format!("{}: cannot be read: {e}", file.name()))),
+            }
+        });
     };
     let svg = Signal::derive(move || {
         accuracy_svg(&report.get().accuracy_at_k).unwrap_or_else(|e| format!("<p>chart unavailable: {e}</p>"))
@@ -91,6 +119,9 @@ pub fn SelfConsistency() -> impl IntoView {
             <textarea id="sc-paste" rows="3" spellcheck="false" prop:value=move || pasted.get()
                 on:input=move |ev| pasted.set(event_target_value(&ev))></textarea>
             <div class="row">
+                <label class="button">"Upload JSONL"
+                    <input type="file" class="visually-hidden" data-testid="sc-file" accept=".jsonl,.json,.txt" on:change=on_file/>
+                </label>
                 <button type="button" on:click=analyse_pasted>"Analyse pasted answers"</button>
                 <button type="button" on:click=move |_| { questions.set(consistency_sample()); message.set(None); }>"Back to the example"</button>
             </div>
