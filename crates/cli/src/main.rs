@@ -3,6 +3,7 @@
 
 mod calibrate;
 mod edge;
+mod memory;
 mod train_cost;
 
 use std::process::ExitCode;
@@ -24,6 +25,8 @@ enum Command {
     Calibrate(calibrate::Args),
     /// Will a model run on a device, and how fast (the edge-inference widget).
     Edge(edge::Args),
+    /// Replays a memory scenario (the memory widget): `frontier memory run FILE`.
+    Memory(memory::Args),
     /// Lists the training presets and the hardware table as JSON.
     Presets,
 }
@@ -39,11 +42,28 @@ fn main() -> ExitCode {
         Command::Calibrate(args) => calibrate::run(&args),
         Command::Edge(args) => edge::run(&args),
         Command::Presets => train_cost::presets(),
+        // One compact JSON line per operation, printed only when every line ran.
+        Command::Memory(args) => return print_lines(memory::run(&args)),
     };
     let json = result.and_then(|value| serde_json::to_string_pretty(&value).map_err(|e| UsageError(e.to_string())));
     match json {
         Ok(json) => {
             println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(UsageError(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_lines(result: Result<Vec<serde_json::Value>, UsageError>) -> ExitCode {
+    match result {
+        Ok(lines) => {
+            for line in lines {
+                println!("{line}");
+            }
             ExitCode::SUCCESS
         }
         Err(UsageError(message)) => {

@@ -1,0 +1,115 @@
+//! Vector arithmetic for retrieval: dot products over a contiguous row-major matrix, so that
+//! scanning 100,000 memories is one linear pass through memory.
+
+/// Dot product with eight independent accumulators: the compiler keeps them in registers (or
+/// SIMD lanes), and the sum no longer waits on one long dependency chain.
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0.0f32; 8];
+    let chunks = a.len().min(b.len()) / 8;
+    for i in 0..chunks {
+        let (x, y) = (&a[i * 8..i * 8 + 8], &b[i * 8..i * 8 + 8]);
+        for lane in 0..8 {
+            acc[lane] += x[lane] * y[lane];
+        }
+    }
+    let mut tail = 0.0f32;
+    for i in chunks * 8..a.len().min(b.len()) {
+        tail += a[i] * b[i];
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
+pub fn norm(a: &[f32]) -> f32 {
+    dot(a, a).sqrt()
+}
+
+/// Scales `a` to unit length in place (a zero vector stays zero).
+pub fn normalize(a: &mut [f32]) {
+    let n = norm(a);
+    if n > 0.0 {
+        a.iter_mut().for_each(|x| *x /= n);
+    }
+}
+
+/// The article's cosine: dot / (‖a‖‖b‖ + 1e-8), norms given.
+pub fn article_cosine(dot: f64, norm_a: f64, norm_b: f64) -> f64 {
+    dot / (norm_a * norm_b + 1e-8)
+}
+
+/// Rows of equal length stored end to end. Removing a row moves the last row into its place
+/// (O(d)), so slots are not stable: the store keeps the mapping.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Matrix {
+    dims: usize,
+    data: Vec<f32>,
+}
+
+impl Matrix {
+    pub fn new(dims: usize) -> Matrix {
+        Matrix { dims, data: Vec::new() }
+    }
+
+    pub fn dims(&self) -> usize {
+        self.dims
+    }
+
+    pub fn rows(&self) -> usize {
+        self.data.len().checked_div(self.dims).unwrap_or(0)
+    }
+
+    pub fn row(&self, i: usize) -> &[f32] {
+        &self.data[i * self.dims..(i + 1) * self.dims]
+    }
+
+    pub fn set_row(&mut self, i: usize, row: &[f32]) {
+        self.data[i * self.dims..(i + 1) * self.dims].copy_from_slice(row);
+    }
+
+    pub fn push(&mut self, row: &[f32]) {
+        debug_assert_eq!(row.len(), self.dims);
+        self.data.extend_from_slice(row);
+    }
+
+    /// Removes row `i`, moving the last row into its place.
+    pub fn swap_remove(&mut self, i: usize) {
+        let last = self.rows() - 1;
+        if i != last {
+            let (head, tail) = self.data.split_at_mut(last * self.dims);
+            head[i * self.dims..(i + 1) * self.dims].copy_from_slice(&tail[..self.dims]);
+        }
+        self.data.truncate(last * self.dims);
+    }
+
+    /// Dot products of `query` with every row, written into `out`.
+    pub fn dots(&self, query: &[f32], out: &mut Vec<f32>) {
+        out.clear();
+        out.extend(self.data.chunks_exact(self.dims).map(|row| dot(row, query)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_and_norm_by_hand() {
+        let a: Vec<f32> = (1..=11).map(|i| i as f32).collect();
+        // Σ i² for i = 1..11 = 11·12·23/6 = 506.
+        assert_eq!(dot(&a, &a), 506.0);
+        assert_eq!(norm(&[3.0, 4.0]), 5.0);
+        assert!((article_cosine(1.0, 1.0, 1.0) - 1.0 / (1.0 + 1e-8)).abs() < 1e-15);
+    }
+
+    #[test]
+    fn swap_remove_moves_the_last_row() {
+        let mut m = Matrix::new(2);
+        for r in [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]] {
+            m.push(&r);
+        }
+        m.swap_remove(0);
+        assert_eq!((m.rows(), m.row(0), m.row(1)), (2, &[5.0, 6.0][..], &[3.0, 4.0][..]));
+        let mut out = Vec::new();
+        m.dots(&[1.0, 1.0], &mut out);
+        assert_eq!(out, vec![11.0, 7.0]);
+    }
+}
