@@ -4,9 +4,9 @@
 use clap::{Args as ClapArgs, Subcommand};
 use frontier_memory::embed::{Embedder, HashEmbedder};
 use frontier_memory::policy::{EvictionRule, Policy, Recency};
-use frontier_memory::store::{Config, MemoryStore, NewMemory};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use frontier_memory::scenario::{self, ScenarioError};
+use frontier_memory::store::{Config, MemoryStore};
+use serde_json::Value;
 
 use crate::UsageError;
 
@@ -44,65 +44,6 @@ struct RunArgs {
     /// half-life:HOURS[:access] (a true half-life, from the last access with `:access`).
     #[arg(long)]
     recency: Option<String>,
-}
-
-/// One line of a scenario.
-#[derive(Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
-enum Operation {
-    Store {
-        id: Option<String>,
-        content: String,
-        #[serde(default = "half")]
-        importance: f64,
-        time: f64,
-        #[serde(default = "conversation")]
-        source: String,
-        embedding: Option<Vec<f32>>,
-        #[serde(default)]
-        derived_from: Vec<String>,
-    },
-    Retrieve {
-        query: String,
-        #[serde(default = "five")]
-        k: usize,
-        time: f64,
-        embedding: Option<Vec<f32>>,
-    },
-    Forget {
-        query: String,
-        #[serde(default = "article_threshold")]
-        threshold: f64,
-        /// Accepted for uniform scenarios; forgetting does not depend on the clock.
-        #[serde(rename = "time", default)]
-        _time: Option<f64>,
-        embedding: Option<Vec<f32>>,
-        #[serde(default)]
-        dry_run: bool,
-    },
-    ForgetId {
-        id: String,
-        #[serde(default)]
-        dry_run: bool,
-    },
-    ForgetSubject {
-        subject: String,
-        #[serde(default)]
-        dry_run: bool,
-    },
-}
-
-fn half() -> f64 {
-    0.5
-}
-fn conversation() -> String {
-    "conversation".into()
-}
-fn five() -> usize {
-    5
-}
-fn article_threshold() -> f64 {
-    0.85
 }
 
 fn parse_recency(text: &str) -> Result<Recency, UsageError> {
@@ -162,60 +103,10 @@ pub fn run(args: &Args) -> Result<Vec<Value>, UsageError> {
     }
     let text = std::fs::read_to_string(path).map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
     let embedder = embedder(&args.embedder)?;
-    let at = |line: usize, message: String| UsageError(format!("{}:{line}: {message}", path.display()));
-    let mut ops = Vec::new();
-    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let op: Operation = serde_json::from_str(line).map_err(|e| match e.column() {
-            0 => at(i + 1, e.to_string()),
-            column => at(i + 1, format!("column {column}: {e}")),
-        })?;
-        ops.push((i + 1, op));
-    }
-    // Vectors given in the file fix the dimension; otherwise the embedder's.
-    let given = ops.iter().find_map(|(_, op)| match op {
-        Operation::Store { embedding: Some(e), .. }
-        | Operation::Retrieve { embedding: Some(e), .. }
-        | Operation::Forget { embedding: Some(e), .. } => Some(e.len()),
-        _ => None,
-    });
-    let mut store =
-        MemoryStore::new(config(args, given.unwrap_or(embedder.dims()))?).map_err(|e| UsageError(e.to_string()))?;
-    let vector = |given: &Option<Vec<f32>>, text: &str| given.clone().unwrap_or_else(|| embedder.embed(text));
-    let mut out = Vec::with_capacity(ops.len());
-    for (line, op) in ops {
-        let fail = |e: frontier_memory::store::MemoryError| at(line, e.to_string());
-        let value = match op {
-            Operation::Store { id, content, importance, time, source, embedding, derived_from } => {
-                let embedding = vector(&embedding, &content);
-                let new = NewMemory { id, content, importance, source, embedding, derived_from };
-                let o = store.store(new, time).map_err(fail)?;
-                json!({
-                    "op": "store", "line": line, "id": o.id, "operation": o.decision.operation,
-                    "target": o.decision.target, "reason": o.decision.reason,
-                    "evicted": o.evicted, "superseded": o.superseded,
-                })
-            }
-            Operation::Retrieve { query, k, time, embedding } => {
-                let results = store.retrieve(&vector(&embedding, &query), k, time).map_err(fail)?;
-                let ids: Vec<&str> = results.iter().map(|r| r.id.as_str()).collect();
-                json!({ "op": "retrieve", "line": line, "ids": ids, "results": results })
-            }
-            Operation::Forget { query, threshold, embedding, dry_run, .. } => {
-                let r = store.forget_similar(&vector(&embedding, &query), threshold, dry_run).map_err(fail)?;
-                json!({ "op": "forget", "line": line, "removed": r.removed, "cascaded": r.cascaded, "dry_run": dry_run })
-            }
-            Operation::ForgetId { id, dry_run } => {
-                let r = store.forget_ids(&[id], dry_run);
-                json!({ "op": "forget_id", "line": line, "removed": r.removed, "cascaded": r.cascaded,
-                        "remaining_mentions": r.remaining_mentions, "dry_run": dry_run })
-            }
-            Operation::ForgetSubject { subject, dry_run } => {
-                let r = store.forget_subject(&subject, dry_run);
-                json!({ "op": "forget_subject", "line": line, "removed": r.removed, "cascaded": r.cascaded,
-                        "remaining_mentions": r.remaining_mentions, "dry_run": dry_run })
-            }
-        };
-        out.push(value);
-    }
-    Ok(out)
+    let at = |e: ScenarioError| UsageError(format!("{}:{}: {}", path.display(), e.line, e.message));
+    let ops = scenario::parse(&text).map_err(at)?;
+    let mut store = MemoryStore::new(config(args, scenario::dims(&ops, embedder.as_ref()))?)
+        .map_err(|e| UsageError(e.to_string()))?;
+    let outcomes = scenario::replay(&mut store, embedder.as_ref(), &ops).map_err(at)?;
+    outcomes.iter().map(|o| serde_json::to_value(o).map_err(|e| UsageError(e.to_string()))).collect()
 }

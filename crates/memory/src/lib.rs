@@ -10,7 +10,9 @@
 
 pub mod embed;
 pub mod evict;
+pub mod example;
 pub mod policy;
+pub mod scenario;
 pub mod store;
 pub mod update;
 pub mod vector;

@@ -134,10 +134,42 @@ pub struct ForgetReport {
     pub dry_run: bool,
 }
 
+/// The numbers retrieval reads for every memory, packed apart from the text so that a scan of
+/// 100,000 memories touches 40 bytes of each rather than the whole record.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Scalars {
+    created_hours: f64,
+    last_access_hours: f64,
+    importance: f64,
+    access_count: u32,
+    /// `f64::INFINITY` while current.
+    valid_to_hours: f64,
+    seq: u64,
+}
+
+impl Scalars {
+    fn of(m: &Memory) -> Scalars {
+        Scalars {
+            created_hours: m.created_hours,
+            last_access_hours: m.last_access_hours,
+            importance: m.importance,
+            access_count: m.access_count,
+            valid_to_hours: m.valid_to_hours.unwrap_or(f64::INFINITY),
+            seq: m.seq,
+        }
+    }
+
+    /// Whether the memory is retrieved at `now`: it exists by then and is not superseded.
+    fn current(&self, now: f64) -> bool {
+        self.created_hours <= now && self.valid_to_hours > now
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct MemoryStore {
     config: Config,
     memories: Vec<Memory>,
+    scalars: Vec<Scalars>,
     norms: Vec<f32>,
     vectors: Matrix,
     by_id: HashMap<String, usize>,
@@ -175,6 +207,7 @@ impl MemoryStore {
         Ok(MemoryStore {
             config,
             memories: Vec::new(),
+            scalars: Vec::new(),
             norms: Vec::new(),
             vectors: Matrix::new(config.dims),
             by_id: HashMap::new(),
@@ -213,7 +246,15 @@ impl MemoryStore {
         Candidate { importance: m.importance, access: access_term(m.access_count), since_hours: since, seq: m.seq }
     }
 
+    /// Brings the packed scalars and the eviction tournament up to date with `memories[slot]`.
     fn refresh_slot(&mut self, slot: usize) {
+        if let Some(m) = self.memories.get(slot) {
+            let packed = Scalars::of(m);
+            match self.scalars.get_mut(slot) {
+                Some(s) => *s = packed,
+                None => self.scalars.push(packed),
+            }
+        }
         let c = self.memories.get(slot).map(|m| self.candidate(m));
         self.tournament.set(slot, c);
     }
@@ -228,9 +269,8 @@ impl MemoryStore {
         Ok(())
     }
 
-    /// Whether a memory is retrieved at `now`: it exists by then and is not superseded.
     fn current(m: &Memory, now: f64) -> bool {
-        m.created_hours <= now && m.valid_to_hours.is_none_or(|t| t > now)
+        Scalars::of(m).current(now)
     }
 
     /// What storing `content` would do, without doing it (the update step's preview).
@@ -281,6 +321,7 @@ impl MemoryStore {
                 if let Some(&slot) = self.by_id.get(&target) {
                     self.memories[slot].valid_to_hours = Some(now);
                     self.memories[slot].superseded_by = Some(id.clone());
+                    self.refresh_slot(slot);
                     superseded.push(target);
                 }
             }
@@ -318,6 +359,7 @@ impl MemoryStore {
     fn remove_slot(&mut self, slot: usize) -> Memory {
         let last = self.memories.len() - 1;
         let removed = self.memories.swap_remove(slot);
+        self.scalars.swap_remove(slot);
         self.norms.swap_remove(slot);
         self.vectors.swap_remove(slot);
         self.by_id.remove(&removed.id);
@@ -335,18 +377,7 @@ impl MemoryStore {
     pub fn retrieve(&mut self, query: &[f32], k: usize, now: f64) -> Result<Vec<Retrieved>, MemoryError> {
         check_time(now)?;
         self.check_embedding(query)?;
-        let mut scored = self.scored(query, now);
-        let memories = &self.memories;
-        let order = |a: &(usize, ScoreParts), b: &(usize, ScoreParts)| {
-            b.1.score.total_cmp(&a.1.score).then(memories[a.0].seq.cmp(&memories[b.0].seq))
-        };
-        // Selecting the k best is linear; only those k are sorted.
-        if k < scored.len() {
-            scored.select_nth_unstable_by(k, order);
-            scored.truncate(k);
-        }
-        scored.sort_by(order);
-        let top = scored;
+        let top = self.ranked(query, now, Some(k));
         let mut out = Vec::with_capacity(top.len());
         for (slot, parts) in top {
             let m = &mut self.memories[slot];
@@ -358,69 +389,86 @@ impl MemoryStore {
         Ok(out)
     }
 
-    /// Every current memory with its score parts, best first, without touching access counts.
+    /// Every current memory (slot) with its score parts, best first, without touching access
+    /// counts.
     pub fn rank(&mut self, query: &[f32], now: f64) -> Vec<(usize, ScoreParts)> {
-        let mut scored = self.scored(query, now);
-        let memories = &self.memories;
-        scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(memories[a.0].seq.cmp(&memories[b.0].seq)));
-        scored
+        self.ranked(query, now, None)
     }
 
-    /// Score parts of every current memory, in slot order.
-    fn scored(&mut self, query: &[f32], now: f64) -> Vec<(usize, ScoreParts)> {
+    /// The raw parts of one memory's score.
+    fn raw_parts(&self, slot: usize, dot: f32, query_norm: f64, now: f64) -> ScoreParts {
+        let s = &self.scalars[slot];
+        let recency = self.config.policy.recency();
+        let since = if recency.from_last_access() { s.last_access_hours } else { s.created_hours };
+        ScoreParts {
+            relevance: article_cosine(f64::from(dot), query_norm, f64::from(self.norms[slot])),
+            recency: recency.value(now - since),
+            importance: s.importance,
+            access: access_term(s.access_count),
+            score: 0.0,
+        }
+    }
+
+    /// The best `limit` (or all) current memories, best first. Only scores are kept during the
+    /// scan; the parts are rebuilt for the few returned.
+    fn ranked(&mut self, query: &[f32], now: f64, limit: Option<usize>) -> Vec<(usize, ScoreParts)> {
         let mut dots = std::mem::take(&mut self.dots);
         self.vectors.dots(query, &mut dots);
         let query_norm = f64::from(norm(query));
-        let recency = self.config.policy.recency();
-        let raw: Vec<(usize, ScoreParts)> = self
-            .memories
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| Self::current(m, now))
-            .map(|(i, m)| {
-                let since = if recency.from_last_access() { m.last_access_hours } else { m.created_hours };
-                let parts = ScoreParts {
-                    relevance: article_cosine(f64::from(dots[i]), query_norm, f64::from(self.norms[i])),
-                    recency: recency.value(now - since),
-                    importance: m.importance,
-                    access: access_term(m.access_count),
-                    score: 0.0,
-                };
-                (i, parts)
-            })
-            .collect();
-        self.dots = dots;
-        let scored = match self.config.policy {
-            Policy::Article { weights: w, .. } => raw
-                .into_iter()
-                .map(|(i, p)| {
-                    // Summed in the article's order.
-                    let score = w.relevance * p.relevance
-                        + w.recency * p.recency
-                        + w.importance * p.importance
-                        + w.access * p.access;
-                    (i, ScoreParts { score, ..p })
-                })
-                .collect::<Vec<_>>(),
-            Policy::GenerativeAgents { weights: w, .. } => {
-                let scale = |get: fn(&ScoreParts) -> f64| {
-                    let (lo, hi) = raw
-                        .iter()
-                        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (_, p)| (lo.min(get(p)), hi.max(get(p))));
-                    // The released code sets every value to 0.5 when the range is zero.
-                    move |v: f64| if hi - lo > 0.0 { (v - lo) / (hi - lo) } else { 0.5 }
-                };
-                let (rel, rec, imp) = (scale(|p| p.relevance), scale(|p| p.recency), scale(|p| p.importance));
-                raw.iter()
-                    .map(|&(i, p)| {
-                        let (relevance, recency, importance) = (rel(p.relevance), rec(p.recency), imp(p.importance));
-                        let score = w.recency * recency + w.relevance * relevance + w.importance * importance;
-                        (i, ScoreParts { relevance, recency, importance, access: 0.0, score })
-                    })
-                    .collect()
+        let current: Vec<usize> = (0..self.scalars.len()).filter(|&i| self.scalars[i].current(now)).collect();
+        let parts_of = |store: &Self, i: usize| store.raw_parts(i, dots[i], query_norm, now);
+        // Generative Agents scales each part by its range over the candidates.
+        let scale = match self.config.policy {
+            Policy::Article { .. } => None,
+            Policy::GenerativeAgents { .. } => {
+                let mut lo = [f64::INFINITY; 3];
+                let mut hi = [f64::NEG_INFINITY; 3];
+                for &i in &current {
+                    let p = parts_of(self, i);
+                    for (j, v) in [p.relevance, p.recency, p.importance].into_iter().enumerate() {
+                        lo[j] = lo[j].min(v);
+                        hi[j] = hi[j].max(v);
+                    }
+                }
+                Some((lo, hi))
             }
         };
-        scored
+        let weights = self.config.policy.weights();
+        let finish = |p: ScoreParts| -> ScoreParts {
+            match scale {
+                None => {
+                    // Summed in the article's order.
+                    let score = weights.relevance * p.relevance
+                        + weights.recency * p.recency
+                        + weights.importance * p.importance
+                        + weights.access * p.access;
+                    ScoreParts { score, ..p }
+                }
+                Some((lo, hi)) => {
+                    // The released code sets every value to 0.5 when the range is zero.
+                    let norm = |v: f64, j: usize| if hi[j] - lo[j] > 0.0 { (v - lo[j]) / (hi[j] - lo[j]) } else { 0.5 };
+                    let (relevance, recency, importance) =
+                        (norm(p.relevance, 0), norm(p.recency, 1), norm(p.importance, 2));
+                    let score =
+                        weights.recency * recency + weights.relevance * relevance + weights.importance * importance;
+                    ScoreParts { relevance, recency, importance, access: 0.0, score }
+                }
+            }
+        };
+        let mut keyed: Vec<(f64, u64, usize)> =
+            current.iter().map(|&i| (finish(parts_of(self, i)).score, self.scalars[i].seq, i)).collect();
+        let order = |a: &(f64, u64, usize), b: &(f64, u64, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if let Some(k) = limit {
+            // Selecting the k best is linear; only those k are sorted.
+            if k < keyed.len() {
+                keyed.select_nth_unstable_by(k, order);
+                keyed.truncate(k);
+            }
+        }
+        keyed.sort_by(order);
+        let out = keyed.into_iter().map(|(_, _, i)| (i, finish(parts_of(self, i)))).collect();
+        self.dots = dots;
+        out
     }
 
     /// The article's forget: every memory whose cosine with the query reaches `threshold`.

@@ -30,12 +30,28 @@ pub fn normalized(text: &str) -> String {
 fn value_after(rest: &str) -> Option<String> {
     let end = rest.find(['.', ',', ';', '!', '?', '(']).unwrap_or(rest.len());
     let mut value = rest[..end].trim();
-    for stop in [" and ", " but ", " since ", " because ", " for ", " with ", " now", " these days"] {
+    // The value is the head of the clause: "a bakery on the old square" is a bakery, "Google as
+    // a data engineer" is Google.
+    for stop in [
+        " and ",
+        " but ",
+        " since ",
+        " because ",
+        " for ",
+        " with ",
+        " on ",
+        " as ",
+        " in ",
+        " at ",
+        " near ",
+        " now",
+        " these days",
+    ] {
         if let Some(i) = value.find(stop) {
             value = value[..i].trim();
         }
     }
-    let value = value.trim_start_matches("the ").trim();
+    let value = ["the ", "a ", "an "].iter().fold(value, |v, article| v.strip_prefix(article).unwrap_or(v)).trim();
     (!value.is_empty() && value.split_whitespace().count() <= 6).then(|| value.to_string())
 }
 

@@ -17,7 +17,7 @@ const RUNS: usize = 5;
 
 type Bench = fn(&Path) -> Result<()>;
 
-const BENCHES: [(&str, Bench); 2] = [("costs", costs), ("calibration", calibration)];
+const BENCHES: [(&str, Bench); 3] = [("costs", costs), ("calibration", calibration), ("memory", memory)];
 
 /// Runs the benchmark `name`, or all of them.
 pub fn run(root: &Path, name: Option<&str>) -> Result<()> {
@@ -120,6 +120,109 @@ fn calibration(root: &Path) -> Result<()> {
             .env("FRONTIER_DIST", root.join("dist"))
             .env("CHROMEDRIVER", crate::test::chromedriver()),
     )
+}
+
+/// SplitMix64's finalizer over a counter, as `tests/reference/bench_memory.py` computes it.
+fn mix(stream: u64, i: u64) -> f64 {
+    let mut z = (stream * (1 << 32) + i + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Row `row` of a stream of unit vectors, as the reference makes them (f32, then normalized).
+fn unit_vector(stream: u64, row: usize, dims: usize) -> Vec<f32> {
+    let mut v: Vec<f32> = (0..dims).map(|j| (mix(stream, (row * dims + j) as u64) * 2.0 - 1.0) as f32).collect();
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    v.iter_mut().for_each(|x| *x /= norm);
+    v
+}
+
+/// The article's memory at the issue's scale: 110,000 stores of 384-dimensional vectors into a
+/// store of capacity 100,000 (so 10,000 evictions), a retrieval every 1,000 stores, then 100
+/// timed retrievals, beside a plain NumPy version of the article's algorithm.
+fn memory(root: &Path) -> Result<()> {
+    use frontier_memory::store::{Config, MemoryStore, NewMemory};
+    let (total, dims, capacity, every, k, queries) =
+        (110_000usize, 384usize, 100_000usize, 1000usize, 10usize, 100usize);
+    step("bench memory: 110,000 stores (capacity 100,000, 384 dimensions) and 100 top-10 retrievals, article policy");
+    let embeddings: Vec<Vec<f32>> = (0..total).map(|i| unit_vector(1, i, dims)).collect();
+    let interleaved: Vec<Vec<f32>> = (0..total / every + 1).map(|i| unit_vector(4, i, dims)).collect();
+    let final_queries: Vec<Vec<f32>> = (0..queries).map(|i| unit_vector(3, i, dims)).collect();
+    let mut store = MemoryStore::new(Config { capacity, ..Config::article(dims) }).map_err(anyhow::Error::msg)?;
+    let (mut evicted, mut during) = (Vec::new(), Vec::new());
+    let start = Instant::now();
+    for (i, embedding) in embeddings.into_iter().enumerate() {
+        let now = i as f64 / 60.0;
+        let new =
+            NewMemory { id: Some(i.to_string()), importance: mix(2, i as u64), embedding, ..NewMemory::default() };
+        evicted.extend(store.store(new, now).map_err(anyhow::Error::msg)?.evicted);
+        if (i + 1) % every == 0 {
+            let got = store.retrieve(&interleaved[(i + 1) / every - 1], k, now).map_err(anyhow::Error::msg)?;
+            during.push(got.into_iter().map(|r| r.id).collect::<Vec<_>>());
+        }
+    }
+    let store_s = start.elapsed().as_secs_f64();
+    let now = (total - 1) as f64 / 60.0;
+    let start = Instant::now();
+    let mut last = Vec::new();
+    for q in &final_queries {
+        last.push(store.retrieve(q, k, now).map_err(anyhow::Error::msg)?.into_iter().map(|r| r.id).collect::<Vec<_>>());
+    }
+    let retrieve_s = start.elapsed().as_secs_f64() / queries as f64;
+
+    let config = serde_json::json!({ "total": total, "dims": dims, "capacity": capacity, "retrieve_every": every, "k": k, "queries": queries });
+    let script = root.join("tests").join("reference").join("bench_memory.py");
+    let output = capture(Command::new("python3").arg(&script).arg(config.to_string()))
+        .context("the NumPy reference did not run (python3 with numpy is needed)")?;
+    let reference: serde_json::Value =
+        serde_json::from_str(output.trim()).with_context(|| format!("the reference printed {output:?}"))?;
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| a.iter().map(|x| x.to_string().trim_matches('"').to_string()).collect())
+            .unwrap_or_default()
+    };
+    let py_evicted = ids(&reference["evicted"]);
+    let lists = |v: &serde_json::Value| -> Vec<Vec<String>> {
+        v.as_array().map(|a| a.iter().map(ids).collect()).unwrap_or_default()
+    };
+    let same_lists = |a: &[Vec<String>], b: &[Vec<String>]| a.iter().zip(b).filter(|(x, y)| x == y).count();
+    let py_store = reference["store_seconds"].as_f64().context("no store_seconds")?;
+    let py_retrieve = reference["retrieve_seconds"].as_f64().context("no retrieve_seconds")?;
+    println!(
+        "memory: {total} stores into capacity {capacity} ({} evictions), {dims} dimensions, same machine",
+        evicted.len()
+    );
+    println!(
+        "  store phase (with {} interleaved retrievals)   rust {:>9.1} ms   numpy {:>9.1} ms   ratio {:>6.1}×",
+        during.len(),
+        store_s * 1e3,
+        py_store * 1e3,
+        py_store / store_s
+    );
+    println!(
+        "  top-{k} retrieval over {capacity} memories      rust {:>9.2} ms   numpy {:>9.2} ms   ratio {:>6.1}×",
+        retrieve_s * 1e3,
+        py_retrieve * 1e3,
+        py_retrieve / retrieve_s
+    );
+    println!(
+        "  agreement: evictions {} of {} in the same order; interleaved top-{k} lists {} of {}; final lists {} of {}",
+        evicted.iter().zip(&py_evicted).take_while(|(a, b)| a == b).count(),
+        py_evicted.len(),
+        same_lists(&during, &lists(&reference["during"])),
+        during.len(),
+        same_lists(&last, &lists(&reference["final"])),
+        last.len()
+    );
+    if evicted != py_evicted {
+        bail!("Rust and NumPy evicted different memories");
+    }
+    step("bench memory: top-10 retrieval over 100,000 memories in wasm, headless Chromium (release build)");
+    let mut cmd = crate::test::wasm_test_command(root, &crate::test::chromedriver())?;
+    cmd.args(["--release", "--test", "memory_bench", "--", "--include-ignored", "--nocapture"]);
+    run_cmd(&mut cmd)
 }
 
 /// The median of some timings (the mean of the middle two for an even count).

@@ -22,7 +22,7 @@ commands:
   serve                 setup, then `trunk serve` on http://127.0.0.1:8080/
   dist                  setup, then a release build into dist/ with a Content-Security-Policy
   test [--no-browser]   every check CI runs, in order; --no-browser skips the Chromium steps
-  bench [NAME]          benchmarks against a reference implementation (names: costs, calibration)
+  bench [NAME]          benchmarks against a reference implementation (names: costs, calibration, memory)
   help                  this text";
 
 fn main() -> ExitCode {

@@ -150,6 +150,12 @@ fn target_dir(root: &Path) -> PathBuf {
 
 /// The wasm tests of the app, run by wasm-bindgen-test-runner in headless Chromium.
 fn wasm_tests(root: &Path, chromedriver: &Path) -> Result<()> {
+    run_cmd(&mut wasm_test_command(root, chromedriver)?)
+}
+
+/// `cargo test --target wasm32-unknown-unknown -p frontier-web`, set up to run in headless
+/// Chromium; callers add arguments (the benchmarks pick one ignored test).
+pub fn wasm_test_command(root: &Path, chromedriver: &Path) -> Result<Command> {
     // The runner is part of wasm-bindgen-cli and must match Cargo.lock like the CLI does.
     setup::ensure_wasm_bindgen(root)?;
     let target = target_dir(root);
@@ -165,7 +171,7 @@ fn wasm_tests(root: &Path, chromedriver: &Path) -> Result<()> {
         .current_dir(root)
         .env("CHROMEDRIVER", chromedriver)
         .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &config);
-    run_cmd(&mut cmd)
+    Ok(cmd)
 }
 
 /// The browser end-to-end tests against the `dist/` just built.

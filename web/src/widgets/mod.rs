@@ -2,6 +2,7 @@
 
 pub mod calibration;
 pub mod edge;
+pub mod memory;
 pub mod train_cost;
 
 use frontier_state::Query;
@@ -29,6 +30,12 @@ pub const WIDGETS: &[WidgetInfo] = &[
         summary: "Upload model confidences: ECE and its relatives under every convention, recalibration, abstention.",
     },
     WidgetInfo {
+        id: "memory",
+        problem: "memory",
+        title: "Long-term memory",
+        summary: "Fill a memory, query it at any time, correct it, make it forget, watch it evict; a quiz grades it.",
+    },
+    WidgetInfo {
         id: "edge-feasibility",
         problem: "edge",
         title: "Edge feasibility",
@@ -49,6 +56,7 @@ pub fn render(info: &'static WidgetInfo, query: Query, embed: bool) -> AnyView {
     match info.id {
         "train-cost" => view! { <train_cost::TrainCost query=query embed=embed/> }.into_any(),
         "calibration" => view! { <calibration::Calibration query=query embed=embed/> }.into_any(),
+        "memory" => view! { <memory::MemoryLab query=query embed=embed/> }.into_any(),
         "edge-feasibility" => view! { <edge::EdgeFeasibility query=query embed=embed/> }.into_any(),
         _ => view! { <p>"This widget is not available."</p> }.into_any(),
     }

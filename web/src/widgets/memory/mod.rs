@@ -1,0 +1,215 @@
+//! The memory widget: fill a long-term memory from a scripted conversation and your own
+//! messages, query it at any time, update and forget, watch eviction, and take a quiz.
+
+mod edit;
+mod explain;
+mod query;
+mod quiz;
+mod replay;
+mod state;
+mod table;
+
+pub use state::MemoryState;
+
+use std::sync::Arc;
+
+use frontier_memory::example;
+use frontier_memory::scenario::Operation;
+use frontier_memory::store::MemoryRecord;
+use frontier_state::Query;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::framework::dom;
+use crate::framework::frame::{ExportItem, Hideable, WidgetFrame};
+use crate::framework::host::Host;
+use crate::framework::scale::Scale;
+use crate::framework::slider::NumberField;
+use replay::{replay, Shared};
+use state::MAX_OPS;
+
+const HIDEABLES: &[Hideable] = &[
+    Hideable { id: "settings", label: "Policy and capacity" },
+    Hideable { id: "edit", label: "Store and forget" },
+    Hideable { id: "quiz", label: "Quiz" },
+    Hideable { id: "explain", label: "Explanation" },
+];
+
+fn exports(state: RwSignal<MemoryState>, replayed: Memo<Shared>) -> Vec<ExportItem> {
+    let memories = move || -> Result<String, String> {
+        let shared = replayed.get_untracked();
+        let r = shared.0.as_ref().as_ref().map_err(Clone::clone)?;
+        serde_json::to_string_pretty(&r.store.export()).map_err(|e| e.to_string())
+    };
+    let scenario = move || -> Result<String, String> {
+        let s = state.get_untracked();
+        let example_ops = if s.example { example::script() } else { Vec::new() };
+        let mut out = String::new();
+        for op in example_ops.into_iter().map(|(_, op)| op).chain(s.ops) {
+            out.push_str(&serde_json::to_string(&op).map_err(|e| e.to_string())?);
+            out.push('\n');
+        }
+        Ok(out)
+    };
+    let quiz = move || -> Result<String, String> {
+        let mut out = String::from("ability,question,day,expected,answer,correct\n");
+        for g in quiz::graded(&state.get_untracked(), &replayed.get_untracked()) {
+            let quote = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
+            out.push_str(&format!(
+                "{},{},{},{},{},{}\n",
+                g.question.ability.label(),
+                quote(&g.question.question),
+                g.question.time_hours / 24.0,
+                quote(g.question.expected.as_deref().unwrap_or("")),
+                quote(g.answer.as_ref().map_or("", |(_, c, _)| c.as_str())),
+                g.correct
+            ));
+        }
+        Ok(out)
+    };
+    vec![
+        ExportItem {
+            label: "Memories (JSON)",
+            filename: "memories.json".into(),
+            mime: "application/json",
+            make: Arc::new(memories),
+        },
+        ExportItem {
+            label: "Scenario for `frontier memory run` (JSONL)",
+            filename: "memory-scenario.jsonl".into(),
+            mime: "application/jsonl",
+            make: Arc::new(scenario),
+        },
+        ExportItem { label: "Quiz (CSV)", filename: "memory-quiz.csv".into(), mime: "text/csv", make: Arc::new(quiz) },
+    ]
+}
+
+/// Memories exported from here (or written by hand in that shape) become store operations.
+fn import_memories(text: &str, state: RwSignal<MemoryState>) -> Result<usize, String> {
+    let records: Vec<MemoryRecord> =
+        serde_json::from_str(text).map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))?;
+    let room = MAX_OPS.saturating_sub(state.with_untracked(|s| s.ops.len()));
+    if records.len() > room {
+        return Err(format!("{} memories; room for {room} more operations", records.len()));
+    }
+    let n = records.len();
+    state.update(|s| {
+        for r in records {
+            let m = r.memory;
+            s.ops.push(Operation::Store {
+                id: Some(m.id),
+                content: m.content,
+                importance: m.importance,
+                time: m.created_hours,
+                source: m.source,
+                embedding: Some(r.embedding),
+                derived_from: m.derived_from,
+            });
+        }
+    });
+    Ok(n)
+}
+
+#[component]
+fn Settings(state: RwSignal<MemoryState>) -> impl IntoView {
+    let message = RwSignal::new(None::<String>);
+    let set_capacity = Callback::new(move |v: f64| {
+        let c = v.round() as usize;
+        if (1..=100_000).contains(&c) {
+            state.update(|s| s.capacity = c);
+            Ok(())
+        } else {
+            Err("between 1 and 100000 memories".to_string())
+        }
+    });
+    let set_half_life = Callback::new(move |v: f64| {
+        if v > 0.0 && v <= 3650.0 {
+            state.update(|s| s.half_life_days = v);
+            Ok(())
+        } else {
+            Err("a half-life between 0 and 3650 days".to_string())
+        }
+    });
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        input.set_value("");
+        if file.size() > 5e6 {
+            message.set(Some(format!("{} is over 5 MB.", file.name())));
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let result = dom::read_file_text(&file).await.and_then(|t| import_memories(&t, state));
+            message.set(Some(match result {
+                Ok(n) => format!("{}: {n} memories added.", file.name()),
+                Err(e) => format!("{}: {e}", file.name()),
+            }));
+        });
+    };
+    view! {
+        <fieldset class="group memory-settings">
+            <legend>"The store"</legend>
+            <div class="row">
+                <div class="field">
+                    <label for="mem-policy">"Retrieval policy"</label>
+                    <select id="mem-policy" data-testid="mem-policy" prop:value=move || state.with(|s| s.policy.clone())
+                        on:change=move |ev| { let v = event_target_value(&ev); state.update(|s| s.policy = v); }>
+                        <option value="article">"Article (raw parts, fixed weights)"</option>
+                        <option value="generative-agents">"Generative Agents (normalized parts)"</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="mem-recency">"Recency"</label>
+                    <select id="mem-recency" prop:value=move || state.with(|s| s.recency.clone())
+                        on:change=move |ev| { let v = event_target_value(&ev); state.update(|s| s.recency = v); }>
+                        <option value="article">"Article: exp(−age/720 h), from creation"</option>
+                        <option value="half-life">"True half-life, from creation"</option>
+                        <option value="half-life-access">"True half-life, from the last access"</option>
+                    </select>
+                </div>
+            </div>
+            <div class="row">
+                <NumberField id="half-life" label="Half-life" unit="days" value=Signal::derive(move || state.with(|s| s.half_life_days))
+                    on_change=set_half_life scale=Scale { min: 1.0, max: 365.0, log: true } display=|v| format!("{v:.1}")/>
+                <NumberField id="capacity" label="Capacity" unit="memories" whole=true value=Signal::derive(move || state.with(|s| s.capacity as f64))
+                    on_change=set_capacity scale=Scale { min: 1.0, max: 200.0, log: true } display=|v| format!("{v}")/>
+            </div>
+            <label class="check"><input type="checkbox" data-testid="mem-updates" prop:checked=move || state.with(|s| s.updates)
+                on:change=move |_| state.update(|s| s.updates = !s.updates)/>"Detect updates (the article only adds)"</label>
+            <label class="check"><input type="checkbox" prop:checked=move || state.with(|s| s.example)
+                on:change=move |_| state.update(|s| s.example = !s.example)/>"Start from the worked example"</label>
+            <label class="button">"Import memories (JSON)"
+                <input type="file" class="visually-hidden" data-testid="mem-import" accept=".json" on:change=on_file/>
+            </label>
+            <p class="status" aria-live="polite">{move || message.get()}</p>
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn MemoryLab(query: Query, embed: bool) -> impl IntoView {
+    let host = Host::new("memory", query, embed, MemoryState::example);
+    let state = host.state;
+    let replayed = Memo::new(move |_| state.with(replay));
+    let show = {
+        let host = host.clone();
+        move |id: &str| !host.hides(id)
+    };
+    view! {
+        <WidgetFrame
+            host=host.clone()
+            title="Long-term memory"
+            summary="A memory you can fill, query at any time, correct, make forget and watch evict: the article's store beside better rules."
+            exports=exports(state, replayed)
+            hideables=HIDEABLES.to_vec()
+            explain=ViewFn::from(explain::Explanation)
+        >
+            {show("settings").then(|| view! { <Settings state=state/> })}
+            <query::Clock state=state/>
+            <query::Query state=state replayed=replayed/>
+            {show("edit").then(|| view! { <edit::Edit state=state replayed=replayed/> })}
+            <table::Memories state=state replayed=replayed/>
+            {show("quiz").then(|| view! { <quiz::Quiz state=state replayed=replayed/> })}
+        </WidgetFrame>
+    }
+}
