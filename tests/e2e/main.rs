@@ -10,6 +10,7 @@ use frontier_e2e::run;
 
 mod calibration;
 mod edge;
+mod memory;
 
 const PROBLEMS: [&str; 8] =
     ["reasoning", "hallucination", "memory", "training", "alignment", "interpretability", "edge", "grounding"];

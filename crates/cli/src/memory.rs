@@ -5,6 +5,7 @@ use clap::{Args as ClapArgs, Subcommand};
 use frontier_memory::embed::{Embedder, HashEmbedder};
 use frontier_memory::policy::{EvictionRule, Policy, Recency};
 use frontier_memory::scenario::{self, ScenarioError};
+use frontier_memory::static_model::StaticEmbedder;
 use frontier_memory::store::{Config, MemoryStore};
 use serde_json::Value;
 
@@ -31,7 +32,8 @@ struct RunArgs {
     /// article or generative-agents.
     #[arg(long, default_value = "article")]
     policy: String,
-    /// hash (words and character n-grams, lexical only).
+    /// hash (words and character n-grams, lexical only) or static (a table distilled from
+    /// all-MiniLM-L6-v2).
     #[arg(long, default_value = "hash")]
     embedder: String,
     #[arg(long, default_value_t = 100_000)]
@@ -87,10 +89,14 @@ fn config(args: &RunArgs, dims: usize) -> Result<Config, UsageError> {
     Ok(Config { policy, eviction, capacity: args.capacity, updates, dims })
 }
 
+/// The distilled table, built into the binary (4.3 MB) so the command needs no files.
+const STATIC_MODEL: &[u8] = include_bytes!("../../memory/assets/static-minilm.bin");
+
 fn embedder(id: &str) -> Result<Box<dyn Embedder>, UsageError> {
     match id {
         "hash" => Ok(Box::new(HashEmbedder::default())),
-        other => Err(UsageError(format!("unknown embedder {other:?}; known: hash"))),
+        "static" => Ok(Box::new(StaticEmbedder::from_bytes(STATIC_MODEL).map_err(UsageError)?)),
+        other => Err(UsageError(format!("unknown embedder {other:?}; known: hash, static"))),
     }
 }
 

@@ -83,3 +83,19 @@ fn bad_lines_are_named_and_exit_2() {
     let (code, _, err) = run(SCENARIO, &["--policy", "nope"]);
     assert!(code == 2 && err.contains("generative-agents"), "{err}");
 }
+
+#[test]
+fn the_static_embedder_relates_words_that_hashing_cannot() {
+    // "live" and "home" share no character n-grams: hashing ranks the job first (it shares
+    // "I"), the table distilled from MiniLM ranks the home first.
+    let scenario = r#"{"op":"store","id":"pets","content":"My cat sleeps all day","time":0}
+{"op":"store","id":"home","content":"My home is in Geneva now","time":0}
+{"op":"store","id":"work","content":"I work at Google","time":0}
+{"op":"retrieve","query":"where do I live","k":1,"time":1}
+"#;
+    let (code, lines, err) = run(scenario, &["--embedder", "static"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(lines[3]["ids"], serde_json::json!(["home"]));
+    let (_, lines, _) = run(scenario, &["--embedder", "hash"]);
+    assert_eq!(lines[3]["ids"], serde_json::json!(["work"]));
+}

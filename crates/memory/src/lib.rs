@@ -13,6 +13,7 @@ pub mod evict;
 pub mod example;
 pub mod policy;
 pub mod scenario;
+pub mod static_model;
 pub mod store;
 pub mod update;
 pub mod vector;

@@ -295,7 +295,14 @@ impl MemoryStore {
             return Err(MemoryError::Importance(new.importance));
         }
         self.check_embedding(&new.embedding)?;
-        let id = new.id.clone().unwrap_or_else(|| format!("m{}", self.next_seq + 1));
+        let id = match new.id.clone() {
+            Some(id) => id,
+            // Numbered after the last memory, skipping numbers a caller already used as ids.
+            None => (self.next_seq + 1..)
+                .map(|n| format!("m{n}"))
+                .find(|id| !self.by_id.contains_key(id))
+                .unwrap_or_default(),
+        };
         if self.by_id.contains_key(&id) {
             return Err(MemoryError::DuplicateId(id));
         }

