@@ -55,6 +55,20 @@ async fn memory_widget_supersedes_forgets_and_keeps_work_across_a_reload() -> Re
         page.wait_for_text(r#"[data-testid="mem-table"] caption"#, |t| t.starts_with("13 memories"))
             .await
             .context("the operations should survive a reload")?;
+
+        // The distilled embeddings come from this site (the harness fails any other request).
+        let pick = r#"const s = document.querySelector('[data-testid="mem-embedder"]'); s.value = 'static';
+                      s.dispatchEvent(new Event('change', { bubbles: true })); return true;"#;
+        page.client.execute(pick, Vec::new()).await?;
+        page.wait_for_text(r#"[data-testid="mem-table"] caption"#, |t| t.starts_with("13 memories"))
+            .await
+            .context("the store should be rebuilt with the static embeddings")?;
+        let best = page.wait_for_text(r#"[data-testid="mem-results"] tbody tr"#, |t| !t.is_empty()).await?;
+        ensure!(best.contains("Geneva"), "with static embeddings, where do I live: {best:?}");
+        ensure!(
+            page.app_requests().iter().any(|r| r.path.ends_with("static-minilm.bin")),
+            "the table should have been fetched from the app's own server"
+        );
         Ok(())
     })
     .await

@@ -19,7 +19,7 @@ const SCRIPT: &[(f64, &str, f64, &[&str])] = &[
     (2.5, "My favourite colour is green", 0.4, &[]),
     (5.0, "I am allergic to peanuts", 0.95, &[]),
     (9.0, "Priya recommended the book Dune", 0.4, &[]),
-    (12.0, "Weekly summary: lunch with Priya, a book tip", 0.2, &["m5", "m8"]),
+    (12.0, "Weekly summary: a lunch out and a book tip", 0.2, &["m5", "m8"]),
     (14.0, "I live in Zurich now", 0.8, &[]),
     (20.0, "My sister's name is Ana", 0.7, &[]),
     (21.0, "Ana is visiting in March", 0.5, &[]),

@@ -179,6 +179,11 @@ pub struct MemoryStore {
     dots: Vec<f32>,
 }
 
+/// The article's weighted sum, added in its order.
+fn article_score(w: crate::policy::Weights, p: &ScoreParts) -> f64 {
+    w.relevance * p.relevance + w.recency * p.recency + w.importance * p.importance + w.access * p.access
+}
+
 fn check_time(hours: f64) -> Result<(), MemoryError> {
     if hours.is_finite() {
         Ok(())
@@ -443,14 +448,7 @@ impl MemoryStore {
         let weights = self.config.policy.weights();
         let finish = |p: ScoreParts| -> ScoreParts {
             match scale {
-                None => {
-                    // Summed in the article's order.
-                    let score = weights.relevance * p.relevance
-                        + weights.recency * p.recency
-                        + weights.importance * p.importance
-                        + weights.access * p.access;
-                    ScoreParts { score, ..p }
-                }
+                None => ScoreParts { score: article_score(weights, &p), ..p },
                 Some((lo, hi)) => {
                     // The released code sets every value to 0.5 when the range is zero.
                     let norm = |v: f64, j: usize| if hi[j] - lo[j] > 0.0 { (v - lo[j]) / (hi[j] - lo[j]) } else { 0.5 };
@@ -476,6 +474,13 @@ impl MemoryStore {
         let out = keyed.into_iter().map(|(_, _, i)| (i, finish(parts_of(self, i)))).collect();
         self.dots = dots;
         out
+    }
+
+    /// Every memory's eviction score at `now` (lowest goes first), in slot order, and the slot
+    /// that would be evicted next.
+    pub fn eviction_scores(&mut self, now: f64) -> (Vec<f64>, Option<usize>) {
+        let scores = self.memories.iter().map(|m| self.tournament.score(&self.candidate(m), now)).collect();
+        (scores, self.tournament.lowest(now))
     }
 
     /// The article's forget: every memory whose cosine with the query reaches `threshold`.

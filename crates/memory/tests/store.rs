@@ -51,6 +51,10 @@ fn the_articles_scores_evictions_and_forget_by_hand() {
     // A fourth memory at 1440 h exceeds capacity 3. Eviction scores then:
     // a = 0.3·0.5 + 0.3·e⁻² + 0.4·0.2 = 0.2706; b = 0.27 + 0.3·e⁻² = 0.3106;
     // c = 0.03 + 0.3·e⁻¹ + 0.4·0.1 = 0.1804; d = 0.06 + 0.3 = 0.36 → c goes.
+    // Before it, the scores at 1440 h name c as next to go.
+    let (scores, next) = s.eviction_scores(1440.0);
+    assert_eq!(next.map(|slot| s.memories()[slot].id.as_str()), Some("c"));
+    assert!((scores[2] - (0.03 + 0.3 * (-1.0f64).exp() + 0.04)).abs() < 1e-12, "{scores:?}");
     let out = put(&mut s, new("d", [0.0, 1.0], 0.2), 1440.0);
     assert_eq!(out.evicted, ["c"]);
     assert_eq!(s.len(), 3);
@@ -190,4 +194,42 @@ fn export_and_import_round_trip() {
         .unwrap_or_else(|e| panic!("{e}"));
     let next = back.store(NewMemory { embedding: vec![0.0, 1.0], ..NewMemory::default() }, 13.0);
     assert_eq!(next.map(|o| o.id), Ok("m6".to_string()), "m5 is the fifth number but already an id");
+}
+
+#[test]
+fn top_k_selection_returns_exactly_the_head_of_the_full_ranking() {
+    // 3,000 memories of 64 dimensions, some of them exact duplicates so that ties must still
+    // go to the first stored: retrieval selects the k best without sorting everything.
+    let dims = 64;
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0
+    };
+    let mut s = store(Config { capacity: 10_000, ..Config::article(dims) });
+    let mut vectors: Vec<Vec<f32>> = Vec::new();
+    for i in 0..3000 {
+        let v: Vec<f32> = if i % 100 == 99 { vectors[i - 50].clone() } else { (0..dims).map(|_| next()).collect() };
+        vectors.push(v.clone());
+        let m = NewMemory { importance: (i % 7) as f64 / 7.0, embedding: v, ..NewMemory::default() };
+        s.store(m, i as f64 / 10.0).unwrap_or_else(|e| panic!("{e}"));
+    }
+    for q in 0..20 {
+        let query: Vec<f32> = if q % 5 == 0 { vectors[q * 37].clone() } else { (0..dims).map(|_| next()).collect() };
+        let full: Vec<(String, f64)> = s
+            .rank(&query, 400.0)
+            .into_iter()
+            .take(10)
+            .map(|(slot, p)| (s.memories()[slot].id.clone(), p.score))
+            .collect();
+        let fast: Vec<(String, f64)> = s
+            .retrieve(&query, 10, 400.0)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|r| (r.id, r.parts.score))
+            .collect();
+        assert_eq!(fast, full, "query {q}");
+    }
 }

@@ -165,12 +165,16 @@ fn memory(root: &Path) -> Result<()> {
     }
     let store_s = start.elapsed().as_secs_f64();
     let now = (total - 1) as f64 / 60.0;
-    let start = Instant::now();
     let mut last = Vec::new();
+    let mut times = Vec::new();
     for q in &final_queries {
-        last.push(store.retrieve(q, k, now).map_err(anyhow::Error::msg)?.into_iter().map(|r| r.id).collect::<Vec<_>>());
+        let start = Instant::now();
+        let got = store.retrieve(q, k, now).map_err(anyhow::Error::msg)?;
+        times.push(start.elapsed().as_secs_f64());
+        last.push(got.into_iter().map(|r| r.id).collect::<Vec<_>>());
     }
-    let retrieve_s = start.elapsed().as_secs_f64() / queries as f64;
+    let retrieve_s = times.iter().sum::<f64>() / queries as f64;
+    let retrieve_median_s = median(times).context("no retrievals")?;
 
     let config = serde_json::json!({ "total": total, "dims": dims, "capacity": capacity, "retrieve_every": every, "k": k, "queries": queries });
     let script = root.join("tests").join("reference").join("bench_memory.py");
@@ -207,6 +211,7 @@ fn memory(root: &Path) -> Result<()> {
         py_retrieve * 1e3,
         py_retrieve / retrieve_s
     );
+    println!("  (rust retrieval: median {:.2} ms of {queries})", retrieve_median_s * 1e3);
     println!(
         "  agreement: evictions {} of {} in the same order; interleaved top-{k} lists {} of {}; final lists {} of {}",
         evicted.iter().zip(&py_evicted).take_while(|(a, b)| a == b).count(),

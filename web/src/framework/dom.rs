@@ -87,3 +87,16 @@ pub async fn read_file_text(file: &web_sys::File) -> Result<String, String> {
     let value = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(js_err)?;
     value.as_string().ok_or_else(|| "the file is not text".to_string())
 }
+
+/// The bytes at `url` (this site's own: the CSP allows nothing else).
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url)).await.map_err(js_err)?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response".to_string())?;
+    if !response.ok() {
+        return Err(format!("{url}: HTTP {}", response.status()));
+    }
+    let buffer =
+        wasm_bindgen_futures::JsFuture::from(response.array_buffer().map_err(js_err)?).await.map_err(js_err)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}

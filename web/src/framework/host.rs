@@ -203,6 +203,12 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
         self.query.hides(control)
     }
 
+    /// A `Copy`-free predicate for views: whether a control is shown (not hidden by the link).
+    pub fn shows(&self) -> impl Fn(&str) -> bool + Clone + 'static {
+        let query = self.query.clone();
+        move |control: &str| !query.hides(control)
+    }
+
     pub fn reset(&self) {
         self.state.set((self.example)());
     }

@@ -1,6 +1,7 @@
 //! The widget framework: routing, persistence, sharing, export, charts, workers.
 
 pub mod chart;
+pub mod choice;
 pub mod dom;
 pub mod fatal;
 pub mod format;

@@ -65,10 +65,7 @@ pub fn Calibration(query: Query, embed: bool) -> impl IntoView {
         data.get().map(|d| Arc::new(evaluate(&d.confidences, &d.correct, bins, binning)))
     });
     let curve = Memo::new(move |_| data.get().and_then(|d| risk_coverage(&d.confidences, &d.correct)).map(Arc::new));
-    let show = {
-        let host = host.clone();
-        move |id: &str| !host.hides(id)
-    };
+    let show = host.shows();
     view! {
         <WidgetFrame
             host=host.clone()

@@ -31,10 +31,7 @@ const HIDEABLES: &[Hideable] = &[
 pub fn EdgeFeasibility(query: Query, embed: bool) -> impl IntoView {
     let host = Host::new("edge", query, embed, EdgeState::example);
     let state = host.state;
-    let show = {
-        let host = host.clone();
-        move |id: &str| !host.hides(id)
-    };
+    let show = host.shows();
     view! {
         <WidgetFrame
             host=host.clone()

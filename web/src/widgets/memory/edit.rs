@@ -2,11 +2,10 @@
 //! forget by subject (with a dry run and the cascade), or forget by similarity, the article's
 //! approximate tool.
 
-use frontier_memory::embed::Embedder;
 use frontier_memory::scenario::{article_threshold, Operation};
 use leptos::prelude::*;
 
-use super::replay::{Shared, EMBEDDER};
+use super::replay::Shared;
 use super::state::{MemoryState, MAX_OPS};
 
 fn list(ids: &[String]) -> String {
@@ -66,7 +65,7 @@ pub fn Edit(state: RwSignal<MemoryState>, replayed: Memo<Shared>) -> impl IntoVi
         let q = similar.get();
         let shared = replayed.get();
         let r = shared.0.as_ref().as_ref().ok()?;
-        let report = r.store.clone().forget_similar(&EMBEDDER.embed(&q), threshold.get(), true).ok()?;
+        let report = r.store.clone().forget_similar(&r.embedder.embed(&q), threshold.get(), true).ok()?;
         Some(format!("Cosine ≥ {:.2} would remove {}.", threshold.get(), list(&report.removed)))
     };
     view! {

@@ -20,12 +20,14 @@ use frontier_state::Query;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::framework::choice::Choice;
 use crate::framework::dom;
 use crate::framework::frame::{ExportItem, Hideable, WidgetFrame};
 use crate::framework::host::Host;
 use crate::framework::scale::Scale;
 use crate::framework::slider::NumberField;
-use replay::{replay, Shared};
+use frontier_memory::static_model::StaticEmbedder;
+use replay::{replay, Shared, Table, STATIC_MODEL_URL};
 use state::MAX_OPS;
 
 const HIDEABLES: &[Hideable] = &[
@@ -110,6 +112,18 @@ fn import_memories(text: &str, state: RwSignal<MemoryState>) -> Result<usize, St
     Ok(n)
 }
 
+const POLICIES: &[(&str, &str)] =
+    &[("article", "Article (raw parts, fixed weights)"), ("generative-agents", "Generative Agents (normalized parts)")];
+const EMBEDDERS: &[(&str, &str)] = &[
+    ("hash", "Hashed words and n-grams (instant, lexical only)"),
+    ("static", "Static, distilled from all-MiniLM-L6-v2 (4.3 MB from this site)"),
+];
+const RECENCIES: &[(&str, &str)] = &[
+    ("article", "Article: exp(−age/720 h), from creation"),
+    ("half-life", "True half-life, from creation"),
+    ("half-life-access", "True half-life, from the last access"),
+];
+
 #[component]
 fn Settings(state: RwSignal<MemoryState>) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
@@ -150,23 +164,12 @@ fn Settings(state: RwSignal<MemoryState>) -> impl IntoView {
         <fieldset class="group memory-settings">
             <legend>"The store"</legend>
             <div class="row">
-                <div class="field">
-                    <label for="mem-policy">"Retrieval policy"</label>
-                    <select id="mem-policy" data-testid="mem-policy" prop:value=move || state.with(|s| s.policy.clone())
-                        on:change=move |ev| { let v = event_target_value(&ev); state.update(|s| s.policy = v); }>
-                        <option value="article">"Article (raw parts, fixed weights)"</option>
-                        <option value="generative-agents">"Generative Agents (normalized parts)"</option>
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="mem-recency">"Recency"</label>
-                    <select id="mem-recency" prop:value=move || state.with(|s| s.recency.clone())
-                        on:change=move |ev| { let v = event_target_value(&ev); state.update(|s| s.recency = v); }>
-                        <option value="article">"Article: exp(−age/720 h), from creation"</option>
-                        <option value="half-life">"True half-life, from creation"</option>
-                        <option value="half-life-access">"True half-life, from the last access"</option>
-                    </select>
-                </div>
+                <Choice id="mem-policy" label="Retrieval policy" options=POLICIES value=Signal::derive(move || state.with(|s| s.policy.clone()))
+                    on_change=Callback::new(move |v| state.update(|s| s.policy = v))/>
+                <Choice id="mem-embedder" label="Embeddings" options=EMBEDDERS value=Signal::derive(move || state.with(|s| s.embedder.clone()))
+                    on_change=Callback::new(move |v| state.update(|s| s.embedder = v))/>
+                <Choice id="mem-recency" label="Recency" options=RECENCIES value=Signal::derive(move || state.with(|s| s.recency.clone()))
+                    on_change=Callback::new(move |v| state.update(|s| s.recency = v))/>
             </div>
             <div class="row">
                 <NumberField id="half-life" label="Half-life" unit="days" value=Signal::derive(move || state.with(|s| s.half_life_days))
@@ -190,11 +193,23 @@ fn Settings(state: RwSignal<MemoryState>) -> impl IntoView {
 pub fn MemoryLab(query: Query, embed: bool) -> impl IntoView {
     let host = Host::new("memory", query, embed, MemoryState::example);
     let state = host.state;
-    let replayed = Memo::new(move |_| state.with(replay));
-    let show = {
-        let host = host.clone();
-        move |id: &str| !host.hides(id)
-    };
+    let table = RwSignal::new(Table::NotLoaded);
+    // The distilled table is fetched from this site the first time it is chosen.
+    Effect::new(move |_| {
+        if state.with(|s| s.embedder == "static") && table.with_untracked(|t| *t == Table::NotLoaded) {
+            table.set(Table::Loading);
+            leptos::task::spawn_local(async move {
+                let loaded =
+                    dom::fetch_bytes(STATIC_MODEL_URL).await.and_then(|bytes| StaticEmbedder::from_bytes(&bytes));
+                table.set(match loaded {
+                    Ok(model) => Table::Ready(Arc::new(model)),
+                    Err(why) => Table::Failed(why),
+                });
+            });
+        }
+    });
+    let replayed = Memo::new(move |_| state.with(|s| table.with(|t| replay(s, t))));
+    let show = host.shows();
     view! {
         <WidgetFrame
             host=host.clone()

@@ -1,10 +1,9 @@
 //! The clock and the query: what the store would return now, with every score's parts.
 
-use frontier_memory::embed::Embedder;
 use frontier_memory::scenario::Operation;
 use leptos::prelude::*;
 
-use super::replay::{Shared, EMBEDDER};
+use super::replay::Shared;
 use super::state::MemoryState;
 use crate::framework::scale::Scale;
 use crate::framework::slider::NumberField;
@@ -37,7 +36,7 @@ pub fn Query(state: RwSignal<MemoryState>, replayed: Memo<Shared>) -> impl IntoV
         let r = shared.0.as_ref().as_ref().ok()?;
         // Ranking a copy leaves access counts alone: looking is not an access.
         let mut store = r.store.clone();
-        let ranked = store.rank(&EMBEDDER.embed(&s.query), s.now_hours());
+        let ranked = store.rank(&r.embedder.embed(&s.query), s.now_hours());
         let rows: Vec<_> = ranked
             .into_iter()
             .take(s.k)

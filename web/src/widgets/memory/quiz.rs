@@ -4,12 +4,12 @@
 use frontier_memory::example::{grade, quiz, Graded};
 use leptos::prelude::*;
 
-use super::replay::{Shared, EMBEDDER};
+use super::replay::Shared;
 use super::state::MemoryState;
 
 pub fn graded(state: &MemoryState, replayed: &Shared) -> Vec<Graded> {
     match replayed.0.as_ref() {
-        Ok(r) => grade(&mut r.store.clone(), &EMBEDDER, &quiz(), state.abstain_below),
+        Ok(r) => grade(&mut r.store.clone(), r.embedder.as_ref(), &quiz(), state.abstain_below),
         Err(_) => Vec::new(),
     }
 }

@@ -7,17 +7,54 @@ use std::sync::Arc;
 use frontier_memory::embed::{Embedder, HashEmbedder};
 use frontier_memory::example;
 use frontier_memory::scenario::{apply, Operation, Outcome};
+use frontier_memory::static_model::StaticEmbedder;
 use frontier_memory::store::MemoryStore;
 
 use super::state::MemoryState;
 
-/// The embedder the widget uses: hashed words and character n-grams.
-pub const EMBEDDER: HashEmbedder = HashEmbedder { dims: 256 };
+/// The default embedder: hashed words and character n-grams.
+pub const HASH: HashEmbedder = HashEmbedder { dims: 256 };
+
+/// Where the distilled table is served from (copied next to index.html by Trunk).
+pub const STATIC_MODEL_URL: &str = "./static-minilm.bin";
+
+/// The distilled table: not asked for yet, arriving, ready, or failed.
+#[derive(Debug, Clone)]
+pub enum Table {
+    NotLoaded,
+    Loading,
+    Ready(Arc<StaticEmbedder>),
+    Failed(String),
+}
+
+impl PartialEq for Table {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Table::Ready(a), Table::Ready(b)) => Arc::ptr_eq(a, b),
+            (Table::Failed(a), Table::Failed(b)) => a == b,
+            (Table::NotLoaded, Table::NotLoaded) | (Table::Loading, Table::Loading) => true,
+            _ => false,
+        }
+    }
+}
+
+/// The embedder the state asks for, or why it is not available yet.
+pub fn embedder(state: &MemoryState, table: &Table) -> Result<Arc<dyn Embedder + Send + Sync>, String> {
+    if state.embedder != "static" {
+        return Ok(Arc::new(HASH));
+    }
+    match table {
+        Table::Ready(model) => Ok(model.clone()),
+        Table::Failed(why) => Err(format!("The embedding table could not be loaded: {why}")),
+        Table::NotLoaded | Table::Loading => Err("Loading the embedding table (4.3 MB, from this site)…".into()),
+    }
+}
 
 /// One replay: the store, what each operation did, and the first error.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Replayed {
     pub store: MemoryStore,
+    pub embedder: Arc<dyn Embedder + Send + Sync>,
     /// (the operation, whether it is the user's, what it did).
     pub log: Vec<(Operation, bool, Outcome)>,
     pub error: Option<String>,
@@ -25,7 +62,7 @@ pub struct Replayed {
 
 /// A replay, or why the settings make no store. Equality by identity: a new replay is a new
 /// value.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Shared(pub Arc<Result<Replayed, String>>);
 
 impl PartialEq for Shared {
@@ -34,8 +71,12 @@ impl PartialEq for Shared {
     }
 }
 
-pub fn replay(state: &MemoryState) -> Shared {
-    let mut store = match MemoryStore::new(state.config(EMBEDDER.dims())) {
+pub fn replay(state: &MemoryState, table: &Table) -> Shared {
+    let embedder = match embedder(state, table) {
+        Ok(e) => e,
+        Err(why) => return Shared(Arc::new(Err(why))),
+    };
+    let mut store = match MemoryStore::new(state.config(embedder.dims())) {
         Ok(s) => s,
         Err(e) => return Shared(Arc::new(Err(e.to_string()))),
     };
@@ -45,7 +86,7 @@ pub fn replay(state: &MemoryState) -> Shared {
     let mut error = None;
     let all = example_ops.into_iter().map(|(l, op)| (l, op, false)).chain(user_ops.map(|(l, op)| (l, op, true)));
     for (line, op, mine) in all {
-        match apply(&mut store, &EMBEDDER, line, &op) {
+        match apply(&mut store, embedder.as_ref(), line, &op) {
             Ok(outcome) => log.push((op, mine, outcome)),
             Err(e) => {
                 let whose = if mine { "your operation" } else { "the example's operation" };
@@ -54,5 +95,5 @@ pub fn replay(state: &MemoryState) -> Shared {
             }
         }
     }
-    Shared(Arc::new(Ok(Replayed { store, log, error })))
+    Shared(Arc::new(Ok(Replayed { store, embedder, log, error })))
 }

@@ -14,6 +14,10 @@ pub const MAX_OPS: usize = 200;
 pub struct MemoryState {
     /// `article` or `generative-agents`.
     pub policy: String,
+    /// `hash` (in the page, lexical) or `static` (the table distilled from MiniLM, fetched
+    /// from this site on first use).
+    #[serde(default = "hash")]
+    pub embedder: String,
     /// `article` (exp(−age/720) from creation), `half-life` (from creation) or
     /// `half-life-access` (from the last access).
     pub recency: String,
@@ -32,10 +36,15 @@ pub struct MemoryState {
     pub ops: Vec<Operation>,
 }
 
+fn hash() -> String {
+    "hash".into()
+}
+
 impl MemoryState {
     pub fn example() -> Self {
         MemoryState {
             policy: "article".into(),
+            embedder: "hash".into(),
             recency: "article".into(),
             half_life_days: 30.0,
             capacity: 100,
@@ -83,6 +92,9 @@ impl WidgetState for MemoryState {
     fn validate(&self) -> Result<(), String> {
         if Policy::by_id(&self.policy).is_none() {
             return Err(format!("policy: unknown {:?}", self.policy));
+        }
+        if !["hash", "static"].contains(&self.embedder.as_str()) {
+            return Err(format!("embedder: unknown {:?}", self.embedder));
         }
         if !["article", "half-life", "half-life-access"].contains(&self.recency.as_str()) {
             return Err(format!("recency: unknown {:?}", self.recency));

@@ -38,10 +38,12 @@ pub fn Memories(state: RwSignal<MemoryState>, replayed: Memo<Shared>) -> impl In
         let now = state.with(|s| s.now_hours());
         let shared = replayed.get();
         let Ok(r) = shared.0.as_ref() else { return Vec::new() };
-        let mut ms = r.store.memories().to_vec();
-        ms.sort_by_key(|m| m.seq);
+        let (scores, next) = r.store.clone().eviction_scores(now);
+        let mut ms: Vec<_> = r.store.memories().iter().cloned().zip(scores).enumerate().collect();
+        ms.sort_by_key(|(_, (m, _))| m.seq);
         ms.into_iter()
-            .map(|m| {
+            .map(|(slot, (m, eviction))| {
+                let eviction = format!("{eviction:.3}{}", if Some(slot) == next { " (next to go)" } else { "" });
                 let status = match (m.valid_to_hours, &m.superseded_by) {
                     (Some(t), Some(by)) if t <= now => format!("superseded by {by} on day {}", days(t)),
                     _ if m.created_hours > now => "not yet said at this time".to_string(),
@@ -50,7 +52,7 @@ pub fn Memories(state: RwSignal<MemoryState>, replayed: Memo<Shared>) -> impl In
                 view! {
                     <tr>
                         <td>{m.id.clone()}</td><td>{m.content.clone()}</td><td>{days(m.created_hours)}</td>
-                        <td>{format!("{:.2}", m.importance)}</td><td>{m.access_count}</td><td>{status}</td>
+                        <td>{format!("{:.2}", m.importance)}</td><td>{m.access_count}</td><td>{eviction}</td><td>{status}</td>
                     </tr>
                 }
             })
@@ -89,7 +91,7 @@ pub fn Memories(state: RwSignal<MemoryState>, replayed: Memo<Shared>) -> impl In
                         let n = shared.0.as_ref().as_ref().map_or(0, |r| r.store.len());
                         format!("{n} memories stored (capacity {})", state.with(|s| s.capacity))
                     }}</caption>
-                    <thead><tr><th scope="col">"Id"</th><th scope="col">"Memory"</th><th scope="col">"Day"</th><th scope="col">"Importance"</th><th scope="col">"Accesses"</th><th scope="col">"Status"</th></tr></thead>
+                    <thead><tr><th scope="col">"Id"</th><th scope="col">"Memory"</th><th scope="col">"Day"</th><th scope="col">"Importance"</th><th scope="col">"Accesses"</th><th scope="col" title="0.3·importance + 0.3·recency + 0.4·min(accesses/10, 1): the lowest is evicted when the store is full">"Eviction score"</th><th scope="col">"Status"</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
