@@ -1,0 +1,319 @@
+//! Token plans for CLIP ViT-L/14, LLaVA-NeXT AnyRes, Qwen2-VL and InternVL, each as its
+//! processor computes it (the references are in `shared/references`, part D).
+
+use serde::Serialize;
+
+/// How a fixed-size encoder makes a square input from a rectangle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Resize {
+    /// Short side to S, then the centre S×S (CLIP's own processor): the rest is dropped.
+    CenterCrop,
+    /// Long side to S, the rest padded (LLaVA-1.5's `pad`): nothing dropped, tokens wasted.
+    Pad,
+    /// Both sides to S: nothing dropped, shapes distorted.
+    Squash,
+}
+
+/// A rectangle of the original image (pixels; may reach outside it where padding is).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Tile {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    /// Tokens per side of this tile (a `columns × rows` patch grid).
+    pub columns: u32,
+    pub rows: u32,
+}
+
+/// What an encoder does with one image.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    pub scheme: String,
+    /// Visual tokens sent to the language model (special and separator tokens included where
+    /// the scheme adds them, as named in `note`).
+    pub tokens: u32,
+    /// Original pixels one token covers, across and down (in the highest-resolution view).
+    pub pixels_per_token: (f64, f64),
+    /// Share of the original image's area the encoder never sees.
+    pub cropped_fraction: f64,
+    /// Share of the encoder's input that is padding.
+    pub padded_fraction: f64,
+    /// The views, in original-image coordinates: tiles, and any global or thumbnail view.
+    pub tiles: Vec<Tile>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlanError {
+    #[error("the image must be at least 1×1 pixel and at most 100,000 on a side (got {0}×{1})")]
+    Size(u32, u32),
+    #[error("{0}")]
+    Setting(String),
+}
+
+fn check(w: u32, h: u32) -> Result<(f64, f64), PlanError> {
+    if w == 0 || h == 0 || w > 100_000 || h > 100_000 {
+        return Err(PlanError::Size(w, h));
+    }
+    Ok((f64::from(w), f64::from(h)))
+}
+
+/// CLIP ViT-L/14 at `size` (224 or 336): (size/14)² patch tokens plus the class token.
+pub fn clip(w: u32, h: u32, size: u32, resize: Resize) -> Result<Plan, PlanError> {
+    let (wf, hf) = check(w, h)?;
+    if size < 14 || !size.is_multiple_of(14) {
+        return Err(PlanError::Setting(format!("CLIP's input size must be a multiple of 14 (got {size})")));
+    }
+    let side = size / 14;
+    let (view, cropped, padded) = match resize {
+        Resize::CenterCrop => {
+            let short = wf.min(hf);
+            let view = Tile {
+                x: (wf - short) / 2.0,
+                y: (hf - short) / 2.0,
+                width: short,
+                height: short,
+                columns: side,
+                rows: side,
+            };
+            (view, 1.0 - short * short / (wf * hf), 0.0)
+        }
+        Resize::Pad => {
+            let long = wf.max(hf);
+            let view = Tile {
+                x: (wf - long) / 2.0,
+                y: (hf - long) / 2.0,
+                width: long,
+                height: long,
+                columns: side,
+                rows: side,
+            };
+            (view, 0.0, 1.0 - wf * hf / (long * long))
+        }
+        Resize::Squash => (Tile { x: 0.0, y: 0.0, width: wf, height: hf, columns: side, rows: side }, 0.0, 0.0),
+    };
+    Ok(Plan {
+        scheme: format!("CLIP ViT-L/14@{size} ({resize:?})"),
+        tokens: side * side + 1,
+        pixels_per_token: (view.width / f64::from(side), view.height / f64::from(side)),
+        cropped_fraction: cropped,
+        padded_fraction: padded,
+        tiles: vec![view],
+        note: format!("{} patch tokens and one class token", side * side),
+    })
+}
+
+/// LLaVA-NeXT's grid pinpoints (width, height).
+pub const ANYRES_PINPOINTS: [(u32, u32); 5] = [(336, 672), (672, 336), (672, 672), (1008, 336), (336, 1008)];
+
+/// LLaVA-NeXT (1.6) AnyRes: the best pinpoint resolution, 336-px tiles of 24×24 features,
+/// padding features removed, a newline token per row, and the 576-token base image.
+pub fn llava_next(w: u32, h: u32) -> Result<Plan, PlanError> {
+    let (wf, hf) = check(w, h)?;
+    // select_best_resolution: most effective pixels, then least waste.
+    let mut best = (0u32, 0u32);
+    let (mut best_effective, mut best_waste) = (0.0f64, f64::INFINITY);
+    for (pw, ph) in ANYRES_PINPOINTS {
+        let scale = (f64::from(pw) / wf).min(f64::from(ph) / hf);
+        let (dw, dh) = ((wf * scale).floor(), (hf * scale).floor());
+        let effective = (dw * dh).min(wf * hf);
+        let waste = f64::from(pw) * f64::from(ph) - effective;
+        if effective > best_effective || (effective == best_effective && waste < best_waste) {
+            best = (pw, ph);
+            best_effective = effective;
+            best_waste = waste;
+        }
+    }
+    let (pw, ph) = best;
+    let (cols, rows) = (pw / 336, ph / 336);
+    let (feat_w, feat_h) = (cols * 24, rows * 24);
+    // unpad: drop the feature rows or columns that only saw padding.
+    let (unpad_w, unpad_h) = if wf / hf > f64::from(feat_w) / f64::from(feat_h) {
+        let new_h = (hf * f64::from(feat_w) / wf).round_ties_even() as u32;
+        let padding = (feat_h - new_h.min(feat_h)) / 2;
+        (feat_w, feat_h - 2 * padding)
+    } else {
+        let new_w = (wf * f64::from(feat_h) / hf).round_ties_even() as u32;
+        let padding = (feat_w - new_w.min(feat_w)) / 2;
+        (feat_w - 2 * padding, feat_h)
+    };
+    let tokens = unpad_w * unpad_h + unpad_h + 576;
+    // The high-resolution canvas, in original pixels, centred on the image.
+    let scale = (f64::from(pw) / wf).min(f64::from(ph) / hf);
+    let (canvas_w, canvas_h) = (f64::from(pw) / scale, f64::from(ph) / scale);
+    let tile = 336.0 / scale;
+    let mut tiles = Vec::new();
+    for r in 0..rows {
+        for c in 0..cols {
+            tiles.push(Tile {
+                x: (wf - canvas_w) / 2.0 + f64::from(c) * tile,
+                y: (hf - canvas_h) / 2.0 + f64::from(r) * tile,
+                width: tile,
+                height: tile,
+                columns: 24,
+                rows: 24,
+            });
+        }
+    }
+    let long = wf.max(hf);
+    tiles.push(Tile { x: (wf - long) / 2.0, y: (hf - long) / 2.0, width: long, height: long, columns: 24, rows: 24 });
+    Ok(Plan {
+        scheme: "LLaVA-NeXT AnyRes".into(),
+        tokens,
+        pixels_per_token: (tile / 24.0, tile / 24.0),
+        cropped_fraction: 0.0,
+        padded_fraction: 1.0 - wf * hf / (canvas_w * canvas_h),
+        tiles,
+        note: format!(
+            "grid {pw}×{ph}: {unpad_w}×{unpad_h} features after unpadding, {unpad_h} newline tokens, 576 for the base image"
+        ),
+    })
+}
+
+/// Qwen2-VL's defaults.
+pub const QWEN_MIN_PIXELS: u64 = 56 * 56;
+pub const QWEN_MAX_PIXELS: u64 = 28 * 28 * 16_384;
+
+/// Qwen2-VL (and 2.5-VL): `smart_resize` to multiples of 28 within [min, max] pixels; one
+/// token per 28×28 pixels (14-px patches merged 2×2), plus vision start and end tokens.
+pub fn qwen2_vl(w: u32, h: u32, min_pixels: u64, max_pixels: u64) -> Result<Plan, PlanError> {
+    let (wf, hf) = check(w, h)?;
+    if min_pixels == 0 || min_pixels > max_pixels {
+        return Err(PlanError::Setting(format!(
+            "min_pixels {min_pixels} must be positive and at most max_pixels {max_pixels}"
+        )));
+    }
+    if wf.max(hf) / wf.min(hf) > 200.0 {
+        return Err(PlanError::Setting("Qwen2-VL refuses aspect ratios above 200".into()));
+    }
+    let factor = 28.0;
+    // Python's round() rounds halves to even.
+    let mut hb = factor * (hf / factor).round_ties_even().max(1.0);
+    let mut wb = factor * (wf / factor).round_ties_even().max(1.0);
+    let (min, max) = (min_pixels as f64, max_pixels as f64);
+    if hb * wb > max {
+        let beta = (hf * wf / max).sqrt();
+        hb = factor.max((hf / beta / factor).floor() * factor);
+        wb = factor.max((wf / beta / factor).floor() * factor);
+    } else if hb * wb < min {
+        let beta = (min / (hf * wf)).sqrt();
+        hb = (hf * beta / factor).ceil() * factor;
+        wb = (wf * beta / factor).ceil() * factor;
+    }
+    let (cols, rows) = ((wb / factor) as u32, (hb / factor) as u32);
+    Ok(Plan {
+        scheme: "Qwen2-VL".into(),
+        tokens: cols * rows + 2,
+        pixels_per_token: (wf / f64::from(cols), hf / f64::from(rows)),
+        cropped_fraction: 0.0,
+        padded_fraction: 0.0,
+        tiles: vec![Tile { x: 0.0, y: 0.0, width: wf, height: hf, columns: cols, rows }],
+        note: format!(
+            "resized to {}×{}: {cols}×{rows} tokens of 28×28 px, plus vision start and end",
+            wb as u32, hb as u32
+        ),
+    })
+}
+
+/// InternVL 1.5–2.5 dynamic tiles: the grid (i, j) with i·j in [min_num, max_num] whose aspect
+/// ratio is closest to the image's; the image is stretched to 448·i × 448·j, cut into 448-px
+/// tiles of 256 tokens each, plus a 448-px thumbnail when there is more than one tile.
+pub fn internvl(w: u32, h: u32, min_num: u32, max_num: u32) -> Result<Plan, PlanError> {
+    let (wf, hf) = check(w, h)?;
+    if min_num == 0 || min_num > max_num || max_num > 64 {
+        return Err(PlanError::Setting(format!(
+            "tile counts must satisfy 1 ≤ min ≤ max ≤ 64 (got {min_num}, {max_num})"
+        )));
+    }
+    let mut ratios: Vec<(u32, u32)> = Vec::new();
+    for i in 1..=max_num {
+        for j in 1..=max_num {
+            if (min_num..=max_num).contains(&(i * j)) {
+                ratios.push((i, j));
+            }
+        }
+    }
+    // Sorted by tile count, as the reference's `sorted(..., key=lambda x: x[0] * x[1])`.
+    ratios.sort_by_key(|&(i, j)| i * j);
+    let aspect = wf / hf;
+    let (mut best, mut best_diff) = ((1, 1), f64::INFINITY);
+    for (i, j) in ratios {
+        let diff = (aspect - f64::from(i) / f64::from(j)).abs();
+        if diff < best_diff {
+            best_diff = diff;
+            best = (i, j);
+        } else if diff == best_diff && wf * hf > 0.5 * 448.0 * 448.0 * f64::from(i * j) {
+            best = (i, j);
+        }
+    }
+    let (cols, rows) = best;
+    let n = cols * rows;
+    let thumbnail = n > 1;
+    let (tw, th) = (wf / f64::from(cols), hf / f64::from(rows));
+    let mut tiles: Vec<Tile> = (0..rows)
+        .flat_map(|r| (0..cols).map(move |c| (r, c)))
+        .map(|(r, c)| Tile { x: f64::from(c) * tw, y: f64::from(r) * th, width: tw, height: th, columns: 16, rows: 16 })
+        .collect();
+    if thumbnail {
+        tiles.push(Tile { x: 0.0, y: 0.0, width: wf, height: hf, columns: 16, rows: 16 });
+    }
+    Ok(Plan {
+        scheme: format!("InternVL (tiles {min_num}–{max_num})"),
+        tokens: 256 * (n + u32::from(thumbnail)),
+        pixels_per_token: (tw / 16.0, th / 16.0),
+        cropped_fraction: 0.0,
+        padded_fraction: 0.0,
+        tiles,
+        note: format!("{cols}×{rows} tiles of 448 px (stretched){}", if thumbnail { " and a thumbnail" } else { "" }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(p: Result<Plan, PlanError>) -> Plan {
+        p.unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The references' worked example, 1920×1080, computed by hand from each processor's code.
+    #[test]
+    fn a_1080p_frame_under_every_scheme() {
+        let crop = plan(clip(1920, 1080, 336, Resize::CenterCrop));
+        // The article's "576 tokens of 45×45 px" holds only here, and 840 of 1,920 columns go.
+        assert_eq!((crop.tokens - 1, crop.pixels_per_token), (576, (45.0, 45.0)));
+        assert!((crop.cropped_fraction - 840.0 / 1920.0).abs() < 1e-12);
+        let pad = plan(clip(1920, 1080, 336, Resize::Pad));
+        assert_eq!(pad.pixels_per_token, (80.0, 80.0));
+        assert!((1.0 - pad.padded_fraction - 0.5625).abs() < 1e-12, "56 % of the tokens see the image");
+        let squash = plan(clip(1920, 1080, 224, Resize::Squash));
+        assert_eq!((squash.tokens - 1, squash.pixels_per_token), (256, (120.0, 67.5)));
+        // AnyRes: 672×672 wins; 48×48 features unpad to 48×28, + 28 newlines + 576 = 1,948.
+        let next = plan(llava_next(1920, 1080));
+        assert_eq!(next.tokens, 1948);
+        assert!(next.note.starts_with("grid 672×672"));
+        // InternVL, up to 12 tiles: 4×2 (ties with 2×1 on ratio; the image is large) + thumbnail.
+        let intern = plan(internvl(1920, 1080, 1, 12));
+        assert_eq!((intern.tokens, intern.pixels_per_token), (2304, (30.0, 33.75)));
+        // Qwen2-VL: 1932×1092 by default (69×39 = 2,691 tokens); 1316×728 (1,222) under 1280·28².
+        let qwen = plan(qwen2_vl(1920, 1080, QWEN_MIN_PIXELS, QWEN_MAX_PIXELS));
+        assert_eq!(qwen.tokens - 2, 2691);
+        let capped = plan(qwen2_vl(1920, 1080, QWEN_MIN_PIXELS, 1280 * 28 * 28));
+        assert_eq!(capped.tokens - 2, 1222);
+        assert!(capped.note.contains("1316×728"));
+    }
+
+    #[test]
+    fn small_and_odd_images() {
+        // A tiny image is scaled up to the minimum: 10×10 → 56×56 = 4 tokens.
+        assert_eq!(plan(qwen2_vl(10, 10, QWEN_MIN_PIXELS, QWEN_MAX_PIXELS)).tokens - 2, 4);
+        // A square image needs one InternVL tile and no thumbnail.
+        assert_eq!(plan(internvl(448, 448, 1, 12)).tokens, 256);
+        assert!(clip(0, 10, 336, Resize::Pad).is_err());
+        assert!(qwen2_vl(10_000, 10, QWEN_MIN_PIXELS, QWEN_MAX_PIXELS).is_err());
+        assert!(internvl(100, 100, 3, 2).is_err());
+        assert!(clip(100, 100, 300, Resize::Pad).is_err());
+    }
+}

@@ -1,0 +1,7 @@
+//! How vision encoders tokenize an image of a given size, following each processor's code:
+//! the resize, the tiles, the token count, how many original pixels one token covers, and
+//! what is cropped away or padded. Pure arithmetic on sizes; the app draws the grids.
+
+pub mod encoders;
+
+pub use encoders::{Plan, PlanError, Resize, Tile};
