@@ -71,10 +71,7 @@ fn config(args: &RunArgs, dims: usize) -> Result<Config, UsageError> {
     let mut eviction = EvictionRule::ARTICLE;
     if let Some(text) = &args.recency {
         let recency = parse_recency(text)?;
-        policy = match policy {
-            Policy::Article { weights, .. } => Policy::Article { weights, recency },
-            Policy::GenerativeAgents { weights, .. } => Policy::GenerativeAgents { weights, recency },
-        };
+        policy = policy.with_recency(recency);
         eviction.recency = recency;
     }
     let updates = match args.updates.as_deref() {

@@ -135,6 +135,14 @@ impl Policy {
         }
     }
 
+    /// The same policy and weights with another recency.
+    pub fn with_recency(self, recency: Recency) -> Policy {
+        match self {
+            Policy::Article { weights, .. } => Policy::Article { weights, recency },
+            Policy::GenerativeAgents { weights, .. } => Policy::GenerativeAgents { weights, recency },
+        }
+    }
+
     pub fn recency(&self) -> Recency {
         match *self {
             Policy::Article { recency, .. } | Policy::GenerativeAgents { recency, .. } => recency,

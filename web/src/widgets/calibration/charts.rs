@@ -7,6 +7,8 @@ use frontier_calibration::data::Dataset;
 use frontier_calibration::selective::RiskCoverage;
 use frontier_calibration::{BinStats, Report};
 use leptos::prelude::*;
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// Points drawn of the risk–coverage curve (the data table shows 20 of them).
@@ -25,22 +27,35 @@ fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Axes from 0 to 1 across and 0 to `top` up, labelled, as every chart here uses.
+fn unit_axes<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    top: f64,
+    x_desc: &str,
+    y_desc: &str,
+) -> Result<Chart<'a, 'b>, String> {
+    let mut chart = ChartBuilder::on(root)
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(48)
+        .build_cartesian_2d(0.0..1.0, 0.0..top)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .label_style(("sans-serif", 12).into_font().color(&INK))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
 /// Accuracy per bin (bars) against the diagonal, mean confidence marked; counts on top.
 fn reliability_svg(bins: &[BinStats]) -> Drawn {
     draw_svg((560, 400), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(48)
-            .build_cartesian_2d(0.0..1.0, 0.0..1.05)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("Confidence")
-            .y_desc("Accuracy")
-            .label_style(("sans-serif", 12).into_font().color(&INK))
-            .draw()
-            .map_err(err)?;
+        let mut chart = unit_axes(root, 1.05, "Confidence", "Accuracy")?;
         chart.draw_series(LineSeries::new([(0.0, 0.0), (1.0, 1.0)], INK.mix(0.5).stroke_width(1))).map_err(err)?;
         for b in bins {
             let (Some(acc), Some(conf)) = (b.accuracy, b.confidence) else { continue };
@@ -67,19 +82,7 @@ fn reliability_svg(bins: &[BinStats]) -> Drawn {
 fn histogram_svg(bins: &[BinStats]) -> Drawn {
     let top = bins.iter().map(|b| b.count).max().unwrap_or(1).max(1) as f64 * 1.1;
     draw_svg((560, 240), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(48)
-            .build_cartesian_2d(0.0..1.0, 0.0..top)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("Confidence")
-            .y_desc("Rows")
-            .label_style(("sans-serif", 12).into_font().color(&INK))
-            .draw()
-            .map_err(err)?;
+        let mut chart = unit_axes(root, top, "Confidence", "Rows")?;
         for b in bins.iter().filter(|b| b.count > 0) {
             let (lo, hi) = if b.hi > b.lo { (b.lo, b.hi) } else { (b.lo - 0.01, b.hi + 0.01) };
             chart
@@ -96,19 +99,7 @@ fn histogram_svg(bins: &[BinStats]) -> Drawn {
 fn risk_svg(points: &[(f64, f64)], threshold_coverage: f64) -> Drawn {
     let top = points.iter().map(|p| p.1).fold(0.0, f64::max).max(0.05) * 1.1;
     draw_svg((560, 280), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(48)
-            .build_cartesian_2d(0.0..1.0, 0.0..top)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("Coverage (share answered)")
-            .y_desc("Risk (error rate)")
-            .label_style(("sans-serif", 12).into_font().color(&INK))
-            .draw()
-            .map_err(err)?;
+        let mut chart = unit_axes(root, top, "Coverage (share answered)", "Risk (error rate)")?;
         chart.draw_series(LineSeries::new(points.iter().copied(), ACCENT.stroke_width(2))).map_err(err)?;
         chart
             .draw_series(LineSeries::new([(threshold_coverage, 0.0), (threshold_coverage, top)], WARM.stroke_width(1)))

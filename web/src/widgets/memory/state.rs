@@ -75,10 +75,10 @@ impl MemoryState {
     /// half-life is chosen.
     pub fn config(&self, dims: usize) -> Config {
         let recency = self.recency();
-        let policy = match (Policy::by_id(&self.policy).unwrap_or(Policy::ARTICLE), self.recency.as_str()) {
-            (Policy::Article { weights, .. }, _) => Policy::Article { weights, recency },
-            (ga @ Policy::GenerativeAgents { .. }, "article") => ga,
-            (Policy::GenerativeAgents { weights, .. }, _) => Policy::GenerativeAgents { weights, recency },
+        let policy = Policy::by_id(&self.policy).unwrap_or(Policy::ARTICLE);
+        let policy = match (policy, self.recency.as_str()) {
+            (Policy::GenerativeAgents { .. }, "article") => policy,
+            _ => policy.with_recency(recency),
         };
         let eviction = EvictionRule { recency, ..EvictionRule::ARTICLE };
         Config { policy, eviction, capacity: self.capacity, updates: self.updates, dims }
