@@ -5,6 +5,7 @@ mod calibrate;
 mod edge;
 mod memory;
 mod train_cost;
+mod vision_tokens;
 
 use std::process::ExitCode;
 
@@ -27,6 +28,8 @@ enum Command {
     Edge(edge::Args),
     /// Replays a memory scenario (the memory widget): `frontier memory run FILE`.
     Memory(memory::Args),
+    /// How a vision encoder tokenizes an image of a given size (the grounding widget).
+    VisionTokens(vision_tokens::Args),
     /// Lists the training presets and the hardware table as JSON.
     Presets,
 }
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Command::Calibrate(args) => calibrate::run(&args),
         Command::Edge(args) => edge::run(&args),
         Command::Presets => train_cost::presets(),
+        Command::VisionTokens(args) => vision_tokens::run(&args),
         // One compact JSON line per operation, printed only when every line ran.
         Command::Memory(args) => return print_lines(memory::run(&args)),
     };

@@ -1,10 +1,10 @@
 //! Token plans for CLIP ViT-L/14, LLaVA-NeXT AnyRes, Qwen2-VL and InternVL, each as its
 //! processor computes it (the references are in `shared/references`, part D).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How a fixed-size encoder makes a square input from a rectangle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Resize {
     /// Short side to S, then the centre S×S (CLIP's own processor): the rest is dropped.
@@ -34,6 +34,8 @@ pub struct Plan {
     /// Visual tokens sent to the language model (special and separator tokens included where
     /// the scheme adds them, as named in `note`).
     pub tokens: u32,
+    /// Tokens across and down the highest-resolution view of the whole image (tiles joined).
+    pub grid: (u32, u32),
     /// Original pixels one token covers, across and down (in the highest-resolution view).
     pub pixels_per_token: (f64, f64),
     /// Share of the original image's area the encoder never sees.
@@ -60,7 +62,8 @@ fn check(w: u32, h: u32) -> Result<(f64, f64), PlanError> {
     Ok((f64::from(w), f64::from(h)))
 }
 
-/// CLIP ViT-L/14 at `size` (224 or 336): (size/14)² patch tokens plus the class token.
+/// CLIP ViT-L/14 at `size` (224 or 336): (size/14)² patch tokens, the count a language model
+/// receives (LLaVA drops the encoder's class token).
 pub fn clip(w: u32, h: u32, size: u32, resize: Resize) -> Result<Plan, PlanError> {
     let (wf, hf) = check(w, h)?;
     if size < 14 || !size.is_multiple_of(14) {
@@ -96,16 +99,18 @@ pub fn clip(w: u32, h: u32, size: u32, resize: Resize) -> Result<Plan, PlanError
     };
     Ok(Plan {
         scheme: format!("CLIP ViT-L/14@{size} ({resize:?})"),
-        tokens: side * side + 1,
+        tokens: side * side,
+        grid: (side, side),
         pixels_per_token: (view.width / f64::from(side), view.height / f64::from(side)),
         cropped_fraction: cropped,
         padded_fraction: padded,
         tiles: vec![view],
-        note: format!("{} patch tokens and one class token", side * side),
+        note: format!("{side}×{side} patch tokens (the encoder's class token is not passed on)"),
     })
 }
 
-/// LLaVA-NeXT's grid pinpoints (width, height).
+/// LLaVA-NeXT's grid pinpoints as (height, width), in the processor's order: the order decides
+/// ties (a 2×1 image fits every grid equally well and gets the first, 336 high by 672 wide).
 pub const ANYRES_PINPOINTS: [(u32, u32); 5] = [(336, 672), (672, 336), (672, 672), (1008, 336), (336, 1008)];
 
 /// LLaVA-NeXT (1.6) AnyRes: the best pinpoint resolution, 336-px tiles of 24×24 features,
@@ -115,7 +120,7 @@ pub fn llava_next(w: u32, h: u32) -> Result<Plan, PlanError> {
     // select_best_resolution: most effective pixels, then least waste.
     let mut best = (0u32, 0u32);
     let (mut best_effective, mut best_waste) = (0.0f64, f64::INFINITY);
-    for (pw, ph) in ANYRES_PINPOINTS {
+    for (ph, pw) in ANYRES_PINPOINTS {
         let scale = (f64::from(pw) / wf).min(f64::from(ph) / hf);
         let (dw, dh) = ((wf * scale).floor(), (hf * scale).floor());
         let effective = (dw * dh).min(wf * hf);
@@ -130,12 +135,15 @@ pub fn llava_next(w: u32, h: u32) -> Result<Plan, PlanError> {
     let (cols, rows) = (pw / 336, ph / 336);
     let (feat_w, feat_h) = (cols * 24, rows * 24);
     // unpad: drop the feature rows or columns that only saw padding.
+    // The reference truncates after rounding to 7 decimals (`int(round(x, 7))`), so that a
+    // product like 27.999999999 counts as 28 but 27.6 counts as 27.
+    let truncate = |x: f64| ((x * 1e7).round_ties_even() / 1e7).floor() as u32;
     let (unpad_w, unpad_h) = if wf / hf > f64::from(feat_w) / f64::from(feat_h) {
-        let new_h = (hf * f64::from(feat_w) / wf).round_ties_even() as u32;
+        let new_h = truncate(hf * (f64::from(feat_w) / wf));
         let padding = (feat_h - new_h.min(feat_h)) / 2;
         (feat_w, feat_h - 2 * padding)
     } else {
-        let new_w = (wf * f64::from(feat_h) / hf).round_ties_even() as u32;
+        let new_w = truncate(wf * (f64::from(feat_h) / hf));
         let padding = (feat_w - new_w.min(feat_w)) / 2;
         (feat_w - 2 * padding, feat_h)
     };
@@ -162,6 +170,7 @@ pub fn llava_next(w: u32, h: u32) -> Result<Plan, PlanError> {
     Ok(Plan {
         scheme: "LLaVA-NeXT AnyRes".into(),
         tokens,
+        grid: (unpad_w, unpad_h),
         pixels_per_token: (tile / 24.0, tile / 24.0),
         cropped_fraction: 0.0,
         padded_fraction: 1.0 - wf * hf / (canvas_w * canvas_h),
@@ -189,9 +198,11 @@ pub fn qwen2_vl(w: u32, h: u32, min_pixels: u64, max_pixels: u64) -> Result<Plan
         return Err(PlanError::Setting("Qwen2-VL refuses aspect ratios above 200".into()));
     }
     let factor = 28.0;
-    // Python's round() rounds halves to even.
-    let mut hb = factor * (hf / factor).round_ties_even().max(1.0);
-    let mut wb = factor * (wf / factor).round_ties_even().max(1.0);
+    // Python's round() rounds halves to even. transformers' processor does not clamp the
+    // rounded side to at least 28 (qwen-vl-utils does): a side under 14 px rounds to 0, and the
+    // image then takes the minimum-pixels branch. Only such slivers differ between the two.
+    let mut hb = factor * (hf / factor).round_ties_even();
+    let mut wb = factor * (wf / factor).round_ties_even();
     let (min, max) = (min_pixels as f64, max_pixels as f64);
     if hb * wb > max {
         let beta = (hf * wf / max).sqrt();
@@ -206,6 +217,7 @@ pub fn qwen2_vl(w: u32, h: u32, min_pixels: u64, max_pixels: u64) -> Result<Plan
     Ok(Plan {
         scheme: "Qwen2-VL".into(),
         tokens: cols * rows + 2,
+        grid: (cols, rows),
         pixels_per_token: (wf / f64::from(cols), hf / f64::from(rows)),
         cropped_fraction: 0.0,
         padded_fraction: 0.0,
@@ -262,6 +274,7 @@ pub fn internvl(w: u32, h: u32, min_num: u32, max_num: u32) -> Result<Plan, Plan
     Ok(Plan {
         scheme: format!("InternVL (tiles {min_num}–{max_num})"),
         tokens: 256 * (n + u32::from(thumbnail)),
+        grid: (cols * 16, rows * 16),
         pixels_per_token: (tw / 16.0, th / 16.0),
         cropped_fraction: 0.0,
         padded_fraction: 0.0,
@@ -283,13 +296,13 @@ mod tests {
     fn a_1080p_frame_under_every_scheme() {
         let crop = plan(clip(1920, 1080, 336, Resize::CenterCrop));
         // The article's "576 tokens of 45×45 px" holds only here, and 840 of 1,920 columns go.
-        assert_eq!((crop.tokens - 1, crop.pixels_per_token), (576, (45.0, 45.0)));
+        assert_eq!((crop.tokens, crop.pixels_per_token), (576, (45.0, 45.0)));
         assert!((crop.cropped_fraction - 840.0 / 1920.0).abs() < 1e-12);
         let pad = plan(clip(1920, 1080, 336, Resize::Pad));
         assert_eq!(pad.pixels_per_token, (80.0, 80.0));
         assert!((1.0 - pad.padded_fraction - 0.5625).abs() < 1e-12, "56 % of the tokens see the image");
         let squash = plan(clip(1920, 1080, 224, Resize::Squash));
-        assert_eq!((squash.tokens - 1, squash.pixels_per_token), (256, (120.0, 67.5)));
+        assert_eq!((squash.tokens, squash.pixels_per_token), (256, (120.0, 67.5)));
         // AnyRes: 672×672 wins; 48×48 features unpad to 48×28, + 28 newlines + 576 = 1,948.
         let next = plan(llava_next(1920, 1080));
         assert_eq!(next.tokens, 1948);

@@ -2,6 +2,8 @@
 //! the resize, the tiles, the token count, how many original pixels one token covers, and
 //! what is cropped away or padded. Pure arithmetic on sizes; the app draws the grids.
 
+pub mod anchors;
 pub mod encoders;
+pub mod roi;
 
 pub use encoders::{Plan, PlanError, Resize, Tile};

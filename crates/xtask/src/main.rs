@@ -28,6 +28,10 @@ commands:
                         names the interpreter, default python3)
   help                  this text";
 
+/// The scripts that remake committed assets, each with what it makes. Run by hand, never by CI.
+const ASSET_SCRIPTS: [(&str, &str); 1] =
+    [("static_embeddings.py", "the static embedding table (crates/memory/assets/static-minilm.bin)")];
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match dispatch(&args) {
@@ -59,8 +63,11 @@ fn dispatch(args: &[String]) -> Result<()> {
         ("bench", [name]) => bench::run(&root, Some(name)),
         ("assets", []) => {
             let python = std::env::var("FRONTIER_ASSETS_PYTHON").unwrap_or_else(|_| "python3".into());
-            cmd::step("assets: the static embedding table (crates/memory/assets/static-minilm.bin)");
-            cmd::run(std::process::Command::new(python).arg(root.join("tools/assets/static_embeddings.py")))
+            for (script, what) in ASSET_SCRIPTS {
+                cmd::step(&format!("assets: {what} (tools/assets/{script})"));
+                cmd::run(std::process::Command::new(&python).arg(root.join("tools/assets").join(script)))?;
+            }
+            Ok(())
         }
         ("help" | "--help" | "-h", _) => {
             println!("{USAGE}");

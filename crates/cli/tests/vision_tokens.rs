@@ -1,0 +1,54 @@
+//! The `frontier vision-tokens` command on the 1080p worked example (the grounding references,
+//! part D2, computed by hand from each processor's code).
+
+use std::process::Command;
+
+fn frontier(args: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_frontier"))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run frontier: {e}"));
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.code().unwrap_or(-1), json, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn tokens_1080p(scheme: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["vision-tokens", "--width", "1920", "--height", "1080", "--scheme", scheme];
+    args.extend_from_slice(extra);
+    let (code, v, err) = frontier(&args);
+    assert_eq!(code, 0, "{scheme}: {err}");
+    v
+}
+
+#[test]
+fn the_1080p_frame_under_each_scheme() {
+    let crop = tokens_1080p("clip-336-crop", &[]);
+    assert_eq!((crop["tokens"].clone(), crop["grid"].clone()), (576.into(), serde_json::json!([24, 24])));
+    assert_eq!(crop["pixels_per_token"], serde_json::json!([45.0, 45.0]));
+    assert_eq!(crop["cropped_fraction"], 0.4375); // 840 of 1,920 columns
+    let pad = tokens_1080p("clip-336-pad", &[]);
+    assert_eq!(pad["pixels_per_token"], serde_json::json!([80.0, 80.0]));
+    assert_eq!(pad["padded_fraction"], 0.4375); // 1 − 1080/1920
+    let squash = tokens_1080p("clip-224", &["--resize", "squash"]);
+    assert_eq!(squash["pixels_per_token"], serde_json::json!([120.0, 67.5]));
+    assert_eq!(tokens_1080p("llava-next", &[])["tokens"], 1948);
+    assert_eq!(tokens_1080p("internvl", &[])["tokens"], 2304);
+    // 69×39 tokens + vision start and end.
+    assert_eq!(tokens_1080p("qwen2-vl", &[])["grid"], serde_json::json!([69, 39]));
+    let capped = tokens_1080p("qwen2-vl", &["--min-pixels", "200704", "--max-pixels", "1003520"]);
+    assert_eq!(capped["grid"], serde_json::json!([47, 26]));
+}
+
+#[test]
+fn bad_input_exits_with_status_2_and_says_why() {
+    let (code, _, err) = frontier(&["vision-tokens", "--width", "0", "--height", "10", "--scheme", "llava-next"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("at least 1×1"), "{err}");
+    let (code, _, err) = frontier(&["vision-tokens", "--width", "10", "--height", "10", "--scheme", "vit"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("clip-336-pad"), "{err}");
+    let (code, _, err) =
+        frontier(&["vision-tokens", "--width", "10", "--height", "10", "--scheme", "internvl", "--max-pixels", "9"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("qwen2-vl only"), "{err}");
+}
