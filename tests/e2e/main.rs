@@ -10,6 +10,7 @@ use frontier_e2e::run;
 
 mod calibration;
 mod edge;
+mod grounding;
 mod memory;
 
 const PROBLEMS: [&str; 8] =

@@ -2,14 +2,12 @@
 //! image of that size (the grounding widget's numbers).
 
 use clap::Args as ClapArgs;
-use frontier_grounding::encoders::{self, QWEN_MAX_PIXELS, QWEN_MIN_PIXELS};
+use frontier_grounding::encoders::{QWEN_MAX_PIXELS, QWEN_MIN_PIXELS};
+use frontier_grounding::schemes::{self, Settings};
 use frontier_grounding::{Plan, Resize};
 use serde_json::{json, Value};
 
 use crate::UsageError;
-
-pub const SCHEMES: [&str; 7] =
-    ["clip-224", "clip-336-crop", "clip-336-pad", "clip-336-squash", "llava-next", "qwen2-vl", "internvl"];
 
 #[derive(ClapArgs)]
 pub struct Args {
@@ -50,22 +48,15 @@ pub fn run(args: &Args) -> Result<Value, UsageError> {
     if (args.min_pixels.is_some() || args.max_pixels.is_some()) && args.scheme != "qwen2-vl" {
         return Err(UsageError("--min-pixels and --max-pixels apply to --scheme qwen2-vl only".into()));
     }
-    let plan = match args.scheme.as_str() {
-        "clip-224" => encoders::clip(w, h, 224, resize(&args.resize)?),
-        "clip-336-crop" => encoders::clip(w, h, 336, Resize::CenterCrop),
-        "clip-336-pad" => encoders::clip(w, h, 336, Resize::Pad),
-        "clip-336-squash" => encoders::clip(w, h, 336, Resize::Squash),
-        "llava-next" => encoders::llava_next(w, h),
-        "qwen2-vl" => encoders::qwen2_vl(
-            w,
-            h,
-            args.min_pixels.unwrap_or(QWEN_MIN_PIXELS),
-            args.max_pixels.unwrap_or(QWEN_MAX_PIXELS),
-        ),
-        "internvl" => encoders::internvl(w, h, args.min_tiles, args.max_tiles),
-        other => return Err(UsageError(format!("--scheme: {other:?} is not one of {}", SCHEMES.join(", ")))),
-    }
-    .map_err(|e| UsageError(e.to_string()))?;
+    let settings = Settings {
+        clip_224_resize: resize(&args.resize)?,
+        qwen_min_pixels: args.min_pixels.unwrap_or(QWEN_MIN_PIXELS),
+        qwen_max_pixels: args.max_pixels.unwrap_or(QWEN_MAX_PIXELS),
+        internvl_min_tiles: args.min_tiles,
+        internvl_max_tiles: args.max_tiles,
+    };
+    let plan = schemes::plan(&args.scheme, w, h, &settings)
+        .map_err(|e| UsageError(format!("--scheme {}: {e}", args.scheme)))?;
     Ok(to_json(&plan))
 }
 

@@ -25,6 +25,9 @@ pub struct Tile {
     /// Tokens per side of this tile (a `columns × rows` patch grid).
     pub columns: u32,
     pub rows: u32,
+    /// A low-resolution view of the whole image beside the tiles (AnyRes's base image,
+    /// InternVL's thumbnail), as opposed to a tile of the high-resolution view.
+    pub overview: bool,
 }
 
 /// What an encoder does with one image.
@@ -80,6 +83,7 @@ pub fn clip(w: u32, h: u32, size: u32, resize: Resize) -> Result<Plan, PlanError
                 height: short,
                 columns: side,
                 rows: side,
+                overview: false,
             };
             (view, 1.0 - short * short / (wf * hf), 0.0)
         }
@@ -92,10 +96,13 @@ pub fn clip(w: u32, h: u32, size: u32, resize: Resize) -> Result<Plan, PlanError
                 height: long,
                 columns: side,
                 rows: side,
+                overview: false,
             };
             (view, 0.0, 1.0 - wf * hf / (long * long))
         }
-        Resize::Squash => (Tile { x: 0.0, y: 0.0, width: wf, height: hf, columns: side, rows: side }, 0.0, 0.0),
+        Resize::Squash => {
+            (Tile { x: 0.0, y: 0.0, width: wf, height: hf, columns: side, rows: side, overview: false }, 0.0, 0.0)
+        }
     };
     Ok(Plan {
         scheme: format!("CLIP ViT-L/14@{size} ({resize:?})"),
@@ -162,11 +169,20 @@ pub fn llava_next(w: u32, h: u32) -> Result<Plan, PlanError> {
                 height: tile,
                 columns: 24,
                 rows: 24,
+                overview: false,
             });
         }
     }
     let long = wf.max(hf);
-    tiles.push(Tile { x: (wf - long) / 2.0, y: (hf - long) / 2.0, width: long, height: long, columns: 24, rows: 24 });
+    tiles.push(Tile {
+        x: (wf - long) / 2.0,
+        y: (hf - long) / 2.0,
+        width: long,
+        height: long,
+        columns: 24,
+        rows: 24,
+        overview: true,
+    });
     Ok(Plan {
         scheme: "LLaVA-NeXT AnyRes".into(),
         tokens,
@@ -221,7 +237,7 @@ pub fn qwen2_vl(w: u32, h: u32, min_pixels: u64, max_pixels: u64) -> Result<Plan
         pixels_per_token: (wf / f64::from(cols), hf / f64::from(rows)),
         cropped_fraction: 0.0,
         padded_fraction: 0.0,
-        tiles: vec![Tile { x: 0.0, y: 0.0, width: wf, height: hf, columns: cols, rows }],
+        tiles: vec![Tile { x: 0.0, y: 0.0, width: wf, height: hf, columns: cols, rows, overview: false }],
         note: format!(
             "resized to {}×{}: {cols}×{rows} tokens of 28×28 px, plus vision start and end",
             wb as u32, hb as u32
@@ -266,10 +282,18 @@ pub fn internvl(w: u32, h: u32, min_num: u32, max_num: u32) -> Result<Plan, Plan
     let (tw, th) = (wf / f64::from(cols), hf / f64::from(rows));
     let mut tiles: Vec<Tile> = (0..rows)
         .flat_map(|r| (0..cols).map(move |c| (r, c)))
-        .map(|(r, c)| Tile { x: f64::from(c) * tw, y: f64::from(r) * th, width: tw, height: th, columns: 16, rows: 16 })
+        .map(|(r, c)| Tile {
+            x: f64::from(c) * tw,
+            y: f64::from(r) * th,
+            width: tw,
+            height: th,
+            columns: 16,
+            rows: 16,
+            overview: false,
+        })
         .collect();
     if thumbnail {
-        tiles.push(Tile { x: 0.0, y: 0.0, width: wf, height: hf, columns: 16, rows: 16 });
+        tiles.push(Tile { x: 0.0, y: 0.0, width: wf, height: hf, columns: 16, rows: 16, overview: true });
     }
     Ok(Plan {
         scheme: format!("InternVL (tiles {min_num}–{max_num})"),
@@ -307,9 +331,12 @@ mod tests {
         let next = plan(llava_next(1920, 1080));
         assert_eq!(next.tokens, 1948);
         assert!(next.note.starts_with("grid 672×672"));
+        // 2×2 tiles of 336 px plus the base image, which is the one overview.
+        assert_eq!(next.tiles.iter().map(|t| t.overview).collect::<Vec<_>>(), [false, false, false, false, true]);
         // InternVL, up to 12 tiles: 4×2 (ties with 2×1 on ratio; the image is large) + thumbnail.
         let intern = plan(internvl(1920, 1080, 1, 12));
         assert_eq!((intern.tokens, intern.pixels_per_token), (2304, (30.0, 33.75)));
+        assert_eq!(intern.tiles.iter().filter(|t| !t.overview).count(), 8);
         // Qwen2-VL: 1932×1092 by default (69×39 = 2,691 tokens); 1316×728 (1,222) under 1280·28².
         let qwen = plan(qwen2_vl(1920, 1080, QWEN_MIN_PIXELS, QWEN_MAX_PIXELS));
         assert_eq!(qwen.tokens - 2, 2691);

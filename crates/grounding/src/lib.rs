@@ -5,5 +5,6 @@
 pub mod anchors;
 pub mod encoders;
 pub mod roi;
+pub mod schemes;
 
 pub use encoders::{Plan, PlanError, Resize, Tile};

@@ -2,6 +2,7 @@
 
 pub mod calibration;
 pub mod edge;
+pub mod grounding;
 pub mod memory;
 pub mod train_cost;
 
@@ -36,6 +37,12 @@ pub const WIDGETS: &[WidgetInfo] = &[
         summary: "Fill a memory, query it at any time, correct it, make it forget, watch it evict; a quiz grades it.",
     },
     WidgetInfo {
+        id: "grounding",
+        problem: "grounding",
+        title: "How vision encoders see your image",
+        summary: "Tokens per image under CLIP, LLaVA-NeXT, Qwen2-VL and InternVL, drawn over your own image; regions of interest planned.",
+    },
+    WidgetInfo {
         id: "edge-feasibility",
         problem: "edge",
         title: "Edge feasibility",
@@ -57,6 +64,7 @@ pub fn render(info: &'static WidgetInfo, query: Query, embed: bool) -> AnyView {
         "train-cost" => view! { <train_cost::TrainCost query=query embed=embed/> }.into_any(),
         "calibration" => view! { <calibration::Calibration query=query embed=embed/> }.into_any(),
         "memory" => view! { <memory::MemoryLab query=query embed=embed/> }.into_any(),
+        "grounding" => view! { <grounding::GroundingLab query=query embed=embed/> }.into_any(),
         "edge-feasibility" => view! { <edge::EdgeFeasibility query=query embed=embed/> }.into_any(),
         _ => view! { <p>"This widget is not available."</p> }.into_any(),
     }

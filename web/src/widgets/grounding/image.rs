@@ -1,0 +1,186 @@
+//! The image: a bundled example, or the user's own file, decoded by the browser in this page.
+//! Only the size goes into the state; a copy scaled down for display is kept in local storage
+//! so a reload still shows it. Nothing leaves the page.
+
+use frontier_state::envelope::{aside_key, data_key};
+use frontier_state::WidgetState;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use super::state::{GroundingState, ImageChoice, EXAMPLES};
+use crate::framework::dom;
+use crate::framework::storage::Store;
+
+/// Files above this are refused before decoding.
+const MAX_FILE_BYTES: f64 = 100.0 * 1024.0 * 1024.0;
+/// The display copy's longest side: enough to see a 14-px patch grid, small enough to keep.
+const DISPLAY_MAX_SIDE: u32 = 1600;
+/// Display copies above this are not kept across reloads (a site gets about 5 MB of storage).
+const MAX_SAVED_CHARS: usize = 2_500_000;
+
+/// The user's image as this page holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Uploaded {
+    pub name: String,
+    pub width: u32,
+    pub height: u32,
+    /// A JPEG data URL, scaled down to at most `DISPLAY_MAX_SIDE` on its longer side.
+    pub display_url: String,
+}
+
+fn js_err(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())))
+        .unwrap_or_else(|| "the browser gave no reason".into())
+}
+
+/// Decodes `file` and makes its display copy.
+pub async fn decode(file: &web_sys::File) -> Result<Uploaded, String> {
+    let name = file.name();
+    if file.size() > MAX_FILE_BYTES {
+        return Err(format!("{name} is {:.0} MB; the limit is 100 MB.", file.size() / 1048576.0));
+    }
+    let url = web_sys::Url::create_object_url_with_blob(file).map_err(js_err)?;
+    let result = decode_url(&url, &name).await;
+    let _ = web_sys::Url::revoke_object_url(&url);
+    result
+}
+
+async fn decode_url(url: &str, name: &str) -> Result<Uploaded, String> {
+    let img = web_sys::HtmlImageElement::new().map_err(js_err)?;
+    img.set_src(url);
+    JsFuture::from(img.decode()).await.map_err(|_| {
+        format!("{name} could not be read as an image (PNG, JPEG, GIF, WebP, AVIF, BMP or SVG are supported).")
+    })?;
+    let (width, height) = (img.natural_width(), img.natural_height());
+    if width == 0 || height == 0 {
+        return Err(format!("{name} has no size (an SVG needs width and height, or a viewBox)."));
+    }
+    let scale = (f64::from(DISPLAY_MAX_SIDE) / f64::from(width.max(height))).min(1.0);
+    let (dw, dh) = (((f64::from(width) * scale).round() as u32).max(1), ((f64::from(height) * scale).round() as u32).max(1));
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let canvas: web_sys::HtmlCanvasElement =
+        document.create_element("canvas").map_err(js_err)?.dyn_into().map_err(|_| "no canvas".to_string())?;
+    canvas.set_width(dw);
+    canvas.set_height(dh);
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .map_err(js_err)?
+        .ok_or("no 2-D canvas")?
+        .dyn_into()
+        .map_err(|_| "no 2-D canvas".to_string())?;
+    // JPEG has no transparency: paint white first so transparent areas do not turn black.
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, f64::from(dw), f64::from(dh));
+    ctx.draw_image_with_html_image_element_and_dw_and_dh(&img, 0.0, 0.0, f64::from(dw), f64::from(dh))
+        .map_err(js_err)?;
+    let display_url = canvas.to_data_url_with_type("image/jpeg").map_err(js_err)?;
+    Ok(Uploaded { name: name.to_string(), width, height, display_url })
+}
+
+fn key() -> String {
+    data_key(GroundingState::WIDGET_ID)
+}
+
+/// Keeps the display copy for the next visit; says why not when it cannot.
+pub fn save(image: &Uploaded) -> Option<String> {
+    let store = Store::open();
+    let text = serde_json::to_string(image).ok()?;
+    if text.len() > MAX_SAVED_CHARS {
+        let _ = store.remove(&key());
+        return Some("This image is too large to keep across reloads; its size and regions are kept.".into());
+    }
+    store.set(&key(), &text).err().map(|e| format!("The image could not be kept across reloads ({e})."))
+}
+
+/// The image saved by an earlier visit; unreadable data is moved aside, not overwritten.
+pub fn load() -> Result<Option<Uploaded>, String> {
+    let store = Store::open();
+    let Ok(Some(text)) = store.get(&key()) else { return Ok(None) };
+    serde_json::from_str(&text).map(Some).map_err(|e| {
+        let aside = aside_key("grounding-image", &format!("{}", dom::now_ms() as u64));
+        match store.set(&aside, &text).and_then(|()| store.remove(&key())) {
+            Ok(()) => format!("Your saved image could not be read ({e}); it is kept aside under {aside}."),
+            Err(why) => format!("Your saved image could not be read ({e}) and could not be moved aside ({why})."),
+        }
+    })
+}
+
+/// Chooses an example, or reads a file chosen or dropped.
+#[component]
+pub fn Picker(state: RwSignal<GroundingState>, uploaded: RwSignal<Option<Uploaded>>) -> impl IntoView {
+    let message = RwSignal::new(None::<(bool, String)>);
+    let accept = move |file: web_sys::File| {
+        message.set(Some((false, format!("Reading {}…", file.name()))));
+        leptos::task::spawn_local(async move {
+            match decode(&file).await {
+                Ok(image) => {
+                    let note = save(&image);
+                    let text = format!(
+                        "{}: {}×{} px, read in this page (nothing was uploaded).{}",
+                        image.name,
+                        image.width,
+                        image.height,
+                        note.map(|n| format!(" {n}")).unwrap_or_default()
+                    );
+                    state.update(|s| {
+                        s.image = ImageChoice::Upload { name: image.name.clone(), width: image.width, height: image.height };
+                        s.regions.clear();
+                    });
+                    uploaded.set(Some(image));
+                    message.set(Some((false, text)));
+                }
+                Err(e) => message.set(Some((true, e))),
+            }
+        });
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let file = input.files().and_then(|f| f.get(0));
+        input.set_value("");
+        if let Some(file) = file {
+            accept(file);
+        }
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+            accept(file);
+        }
+    };
+    let selected = move || match state.with(|s| s.image.clone()) {
+        ImageChoice::Example { id } => id,
+        ImageChoice::Upload { .. } => "upload".into(),
+    };
+    let on_example = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        if let Some(e) = EXAMPLES.iter().find(|e| e.id == id) {
+            state.set(GroundingState { scheme: state.with_untracked(|s| s.scheme.clone()), ..GroundingState::for_example(e) });
+            message.set(None);
+        }
+    };
+    view! {
+        <div class="drop-zone" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
+            <div class="field">
+                <label for="grounding-image">"Image"</label>
+                <select id="grounding-image" data-testid="grounding-image" prop:value=selected on:change=on_example>
+                    {EXAMPLES.iter().map(|e| view! { <option value=e.id>{e.label}</option> }).collect_view()}
+                    <option value="upload" disabled=true>{move || match state.with(|s| s.image.clone()) {
+                        ImageChoice::Upload { name, .. } => format!("Your image: {name}"),
+                        ImageChoice::Example { .. } => "Your image (choose a file)".into(),
+                    }}</option>
+                </select>
+            </div>
+            <label class="button">"Use your own image…"
+                <input type="file" class="visually-hidden" data-testid="grounding-file" accept="image/*" on:change=on_file/>
+            </label>
+            <span class="hint">"or drop one here. It is read in this page and never uploaded."</span>
+        </div>
+        <p class="status" class:error=move || message.with(|m| m.as_ref().is_some_and(|(e, _)| *e)) aria-live="polite"
+            data-testid="grounding-message">
+            {move || message.get().map(|(_, t)| t)}
+        </p>
+    }
+}

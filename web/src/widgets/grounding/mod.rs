@@ -1,0 +1,122 @@
+//! The grounding widget: how vision encoders tokenize an image (yours or an example), the
+//! article's 576-token claim checked on it, a region-of-interest planner, and the article's
+//! grounding table beside published benchmarks.
+
+mod anchors;
+mod explain;
+mod image;
+mod overlay;
+mod roi;
+mod state;
+mod table;
+
+pub use state::GroundingState;
+
+use std::sync::Arc;
+
+use frontier_grounding::roi::RoiPlan;
+use frontier_state::Query;
+use leptos::prelude::*;
+
+use crate::framework::frame::{ExportItem, Hideable, WidgetFrame};
+use crate::framework::host::{Host, Notice, NoticeKind};
+use image::Uploaded;
+use state::{example, ImageChoice};
+
+const HIDEABLES: &[Hideable] = &[
+    Hideable { id: "settings", label: "Scheme settings" },
+    Hideable { id: "roi", label: "Regions of interest" },
+    Hideable { id: "anchors", label: "Benchmark table" },
+    Hideable { id: "explain", label: "Explanation" },
+];
+
+fn roi_plan(s: &GroundingState) -> Result<RoiPlan, String> {
+    let (w, h) = s.size();
+    frontier_grounding::roi::plan(w, h, s.roi, &s.regions).map_err(|e| e.to_string())
+}
+
+fn exports(state: RwSignal<GroundingState>) -> Vec<ExportItem> {
+    let json = move || -> Result<String, String> {
+        let s = state.get_untracked();
+        let (w, h) = s.size();
+        let plans: serde_json::Map<String, serde_json::Value> = table::all_plans(&s)
+            .into_iter()
+            .map(|(id, p)| {
+                let v = match p {
+                    Ok(p) => serde_json::to_value(p).unwrap_or_default(),
+                    Err(e) => serde_json::json!({ "error": e }),
+                };
+                (id.to_string(), v)
+            })
+            .collect();
+        let value = serde_json::json!({
+            "widget": "grounding", "width": w, "height": h, "state": s, "schemes": plans, "regions": roi_plan(&s)?,
+        });
+        serde_json::to_string_pretty(&value).map_err(|e| e.to_string())
+    };
+    let csv = move || -> Result<String, String> {
+        let s = state.get_untracked();
+        let mut out = String::from("scheme,tokens,grid_columns,grid_rows,pixels_per_token_x,pixels_per_token_y,cropped_fraction,padded_fraction\n");
+        for (id, p) in table::all_plans(&s) {
+            if let Ok(p) = p {
+                out.push_str(&format!(
+                    "{id},{},{},{},{},{},{},{}\n",
+                    p.tokens, p.grid.0, p.grid.1, p.pixels_per_token.0, p.pixels_per_token.1, p.cropped_fraction, p.padded_fraction
+                ));
+            }
+        }
+        Ok(out)
+    };
+    vec![
+        ExportItem { label: "Plans and regions (JSON)", filename: "vision-tokens.json".into(), mime: "application/json", make: Arc::new(json) },
+        ExportItem { label: "Tokens per scheme (CSV)", filename: "vision-tokens.csv".into(), mime: "text/csv", make: Arc::new(csv) },
+    ]
+}
+
+#[component]
+pub fn GroundingLab(query: Query, embed: bool) -> impl IntoView {
+    let host = Host::new("grounding", query, embed, GroundingState::example);
+    let state = host.state;
+    // The user's image, when this browser has it (never in the state or the link).
+    let uploaded = RwSignal::new(None::<Uploaded>);
+    if !embed {
+        match image::load() {
+            Ok(saved) => uploaded.set(saved),
+            Err(e) => host.notices.update(|n| n.push(Notice { kind: NoticeKind::Warning, text: e, aside_key: None, restorable: false })),
+        }
+    }
+    let image_url = Signal::derive(move || match state.with(|s| s.image.clone()) {
+        ImageChoice::Example { id } => example(&id).map(|e| e.url.to_string()),
+        // The saved copy is shown only if it is the image the state names.
+        ImageChoice::Upload { name, width, height } => uploaded.with(|u| {
+            u.as_ref().filter(|u| u.name == name && u.width == width && u.height == height).map(|u| u.display_url.clone())
+        }),
+    });
+    let plans = Memo::new(move |_| state.with(table::all_plans));
+    let plan = Memo::new(move |_| {
+        let id = state.with(|s| s.scheme.clone());
+        plans.with(|p| p.iter().find(|(pid, _)| *pid == id).map_or_else(|| Err(format!("unknown scheme {id}")), |(_, p)| p.clone()))
+    });
+    let regions = Memo::new(move |_| state.with(roi_plan));
+    let show = host.shows();
+    view! {
+        <WidgetFrame
+            host=host.clone()
+            title="How vision encoders see your image"
+            summary="Tokens per image under CLIP, LLaVA-NeXT, Qwen2-VL and InternVL, drawn over your own image; the article's 576-token claim checked; regions of interest planned."
+            exports=exports(state)
+            hideables=HIDEABLES.to_vec()
+            explain=ViewFn::from(explain::Explanation)
+        >
+            <image::Picker state=state uploaded=uploaded/>
+            <table::ArticleCheck state=state/>
+            <div class="grounding-grid">
+                <overlay::Overlay state=state plan=plan image_url=image_url/>
+                <table::SchemeTable state=state plans=plans/>
+            </div>
+            {show("settings").then(|| view! { <table::SchemeSettings state=state/> })}
+            {show("roi").then(|| view! { <roi::RoiPanel state=state plan=regions/> })}
+            {show("anchors").then(|| view! { <anchors::Anchors/> })}
+        </WidgetFrame>
+    }
+}
