@@ -19,9 +19,13 @@ async fn the_1080p_example_shows_every_scheme_and_checks_the_article() -> Result
         page.wait_for(GROUNDING).await?;
         // The references' 1080p table: 576 under CLIP at 336, 1,948 AnyRes, 2,304 InternVL,
         // 2,691 + 2 Qwen2-VL.
-        for (scheme, expected) in
-            [("clip-336-crop", "576"), ("clip-336-pad", "576"), ("llava-next", "1948"), ("internvl", "2304"), ("qwen2-vl", "2693")]
-        {
+        for (scheme, expected) in [
+            ("clip-336-crop", "576"),
+            ("clip-336-pad", "576"),
+            ("llava-next", "1948"),
+            ("internvl", "2304"),
+            ("qwen2-vl", "2693"),
+        ] {
             let found = page.wait_for_text(&tokens(scheme), |t| !t.is_empty()).await?;
             ensure!(found == expected, "{scheme}: {found:?}, expected {expected}");
         }

@@ -11,6 +11,7 @@ use frontier_e2e::run;
 mod calibration;
 mod edge;
 mod grounding;
+mod landscape;
 mod memory;
 
 const PROBLEMS: [&str; 8] =

@@ -86,6 +86,99 @@ pub const PROBLEMS: &[Problem] = &[
     },
 ];
 
+/// A dependency the article names between two problems: progress on `from` enables `to`
+/// (or, where `urgency` is set, makes `to` more urgent).
+pub struct Dependency {
+    pub from: &'static str,
+    pub to: &'static str,
+    pub urgency: bool,
+    /// The article's reason, in our words.
+    pub why: &'static str,
+}
+
+/// The dependencies of the article's closing summary ("the eight problems are not
+/// independent"). Long-term memory is the one problem it connects to none of the others.
+pub const DEPENDENCIES: &[Dependency] = &[
+    Dependency {
+        from: "interpretability",
+        to: "reasoning",
+        urgency: false,
+        why: "fixing reasoning needs to know why a model reasons incorrectly, which is an interpretability question",
+    },
+    Dependency {
+        from: "training",
+        to: "hallucination",
+        urgency: false,
+        why: "fewer hallucinations need calibrated uncertainty, which the article files under efficient training",
+    },
+    Dependency {
+        from: "grounding",
+        to: "hallucination",
+        urgency: false,
+        why: "fewer hallucinations about images need grounding in what is actually there",
+    },
+    Dependency {
+        from: "interpretability",
+        to: "alignment",
+        urgency: false,
+        why: "checking a model's goals from its internals, when outputs cannot be verified, needs interpretability",
+    },
+    Dependency {
+        from: "reasoning",
+        to: "alignment",
+        urgency: false,
+        why: "oversight schemes such as debate rely on reasoning that can be checked step by step",
+    },
+    Dependency {
+        from: "edge",
+        to: "alignment",
+        urgency: true,
+        why: "models that run on every device reach more people, which makes alignment more urgent",
+    },
+];
+
+/// The article's table of simple tasks that defeat models, as it prints it (approximate
+/// figures, no benchmark or source named).
+pub struct ReasoningFailure {
+    pub task: &'static str,
+    pub example: &'static str,
+    pub gpt4o_percent: f64,
+    pub human_percent: f64,
+}
+
+pub const ARTICLE_REASONING_FAILURES: [ReasoningFailure; 5] = [
+    ReasoningFailure {
+        task: "Counting",
+        example: "How many 'r's in 'strawberry'?",
+        gpt4o_percent: 40.0,
+        human_percent: 99.0,
+    },
+    ReasoningFailure {
+        task: "Spatial",
+        example: "Facing north, turn right: which way now?",
+        gpt4o_percent: 75.0,
+        human_percent: 99.0,
+    },
+    ReasoningFailure {
+        task: "Temporal",
+        example: "Tuesday is 2 days after X: when was X?",
+        gpt4o_percent: 80.0,
+        human_percent: 99.0,
+    },
+    ReasoningFailure {
+        task: "Negation",
+        example: "What is NOT true given these 3 facts?",
+        gpt4o_percent: 65.0,
+        human_percent: 95.0,
+    },
+    ReasoningFailure {
+        task: "Constraint satisfaction",
+        example: "Assign 5 people to 3 rooms",
+        gpt4o_percent: 30.0,
+        human_percent: 90.0,
+    },
+];
+
 /// Finds a problem by its route id.
 pub fn problem(id: &str) -> Option<&'static Problem> {
     PROBLEMS.iter().find(|p| p.id == id)

@@ -9,9 +9,18 @@
 pub enum Route {
     Home,
     About,
+    /// How the eight problems depend on each other, and the article's tables as charts.
+    Landscape,
     Problem(String),
-    Widget { problem: String, widget: String, query: Query },
-    Embed { widget: String, query: Query },
+    Widget {
+        problem: String,
+        widget: String,
+        query: Query,
+    },
+    Embed {
+        widget: String,
+        query: Query,
+    },
     NotFound(String),
 }
 
@@ -68,6 +77,7 @@ impl Route {
         match segments.as_slice() {
             [] => Route::Home,
             ["about"] => Route::About,
+            ["landscape"] => Route::Landscape,
             ["embed", widget] => Route::Embed { widget: (*widget).to_string(), query },
             [problem] => Route::Problem((*problem).to_string()),
             [problem, widget] => {
@@ -90,6 +100,7 @@ impl Route {
         match self {
             Route::Home => "#/".into(),
             Route::About => "#/about".into(),
+            Route::Landscape => "#/landscape".into(),
             Route::Problem(p) => format!("#/{p}"),
             Route::Widget { problem, widget, query } => with_query(format!("{problem}/{widget}"), query),
             Route::Embed { widget, query } => with_query(format!("embed/{widget}"), query),
@@ -147,6 +158,8 @@ mod tests {
         assert_eq!(Route::parse(""), Route::Home);
         assert_eq!(Route::parse("#/"), Route::Home);
         assert_eq!(Route::parse("#/about"), Route::About);
+        assert_eq!(Route::parse("#/landscape"), Route::Landscape);
+        assert_eq!(Route::Landscape.to_hash(), "#/landscape");
         assert_eq!(Route::parse("#/training"), Route::Problem("training".into()));
         let q = Query { state: Some("1.abc".into()), hide: vec!["gpus".into(), "explain".into()] };
         assert_eq!(

@@ -34,6 +34,7 @@ pub fn Home() -> impl IntoView {
         <section class="page">
             <h1>"Eight open problems of LLM research"</h1>
             <p class="lead">"Run real analyses on your own data, in your own browser. Every widget starts with a worked example; change it, share the link, or embed it in a post."</p>
+            <p><a href="#/landscape" data-testid="landscape-link">"How the eight problems connect, and the article's numbers charted"</a></p>
             <div class="cards">{cards}</div>
         </section>
     }

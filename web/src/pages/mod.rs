@@ -2,6 +2,7 @@
 
 mod about;
 mod home;
+mod landscape;
 mod problem;
 mod widget;
 
@@ -22,6 +23,7 @@ pub fn App() -> impl IntoView {
     let page = move || match route.get() {
         Route::Home => view! { <home::Home/> }.into_any(),
         Route::About => view! { <about::About/> }.into_any(),
+        Route::Landscape => view! { <landscape::Landscape/> }.into_any(),
         Route::Problem(id) => view! { <problem::ProblemPage id=id/> }.into_any(),
         Route::Widget { problem, widget, query } => {
             view! { <widget::WidgetPage problem=problem widget=widget query=query/> }.into_any()
@@ -39,6 +41,7 @@ pub fn App() -> impl IntoView {
                     <a class="brand" href="#/">"Frontier Lab"</a>
                     <nav aria-label="Site">
                         <a href="#/">"Problems"</a>
+                        <a href="#/landscape">"Landscape"</a>
                         <a href="#/about">"About"</a>
                     </nav>
                 </header>

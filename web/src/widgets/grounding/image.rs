@@ -59,7 +59,8 @@ async fn decode_url(url: &str, name: &str) -> Result<Uploaded, String> {
         return Err(format!("{name} has no size (an SVG needs width and height, or a viewBox)."));
     }
     let scale = (f64::from(DISPLAY_MAX_SIDE) / f64::from(width.max(height))).min(1.0);
-    let (dw, dh) = (((f64::from(width) * scale).round() as u32).max(1), ((f64::from(height) * scale).round() as u32).max(1));
+    let (dw, dh) =
+        (((f64::from(width) * scale).round() as u32).max(1), ((f64::from(height) * scale).round() as u32).max(1));
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let canvas: web_sys::HtmlCanvasElement =
         document.create_element("canvas").map_err(js_err)?.dyn_into().map_err(|_| "no canvas".to_string())?;
@@ -126,7 +127,8 @@ pub fn Picker(state: RwSignal<GroundingState>, uploaded: RwSignal<Option<Uploade
                         note.map(|n| format!(" {n}")).unwrap_or_default()
                     );
                     state.update(|s| {
-                        s.image = ImageChoice::Upload { name: image.name.clone(), width: image.width, height: image.height };
+                        s.image =
+                            ImageChoice::Upload { name: image.name.clone(), width: image.width, height: image.height };
                         s.regions.clear();
                     });
                     uploaded.set(Some(image));
@@ -157,7 +159,10 @@ pub fn Picker(state: RwSignal<GroundingState>, uploaded: RwSignal<Option<Uploade
     let on_example = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
         if let Some(e) = EXAMPLES.iter().find(|e| e.id == id) {
-            state.set(GroundingState { scheme: state.with_untracked(|s| s.scheme.clone()), ..GroundingState::for_example(e) });
+            state.set(GroundingState {
+                scheme: state.with_untracked(|s| s.scheme.clone()),
+                ..GroundingState::for_example(e)
+            });
             message.set(None);
         }
     };

@@ -61,15 +61,31 @@ fn exports(state: RwSignal<GroundingState>) -> Vec<ExportItem> {
             if let Ok(p) = p {
                 out.push_str(&format!(
                     "{id},{},{},{},{},{},{},{}\n",
-                    p.tokens, p.grid.0, p.grid.1, p.pixels_per_token.0, p.pixels_per_token.1, p.cropped_fraction, p.padded_fraction
+                    p.tokens,
+                    p.grid.0,
+                    p.grid.1,
+                    p.pixels_per_token.0,
+                    p.pixels_per_token.1,
+                    p.cropped_fraction,
+                    p.padded_fraction
                 ));
             }
         }
         Ok(out)
     };
     vec![
-        ExportItem { label: "Plans and regions (JSON)", filename: "vision-tokens.json".into(), mime: "application/json", make: Arc::new(json) },
-        ExportItem { label: "Tokens per scheme (CSV)", filename: "vision-tokens.csv".into(), mime: "text/csv", make: Arc::new(csv) },
+        ExportItem {
+            label: "Plans and regions (JSON)",
+            filename: "vision-tokens.json".into(),
+            mime: "application/json",
+            make: Arc::new(json),
+        },
+        ExportItem {
+            label: "Tokens per scheme (CSV)",
+            filename: "vision-tokens.csv".into(),
+            mime: "text/csv",
+            make: Arc::new(csv),
+        },
     ]
 }
 
@@ -82,20 +98,26 @@ pub fn GroundingLab(query: Query, embed: bool) -> impl IntoView {
     if !embed {
         match image::load() {
             Ok(saved) => uploaded.set(saved),
-            Err(e) => host.notices.update(|n| n.push(Notice { kind: NoticeKind::Warning, text: e, aside_key: None, restorable: false })),
+            Err(e) => host
+                .notices
+                .update(|n| n.push(Notice { kind: NoticeKind::Warning, text: e, aside_key: None, restorable: false })),
         }
     }
     let image_url = Signal::derive(move || match state.with(|s| s.image.clone()) {
         ImageChoice::Example { id } => example(&id).map(|e| e.url.to_string()),
         // The saved copy is shown only if it is the image the state names.
         ImageChoice::Upload { name, width, height } => uploaded.with(|u| {
-            u.as_ref().filter(|u| u.name == name && u.width == width && u.height == height).map(|u| u.display_url.clone())
+            u.as_ref()
+                .filter(|u| u.name == name && u.width == width && u.height == height)
+                .map(|u| u.display_url.clone())
         }),
     });
     let plans = Memo::new(move |_| state.with(table::all_plans));
     let plan = Memo::new(move |_| {
         let id = state.with(|s| s.scheme.clone());
-        plans.with(|p| p.iter().find(|(pid, _)| *pid == id).map_or_else(|| Err(format!("unknown scheme {id}")), |(_, p)| p.clone()))
+        plans.with(|p| {
+            p.iter().find(|(pid, _)| *pid == id).map_or_else(|| Err(format!("unknown scheme {id}")), |(_, p)| p.clone())
+        })
     });
     let regions = Memo::new(move |_| state.with(roi_plan));
     let show = host.shows();

@@ -134,7 +134,12 @@ pub fn Overlay(
             if right - left >= 4.0 && bottom - top >= 4.0 {
                 state.update(|s| {
                     if s.regions.len() < frontier_grounding::roi::MAX_REGIONS {
-                        s.regions.push(Region { x: left.round(), y: top.round(), width: (right - left).round(), height: (bottom - top).round() });
+                        s.regions.push(Region {
+                            x: left.round(),
+                            y: top.round(),
+                            width: (right - left).round(),
+                            height: (bottom - top).round(),
+                        });
                     }
                 });
             }

@@ -52,9 +52,15 @@ pub fn example(id: &str) -> Option<&'static Example> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ImageChoice {
-    Example { id: String },
+    Example {
+        id: String,
+    },
     /// The user's image: its name and size. The pixels stay in this browser only.
-    Upload { name: String, width: u32, height: u32 },
+    Upload {
+        name: String,
+        width: u32,
+        height: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
