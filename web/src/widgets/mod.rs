@@ -1,10 +1,12 @@
 //! The widget registry: every widget, the problem it belongs to, and how to render it.
 
 pub mod calibration;
+pub mod debate;
 pub mod edge;
 pub mod grounding;
 pub mod memory;
 pub mod train_cost;
+pub mod weak_to_strong;
 
 use frontier_state::Query;
 use leptos::prelude::*;
@@ -37,6 +39,18 @@ pub const WIDGETS: &[WidgetInfo] = &[
         summary: "Fill a memory, query it at any time, correct it, make it forget, watch it evict; a quiz grades it.",
     },
     WidgetInfo {
+        id: "debate",
+        problem: "alignment",
+        title: "Debate over a long computation",
+        summary: "Two debaters disagree about a million-step computation; the judge checks one step. Play the liar, the honest side or the judge.",
+    },
+    WidgetInfo {
+        id: "weak-to-strong",
+        problem: "alignment",
+        title: "Weak-to-strong generalization",
+        summary: "A weak supervisor labels sentences, a strong student learns from it: the gap recovered, naively and with the auxiliary confidence loss.",
+    },
+    WidgetInfo {
         id: "grounding",
         problem: "grounding",
         title: "How vision encoders see your image",
@@ -64,6 +78,8 @@ pub fn render(info: &'static WidgetInfo, query: Query, embed: bool) -> AnyView {
         "train-cost" => view! { <train_cost::TrainCost query=query embed=embed/> }.into_any(),
         "calibration" => view! { <calibration::Calibration query=query embed=embed/> }.into_any(),
         "memory" => view! { <memory::MemoryLab query=query embed=embed/> }.into_any(),
+        "debate" => view! { <debate::DebateLab query=query embed=embed/> }.into_any(),
+        "weak-to-strong" => view! { <weak_to_strong::WeakToStrongLab query=query embed=embed/> }.into_any(),
         "grounding" => view! { <grounding::GroundingLab query=query embed=embed/> }.into_any(),
         "edge-feasibility" => view! { <edge::EdgeFeasibility query=query embed=embed/> }.into_any(),
         _ => view! { <p>"This widget is not available."</p> }.into_any(),

@@ -1,0 +1,296 @@
+//! The weak-to-strong widget: a weak supervisor (a bag of its most frequent words) labels
+//! sentences; a strong student (logistic regression on MiniLM sentence embeddings) learns from
+//! those labels, naively or with the auxiliary confidence loss; the performance gap recovered
+//! is shown beside Burns et al.'s figures. Everything trains in this page.
+
+use std::sync::Arc;
+
+use frontier_alignment::weak_to_strong::{
+    Corpus, Lab, Outcome, StudentFeatures, SweepPoint, TrainConfig, TransferLoss, WeakConfig, MAX_WEAK_WORDS, PAPER_PGR,
+};
+use frontier_state::{Query, WidgetState};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::framework::choice::Choice;
+use crate::framework::dom;
+use crate::framework::frame::{ExportItem, Hideable, WidgetFrame};
+use crate::framework::host::Host;
+use crate::framework::scale::Scale;
+use crate::framework::slider::NumberField;
+
+/// The sentences and their embeddings, served by this site (1.4 MB).
+const CORPUS_URL: &str = "./weak-to-strong-brown.bin";
+const SWEEP_WORDS: [usize; 9] = [1, 2, 5, 10, 20, 50, 100, 200, 300];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeakToStrongState {
+    /// How many of its most frequent words the weak supervisor looks for.
+    pub words: usize,
+    /// Truth-labelled sentences the weak supervisor trains on.
+    pub train_examples: usize,
+    /// α of the auxiliary confidence loss.
+    pub aux_coef: f64,
+    /// "embedding" (pretrained) or "random" (the control with no pretraining).
+    pub student: String,
+}
+
+impl WeakToStrongState {
+    pub fn example() -> Self {
+        WeakToStrongState { words: 20, train_examples: 600, aux_coef: 0.5, student: "embedding".into() }
+    }
+
+    fn student(&self) -> StudentFeatures {
+        if self.student == "random" {
+            StudentFeatures::RandomWords { dims: 384, seed: 1 }
+        } else {
+            StudentFeatures::Embedding
+        }
+    }
+}
+
+impl WidgetState for WeakToStrongState {
+    const WIDGET_ID: &'static str = "weak-to-strong";
+    const VERSION: u32 = 1;
+
+    fn validate(&self) -> Result<(), String> {
+        if !(1..=MAX_WEAK_WORDS).contains(&self.words) {
+            return Err(format!("words: 1 to {MAX_WEAK_WORDS}"));
+        }
+        if !(2..=600).contains(&self.train_examples) {
+            return Err("train_examples: 2 to 600".into());
+        }
+        if !(0.0..=1.0).contains(&self.aux_coef) {
+            return Err("aux_coef: 0 to 1".into());
+        }
+        if !matches!(self.student.as_str(), "embedding" | "random") {
+            return Err(format!("student: unknown {:?}", self.student));
+        }
+        Ok(())
+    }
+}
+
+/// A trained lab, compared by identity (a new one is a new training).
+#[derive(Clone)]
+struct SharedLab(Option<Arc<Result<Lab, String>>>);
+
+impl PartialEq for SharedLab {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Clone)]
+enum Data {
+    Loading,
+    Ready(Arc<Corpus>),
+    Failed(String),
+}
+
+const HIDEABLES: &[Hideable] = &[
+    Hideable { id: "settings", label: "Supervisor and student" },
+    Hideable { id: "sweep", label: "Sweep" },
+    Hideable { id: "paper", label: "The paper's figures" },
+    Hideable { id: "explain", label: "Explanation" },
+];
+const STUDENTS: &[(&str, &str)] = &[
+    ("embedding", "Pretrained: MiniLM sentence embeddings"),
+    ("random", "Control: random word features (no pretraining)"),
+];
+
+fn pgr(p: Option<f64>) -> String {
+    p.map_or_else(|| "—".into(), |p| format!("{:.0} %", 100.0 * p))
+}
+
+#[component]
+fn Bars(outcome: Outcome) -> impl IntoView {
+    let rows = [
+        ("Weak supervisor", outcome.weak_accuracy, "weak"),
+        ("Strong student, naive", outcome.naive_accuracy, "naive"),
+        ("Strong student, auxiliary loss", outcome.aux_accuracy, "aux"),
+        ("Strong ceiling (trained on truth)", outcome.ceiling_accuracy, "ceiling"),
+    ];
+    // Accuracy from 50 % (chance on this balanced task) to 100 %.
+    let x = |a: f64| 230.0 + 340.0 * ((a - 0.5) / 0.5).clamp(0.0, 1.0);
+    view! {
+        <figure class="chart landscape-chart">
+            <svg viewBox="0 0 600 150" role="img" aria-label="Test accuracy of the weak supervisor, the two students and the ceiling">
+                {[0.5, 0.75, 1.0].map(|t| view! { <line class="gridline" x1=x(t) x2=x(t) y1="0" y2="130"/><text class="tick" x=x(t) y="145" text-anchor="middle">{format!("{:.0}%", 100.0 * t)}</text> })}
+                {rows.iter().enumerate().map(|(i, (label, acc, id))| { let y = 6.0 + 31.0 * i as f64; view! {
+                    <text class="bar-label" x="222" y=y + 14.0 text-anchor="end">{*label}</text>
+                    <rect class="bar model" x=x(0.5) y=y width=x(*acc) - x(0.5) height="18"/>
+                    <text class="tick" x=x(*acc) + 4.0 y=y + 14.0 data-testid=format!("w2s-{id}")>{format!("{:.1}%", 100.0 * acc)}</text>
+                }}).collect_view()}
+            </svg>
+            <figcaption>{format!("Test accuracy on {} held-out sentences (chance is 50 %).", outcome.test_sentences)}</figcaption>
+        </figure>
+    }
+}
+
+#[component]
+fn Results(outcome: Memo<Option<Result<Outcome, String>>>) -> impl IntoView {
+    move || {
+        outcome.get().map(|r| match r {
+            Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+            Ok(o) => view! {
+                <div class="big-row">
+                    <div class="big"><span class="big-label">"Gap recovered, naive"</span><span class="big-value" data-testid="pgr-naive">{pgr(o.naive_pgr)}</span>
+                        <span class="big-note">{format!("agrees with the supervisor on {:.0} %", 100.0 * o.naive_agreement_with_weak)}</span></div>
+                    <div class="big"><span class="big-label">"Gap recovered, auxiliary loss"</span><span class="big-value" data-testid="pgr-aux">{pgr(o.aux_pgr)}</span>
+                        <span class="big-note">{format!("agrees with the supervisor on {:.0} %", 100.0 * o.aux_agreement_with_weak)}</span></div>
+                </div>
+                {o.pgr_note.clone().map(|n| view! { <p class="claim">{n}</p> })}
+                <Bars outcome=o.clone()/>
+                <p class="hint">{format!("The supervisor's words: {}.", o.vocabulary.join(", "))}</p>
+            }.into_any(),
+        })
+    }
+}
+
+#[component]
+fn Sweep(lab: Memo<SharedLab>, state: RwSignal<WeakToStrongState>) -> impl IntoView {
+    let points = RwSignal::new(None::<Result<Vec<SweepPoint>, String>>);
+    let run = move |_| {
+        let examples = state.with_untracked(|s| s.train_examples);
+        points.set(lab.with_untracked(|l| {
+            l.0.as_ref().map(|l| l.as_ref().clone().and_then(|l| l.sweep(&SWEEP_WORDS, examples).map_err(|e| e.to_string())))
+        }));
+    };
+    view! {
+        <section class="group" aria-labelledby="w2s-sweep">
+            <h3 id="w2s-sweep">"A stronger supervisor"</h3>
+            <button type="button" data-testid="w2s-sweep-run" on:click=run>"Train at every vocabulary size"</button>
+            {move || points.get().map(|p| match p {
+                Err(e) => view! { <p class="error">{e}</p> }.into_any(),
+                Ok(points) => view! {
+                    <div class="table-scroll"><table data-testid="w2s-sweep-table">
+                        <caption>"Accuracy and gap recovered as the supervisor looks for more words"</caption>
+                        <thead><tr><th scope="col">"Words"</th><th scope="col">"Weak"</th><th scope="col">"Naive"</th><th scope="col">"Auxiliary"</th><th scope="col">"PGR naive"</th><th scope="col">"PGR auxiliary"</th></tr></thead>
+                        <tbody>{points.into_iter().map(|p| view! { <tr>
+                            <td class="num">{p.words}</td><td class="num">{format!("{:.3}", p.weak_accuracy)}</td><td class="num">{format!("{:.3}", p.naive_accuracy)}</td>
+                            <td class="num">{format!("{:.3}", p.aux_accuracy)}</td><td class="num">{pgr(p.naive_pgr)}</td><td class="num">{pgr(p.aux_pgr)}</td>
+                        </tr> }).collect_view()}</tbody>
+                    </table></div>
+                }.into_any(),
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Paper() -> impl IntoView {
+    view! {
+        <section class="group" aria-labelledby="w2s-paper">
+            <h3 id="w2s-paper">"Burns et al. (2023), for comparison"</h3>
+            <table data-testid="w2s-paper">
+                <caption>"Performance gap recovered as the paper reports it (GPT-2 to GPT-4 scale models; not reproduced here)"</caption>
+                <thead><tr><th scope="col">"Setting"</th><th scope="col">"Method"</th><th scope="col">"PGR"</th><th scope="col">"Note"</th></tr></thead>
+                <tbody>{PAPER_PGR.iter().map(|p| view! { <tr><td>{p.setting}</td><td>{p.method}</td><td class="num">{pgr(p.pgr)}</td><td>{p.note}</td></tr> }).collect_view()}</tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn Explanation() -> impl IntoView {
+    view! {
+        <p>"Weak-to-strong generalization (Burns et al., 2023) asks whether a strong model supervised by a weaker one can do better than its supervisor: a stand-in for humans supervising models smarter than they are. The measure is the performance gap recovered, PGR = (student − weak) / (ceiling − weak): 0 when the student only imitates its supervisor, 1 when it does as well as if it had been trained on the truth."</p>
+        <p>"Here the task is telling news from fiction in the Brown corpus, sentence by sentence. The weak supervisor is logistic regression on which of its most frequent words a sentence contains; the strong student is logistic regression on all-MiniLM-L6-v2 sentence embeddings, which stand for a pretrained model's latent knowledge. The auxiliary confidence loss mixes the weak labels with the student's own hardened predictions, (1 − α)·CE(f, weak) + α·CE(f, hardened f), with the threshold and warm-up of the paper's released code, so the student may disagree with its supervisor where it is confident."</p>
+        <p>"Switch the student to random word features and the gap recovered collapses toward imitation: weak-to-strong generalization relies on what the strong model already knows. All models train in this page, in about a tenth of a second each natively; sentences and embeddings come from this site (crates/alignment/assets/PROVENANCE-weak-to-strong.md)."</p>
+    }
+}
+
+fn exports(outcome: Memo<Option<Result<Outcome, String>>>, state: RwSignal<WeakToStrongState>) -> Vec<ExportItem> {
+    let json = move || -> Result<String, String> {
+        let o = outcome.get_untracked().ok_or("the data is still loading")??;
+        serde_json::to_string_pretty(&serde_json::json!({ "widget": "weak-to-strong", "state": state.get_untracked(), "outcome": o }))
+            .map_err(|e| e.to_string())
+    };
+    vec![ExportItem { label: "Results (JSON)", filename: "weak-to-strong.json".into(), mime: "application/json", make: Arc::new(json) }]
+}
+
+#[component]
+pub fn WeakToStrongLab(query: Query, embed: bool) -> impl IntoView {
+    let host = Host::new("alignment", query, embed, WeakToStrongState::example);
+    let state = host.state;
+    let data = RwSignal::new(Data::Loading);
+    leptos::task::spawn_local(async move {
+        let loaded = dom::fetch_bytes(CORPUS_URL).await.and_then(|b| Corpus::from_bytes(&b).map_err(|e| e.to_string()));
+        data.set(match loaded {
+            Ok(c) => Data::Ready(Arc::new(c)),
+            Err(e) => Data::Failed(format!("The sentences could not be loaded: {e}")),
+        });
+    });
+    // The ceiling is trained once per student and loss; the supervisor's sliders reuse it.
+    let lab = Memo::new(move |_| {
+        let (student, aux_coef) = state.with(|s| (s.student(), s.aux_coef));
+        SharedLab(data.with(|d| match d {
+            Data::Loading => None,
+            Data::Failed(e) => Some(Arc::new(Err(e.clone()))),
+            Data::Ready(corpus) => {
+                let aux = TransferLoss::AuxConfidence { aux_coef, warmup_frac: 0.1 };
+                Some(Arc::new(Lab::new(corpus, student, TrainConfig::default(), aux).map_err(|e| e.to_string())))
+            }
+        }))
+    });
+    let outcome = Memo::new(move |_| {
+        let weak = state.with(|s| WeakConfig { words: s.words, train_examples: s.train_examples });
+        lab.with(|l| l.0.as_ref().map(|l| l.as_ref().as_ref().map_err(Clone::clone).and_then(|l| l.run(weak).map_err(|e| e.to_string()))))
+    });
+    let set_words = Callback::new(move |v: f64| {
+        let n = v.round() as usize;
+        if !(1..=MAX_WEAK_WORDS).contains(&n) {
+            return Err(format!("1 to {MAX_WEAK_WORDS} words"));
+        }
+        state.update(|s| s.words = n);
+        Ok(())
+    });
+    let set_examples = Callback::new(move |v: f64| {
+        // Classes alternate in the training split, so an even count stays balanced.
+        let n = ((v.round() as usize) / 2 * 2).clamp(2, 600);
+        state.update(|s| s.train_examples = n);
+        Ok(())
+    });
+    let set_alpha = Callback::new(move |v: f64| {
+        if !(0.0..=1.0).contains(&v) {
+            return Err("between 0 and 1".to_string());
+        }
+        state.update(|s| s.aux_coef = v);
+        Ok(())
+    });
+    let show = host.shows();
+    view! {
+        <WidgetFrame
+            host=host.clone()
+            title="Weak-to-strong generalization"
+            summary="A weak supervisor labels sentences; a strong student learns from its labels. How much of the gap does it recover?"
+            exports=exports(outcome, state)
+            hideables=HIDEABLES.to_vec()
+            explain=ViewFn::from(Explanation)
+        >
+            {show("settings").then(|| view! {
+                <fieldset class="group">
+                    <legend>"Supervisor and student"</legend>
+                    <div class="row">
+                        <NumberField id="w2s-words" label="Words the supervisor looks for" whole=true value=Signal::derive(move || state.with(|s| s.words as f64))
+                            on_change=set_words scale=Scale { min: 1.0, max: MAX_WEAK_WORDS as f64, log: true } display=|v| format!("{v}")/>
+                        <NumberField id="w2s-examples" label="Sentences it learns from" whole=true value=Signal::derive(move || state.with(|s| s.train_examples as f64))
+                            on_change=set_examples scale=Scale { min: 2.0, max: 600.0, log: true } display=|v| format!("{v}")/>
+                        <NumberField id="w2s-alpha" label="Auxiliary loss weight α" value=Signal::derive(move || state.with(|s| s.aux_coef))
+                            on_change=set_alpha scale=Scale { min: 0.0, max: 1.0, log: false } display=|v| format!("{v:.2}")/>
+                        <Choice id="w2s-student" label="Strong student" options=STUDENTS value=Signal::derive(move || state.with(|s| s.student.clone()))
+                            on_change=Callback::new(move |v| state.update(|s| s.student = v))/>
+                    </div>
+                </fieldset>
+            })}
+            {move || matches!(data.get(), Data::Loading).then(|| view! { <p class="status">"Loading 2,800 sentences and their embeddings from this site…"</p> })}
+            <Results outcome=outcome/>
+            {show("sweep").then(|| view! { <Sweep lab=lab state=state/> })}
+            {show("paper").then(|| view! { <Paper/> })}
+        </WidgetFrame>
+    }
+}
