@@ -86,3 +86,44 @@ async fn weak_to_strong_trains_in_the_page() -> Result<()> {
     })
     .await
 }
+
+const PIXEL: &str = r#"section.widget[data-widget="pixel-debate"]"#;
+
+/// The example game (first held-out digit, greedy debaters, 6 pixels, the liar claiming 0 or 1)
+/// played natively, and the first 100 digits measured natively: what the page must show.
+fn native_pixel_results() -> Result<(String, String)> {
+    use frontier_alignment::pixel::{evaluate, play_out, Digits, Game, Judge, Strategy, DEFAULT_FIRST};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/alignment/assets");
+    let judge = Judge::from_bytes(&std::fs::read(root.join("pixel-judge.bin"))?)?;
+    let digits = Digits::from_bytes(&std::fs::read(root.join("pixel-digits.bin"))?)?;
+    let digit = digits.get(0).context("no digits")?.clone();
+    let liar = if digit.label() == 0 { 1 } else { 0 };
+    let mut game = Game::new(digit, liar, 6, DEFAULT_FIRST)?;
+    let mut rng = frontier_alignment::SplitMix64::new(1);
+    let verdict = play_out(&judge, &mut game, Strategy::Greedy, Strategy::Greedy, &mut rng)?;
+    let winner = if verdict.winner == frontier_alignment::pixel::Player::Honest {
+        "The honest debater wins"
+    } else {
+        "The liar wins"
+    };
+    let greedy = evaluate(&judge, &digits.as_slice()[..100], 6, Strategy::Greedy, 1);
+    Ok((winner.to_string(), format!("{:.1} %", 100.0 * greedy.debate_accuracy)))
+}
+
+#[tokio::test]
+async fn pixel_debate_matches_the_native_game_and_measurement() -> Result<()> {
+    let (winner, greedy_accuracy) = native_pixel_results()?;
+    run(|page| async move {
+        page.goto("#/alignment/pixel-debate").await?;
+        page.wait_for(PIXEL).await?;
+        let shown = page.wait_for_text(r#"[data-testid="pixel-winner"]"#, |t| !t.is_empty()).await?;
+        ensure!(shown == winner, "the page says {shown:?}, the native replay {winner:?}");
+        click(&page, "pixel-measure-run").await?;
+        let table =
+            page.wait_for_text(r#"[data-testid="pixel-measure-table"]"#, |t| t.contains("Here: Greedy")).await?;
+        ensure!(table.contains(&greedy_accuracy), "greedy debate accuracy {greedy_accuracy} not in {table}");
+        ensure!(table.contains("88.9 %") && table.contains("59.4 %"), "the paper's figures: {table}");
+        Ok(())
+    })
+    .await
+}

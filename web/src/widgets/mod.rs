@@ -5,6 +5,7 @@ pub mod debate;
 pub mod edge;
 pub mod grounding;
 pub mod memory;
+pub mod pixel_debate;
 pub mod train_cost;
 pub mod weak_to_strong;
 
@@ -45,6 +46,12 @@ pub const WIDGETS: &[WidgetInfo] = &[
         summary: "Two debaters disagree about a million-step computation; the judge checks one step. Play the liar, the honest side or the judge.",
     },
     WidgetInfo {
+        id: "pixel-debate",
+        problem: "alignment",
+        title: "Pixel debate",
+        summary: "A judge sees six pixels of a digit; an honest and a lying debater choose which. A toy reproduction of Irving et al.",
+    },
+    WidgetInfo {
         id: "weak-to-strong",
         problem: "alignment",
         title: "Weak-to-strong generalization",
@@ -79,6 +86,7 @@ pub fn render(info: &'static WidgetInfo, query: Query, embed: bool) -> AnyView {
         "calibration" => view! { <calibration::Calibration query=query embed=embed/> }.into_any(),
         "memory" => view! { <memory::MemoryLab query=query embed=embed/> }.into_any(),
         "debate" => view! { <debate::DebateLab query=query embed=embed/> }.into_any(),
+        "pixel-debate" => view! { <pixel_debate::PixelDebate query=query embed=embed/> }.into_any(),
         "weak-to-strong" => view! { <weak_to_strong::WeakToStrongLab query=query embed=embed/> }.into_any(),
         "grounding" => view! { <grounding::GroundingLab query=query embed=embed/> }.into_any(),
         "edge-feasibility" => view! { <edge::EdgeFeasibility query=query embed=embed/> }.into_any(),
