@@ -67,7 +67,7 @@ fn dispatch(args: &[String]) -> Result<()> {
         ("assets", []) => {
             let python = std::env::var("FRONTIER_ASSETS_PYTHON").unwrap_or_else(|_| "python3".into());
             for (script, what) in ASSET_SCRIPTS {
-                cmd::step(&format!("assets: {what} (tools/assets/{script})"));
+                cmd::step(format!("assets: {what} (tools/assets/{script})"));
                 cmd::run(std::process::Command::new(&python).arg(root.join("tools/assets").join(script)))?;
             }
             Ok(())
