@@ -1,16 +1,13 @@
 //! `frontier debate`: the summary keys, a hand-checked small game, the lazy debater, the
 //! delegated judge, and bad input.
 
-use std::process::Command;
+mod common;
 
+/// `frontier debate args…`.
 fn frontier(args: &[&str]) -> (i32, serde_json::Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_frontier"))
-        .arg("debate")
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run frontier: {e}"));
-    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
-    (out.status.code().unwrap_or(-1), json, String::from_utf8_lossy(&out.stderr).into_owned())
+    let mut all = vec!["debate"];
+    all.extend_from_slice(args);
+    common::frontier(&all)
 }
 
 #[test]

@@ -1,15 +1,8 @@
 //! The `frontier edge` command: article keys, realistic breakdown, speculative decoding.
 
-use std::process::Command;
+mod common;
 
-fn frontier(args: &[&str]) -> (i32, serde_json::Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_frontier"))
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run frontier: {e}"));
-    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
-    (out.status.code().unwrap_or(-1), json, String::from_utf8_lossy(&out.stderr).into_owned())
-}
+use common::frontier;
 
 #[test]
 fn article_mode_reproduces_the_example() {

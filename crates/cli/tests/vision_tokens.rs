@@ -1,16 +1,9 @@
 //! The `frontier vision-tokens` command on the 1080p worked example (the grounding references,
 //! part D2, computed by hand from each processor's code).
 
-use std::process::Command;
+mod common;
 
-fn frontier(args: &[&str]) -> (i32, serde_json::Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_frontier"))
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run frontier: {e}"));
-    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
-    (out.status.code().unwrap_or(-1), json, String::from_utf8_lossy(&out.stderr).into_owned())
-}
+use common::frontier;
 
 fn tokens_1080p(scheme: &str, extra: &[&str]) -> serde_json::Value {
     let mut args = vec!["vision-tokens", "--width", "1920", "--height", "1080", "--scheme", scheme];
