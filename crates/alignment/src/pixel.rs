@@ -127,8 +127,7 @@ impl<'a> Reader<'a> {
 
     fn f32s(&mut self, count: usize) -> Result<Vec<f32>, PixelError> {
         let bytes = self.take(count.saturating_mul(4))?;
-        let values: Vec<f32> =
-            bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+        let values: Vec<f32> = bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
         if values.iter().all(|v| v.is_finite()) {
             Ok(values)
         } else {

@@ -121,7 +121,7 @@ impl Game {
     pub fn to_move(&self) -> Option<Player> {
         if self.is_over() {
             None
-        } else if self.moves.len() % 2 == 0 {
+        } else if self.moves.len().is_multiple_of(2) {
             Some(self.first)
         } else {
             Some(self.first.opponent())

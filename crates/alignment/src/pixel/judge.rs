@@ -78,9 +78,8 @@ impl Judge {
         let mut r = Reader::new(bytes, WHAT, MAGIC)?;
         let (inputs, hidden, classes) = (r.u32()? as usize, r.u32()? as usize, r.u32()? as usize);
         if inputs != INPUTS || classes != CLASSES || hidden == 0 || hidden > MAX_HIDDEN {
-            let detail = format!(
-                "shape {inputs} -> {hidden} -> {classes}, expected {INPUTS} -> 1..={MAX_HIDDEN} -> {CLASSES}"
-            );
+            let detail =
+                format!("shape {inputs} -> {hidden} -> {classes}, expected {INPUTS} -> 1..={MAX_HIDDEN} -> {CLASSES}");
             return Err(PixelError::BadShape { what: WHAT, detail });
         }
         let (w1, b1) = dense(&mut r, INPUTS, hidden)?;
