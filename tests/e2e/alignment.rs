@@ -9,7 +9,11 @@ const DEBATE: &str = r#"section.widget[data-widget="debate"]"#;
 const W2S: &str = r#"section.widget[data-widget="weak-to-strong"]"#;
 
 async fn click(page: &frontier_e2e::Page, testid: &str) -> Result<()> {
-    page.wait_for(&format!(r#"[data-testid="{testid}"]"#)).await?.click().await.with_context(|| format!("click {testid}"))?;
+    page.wait_for(&format!(r#"[data-testid="{testid}"]"#))
+        .await?
+        .click()
+        .await
+        .with_context(|| format!("click {testid}"))?;
     Ok(())
 }
 

@@ -52,7 +52,12 @@ fn exports(state: RwSignal<DebateState>) -> Vec<ExportItem> {
         });
         serde_json::to_string_pretty(&value).map_err(|e| e.to_string())
     };
-    vec![ExportItem { label: "Game (JSON)", filename: "debate.json".into(), mime: "application/json", make: Arc::new(json) }]
+    vec![ExportItem {
+        label: "Game (JSON)",
+        filename: "debate.json".into(),
+        mime: "application/json",
+        make: Arc::new(json),
+    }]
 }
 
 #[component]

@@ -59,7 +59,8 @@ pub fn WinRates(state: RwSignal<DebateState>) -> impl IntoView {
 #[component]
 pub fn Chain(state: RwSignal<DebateState>) -> impl IntoView {
     const MAX_DEPTH: u32 = 20;
-    let table = Memo::new(move |_| accuracy_table(state.with(|s| s.verifier_accuracy), MAX_DEPTH).map_err(|e| e.to_string()));
+    let table =
+        Memo::new(move |_| accuracy_table(state.with(|s| s.verifier_accuracy), MAX_DEPTH).map_err(|e| e.to_string()));
     let check = Memo::new(move |_| {
         let (d, q) = state.with(|s| (s.verifier_depth, s.verifier_accuracy));
         VerifierChain::new(d, q).and_then(|c| simulate(&c, 20_000, 7)).map_err(|e| e.to_string())

@@ -68,7 +68,11 @@ impl DebateState {
     }
 
     pub fn judge(&self) -> Judge {
-        Judge { accuracy: self.judge_accuracy, verifier_depth: self.verifier_depth, verifier_accuracy: self.verifier_accuracy }
+        Judge {
+            accuracy: self.judge_accuracy,
+            verifier_depth: self.verifier_depth,
+            verifier_accuracy: self.verifier_accuracy,
+        }
     }
 
     pub fn config(&self) -> Result<DebateConfig, String> {

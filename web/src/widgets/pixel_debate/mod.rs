@@ -10,7 +10,8 @@ pub use state::PixelState;
 use std::sync::Arc;
 
 use frontier_alignment::pixel::{
-    choose_pixel, evaluate, Accuracy, Digits, Game, Judge, Player, Strategy, Verdict, DEFAULT_FIRST, PAPER_FIGURES, SIDE,
+    choose_pixel, evaluate, Accuracy, Digits, Game, Judge, Player, Strategy, Verdict, DEFAULT_FIRST, PAPER_FIGURES,
+    SIDE,
 };
 use frontier_alignment::SplitMix64;
 use frontier_state::Query;
@@ -234,8 +235,18 @@ const HIDEABLES: &[Hideable] = &[
 ];
 const ROLES: &[(&str, &str)] = &[("watch", "Watch"), ("liar", "Play the liar"), ("judge", "Be the judge")];
 const PIXELS: &[(&str, &str)] = &[("4", "4 pixels"), ("6", "6 pixels (the paper's main setting)"), ("8", "8 pixels")];
-const LABELS: &[(&str, &str)] =
-    &[("0", "0"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5"), ("6", "6"), ("7", "7"), ("8", "8"), ("9", "9")];
+const LABELS: &[(&str, &str)] = &[
+    ("0", "0"),
+    ("1", "1"),
+    ("2", "2"),
+    ("3", "3"),
+    ("4", "4"),
+    ("5", "5"),
+    ("6", "6"),
+    ("7", "7"),
+    ("8", "8"),
+    ("9", "9"),
+];
 
 #[component]
 fn Explanation() -> impl IntoView {
@@ -281,14 +292,24 @@ pub fn PixelDebate(query: Query, embed: bool) -> impl IntoView {
     let exports = {
         let json = move || -> Result<String, String> {
             let p = played.get_untracked().ok_or("still loading")??;
-            let moves: Vec<_> = p.game.moves().iter().map(|(who, r)| serde_json::json!({ "player": who, "pixel": r.pixel(), "value": r.value() })).collect();
+            let moves: Vec<_> = p
+                .game
+                .moves()
+                .iter()
+                .map(|(who, r)| serde_json::json!({ "player": who, "pixel": r.pixel(), "value": r.value() }))
+                .collect();
             serde_json::to_string_pretty(&serde_json::json!({
                 "widget": "pixel-debate", "state": state.get_untracked(), "true_label": p.game.honest_label(),
                 "liar_label": p.game.liar_label(), "moves": moves, "verdict": p.verdict,
             }))
             .map_err(|e| e.to_string())
         };
-        vec![ExportItem { label: "Game (JSON)", filename: "pixel-debate.json".into(), mime: "application/json", make: Arc::new(json) }]
+        vec![ExportItem {
+            label: "Game (JSON)",
+            filename: "pixel-debate.json".into(),
+            mime: "application/json",
+            make: Arc::new(json),
+        }]
     };
     let show = host.shows();
     view! {

@@ -157,7 +157,8 @@ fn Sweep(lab: Memo<SharedLab>, state: RwSignal<WeakToStrongState>) -> impl IntoV
     let run = move |_| {
         let examples = state.with_untracked(|s| s.train_examples);
         points.set(lab.with_untracked(|l| {
-            l.0.as_ref().map(|l| l.as_ref().clone().and_then(|l| l.sweep(&SWEEP_WORDS, examples).map_err(|e| e.to_string())))
+            l.0.as_ref()
+                .map(|l| l.as_ref().clone().and_then(|l| l.sweep(&SWEEP_WORDS, examples).map_err(|e| e.to_string())))
         }));
     };
     view! {
@@ -207,10 +208,17 @@ fn Explanation() -> impl IntoView {
 fn exports(outcome: Memo<Option<Result<Outcome, String>>>, state: RwSignal<WeakToStrongState>) -> Vec<ExportItem> {
     let json = move || -> Result<String, String> {
         let o = outcome.get_untracked().ok_or("the data is still loading")??;
-        serde_json::to_string_pretty(&serde_json::json!({ "widget": "weak-to-strong", "state": state.get_untracked(), "outcome": o }))
-            .map_err(|e| e.to_string())
+        serde_json::to_string_pretty(
+            &serde_json::json!({ "widget": "weak-to-strong", "state": state.get_untracked(), "outcome": o }),
+        )
+        .map_err(|e| e.to_string())
     };
-    vec![ExportItem { label: "Results (JSON)", filename: "weak-to-strong.json".into(), mime: "application/json", make: Arc::new(json) }]
+    vec![ExportItem {
+        label: "Results (JSON)",
+        filename: "weak-to-strong.json".into(),
+        mime: "application/json",
+        make: Arc::new(json),
+    }]
 }
 
 #[component]
@@ -239,7 +247,10 @@ pub fn WeakToStrongLab(query: Query, embed: bool) -> impl IntoView {
     });
     let outcome = Memo::new(move |_| {
         let weak = state.with(|s| WeakConfig { words: s.words, train_examples: s.train_examples });
-        lab.with(|l| l.0.as_ref().map(|l| l.as_ref().as_ref().map_err(Clone::clone).and_then(|l| l.run(weak).map_err(|e| e.to_string()))))
+        lab.with(|l| {
+            l.0.as_ref()
+                .map(|l| l.as_ref().as_ref().map_err(Clone::clone).and_then(|l| l.run(weak).map_err(|e| e.to_string())))
+        })
     });
     let set_words = Callback::new(move |v: f64| {
         let n = v.round() as usize;
