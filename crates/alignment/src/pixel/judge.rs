@@ -45,9 +45,10 @@ impl Reveal {
 /// The judge network, its int8 weights dequantized to f32 on load.
 ///
 /// File format (little-endian), written by `tools/assets/mnist_judge.py`:
-/// magic `FLPXJDG1`; u32 inputs (1568), u32 hidden (H), u32 classes (10); layer 1: f32 scale[H],
-/// f32 bias[H], i8 weight[1568][H] (row 2p: pixel p revealed, row 2p + 1: its intensity;
-/// weight = scale[h] × i8); layer 2: f32 scale[10], f32 bias[10], i8 weight[H][10].
+/// magic `FLPXJDG1`; u32 inputs (1568), u32 hidden (H), u32 classes (10); layer 1:
+/// `f32 scale[H]`, `f32 bias[H]`, `i8 weight[1568][H]` (row 2p: pixel p revealed, row 2p + 1:
+/// its intensity; weight = `scale[h]` × i8); layer 2: `f32 scale[10]`, `f32 bias[10]`,
+/// `i8 weight[H][10]`.
 #[derive(Clone)]
 pub struct Judge {
     hidden: usize,
