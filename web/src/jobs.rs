@@ -6,6 +6,8 @@ use std::ops::ControlFlow;
 use frontier_calibration::data::{ColumnMapping, Dataset, ParseError};
 use frontier_calibration::reader::Reader;
 use frontier_costs::{AxisRange, TrainingInputs};
+use frontier_reasoning::batch::analyze_batch;
+use frontier_reasoning::trace::StepMode;
 use serde::{Deserialize, Serialize};
 
 /// Work for the worker.
@@ -16,6 +18,9 @@ pub enum Job {
     CostGrid { inputs: TrainingInputs, x: AxisRange, y: AxisRange },
     /// Parses the attached confidence file; the result is a [`ReadOutcome`] as JSON.
     ReadCalibration { skip_invalid: bool, mapping: ColumnMapping },
+    /// Checks every trace of the attached file (JSON Lines, CSV or text separated by blank
+    /// lines); the result is a `frontier_reasoning::batch::BatchReport` as JSON.
+    AnalyzeTraces { mode: StepMode },
 }
 
 /// What the worker sends back.
@@ -96,6 +101,23 @@ pub fn read_calibration(
     })
 }
 
+/// Trace files larger than this are refused before reading.
+pub const MAX_TRACE_FILE_BYTES: u64 = 64 << 20;
+
+/// Reads the whole attached trace file as UTF-8 text.
+fn read_text(source: &mut dyn ByteSource) -> Result<String, String> {
+    let size = source.size_bytes();
+    if size > MAX_TRACE_FILE_BYTES {
+        return Err(format!(
+            "the file is {} MB; at most {} MB of traces at once",
+            size >> 20,
+            MAX_TRACE_FILE_BYTES >> 20
+        ));
+    }
+    let bytes = source.read(0, size)?;
+    String::from_utf8(bytes).map_err(|e| format!("the file is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
+}
+
 /// Runs a job, reporting progress through `report`. Runs in the worker; also callable
 /// directly in tests. `input` is the file attached to the job, if any.
 pub fn run_job(job: &Job, input: Option<&mut dyn ByteSource>, mut report: impl FnMut(JobReply)) -> JobReply {
@@ -114,6 +136,17 @@ pub fn run_job(job: &Job, input: Option<&mut dyn ByteSource>, mut report: impl F
                     JobReply::Done { result: csv }
                 }
                 Err(e) => JobReply::Failed { error: e.to_string() },
+            }
+        }
+        Job::AnalyzeTraces { mode } => {
+            let Some(source) = input else { return JobReply::Failed { error: "no file was attached".into() } };
+            let batch = read_text(source).and_then(|text| {
+                analyze_batch(&text, *mode, |done, total| report(JobReply::Progress { done, total }))
+                    .map_err(|e| e.to_string())
+            });
+            match batch.and_then(|r| serde_json::to_string(&r).map_err(|e| e.to_string())) {
+                Ok(result) => JobReply::Done { result },
+                Err(error) => JobReply::Failed { error },
             }
         }
         Job::ReadCalibration { skip_invalid, mapping } => {

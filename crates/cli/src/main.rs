@@ -2,6 +2,7 @@
 //! errors on stderr with exit status 2 for bad input.
 
 mod calibrate;
+mod cot;
 mod debate;
 mod edge;
 mod memory;
@@ -33,8 +34,30 @@ enum Command {
     VisionTokens(vision_tokens::Args),
     /// A binary-search debate over a long computation: rounds, the judge's one check, the winner.
     Debate(debate::Args),
+    /// Checks a chain-of-thought trace: arithmetic errors, self-contradictions, unsupported steps.
+    Cot(cot::Args),
     /// Lists the training presets and the hardware table as JSON.
     Presets,
+}
+
+/// What a command prints: one pretty JSON object, or one compact JSON object per line.
+pub enum Output {
+    One(serde_json::Value),
+    Lines(Vec<serde_json::Value>),
+}
+
+fn print_output(result: Result<Output, UsageError>) -> ExitCode {
+    match result {
+        Ok(Output::One(value)) => match serde_json::to_string_pretty(&value) {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => print_lines(Err(UsageError(e.to_string()))),
+        },
+        Ok(Output::Lines(lines)) => print_lines(Ok(lines)),
+        Err(e) => print_lines(Err(e)),
+    }
 }
 
 /// Bad input: the message is for the user and the exit status is 2.
@@ -52,6 +75,7 @@ fn main() -> ExitCode {
         Command::Debate(args) => debate::run(&args),
         // One compact JSON line per operation, printed only when every line ran.
         Command::Memory(args) => return print_lines(memory::run(&args)),
+        Command::Cot(args) => return print_output(cot::run(&args)),
     };
     let json = result.and_then(|value| serde_json::to_string_pretty(&value).map_err(|e| UsageError(e.to_string())));
     match json {

@@ -81,6 +81,15 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// The file chosen in the `<input type="file">` an event came from; the input is cleared so
+/// choosing the same file again fires again.
+pub fn event_file(ev: &web_sys::Event) -> Option<web_sys::File> {
+    let input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())?;
+    let file = input.files().and_then(|f| f.get(0));
+    input.set_value("");
+    file
+}
+
 /// Reads a user-chosen file as text.
 pub async fn read_file_text(file: &web_sys::File) -> Result<String, String> {
     let promise = file.text();

@@ -1,6 +1,7 @@
 //! The widget registry: every widget, the problem it belongs to, and how to render it.
 
 pub mod calibration;
+pub mod cot;
 pub mod debate;
 pub mod edge;
 pub mod grounding;
@@ -21,6 +22,12 @@ pub struct WidgetInfo {
 }
 
 pub const WIDGETS: &[WidgetInfo] = &[
+    WidgetInfo {
+        id: "cot",
+        problem: "reasoning",
+        title: "Chain-of-thought checker",
+        summary: "Paste a chain of thought: arithmetic checked exactly, contradictions and unsupported steps found, beside the article's three rules.",
+    },
     WidgetInfo {
         id: "train-cost",
         problem: "training",
@@ -82,6 +89,7 @@ pub fn widgets_of(problem: &str) -> impl Iterator<Item = &'static WidgetInfo> + 
 /// Renders a widget by id, full-size or embedded.
 pub fn render(info: &'static WidgetInfo, query: Query, embed: bool) -> AnyView {
     match info.id {
+        "cot" => view! { <cot::CotLab query=query embed=embed/> }.into_any(),
         "train-cost" => view! { <train_cost::TrainCost query=query embed=embed/> }.into_any(),
         "calibration" => view! { <calibration::Calibration query=query embed=embed/> }.into_any(),
         "memory" => view! { <memory::MemoryLab query=query embed=embed/> }.into_any(),

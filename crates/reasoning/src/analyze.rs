@@ -1,0 +1,109 @@
+//! One trace through every detector, step by step, in one pass: the work is linear in the
+//! trace's length (each detector keeps what it needs from earlier steps in a hash map).
+
+use serde::{Deserialize, Serialize};
+
+use crate::arith::{check_step, Check};
+use crate::detect::baseline;
+use crate::detect::contradiction::{claims_against_computations, CopulaTracker, QuantityTracker};
+use crate::detect::unsupported::{opens_with_conclusion, unsupported_numbers, Support};
+use crate::finding::{Finding, FindingType};
+use crate::trace::{split, Step, StepMode};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Options {
+    pub mode: StepMode,
+    /// Run the article's three rules instead of the detectors (lines as steps, as it does).
+    pub baseline: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    /// Number of steps.
+    pub steps: usize,
+    pub findings: Vec<Finding>,
+    /// Every equation checked, right or wrong (empty in baseline mode).
+    #[serde(skip)]
+    pub checks: Vec<Check>,
+    #[serde(skip)]
+    pub step_spans: Vec<Step>,
+}
+
+impl Analysis {
+    pub fn count(&self, kind: FindingType) -> usize {
+        self.findings.iter().filter(|f| f.kind == kind).count()
+    }
+
+    /// Steps with at least one finding of `kind`, in order.
+    pub fn flagged_steps(&self, kind: FindingType) -> Vec<usize> {
+        let mut steps: Vec<usize> = self.findings.iter().filter(|f| f.kind == kind).map(|f| f.step).collect();
+        steps.dedup();
+        steps
+    }
+}
+
+pub fn analyze(trace: &str, question: Option<&str>, options: Options) -> Analysis {
+    if options.baseline {
+        let steps = split(trace, StepMode::Lines);
+        let findings = baseline::analyze(trace, &steps);
+        return Analysis { steps: steps.len(), findings, checks: Vec::new(), step_spans: steps };
+    }
+    let steps = split(trace, options.mode);
+    let mut findings = Vec::new();
+    let mut all_checks = Vec::new();
+    let mut support = Support::default();
+    if let Some(q) = question {
+        support.add_text(q);
+    }
+    let mut quantities = QuantityTracker::default();
+    let mut copulas = CopulaTracker::default();
+    let mut seen_content = false;
+    for step in &steps {
+        let text = step.text(trace);
+        let (base, i) = (step.start, step.index);
+        let checks = check_step(text, base);
+        let mut last_result = None;
+        for c in checks.iter().filter(|c| c.verdict.is_error()) {
+            if last_result == Some(c.result_start) {
+                continue;
+            }
+            last_result = Some(c.result_start);
+            findings.push(Finding {
+                kind: FindingType::ArithmeticError,
+                step: i,
+                start: c.start,
+                end: c.end,
+                message: format!(
+                    "{} = {}: {} (the exact value is {})",
+                    c.expression,
+                    c.written,
+                    c.verdict.describe(),
+                    c.computed
+                ),
+                expected: Some(c.expected.clone()),
+                detail: serde_json::to_value(c.verdict).ok().and_then(|v| v.as_str().map(str::to_owned)),
+            });
+        }
+        findings.extend(claims_against_computations(text, base, i, &checks));
+        findings.extend(quantities.step(text, base, i, &checks));
+        findings.extend(copulas.step(text, base, i));
+        if !seen_content {
+            if let Some(word) = opens_with_conclusion(text) {
+                findings.push(Finding {
+                    kind: FindingType::PhantomStep,
+                    step: i,
+                    start: base,
+                    end: step.end,
+                    message: format!("The trace opens with a conclusion (\"{word}\") that nothing before it supports"),
+                    expected: None,
+                    detail: None,
+                });
+            }
+        }
+        findings.extend(unsupported_numbers(text, base, i, &checks, &support));
+        seen_content |= !text.trim().is_empty();
+        support.add_text(text);
+        all_checks.extend(checks);
+    }
+    Analysis { steps: steps.len(), findings, checks: all_checks, step_spans: steps }
+}

@@ -1,0 +1,266 @@
+//! Rewrites a step into plain arithmetic notation before tokenizing: GSM8K calculator
+//! annotations are lifted out, LaTeX (`\frac`, `\cdot`, `\times`, `\div`, `\boxed`, `,\!`) and the
+//! Unicode operators (× ÷ − ⋅ ∗ ⁄, spaced dashes, superscript powers) become ASCII, and math-mode
+//! `$` delimiters become spaces while a `$` before a number stays a currency sign.
+
+use super::mapped::Mapped;
+
+/// A GSM8K calculator annotation `<<lhs=rhs>>`, lifted out of the visible text.
+#[derive(Debug, Clone)]
+pub struct Annotation {
+    /// The inner text (`lhs=rhs`), mapped to the original.
+    pub inner: Mapped,
+    /// Where the annotation stood in the visible text once annotations are removed (byte offset
+    /// in [`Normalized::text`]), to find the visible result that follows it.
+    pub at: usize,
+}
+
+/// A step ready for the tokenizer.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    pub text: Mapped,
+    pub annotations: Vec<Annotation>,
+}
+
+/// Normalizes `step`, whose first byte is at `base` in the trace.
+pub fn normalize(step: &str, base: usize) -> Normalized {
+    let (visible, raw_annotations) = lift_annotations(step, base);
+    let mut annotations = Vec::with_capacity(raw_annotations.len());
+    let text = rewrite(&visible);
+    for (inner, at_visible) in raw_annotations {
+        let plain = rewrite(&inner);
+        // The position in the rewritten text of the first byte at or after the annotation.
+        let target = visible.origin(at_visible);
+        let at = (0..=text.text.len())
+            .filter(|&i| text.text.is_char_boundary(i))
+            .find(|&i| text.origin(i) >= target)
+            .unwrap_or(text.text.len());
+        annotations.push(Annotation { inner: plain, at });
+    }
+    Normalized { text, annotations }
+}
+
+/// Splits the visible text from `<<…>>` annotations (only when both brackets are on the step).
+fn lift_annotations(step: &str, base: usize) -> (Mapped, Vec<(Mapped, usize)>) {
+    let mut visible = Mapped::with_end(base + step.len());
+    let mut annotations = Vec::new();
+    let mut rest = 0;
+    while let Some(open) = step[rest..].find("<<").map(|i| i + rest) {
+        let Some(close) = step[open + 2..].find(">>").map(|i| i + open + 2) else { break };
+        visible.push_str_mapped(&step[rest..open], base + rest);
+        let inner = Mapped::identity(&step[open + 2..close], base + open + 2);
+        annotations.push((inner, visible.text.len()));
+        rest = close + 2;
+    }
+    visible.push_str_mapped(&step[rest..], base + rest);
+    (visible, annotations)
+}
+
+impl Mapped {
+    /// Appends `s` byte for byte, its first byte standing for original offset `base`.
+    fn push_str_mapped(&mut self, s: &str, base: usize) {
+        for (i, c) in s.char_indices() {
+            self.push_char(c, base + i, c.len_utf8());
+        }
+    }
+}
+
+/// LaTeX and Unicode to plain ASCII operators; the result maps back through `source`.
+fn rewrite(source: &Mapped) -> Mapped {
+    let text = source.text.as_str();
+    let mut out = Mapped::with_end(text.len());
+    rewrite_into(text, 0, &mut out, 0);
+    out.compose(source)
+}
+
+const MAX_DEPTH: usize = 32;
+
+fn rewrite_into(text: &str, base: usize, out: &mut Mapped, depth: usize) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < text.len() {
+        let Some(c) = text[i..].chars().next() else { break };
+        let at = base + i;
+        match c {
+            '\\' => {
+                i = latex_command(text, i, base, out, depth);
+                continue;
+            }
+            '$' => {
+                // Currency when a number follows; a math delimiter otherwise.
+                let next = bytes.get(i + 1).copied();
+                let currency = matches!(next, Some(b'0'..=b'9'))
+                    || (next == Some(b'.') && matches!(bytes.get(i + 2), Some(b'0'..=b'9')))
+                    || (next == Some(b' ') && matches!(bytes.get(i + 2), Some(b'0'..=b'9')) && i + 2 < text.len());
+                out.push_char(if currency { '$' } else { ' ' }, at, c.len_utf8());
+            }
+            '{' => out.push_char('(', at, c.len_utf8()),
+            '}' => out.push_char(')', at, c.len_utf8()),
+            '*' if bytes.get(i + 1) == Some(&b'*') => {
+                out.push_char('^', at, 2);
+                i += 2;
+                continue;
+            }
+            '×' | '⋅' | '∗' | '✕' | '∙' | '·' => out.push_char('*', at, c.len_utf8()),
+            '÷' | '⁄' | '∕' => out.push_char('/', at, c.len_utf8()),
+            '−' | '﹣' | '－' => out.push_char('-', at, c.len_utf8()),
+            '–' | '—' => {
+                // A spaced dash is a minus sign; an unspaced one joins a range ("1–2").
+                let spaced_before = i == 0 || bytes.get(i - 1) == Some(&b' ');
+                let spaced_after = bytes.get(i + c.len_utf8()) == Some(&b' ');
+                if spaced_before && spaced_after {
+                    out.push_char('-', at, c.len_utf8());
+                } else {
+                    out.push_char(c, at, c.len_utf8());
+                }
+            }
+            '²' => out.push_str("^2", at),
+            '³' => out.push_str("^3", at),
+            '＝' => out.push_char('=', at, c.len_utf8()),
+            '＋' => out.push_char('+', at, c.len_utf8()),
+            _ => out.push_char(c, at, c.len_utf8()),
+        }
+        i += c.len_utf8();
+    }
+}
+
+/// Rewrites the LaTeX command starting at `text[i] == '\\'`; returns the index after it.
+fn latex_command(text: &str, i: usize, base: usize, out: &mut Mapped, depth: usize) -> usize {
+    let at = base + i;
+    let name_len = text[i + 1..].bytes().take_while(u8::is_ascii_alphabetic).count();
+    if name_len == 0 {
+        // `\,` `\!` `\;` `\:` `\ ` are spacing; `\%` `\$` are the characters; `\(` `\[` delimit math.
+        let Some(next) = text[i + 1..].chars().next() else {
+            out.push_char(' ', at, 1);
+            return i + 1;
+        };
+        match next {
+            ',' | '!' | ';' | ':' | ' ' => {}
+            '%' => out.push_char('%', at, 1 + next.len_utf8()),
+            '$' => out.push_char('$', at, 1 + next.len_utf8()),
+            '{' => out.push_char('(', at, 1 + next.len_utf8()),
+            '}' => out.push_char(')', at, 1 + next.len_utf8()),
+            _ => out.push_char(' ', at, 1 + next.len_utf8()),
+        }
+        return i + 1 + next.len_utf8();
+    }
+    let name = &text[i + 1..i + 1 + name_len];
+    let after = i + 1 + name_len;
+    match name {
+        "cdot" | "times" | "ast" => out.push_str(" * ", at),
+        "div" => out.push_str(" / ", at),
+        "approx" => out.push_str(" ≈ ", at),
+        "left" | "right" | "displaystyle" | "quad" | "qquad" => out.push_char(' ', at, 1 + name_len),
+        "frac" | "dfrac" | "tfrac" if depth < MAX_DEPTH => {
+            if let Some((numerator, denominator, end)) = two_groups(text, after) {
+                out.push_str("((", at);
+                rewrite_into(&text[numerator.0..numerator.1], base + numerator.0, out, depth + 1);
+                out.push_str(")/(", base + denominator.0);
+                rewrite_into(&text[denominator.0..denominator.1], base + denominator.0, out, depth + 1);
+                out.push_str("))", base + end - 1);
+                return end;
+            }
+            out.push_str(" frac ", at);
+        }
+        "boxed" | "text" | "mathrm" | "textbf" | "mathbf" | "operatorname" if depth < MAX_DEPTH => {
+            if let Some((inner, end)) = group(text, after) {
+                let word = name != "boxed";
+                if word {
+                    out.push_str(" ", at);
+                }
+                rewrite_into(&text[inner.0..inner.1], base + inner.0, out, depth + 1);
+                if word {
+                    out.push_str(" ", base + end - 1);
+                }
+                return end;
+            }
+            out.push_str(" ", at);
+        }
+        _ => {
+            // Any other command is a word: it stops an expression rather than joining one.
+            out.push_str(" ", at);
+            out.push_str(name, at);
+            out.push_str(" ", at);
+        }
+    }
+    after
+}
+
+/// `{a}{b}` (or single characters, as in `\frac12`) at `start`: the two inner ranges and the end.
+fn two_groups(text: &str, start: usize) -> Option<((usize, usize), (usize, usize), usize)> {
+    let (first, mid) = group_or_char(text, start)?;
+    let (second, end) = group_or_char(text, mid)?;
+    Some((first, second, end))
+}
+
+fn group_or_char(text: &str, start: usize) -> Option<((usize, usize), usize)> {
+    let start = start + text[start..].bytes().take_while(|b| *b == b' ').count();
+    match text[start..].chars().next()? {
+        '{' => group(text, start),
+        c if c.is_ascii_alphanumeric() => Some(((start, start + 1), start + 1)),
+        _ => None,
+    }
+}
+
+/// A balanced `{…}` at `start` (after optional spaces): the inner range and the index after it.
+fn group(text: &str, start: usize) -> Option<((usize, usize), usize)> {
+    let start = start + text[start..].bytes().take_while(|b| *b == b' ').count();
+    if text.as_bytes().get(start) != Some(&b'{') {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (j, b) in text.as_bytes()[start..].iter().enumerate() {
+        match b {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(((start + 1, start + j), start + j + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(s: &str) -> String {
+        normalize(s, 0).text.text
+    }
+
+    #[test]
+    fn latex_becomes_plain_operators() {
+        assert_eq!(plain(r"$\frac{3}{4} \cdot 12 = 9$"), " ((3)/(4))  *  12 = 9 ");
+        assert_eq!(plain(r"\dfrac12 \times 8"), "((1)/(2))  *  8");
+        assert_eq!(plain(r"1,\!000 \div 4 = \boxed{250}"), "1,000  /  4 = 250");
+        assert_eq!(plain("6 × 7 − 2 ÷ 1 = 40"), "6 * 7 - 2 / 1 = 40");
+        assert_eq!(plain("weeks 1–2 and 5 – 3"), "weeks 1–2 and 5 - 3");
+        assert_eq!(plain("$5 - $100"), "$5 - $100");
+        assert_eq!(plain("2**10 = 1024"), "2^10 = 1024");
+    }
+
+    #[test]
+    fn annotations_are_lifted_and_mapped() {
+        let step = "made $50 x 3 = $<<50*3=150>>150 selling";
+        let n = normalize(step, 100);
+        assert_eq!(n.text.text, "made $50 x 3 = $150 selling");
+        assert_eq!(n.annotations.len(), 1);
+        assert_eq!(n.annotations[0].inner.text, "50*3=150");
+        assert_eq!(n.annotations[0].inner.span(0, 2), (100 + 18, 100 + 20));
+        // The visible result right after the annotation maps to its original bytes.
+        let at = n.annotations[0].at;
+        assert_eq!(&n.text.text[at..at + 3], "150");
+        assert_eq!(n.text.span(at, at + 3), (100 + 28, 100 + 31));
+    }
+
+    #[test]
+    fn unbalanced_latex_does_not_panic() {
+        for s in [r"\frac{1}{", r"\frac", r"\", r"\boxed{", "{{{", r"\frac{\frac{\frac{1}{2}", "$"] {
+            let _ = normalize(s, 0);
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! Self-contradictions:
+//! - a claim against the step's own computation ("He has $11 left because 10 - 6 = 4");
+//! - one quantity given two values ("Tom has 12 apples." … "Tom has 15 apples.") with no word
+//!   of change between them;
+//! - "X is Y" against "X is not Y".
+//!
+//! Each pattern is kept narrow on purpose: traces restate and update quantities all the time,
+//! and a detector that cries wolf is worse than none.
+
+use std::collections::HashMap;
+
+use num_rational::BigRational;
+use num_traits::Signed;
+
+use crate::arith::{format_value, rounding_tolerance, written_numbers, Check, Value, WrittenNumber};
+use crate::finding::{Finding, FindingType};
+
+/// Whether a claimed number agrees with a value (within the claim's rounding, or as a percent).
+fn agrees(claim: &WrittenNumber, value: &Value) -> bool {
+    let mut tol = rounding_tolerance(claim.decimals);
+    if claim.percent {
+        tol /= BigRational::from_integer(100.into());
+    }
+    let hundred = BigRational::from_integer(100.into());
+    (&claim.value - value).abs() <= tol
+        || (claim.percent && (&claim.value * &hundred - value).abs() <= &tol * &hundred)
+        || (!claim.percent && (&claim.value - value * &hundred).abs() <= tol)
+}
+
+/// Sentences (or clauses ending in ';') of a step, as byte ranges relative to the step.
+fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        let ends = matches!(b, b';' | b'!' | b'?') || (*b == b'.' && !bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
+        if ends {
+            out.push((start, i));
+            start = i + 1;
+        }
+    }
+    out.push((start, text.len()));
+    out
+}
+
+/// "N … because/since <computation>": the claim's numbers outside the computation must agree
+/// with what the computation gives (its exact value or what was written).
+pub fn claims_against_computations(step: &str, base: usize, index: usize, checks: &[Check]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let lower = step.to_ascii_lowercase();
+    if lower.len() != step.len() {
+        // Byte offsets would not line up; such steps are rare in arithmetic traces.
+        return findings;
+    }
+    for (s, e) in sentences(step) {
+        let sentence = &lower[s..e];
+        // Only "because" and "since": "as" is mostly a comparison ("twice as old as").
+        let Some(at) = [" because ", " since "]
+            .iter()
+            .filter_map(|w| sentence.find(w).map(|i| (i, w.len())))
+            .min_by_key(|(i, _)| *i)
+        else {
+            continue;
+        };
+        let (connective, len) = at;
+        if sentence[..connective].contains('=') {
+            // "x = 4 since 2x = 8": the claim is itself an equation, not a stated quantity.
+            continue;
+        }
+        let split = base + s + connective;
+        let sentence_end = base + e;
+        let computations: Vec<&Check> =
+            checks.iter().filter(|c| c.start >= split + len - 1 && c.end <= sentence_end).collect();
+        let Some(last) = computations.last() else { continue };
+        let claims: Vec<WrittenNumber> = written_numbers(&step[s..s + connective], base + s)
+            .into_iter()
+            .filter(|n| !checks.iter().any(|c| c.start <= n.start && n.end <= c.end))
+            .collect();
+        if claims.is_empty() {
+            continue;
+        }
+        let consistent = claims.iter().any(|claim| {
+            computations.iter().any(|c| {
+                let computed = value_of(&c.computed);
+                let written = value_of(&c.written);
+                computed.is_some_and(|v| agrees(claim, &v)) || written.is_some_and(|v| agrees(claim, &v))
+            })
+        });
+        if consistent {
+            continue;
+        }
+        let claim = &claims[claims.len() - 1];
+        findings.push(Finding {
+            kind: FindingType::SelfContradiction,
+            step: index,
+            start: claim.start,
+            end: last.end,
+            message: format!(
+                "The claim {} does not follow from its own computation {} = {}",
+                &step[claim.start - base..claim.end - base],
+                last.expression,
+                last.computed
+            ),
+            expected: Some(last.computed.clone()),
+            detail: Some("claim_vs_computation".into()),
+        });
+    }
+    findings
+}
+
+/// A plain decimal string (as `format_value` writes it) back to a value.
+fn value_of(text: &str) -> Option<Value> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let digits: String = digits.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
+    crate::arith::parse_decimal(&digits).map(|(v, _)| if negative { -v } else { v })
+}
+
+/// Words that say a quantity changed, so a new value is an update, not a contradiction.
+const CHANGE_WORDS: [&str; 34] = [
+    "now",
+    "then",
+    "after",
+    "afterwards",
+    "later",
+    "left",
+    "remaining",
+    "remain",
+    "remains",
+    "more",
+    "less",
+    "fewer",
+    "new",
+    "still",
+    "becomes",
+    "became",
+    "originally",
+    "initially",
+    "before",
+    "gives",
+    "gave",
+    "buys",
+    "bought",
+    "sells",
+    "sold",
+    "adds",
+    "added",
+    "loses",
+    "lost",
+    "ate",
+    "eats",
+    "spent",
+    "spends",
+    "total",
+];
+
+const STATE_VERBS: [&str; 12] =
+    ["is", "are", "was", "were", "has", "have", "had", "costs", "cost", "weighs", "weighed", "equals"];
+
+const PRONOUNS: [&str; 14] =
+    ["it", "he", "she", "they", "this", "that", "which", "there", "we", "i", "you", "these", "those", "what"];
+
+/// A stated value: "<subject> <verb> <number> [<unit>]".
+struct Statement {
+    key: String,
+    number: WrittenNumber,
+    step: usize,
+}
+
+fn words_with_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let part = c.is_alphanumeric() || matches!(c, '$' | '.' | ',' | '%' | '\'');
+        match (part, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, text.len()));
+    }
+    out
+}
+
+fn statements(step: &str, base: usize, index: usize, checks: &[Check]) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let numbers = written_numbers(step, base);
+    for (s, e) in sentences(step) {
+        let sentence = &step[s..e];
+        let lower = sentence.to_ascii_lowercase();
+        if lower.len() != sentence.len()
+            || lower.split_whitespace().any(|w| CHANGE_WORDS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
+        {
+            continue;
+        }
+        let words = words_with_spans(sentence);
+        for (k, &(ws, we)) in words.iter().enumerate() {
+            let verb = &lower[ws..we];
+            if !STATE_VERBS.contains(&verb) || k == 0 {
+                continue;
+            }
+            // The number right after the verb.
+            let Some(&(ns, ne)) = words.get(k + 1) else { continue };
+            let (lo, hi) = (base + s + ns, base + s + ne);
+            let Some(number) = numbers.iter().find(|n| n.start >= lo && n.end <= hi) else { continue };
+            // A number that is an operand or result of a computation is not a stated value.
+            if checks.iter().any(|c| c.start <= number.start && number.end <= c.end) {
+                continue;
+            }
+            // The subject: up to three plain words right before the verb.
+            let mut subject: Vec<&str> = words[..k]
+                .iter()
+                .rev()
+                .map(|&(a, b)| &lower[a..b])
+                .take_while(|w| w.chars().all(char::is_alphabetic))
+                .take(3)
+                .collect();
+            subject.reverse();
+            let Some(head) = subject.last() else { continue };
+            if PRONOUNS.contains(head) {
+                continue;
+            }
+            let unit = words.get(k + 2).map(|&(a, b)| lower[a..b].trim_end_matches(['.', ',']).to_owned());
+            let unit = unit.unwrap_or_default();
+            let unit = if unit.chars().all(char::is_alphabetic) { unit } else { String::new() };
+            let key = format!("{} {verb} _ {unit}", subject.join(" "));
+            out.push(Statement { key, number: number.clone(), step: index });
+        }
+    }
+    out
+}
+
+/// Tracks stated values across steps; reports a later step that gives the same quantity a
+/// different value.
+#[derive(Default)]
+pub struct QuantityTracker {
+    seen: HashMap<String, (WrittenNumber, usize)>,
+}
+
+impl QuantityTracker {
+    pub fn step(&mut self, step: &str, base: usize, index: usize, checks: &[Check]) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for statement in statements(step, base, index, checks) {
+            match self.seen.get(&statement.key) {
+                Some((earlier, earlier_step)) if *earlier_step < statement.step => {
+                    if !agrees(&statement.number, &earlier.value) && !agrees(earlier, &statement.number.value) {
+                        findings.push(Finding {
+                            kind: FindingType::SelfContradiction,
+                            step: index,
+                            start: statement.number.start,
+                            end: statement.number.end,
+                            message: format!(
+                                "Step {} gave this quantity as {}; here it is {}, with nothing said to change it",
+                                earlier_step,
+                                format_value(&earlier.value),
+                                format_value(&statement.number.value)
+                            ),
+                            expected: Some(format_value(&earlier.value)),
+                            detail: Some("two_values".into()),
+                        });
+                    }
+                }
+                _ => {
+                    self.seen.insert(statement.key.clone(), (statement.number.clone(), statement.step));
+                }
+            }
+        }
+        findings
+    }
+}
+
+const ARTICLES: [&str; 3] = ["the", "a", "an"];
+
+/// "X is Y" and "X is not Y", normalized: (subject, predicate, negated).
+fn copulas(sentence: &str) -> Vec<(String, String, bool)> {
+    let lower = sentence.to_lowercase().replace("n't", " not").replace(['’'], "'");
+    let words: Vec<&str> =
+        lower.split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '"')).filter(|w| !w.is_empty()).collect();
+    let mut out = Vec::new();
+    for (k, w) in words.iter().enumerate() {
+        if !matches!(*w, "is" | "are" | "was" | "were") || k == 0 {
+            continue;
+        }
+        let mut rest = &words[k + 1..];
+        let negated = rest.first() == Some(&"not");
+        if negated {
+            rest = &rest[1..];
+        }
+        let subject: Vec<&str> =
+            words[k.saturating_sub(4)..k].iter().copied().filter(|w| !ARTICLES.contains(w)).collect();
+        let predicate: Vec<&str> = rest
+            .iter()
+            .copied()
+            .take_while(|w| !matches!(*w, "and" | "but" | "because" | "so" | "since" | "or" | "if" | "when"))
+            .filter(|w| !ARTICLES.contains(w))
+            .take(4)
+            .collect();
+        let Some(head) = subject.last() else { continue };
+        if PRONOUNS.contains(head)
+            || predicate.is_empty()
+            || predicate.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()))
+        {
+            continue;
+        }
+        out.push((subject.join(" "), predicate.join(" "), negated));
+    }
+    out
+}
+
+/// Tracks "X is Y" statements; reports a later "X is not Y" (or the reverse).
+#[derive(Default)]
+pub struct CopulaTracker {
+    seen: HashMap<(String, String), (bool, usize)>,
+}
+
+impl CopulaTracker {
+    pub fn step(&mut self, step: &str, base: usize, index: usize) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for (s, e) in sentences(step) {
+            for (subject, predicate, negated) in copulas(&step[s..e]) {
+                let key = (subject, predicate);
+                match self.seen.get(&key) {
+                    Some(&(was_negated, earlier)) if was_negated != negated && earlier < index => {
+                        findings.push(Finding {
+                            kind: FindingType::SelfContradiction,
+                            step: index,
+                            start: base + s,
+                            end: base + e,
+                            message: format!(
+                                "Step {earlier} said \"{} is {}{}\"; this says the opposite",
+                                key.0,
+                                if was_negated { "not " } else { "" },
+                                key.1
+                            ),
+                            expected: None,
+                            detail: Some("negation".into()),
+                        });
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.seen.insert(key, (negated, index));
+                    }
+                }
+            }
+        }
+        findings
+    }
+}
