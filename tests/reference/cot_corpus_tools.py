@@ -6,6 +6,11 @@
     python tests/reference/cot_corpus_tools.py calc [ID ...]
     python tests/reference/cot_corpus_tools.py baseline
 
+Add --heldout to any command to work on the held-out corpus cot_corpus_heldout.jsonl instead (ids
+heldout-gsm8k-v2-qNNNN and heldout-hand-NNN). There, validate also checks that no GSM8K problem (index
+or question text) of the first corpus is reused, and check-source also compares each question with
+grade_school_math/data/test.jsonl at the same index.
+
 validate      format rules: one JSON object per line, unique ids, known label types, 0 <= step < number
               of lines of trace.split("\\n"), non-empty notes.
 stats         counts of traces and labels per type and per source.
@@ -30,14 +35,18 @@ from fractions import Fraction
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT / "crates" / "reasoning" / "tests" / "fixtures" / "cot_corpus.jsonl"
+FIXTURES = ROOT / "crates" / "reasoning" / "tests" / "fixtures"
+CORPUS = FIXTURES / "cot_corpus.jsonl"
+HELDOUT = FIXTURES / "cot_corpus_heldout.jsonl"
+# id prefix of the corpus in use: "" for cot_corpus.jsonl, "heldout-" with --heldout
+PREFIX = ""
 TYPES = ("arithmetic_error", "self_contradiction", "phantom_step", "unsupported_number")
 KEYS = ("6b_finetuning", "6b_verification", "175b_finetuning", "175b_verification")
 
 
-def load():
+def load(path=None):
     recs = []
-    with open(CORPUS, encoding="utf-8") as f:
+    with open(path or CORPUS, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if not line.strip():
                 raise SystemExit(f"line {n}: empty line")
@@ -61,7 +70,7 @@ def validate(recs):
         if r["id"] in seen:
             errors.append(f"{where}: duplicate id")
         seen.add(r["id"])
-        if not re.fullmatch(r"gsm8k-v2-q\d{4}|hand-\d{3}", r["id"]):
+        if not re.fullmatch(re.escape(PREFIX) + r"(?:gsm8k-v2-q\d{4}|hand-\d{3})", r["id"]):
             errors.append(f"{where}: unexpected id form")
         steps = r["trace"].split("\n")
         pairs = set()
@@ -82,6 +91,27 @@ def validate(recs):
     return errors
 
 
+def problem_index(rec):
+    m = re.search(r"\(problem index (\d+)\)", rec["source"])
+    return int(m.group(1)) if m else None
+
+
+def check_disjoint(recs):
+    """Held-out corpus only: no GSM8K problem of the first corpus may be reused."""
+    first = [r for r in load(CORPUS) if r["id"].startswith("gsm8k")]
+    used = {problem_index(r) for r in first}
+    questions = {r["question"] for r in first}
+    errors = []
+    for r in recs:
+        if "gsm8k" not in r["id"]:
+            continue
+        if problem_index(r) in used:
+            errors.append(f"{r['id']}: problem index {problem_index(r)} is in the first corpus")
+        if r["question"] in questions:
+            errors.append(f"{r['id']}: question text is in the first corpus")
+    return errors
+
+
 def stats(recs):
     by_source = collections.Counter()
     types = collections.Counter()
@@ -89,7 +119,7 @@ def stats(recs):
     clean = collections.Counter()
     lines = collections.Counter()
     for r in recs:
-        src = "gsm8k" if r["id"].startswith("gsm8k") else "hand"
+        src = "gsm8k" if "gsm8k" in r["id"] else "hand"
         by_source[src] += 1
         lines[src] += len(r["trace"].split("\n"))
         if not r["labels"]:
@@ -108,7 +138,7 @@ def check_source(recs, git_dir):
     errors = []
     cache = {}
     for r in recs:
-        if not r["id"].startswith("gsm8k"):
+        if "gsm8k" not in r["id"]:
             continue
         m = re.match(r"openai/grade-school-math@([0-9a-f]{40}) (\S+) line (\d+) \(problem index (\d+)\), solution (\w+)", r["source"])
         if not m:
@@ -120,12 +150,20 @@ def check_source(recs, git_dir):
                                   check=True, capture_output=True, text=True).stdout
             cache[(commit, path)] = text.split("\n")
         src = json.loads(cache[(commit, path)][line - 1])
-        if line != idx + 1 or r["id"] != f"gsm8k-v2-q{idx:04d}" or key not in KEYS:
+        if line != idx + 1 or r["id"] != f"{PREFIX}gsm8k-v2-q{idx:04d}" or key not in KEYS:
             errors.append(f"{r['id']}: id, line and index disagree")
         if src["question"] != r["question"]:
             errors.append(f"{r['id']}: question differs from the source")
         if src[key]["solution"] != r["trace"]:
             errors.append(f"{r['id']}: trace differs from the source")
+        if PREFIX:
+            test_path = path.rsplit("/", 1)[0] + "/test.jsonl"
+            if (commit, test_path) not in cache:
+                text = subprocess.run(["git", f"--git-dir={git_dir}", "show", f"{commit}:{test_path}"],
+                                      check=True, capture_output=True, text=True).stdout
+                cache[(commit, test_path)] = text.split("\n")
+            if json.loads(cache[(commit, test_path)][idx])["question"] != r["question"]:
+                errors.append(f"{r['id']}: question differs from {test_path}")
     return errors
 
 
@@ -272,12 +310,18 @@ def run_baseline(recs):
 
 
 def main(argv):
+    global CORPUS, PREFIX
+    if "--heldout" in argv:
+        argv = [a for a in argv if a != "--heldout"]
+        CORPUS, PREFIX = HELDOUT, "heldout-"
     if not argv:
         raise SystemExit(__doc__)
     recs = load()
     cmd = argv[0]
     if cmd == "validate":
         errors = validate(recs)
+        if PREFIX:
+            errors += check_disjoint(recs)
         for e in errors:
             print(e)
         print(f"{len(recs)} records, {len(errors)} problems")
@@ -288,7 +332,7 @@ def main(argv):
         errors = check_source(recs, argv[1])
         for e in errors:
             print(e)
-        print(f"{sum(r['id'].startswith('gsm8k') for r in recs)} gsm8k records checked, {len(errors)} problems")
+        print(f"{sum('gsm8k' in r['id'] for r in recs)} gsm8k records checked, {len(errors)} problems")
         return 1 if errors else 0
     elif cmd == "calc":
         calc(recs, set(argv[1:]))

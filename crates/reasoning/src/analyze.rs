@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::arith::{check_step, Check};
+use crate::arith::{read_step, Check};
 use crate::detect::baseline;
 use crate::detect::contradiction::{claims_against_computations, CopulaTracker, QuantityTracker};
 use crate::detect::unsupported::{opens_with_conclusion, unsupported_numbers, Support};
@@ -61,7 +61,8 @@ pub fn analyze(trace: &str, question: Option<&str>, options: Options) -> Analysi
     for step in &steps {
         let text = step.text(trace);
         let (base, i) = (step.start, step.index);
-        let checks = check_step(text, base);
+        let reading = read_step(text, base);
+        let (checks, numbers) = (reading.checks, reading.numbers);
         let mut last_result = None;
         for c in checks.iter().filter(|c| c.verdict.is_error()) {
             if last_result == Some(c.result_start) {
@@ -84,8 +85,8 @@ pub fn analyze(trace: &str, question: Option<&str>, options: Options) -> Analysi
                 detail: serde_json::to_value(c.verdict).ok().and_then(|v| v.as_str().map(str::to_owned)),
             });
         }
-        findings.extend(claims_against_computations(text, base, i, &checks));
-        findings.extend(quantities.step(text, base, i, &checks));
+        findings.extend(claims_against_computations(text, base, i, &checks, &numbers));
+        findings.extend(quantities.step(text, base, i, &checks, &numbers));
         findings.extend(copulas.step(text, base, i));
         if !seen_content {
             if let Some(word) = opens_with_conclusion(text) {
@@ -100,9 +101,9 @@ pub fn analyze(trace: &str, question: Option<&str>, options: Options) -> Analysi
                 });
             }
         }
-        findings.extend(unsupported_numbers(text, base, i, &checks, &support));
+        findings.extend(unsupported_numbers(text, base, i, &checks, &numbers, &support));
         seen_content |= !text.trim().is_empty();
-        support.add_text(text);
+        support.add_step(text, &numbers);
         all_checks.extend(checks);
     }
     Analysis { steps: steps.len(), findings, checks: all_checks, step_spans: steps }

@@ -10,7 +10,7 @@ mod normalize;
 mod number;
 mod numbers;
 
-pub use check::{check_step, Check, Source, Verdict};
+pub use check::{check_step, read_step, Check, Source, StepReading, Verdict};
 pub use mapped::Mapped;
 pub use number::{format as format_value, parse_decimal, rounding_tolerance, Value};
 pub use numbers::{written_numbers, WrittenNumber};

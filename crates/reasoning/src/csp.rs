@@ -15,7 +15,8 @@
 //! ```
 //!
 //! Why a SAT solver rather than a search written here: "impossible" is then a proof, not the end
-//! of a search that might have a bug, and the same encoding counts solutions by blocking each one.
+//! of a search that might have a bug, and the same solver, asked under assumptions, counts the
+//! solutions.
 
 mod assignment;
 mod check;
@@ -33,6 +34,4 @@ pub use problem::{
     Constraint, Problem, Room, Rule, MAX_CLAUSES, MAX_CONSTRAINTS, MAX_INPUT_BYTES, MAX_NAME_CHARS, MAX_PEOPLE,
     MAX_ROOMS,
 };
-pub use solve::{
-    solve, Assignment, Placement, Solution, Status, DEFAULT_COUNT_LIMIT, MAX_BLOCKING_LITERALS, SHOWN_SOLUTIONS,
-};
+pub use solve::{solve, Assignment, Placement, Solution, Status, DEFAULT_COUNT_LIMIT, SHOWN_SOLUTIONS};

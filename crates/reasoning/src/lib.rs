@@ -11,6 +11,7 @@ pub mod detect;
 pub mod finding;
 pub mod probes;
 pub mod score;
+pub mod synthetic;
 pub mod trace;
 
 pub use analyze::{analyze, Analysis, Options};

@@ -40,12 +40,12 @@ fn the_impossible_example_is_proven_impossible() {
 #[test]
 fn small_problems_counted_by_hand() {
     let cases = [
-        ("people: A, B, C\nrooms: X, Y, Z", 27), // 3^3
-        ("people: A, B, C\nrooms: X (1), Y (1), Z (1)", 6), // 3!
-        ("people: A, B, C, D\nrooms: X (2), Y (2)", 6), // C(4, 2)
-        ("people: A, B, C, D\nrooms: X, Y\ntogether: A, B, C", 4), // the group's room × D's room
-        ("people: A, B, C\nrooms: X, Y\nat least: X, 2", 4), // C(3,2) + C(3,3)
-        ("people: A, B, C\nrooms: X, Y, Z\napart: A, B, C", 6), // 3!
+        ("people: A, B, C\nrooms: X, Y, Z", 27),                         // 3^3
+        ("people: A, B, C\nrooms: X (1), Y (1), Z (1)", 6),              // 3!
+        ("people: A, B, C, D\nrooms: X (2), Y (2)", 6),                  // C(4, 2)
+        ("people: A, B, C, D\nrooms: X, Y\ntogether: A, B, C", 4),       // the group's room × D's room
+        ("people: A, B, C\nrooms: X, Y\nat least: X, 2", 4),             // C(3,2) + C(3,3)
+        ("people: A, B, C\nrooms: X, Y, Z\napart: A, B, C", 6),          // 3!
         ("people: A, B\nrooms: X, Y, Z\nin: A, X | Y\nnot in: B, X", 4), // 2 × 2
         ("people: A, B\nrooms: X (0), Y", 1),
         ("people: A, B, C\nrooms: X, Y\nat least: X, 4", 0), // more than there are people
@@ -145,8 +145,10 @@ fn random_spec(rng: &mut Rng) -> Spec {
         .enumerate()
         .map(|(r, c)| c.map_or_else(|| ROOMS[r].to_string(), |c| format!("{} ({c})", ROOMS[r])))
         .collect();
-    let mut lines =
-        vec![format!("people: {}", names(&(0..people).collect::<Vec<_>>(), &PEOPLE).join(", ")), format!("rooms: {}", room_text.join(", "))];
+    let mut lines = vec![
+        format!("people: {}", names(&(0..people).collect::<Vec<_>>(), &PEOPLE).join(", ")),
+        format!("rooms: {}", room_text.join(", ")),
+    ];
     let mut rules = Vec::new();
     for _ in 0..rng.below(6) {
         if rng.below(4) == 0 {
@@ -250,7 +252,10 @@ fn answer_text(rng: &mut Rng, rooms: &[Option<usize>]) -> String {
     let placed: Vec<(usize, usize)> = rooms.iter().enumerate().filter_map(|(p, r)| r.map(|r| (p, r))).collect();
     match rng.below(5) {
         0 => placed.iter().map(|&(p, r)| format!("{}: {}", PEOPLE[p], ROOMS[r])).collect::<Vec<_>>().join(", "),
-        1 => placed.iter().map(|&(p, r)| format!("- {} -> {}\n", PEOPLE[p].to_lowercase(), ROOMS[r].to_uppercase())).collect(),
+        1 => placed
+            .iter()
+            .map(|&(p, r)| format!("- {} -> {}\n", PEOPLE[p].to_lowercase(), ROOMS[r].to_uppercase()))
+            .collect(),
         2 => placed.iter().map(|&(p, r)| format!("{} is in the {} room.\n", PEOPLE[p], ROOMS[r])).collect(),
         3 => (0..ROOMS.len())
             .filter_map(|room| {
@@ -293,14 +298,19 @@ fn solver_count_and_checker_agree_with_brute_force_on_random_problems() {
         }
         // The checker on random complete and partial assignments.
         for _ in 0..12 {
-            let rooms_of: Vec<Option<usize>> = (0..spec.people)
-                .map(|_| if rng.below(8) == 0 { None } else { Some(rng.below(rooms)) })
-                .collect();
+            let rooms_of: Vec<Option<usize>> =
+                (0..spec.people).map(|_| if rng.below(8) == 0 { None } else { Some(rng.below(rooms)) }).collect();
             let text = answer_text(&mut rng, &rooms_of);
             let check = csp::check_assignment(&problem, &text).unwrap_or_else(|e| panic!("case {case}: {e}\n{text}"));
             let mut got: Vec<usize> = check.violations.iter().filter_map(|v| v.problem_line).collect();
             got.sort_unstable();
-            assert_eq!(got, broken_lines(&spec, &rooms_of), "case {case}:\n{}\nanswer:\n{text}\n{:?}", spec.text, check.violations);
+            assert_eq!(
+                got,
+                broken_lines(&spec, &rooms_of),
+                "case {case}:\n{}\nanswer:\n{text}\n{:?}",
+                spec.text,
+                check.violations
+            );
             assert_eq!(check.valid, got.is_empty());
             assert!(check.violations.iter().all(|v| v.problem_line.is_some()), "{:?}", check.violations);
         }
@@ -370,8 +380,7 @@ fn answers_are_read_leniently_but_errors_have_positions() {
 
 #[test]
 fn parse_errors_point_at_the_problem() {
-    let long_line =
-        format!("people: {}\nrooms: X", (1..=201).map(|i| format!("P{i}")).collect::<Vec<_>>().join(","));
+    let long_line = format!("people: {}\nrooms: X", (1..=201).map(|i| format!("P{i}")).collect::<Vec<_>>().join(","));
     let many_rooms = format!("people: A\nrooms: {}", (1..=51).map(|i| format!("R{i}")).collect::<Vec<_>>().join(","));
     let many_rules = format!("people: A, B\nrooms: X\n{}", "together: A, B\n".repeat(2001));
     let column_201 = long_line.find("P201").map_or(0, |i| i + 1);
@@ -459,8 +468,10 @@ fn fuzz_fixtures_replay_without_panics() {
 }
 
 fn keyword() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["people", "rooms", "together", "apart", "in", "not in", "at least", "NOT IN", "room", "x"])
-        .prop_map(String::from)
+    prop::sample::select(vec![
+        "people", "rooms", "together", "apart", "in", "not in", "at least", "NOT IN", "room", "x",
+    ])
+    .prop_map(String::from)
 }
 
 fn format_like_line() -> impl Strategy<Value = String> {
@@ -496,4 +507,22 @@ proptest! {
         }
         exercise(&text.into_iter().collect::<String>());
     }
+}
+
+#[test]
+#[ignore]
+fn timing() {
+    let people: Vec<String> = (1..=200).map(|i| format!("P{i}")).collect();
+    let rooms: Vec<String> = (1..=50).map(|i| format!("R{i} (5)")).collect();
+    let problem = parse(&format!(
+        "people: {}\nrooms: {}\napart: P1, P2, P3\ntogether: P4, P5",
+        people.join(", "),
+        rooms.join(", ")
+    ));
+    let start = std::time::Instant::now();
+    let s = csp::solve(&problem, csp::DEFAULT_COUNT_LIMIT);
+    println!("TIMING 200x50 count {} in {:?}, {} clauses", s.count, start.elapsed(), s.clauses);
+    let start = std::time::Instant::now();
+    let s = csp::solve(&parse(csp::EXAMPLE), csp::DEFAULT_COUNT_LIMIT);
+    println!("TIMING example count {} in {:?}", s.count, start.elapsed());
 }

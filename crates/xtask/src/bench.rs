@@ -17,7 +17,8 @@ const RUNS: usize = 5;
 
 type Bench = fn(&Path) -> Result<()>;
 
-const BENCHES: [(&str, Bench); 3] = [("costs", costs), ("calibration", calibration), ("memory", memory)];
+const BENCHES: [(&str, Bench); 4] =
+    [("costs", costs), ("calibration", calibration), ("memory", memory), ("cot", crate::bench_cot::run)];
 
 /// Runs the benchmark `name`, or all of them.
 pub fn run(root: &Path, name: Option<&str>) -> Result<()> {
@@ -231,7 +232,7 @@ fn memory(root: &Path) -> Result<()> {
 }
 
 /// The median of some timings (the mean of the middle two for an even count).
-fn median(mut values: Vec<f64>) -> Option<f64> {
+pub fn median(mut values: Vec<f64>) -> Option<f64> {
     values.sort_by(f64::total_cmp);
     let n = values.len();
     match n {

@@ -2,6 +2,7 @@
 //! same way on every machine and in CI.
 
 mod bench;
+mod bench_cot;
 mod cmd;
 mod dist;
 mod html;

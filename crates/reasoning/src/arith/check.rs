@@ -15,6 +15,7 @@ use super::lex::{tokenize, Kind, Num, Token};
 use super::mapped::Mapped;
 use super::normalize::{normalize, Annotation};
 use super::number::{format, rounding_tolerance, ten_pow, Value};
+use super::numbers::{numbers_in, WrittenNumber};
 
 /// How a written result compares with the exact value of its left side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -261,6 +262,22 @@ fn make_check(text: &Mapped, left: Side, right: Side, approx_eq: bool, source: S
 
 /// Checks every equation in one step. `base` is the step's byte offset in the trace.
 pub fn check_step(step: &str, base: usize) -> Vec<Check> {
+    read_step(step, base).checks
+}
+
+/// What the detectors need from a step, read once: its equations checked and its numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepReading {
+    pub checks: Vec<Check>,
+    pub numbers: Vec<WrittenNumber>,
+}
+
+pub fn read_step(step: &str, base: usize) -> StepReading {
+    // Prose without a digit has no arithmetic and states no number (number words aside).
+    if !step.bytes().any(|b| b.is_ascii_digit()) && !step.contains(['½', '⅓', '⅔', '¼', '¾', '⅕', '⅛', '²', '³'])
+    {
+        return StepReading { checks: Vec::new(), numbers: Vec::new() };
+    }
     let normalized = normalize(step, base);
     let tokens = compact(tokenize(&normalized.text.text), &normalized.text.text);
     let mut checks = visible_checks(&normalized.text, &tokens);
@@ -268,7 +285,7 @@ pub fn check_step(step: &str, base: usize) -> Vec<Check> {
         checks.extend(annotation_checks(annotation, &normalized.text, &tokens, &checks));
     }
     checks.sort_by_key(|c| (c.start, c.end));
-    checks
+    StepReading { checks, numbers: numbers_in(&normalized.text, &tokens) }
 }
 
 fn visible_checks(text: &Mapped, tokens: &[Token]) -> Vec<Check> {
@@ -304,7 +321,16 @@ fn visible_checks(text: &Mapped, tokens: &[Token]) -> Vec<Check> {
             continue;
         }
         // An operator or parenthesis right after the right side: it continues with an unknown.
-        if re < hi && matches!(tokens[re].kind, Kind::Op(_) | Kind::LParen) {
+        // ("= 7 (a slip)": a parenthesis that opens words is a remark, not a continuation.)
+        let continues = match tokens.get(re).map(|t| &t.kind) {
+            Some(Kind::Op(_)) => re < hi,
+            Some(Kind::LParen) => {
+                re < hi
+                    && matches!(tokens.get(re + 1).map(|t| &t.kind), Some(Kind::Num(_) | Kind::LParen | Kind::Op(_)))
+            }
+            _ => false,
+        };
+        if continues {
             continue;
         }
         let left_side = Side { tokens: &tokens[ls..e], value: left };

@@ -6,8 +6,10 @@
 #[derive(Debug, Clone, Default)]
 pub struct Mapped {
     pub text: String,
-    /// Half-open original range per rewritten byte; empty for inserted text.
-    spans: Vec<(usize, usize)>,
+    /// Half-open original range per rewritten byte (empty for inserted text); `None` when the
+    /// text is the original itself starting at `base`, the common case, kept allocation-free.
+    spans: Option<Vec<(usize, usize)>>,
+    base: usize,
     /// One past the last original byte covered, so an empty or trailing span still maps.
     end: usize,
 }
@@ -15,32 +17,45 @@ pub struct Mapped {
 impl Mapped {
     /// A string taken as it is, starting at original offset `base`.
     pub fn identity(text: &str, base: usize) -> Mapped {
-        Mapped {
-            text: text.to_owned(),
-            spans: (base..base + text.len()).map(|i| (i, i + 1)).collect(),
-            end: base + text.len(),
-        }
+        Mapped { text: text.to_owned(), spans: None, base, end: base + text.len() }
     }
 
     pub fn with_end(end: usize) -> Mapped {
-        Mapped { text: String::new(), spans: Vec::new(), end }
+        Mapped { text: String::new(), spans: Some(Vec::new()), base: 0, end }
+    }
+
+    pub fn is_identity(&self) -> bool {
+        self.spans.is_none()
+    }
+
+    fn spans_mut(&mut self) -> &mut Vec<(usize, usize)> {
+        let base = self.base;
+        let len = self.text.len();
+        self.spans.get_or_insert_with(|| (base..base + len).map(|i| (i, i + 1)).collect())
     }
 
     /// Appends inserted text (no original bytes of its own), placed at original offset `at`.
     pub fn push_str(&mut self, s: &str, at: usize) {
+        self.spans_mut().extend(std::iter::repeat_n((at, at), s.len()));
         self.text.push_str(s);
-        self.spans.extend(std::iter::repeat_n((at, at), s.len()));
     }
 
     /// Appends `c` standing for the `len` original bytes at `at` (a character copied or replaced).
     pub fn push_char(&mut self, c: char, at: usize, len: usize) {
+        self.spans_mut().extend(std::iter::repeat_n((at, at + len), c.len_utf8()));
         self.text.push(c);
-        self.spans.extend(std::iter::repeat_n((at, at + len), c.len_utf8()));
+    }
+
+    fn byte_span(&self, i: usize) -> Option<(usize, usize)> {
+        match &self.spans {
+            Some(spans) => spans.get(i).copied(),
+            None => (i < self.text.len()).then(|| (self.base + i, self.base + i + 1)),
+        }
     }
 
     /// The original offset where rewritten byte `i` starts (the end for `i` past the end).
     pub fn origin(&self, i: usize) -> usize {
-        self.spans.get(i).map_or(self.end, |s| s.0)
+        self.byte_span(i).map_or(self.end, |s| s.0)
     }
 
     /// The original byte range that rewritten bytes `start..end` came from.
@@ -49,16 +64,37 @@ impl Mapped {
             let at = self.origin(start);
             return (at, at);
         }
-        let covered = self.spans.get(start..end.min(self.spans.len())).unwrap_or(&[]);
-        let lo = covered.iter().map(|s| s.0).min().unwrap_or(self.end);
-        let hi = covered.iter().map(|s| s.1).max().unwrap_or(self.end);
-        (lo, hi.max(lo))
+        let end = end.min(self.text.len());
+        if self.spans.is_none() {
+            return (self.base + start.min(end), self.base + end);
+        }
+        let (mut lo, mut hi) = (usize::MAX, 0);
+        for i in start..end {
+            if let Some((s, e)) = self.byte_span(i) {
+                lo = lo.min(s);
+                hi = hi.max(e);
+            }
+        }
+        if lo == usize::MAX {
+            (self.end, self.end)
+        } else {
+            (lo, hi.max(lo))
+        }
     }
 
     /// `self` was made from `outer.text`: the same text, mapped through `outer` to its original.
     pub fn compose(self, outer: &Mapped) -> Mapped {
-        let spans = self.spans.iter().map(|&(s, e)| outer.span(s, e)).collect();
-        Mapped { text: self.text, spans, end: outer.origin(self.end) }
+        if outer.spans.is_none() && self.spans.is_none() {
+            let base = outer.base + self.base;
+            return Mapped { text: self.text, spans: None, base, end: outer.origin(self.end) };
+        }
+        let spans = (0..self.text.len())
+            .map(|i| match self.byte_span(i) {
+                Some((s, e)) => outer.span(s, e),
+                None => (outer.end, outer.end),
+            })
+            .collect();
+        Mapped { text: self.text, spans: Some(spans), base: 0, end: outer.origin(self.end) }
     }
 }
 

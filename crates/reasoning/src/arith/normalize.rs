@@ -42,6 +42,9 @@ pub fn normalize(step: &str, base: usize) -> Normalized {
 
 /// Splits the visible text from `<<…>>` annotations (only when both brackets are on the step).
 fn lift_annotations(step: &str, base: usize) -> (Mapped, Vec<(Mapped, usize)>) {
+    if !step.contains("<<") {
+        return (Mapped::identity(step, base), Vec::new());
+    }
     let mut visible = Mapped::with_end(base + step.len());
     let mut annotations = Vec::new();
     let mut rest = 0;
@@ -68,12 +71,27 @@ impl Mapped {
 /// LaTeX and Unicode to plain ASCII operators; the result maps back through `source`.
 fn rewrite(source: &Mapped) -> Mapped {
     let text = source.text.as_str();
+    if !needs_rewrite(text) {
+        return source.clone();
+    }
     let mut out = Mapped::with_end(text.len());
     rewrite_into(text, 0, &mut out, 0);
     out.compose(source)
 }
 
 const MAX_DEPTH: usize = 32;
+
+/// Whether `rewrite` would change anything: plain ASCII arithmetic with `$` only before numbers
+/// is left as it is (most steps of most traces).
+fn needs_rewrite(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\\' | b'{' | b'}' => true,
+        b'*' => bytes.get(i + 1) == Some(&b'*'),
+        b'$' => !matches!(bytes.get(i + 1), Some(b'0'..=b'9' | b'.')),
+        _ => !b.is_ascii(),
+    })
+}
 
 fn rewrite_into(text: &str, base: usize, out: &mut Mapped, depth: usize) {
     let bytes = text.as_bytes();

@@ -24,8 +24,13 @@ pub fn parse_decimal(digits: &str) -> Option<(Value, u32)> {
     if int_part.len() + frac_part.len() == 0 || int_part.len() + frac_part.len() > MAX_DIGITS {
         return None;
     }
+    if frac_part.is_empty() {
+        // Whole numbers, the common case, need no reduction.
+        let n: BigInt = int_part.parse().ok()?;
+        return Some((BigRational::from_integer(n), 0));
+    }
     let all: String = int_part.chars().chain(frac_part.chars()).collect();
-    let numerator: BigInt = if all.is_empty() { BigInt::zero() } else { all.parse().ok()? };
+    let numerator: BigInt = all.parse().ok()?;
     let decimals = u32::try_from(frac_part.len()).ok()?;
     Some((BigRational::new(numerator, ten_pow(decimals)), decimals))
 }
@@ -37,6 +42,9 @@ pub fn rounding_tolerance(decimals: u32) -> Value {
 
 /// A readable decimal: exact when it terminates within 12 places, else rounded to 6 places.
 pub fn format(value: &Value) -> String {
+    if value.is_integer() {
+        return value.numer().to_string();
+    }
     let denominator = value.denom();
     let mut reduced = denominator.clone();
     for p in [2u32, 5] {

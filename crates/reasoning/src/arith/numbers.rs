@@ -2,7 +2,8 @@
 //! compare. Calculator annotations are left out (they repeat the visible text).
 
 use super::compact::compact;
-use super::lex::{tokenize, Kind};
+use super::lex::{tokenize, Kind, Token};
+use super::mapped::Mapped;
 use super::normalize::normalize;
 use super::number::Value;
 
@@ -20,8 +21,12 @@ pub struct WrittenNumber {
 
 pub fn written_numbers(step: &str, base: usize) -> Vec<WrittenNumber> {
     let normalized = normalize(step, base);
-    let text = &normalized.text;
-    let tokens = compact(tokenize(&text.text), &text.text);
+    let tokens = compact(tokenize(&normalized.text.text), &normalized.text.text);
+    numbers_in(&normalized.text, &tokens)
+}
+
+/// The numbers among a step's tokens, mapped to the trace.
+pub(super) fn numbers_in(text: &Mapped, tokens: &[Token]) -> Vec<WrittenNumber> {
     let is_operator = |i: Option<usize>| {
         i.and_then(|i| tokens.get(i)).is_some_and(|t| matches!(t.kind, Kind::Op(_) | Kind::Eq { .. }))
     };

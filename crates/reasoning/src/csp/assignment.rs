@@ -26,8 +26,7 @@ pub(super) struct Entry {
 }
 
 /// Separators between a person and a room, earliest in the entry wins (the longer on a tie).
-const SEPARATORS: [&str; 11] =
-    ["->", "→", "=>", ":", "=", " is in ", " goes in ", " goes to ", " in ", " to ", " - "];
+const SEPARATORS: [&str; 11] = ["->", "→", "=>", ":", "=", " is in ", " goes in ", " goes to ", " in ", " to ", " - "];
 
 /// Reads every entry. Strict: a piece that is not an assignment is an error at its column.
 pub(super) fn entries(problem: &Problem, text: &str, lenient: bool) -> Result<Vec<Entry>, ParseError> {
@@ -47,7 +46,7 @@ pub(super) fn entries(problem: &Problem, text: &str, lenient: bool) -> Result<Ve
         if item.text.is_empty() {
             continue;
         }
-        match read_line(&lookup, line, item, &mut out) {
+        match read_line(&lookup, line, item, lenient, &mut out) {
             Ok(()) => {}
             Err(_) if lenient => {}
             Err(e) => return Err(e),
@@ -76,51 +75,86 @@ fn strip_marker(item: Item<'_>) -> Item<'_> {
     lex::trimmed(&text[marker..], item.column + text[..marker].chars().count())
 }
 
-fn read_line(lookup: &Lookup, line: usize, item: Item<'_>, out: &mut Vec<Entry>) -> Result<(), ParseError> {
-    if let Some((left, right)) = split_pair(item) {
+/// How many leading phrases ("Here is my answer: …") lenient reading skips on one line.
+const MAX_SKIPPED_PREFIXES: usize = 8;
+
+fn read_line(
+    lookup: &Lookup,
+    line: usize,
+    mut item: Item<'_>,
+    lenient: bool,
+    out: &mut Vec<Entry>,
+) -> Result<(), ParseError> {
+    for _ in 0..=MAX_SKIPPED_PREFIXES {
+        let Some((left, right)) = split_pair(item) else { break };
         if let (Some(room), None) = (lookup.room(left.text), lookup.person(left.text)) {
             if right.text.is_empty() {
                 return Err(ParseError::new(line, right.column, format!("no people after “{}”", left.text)));
             }
             for person in people_list(right) {
-                out.push(Entry { line, column: person.column, person: lookup.named_person(person.text), room: Named::Known(room) });
+                let named = lookup.named_person(person.text);
+                out.push(Entry { line, column: person.column, person: named, room: Named::Known(room) });
             }
             return Ok(());
         }
+        let prose = lookup.person(left.text).is_none() && !is_group(lookup, left);
+        if !(lenient && prose && split_pair(right).is_some()) {
+            break;
+        }
+        item = right;
     }
     for entry in lex::split_where(item.text, item.column, |c| c == ',' || c == ';') {
-        if entry.text.is_empty() {
-            continue;
+        match read_entry(lookup, line, entry, lenient, out) {
+            Err(_) if lenient => {}
+            other => other?,
         }
-        let Some((left, right)) = split_pair(entry) else {
-            let shown: String = entry.text.chars().take(40).collect();
-            return Err(ParseError::new(
-                line,
-                entry.column,
-                format!("expected an assignment like “Ana: Red” (or “Ana -> Red”, “Ana in Red”), found “{shown}”"),
-            ));
-        };
+    }
+    Ok(())
+}
+
+/// True when `item` lists two or more people of the problem ("Ana and Ben").
+fn is_group(lookup: &Lookup, item: Item<'_>) -> bool {
+    let group = people_list(item);
+    group.len() > 1 && group.iter().all(|p| lookup.person(p.text).is_some())
+}
+
+fn read_entry(
+    lookup: &Lookup,
+    line: usize,
+    mut entry: Item<'_>,
+    lenient: bool,
+    out: &mut Vec<Entry>,
+) -> Result<(), ParseError> {
+    if entry.text.is_empty() {
+        return Ok(());
+    }
+    for _ in 0..=MAX_SKIPPED_PREFIXES {
+        let Some((left, right)) = split_pair(entry) else { break };
         if left.text.is_empty() {
             return Err(ParseError::new(line, left.column, "no person before the room"));
         }
         if right.text.is_empty() {
             return Err(ParseError::new(line, right.column, format!("no room after “{}”", left.text)));
         }
-        let room = lookup.named_room(right.text);
-        match lookup.person(left.text) {
-            Some(person) => out.push(Entry { line, column: left.column, person: Named::Known(person), room }),
-            None => {
-                let group = people_list(left);
-                let known = group.len() > 1 && group.iter().all(|p| lookup.person(p.text).is_some());
-                let people = if known { group } else { vec![left] };
-                for person in people {
-                    let named = lookup.named_person(person.text);
-                    out.push(Entry { line, column: person.column, person: named, room: room.clone() });
-                }
-            }
+        let person = lookup.person(left.text);
+        if lenient && person.is_none() && !is_group(lookup, left) && split_pair(right).is_some() {
+            entry = right;
+            continue;
         }
+        let room = lookup.named_room(right.text);
+        let people = if person.is_none() && is_group(lookup, left) { people_list(left) } else { vec![left] };
+        for person in people {
+            let named = lookup.named_person(person.text);
+            out.push(Entry { line, column: person.column, person: named, room: room.clone() });
+        }
+        return Ok(());
     }
-    Ok(())
+    let shown: String = entry.text.chars().take(40).collect();
+    Err(ParseError::new(
+        line,
+        entry.column,
+        format!("expected an assignment like “Ana: Red” (or “Ana -> Red”, “Ana in Red”), found “{shown}”"),
+    ))
 }
 
 /// Splits at the earliest separator.
@@ -209,7 +243,8 @@ fn tidy(text: &str) -> String {
 fn variants(text: &str, prefixes: &[&str]) -> Vec<String> {
     let written = key(text);
     let mut out = vec![written.clone()];
-    let mut bare = written.trim_end_matches(['.', '!', '?']).trim_matches(['"', '“', '”', '(', ')', '[', ']']).to_string();
+    let mut bare =
+        written.trim_end_matches(['.', '!', '?']).trim_matches(['"', '“', '”', '(', ')', '[', ']']).to_string();
     out.push(bare.clone());
     for prefix in prefixes {
         if let Some(rest) = bare.strip_prefix(prefix) {
@@ -250,11 +285,10 @@ mod tests {
             pairs("Ana: Red, ben -> blue; CAI is in the Blue room."),
             vec![(1, 1, K(0), K(0)), (1, 11, K(1), K(1)), (1, 24, K(2), K(1))]
         );
-        assert_eq!(pairs("- **Red**: Ana and Ben\n2. Blue: Cai"), vec![
-            (1, 12, K(0), K(0)),
-            (1, 20, K(1), K(0)),
-            (2, 10, K(2), K(1))
-        ]);
+        assert_eq!(
+            pairs("- **Red**: Ana and Ben\n2. Blue: Cai"),
+            vec![(1, 12, K(0), K(0)), (1, 20, K(1), K(0)), (2, 10, K(2), K(1))]
+        );
     }
 
     #[test]
@@ -265,7 +299,8 @@ mod tests {
 
     #[test]
     fn lenient_reading_skips_prose() {
-        let got = entries(&problem(), "Here is my answer:\nAna: Red\nThat works.", true).unwrap_or_else(|e| panic!("{e}"));
+        let got =
+            entries(&problem(), "Here is my answer:\nAna: Red\nThat works.", true).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(got.len(), 1);
     }
 }

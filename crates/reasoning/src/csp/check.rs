@@ -31,7 +31,10 @@ pub struct Check {
     pub violations: Vec<Violation>,
 }
 
-/// Reads `text` strictly (every non-blank line must be an assignment) and checks it.
+/// Reads `text` strictly (every non-blank line must be an assignment) and checks it. Accepted:
+/// `Ana: Red`, `Ana -> Red`, `Ana = Red`, `Ana in Red`, `Ana is in the Red room`, several per line
+/// split by commas or semicolons, or grouped by room (`Red: Ana, Ben`, `Blue: Cai and Dee`); names
+/// match ignoring case; bullets, numbering and `**bold**` are ignored.
 pub fn check_assignment(problem: &Problem, text: &str) -> Result<Check, ParseError> {
     Ok(check_entries(problem, &assignment::entries(problem, text, false)?))
 }

@@ -133,8 +133,8 @@ pub(super) fn at_most<S: Sink>(sink: &mut S, lits: &[Lit], k: usize) {
     // s[i][j]: at least j + 1 of lits[0..=i] are true (forced upward only, which is all LT_SEQ needs).
     let s: Vec<Vec<Lit>> = (0..n - 1).map(|_| (0..k).map(|_| Lit::pos(sink.fresh())).collect()).collect();
     sink.clause(&[lits[0].negated(), s[0][0]]);
-    for j in 1..k {
-        sink.clause(&[s[0][j].negated()]);
+    for aux in &s[0][1..] {
+        sink.clause(&[aux.negated()]);
     }
     for i in 1..n - 1 {
         sink.clause(&[lits[i].negated(), s[i][0]]);

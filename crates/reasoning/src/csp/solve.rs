@@ -1,6 +1,13 @@
-//! Solving and counting: one SAT call finds an assignment or proves there is none; each further
-//! call, after a clause that blocks every solution found so far, finds a new one or proves the
-//! count complete.
+//! Solving and counting. One SAT call finds an assignment or proves there is none. Counting walks
+//! the tree of partial assignments (person 0's room, then person 1's, …) depth first, asking the
+//! solver under assumptions whether each branch can be completed; a branch the current model
+//! already completes needs no call, and a branch that cannot be completed is cut whole.
+//!
+//! Why not blocking clauses (add "not this solution" after each one and solve again): every
+//! blocking clause is watched by every later call, so the work grows with the square of the count;
+//! 59,049 solutions took 6.8 s that way and 100,000 took 21 s (release build). The walk keeps the
+//! clause set fixed, so its cost grows with the count, and the solver's learnt clauses stay valid
+//! throughout.
 
 use batsat::{lbool, SolverInterface};
 use num_bigint::BigUint;
@@ -13,9 +20,6 @@ use super::problem::Problem;
 pub const DEFAULT_COUNT_LIMIT: u64 = 100_000;
 /// Solutions kept to show beside the count.
 pub const SHOWN_SOLUTIONS: usize = 20;
-/// Each blocked solution costs a clause of one literal per person, so the count limit is lowered
-/// to keep these clauses within about 20 MB: 1,000,000 solutions of 5 people, 25,000 of 200.
-pub const MAX_BLOCKING_LITERALS: u64 = 5_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -60,7 +64,7 @@ pub struct Solution {
     pub count: u64,
     /// True when the solver proved there are no more than `count`.
     pub complete: bool,
-    /// The limit the count ran under (the one asked for, lowered by [`MAX_BLOCKING_LITERALS`]).
+    /// The limit the count ran under (the one asked for, at least 1).
     pub count_limit: u64,
     /// The first [`SHOWN_SOLUTIONS`] assignments found.
     pub examples: Vec<Assignment>,
@@ -76,63 +80,115 @@ pub struct Solution {
 pub fn solve(problem: &Problem, count_limit: u64) -> Solution {
     let people = problem.people.len();
     let rooms = problem.rooms.len();
-    let per_solution = (people as u64).max(1);
-    let limit = count_limit.clamp(1, (MAX_BLOCKING_LITERALS / per_solution).max(1));
+    let limit = count_limit.max(1);
     let mut sink = SolverSink::new(problem);
     // The parser already checked that the encoding fits; a second check here would change nothing.
     let _ = encode::encode(problem, &mut sink);
-    let variables = sink.num_vars();
-    let clauses = sink.clauses;
-
-    let mut status = Status::Impossible;
-    let mut count = 0u64;
-    let mut complete = false;
-    let mut examples = Vec::new();
-    let mut first = None;
-    loop {
-        let result = sink.solver.solve_limited(&[]);
-        if result == lbool::FALSE {
-            complete = true;
-            break;
-        }
-        if result != lbool::TRUE {
-            if count == 0 {
-                status = Status::Unknown;
-            }
-            break;
-        }
-        if count == limit {
-            break;
-        }
-        status = Status::Satisfiable;
-        let rooms_of = model_rooms(problem, &sink);
-        let assignment = to_assignment(problem, &rooms_of);
-        if first.is_none() {
-            first = Some(assignment.clone());
-        }
-        if examples.len() < SHOWN_SOLUTIONS {
-            examples.push(assignment);
-        }
-        count += 1;
-        let blocking: Vec<Lit> = rooms_of
-            .iter()
-            .enumerate()
-            .map(|(person, &room)| Lit::pos(encode::x(problem, person, room)).negated())
-            .collect();
-        encode::Sink::clause(&mut sink, &blocking);
-    }
     let search_space = BigUint::from(rooms).pow(u32::try_from(people).unwrap_or(u32::MAX)).to_string();
-    Solution {
-        status,
-        assignment: first,
-        count,
-        complete,
+    let mut solution = Solution {
+        status: Status::Impossible,
+        assignment: None,
+        count: 0,
+        complete: true,
         count_limit: limit,
-        examples,
+        examples: Vec::new(),
         search_space,
         search_space_log10: people as f64 * (rooms as f64).log10(),
-        variables,
-        clauses,
+        variables: sink.num_vars(),
+        clauses: sink.clauses,
+    };
+    match solve_under(problem, &mut sink, &[]) {
+        Outcome::Impossible => return solution,
+        Outcome::Unknown => {
+            solution.status = Status::Unknown;
+            solution.complete = false;
+            return solution;
+        }
+        Outcome::Model(model) => {
+            solution.status = Status::Satisfiable;
+            solution.assignment = Some(to_assignment(problem, &model));
+            walk(problem, &mut sink, model, limit, &mut solution);
+        }
+    }
+    solution
+}
+
+enum Outcome {
+    Model(Vec<usize>),
+    Impossible,
+    Unknown,
+}
+
+/// One SAT call with person `i` assumed in room `prefix[i]`.
+fn solve_under(problem: &Problem, sink: &mut SolverSink, prefix: &[usize]) -> Outcome {
+    let assumptions: Vec<batsat::Lit> = prefix
+        .iter()
+        .enumerate()
+        .filter_map(|(person, &room)| sink.lit(Lit::pos(encode::x(problem, person, room))))
+        .collect();
+    let result = sink.solver.solve_limited(&assumptions);
+    if result == lbool::TRUE {
+        Outcome::Model(model_rooms(problem, sink))
+    } else if result == lbool::FALSE {
+        Outcome::Impossible
+    } else {
+        Outcome::Unknown
+    }
+}
+
+/// A node of the walk: persons before `depth` are fixed by the prefix, `model` completes them,
+/// and rooms below `next_room` have been tried for person `depth`.
+struct Node {
+    model: Vec<usize>,
+    next_room: usize,
+}
+
+/// Depth-first walk over partial assignments, counting complete ones, until the tree is done
+/// (count complete) or one more than `limit` is found (count not complete). An explicit stack
+/// keeps 200 people from meaning 200 nested calls.
+fn walk(problem: &Problem, sink: &mut SolverSink, first: Vec<usize>, limit: u64, solution: &mut Solution) {
+    let people = problem.people.len();
+    let rooms = problem.rooms.len();
+    let mut prefix: Vec<usize> = Vec::with_capacity(people);
+    let mut stack = vec![Node { model: first, next_room: 0 }];
+    while let Some(node) = stack.last_mut() {
+        let depth = prefix.len();
+        if depth == people || node.next_room == rooms {
+            if depth == people {
+                if solution.count == limit {
+                    solution.complete = false;
+                    return;
+                }
+                solution.count += 1;
+                if solution.examples.len() < SHOWN_SOLUTIONS {
+                    solution.examples.push(to_assignment(problem, &node.model));
+                }
+            }
+            stack.pop();
+            prefix.pop();
+            continue;
+        }
+        let room = node.next_room;
+        node.next_room += 1;
+        let child = if node.model[depth] == room {
+            Some(node.model.clone())
+        } else {
+            prefix.push(room);
+            let outcome = solve_under(problem, sink, &prefix);
+            prefix.pop();
+            match outcome {
+                Outcome::Model(model) => Some(model),
+                Outcome::Impossible => None,
+                Outcome::Unknown => {
+                    solution.complete = false;
+                    None
+                }
+            }
+        };
+        if let Some(model) = child {
+            prefix.push(room);
+            stack.push(Node { model, next_room: 0 });
+        }
     }
 }
 

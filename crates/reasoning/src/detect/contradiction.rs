@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use num_rational::BigRational;
 use num_traits::Signed;
 
-use crate::arith::{format_value, rounding_tolerance, written_numbers, Check, Value, WrittenNumber};
+use crate::arith::{format_value, rounding_tolerance, Check, Value, WrittenNumber};
 use crate::finding::{Finding, FindingType};
 
 /// Whether a claimed number agrees with a value (within the claim's rounding, or as a percent).
@@ -45,9 +45,21 @@ fn sentences(text: &str) -> Vec<(usize, usize)> {
 
 /// "N … because/since <computation>": the claim's numbers outside the computation must agree
 /// with what the computation gives (its exact value or what was written).
-pub fn claims_against_computations(step: &str, base: usize, index: usize, checks: &[Check]) -> Vec<Finding> {
+pub fn claims_against_computations(
+    step: &str,
+    base: usize,
+    index: usize,
+    checks: &[Check],
+    numbers: &[WrittenNumber],
+) -> Vec<Finding> {
     let mut findings = Vec::new();
+    if checks.is_empty() {
+        return findings;
+    }
     let lower = step.to_ascii_lowercase();
+    if !lower.contains(" because ") && !lower.contains(" since ") {
+        return findings;
+    }
     if lower.len() != step.len() {
         // Byte offsets would not line up; such steps are rare in arithmetic traces.
         return findings;
@@ -72,8 +84,9 @@ pub fn claims_against_computations(step: &str, base: usize, index: usize, checks
         let computations: Vec<&Check> =
             checks.iter().filter(|c| c.start >= split + len - 1 && c.end <= sentence_end).collect();
         let Some(last) = computations.last() else { continue };
-        let claims: Vec<WrittenNumber> = written_numbers(&step[s..s + connective], base + s)
-            .into_iter()
+        let claims: Vec<&WrittenNumber> = numbers
+            .iter()
+            .filter(|n| n.start >= base + s && n.end <= base + s + connective)
             .filter(|n| !checks.iter().any(|c| c.start <= n.start && n.end <= c.end))
             .collect();
         if claims.is_empty() {
@@ -89,7 +102,7 @@ pub fn claims_against_computations(step: &str, base: usize, index: usize, checks
         if consistent {
             continue;
         }
-        let claim = &claims[claims.len() - 1];
+        let claim = claims[claims.len() - 1];
         findings.push(Finding {
             kind: FindingType::SelfContradiction,
             step: index,
@@ -189,22 +202,32 @@ fn words_with_spans(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-fn statements(step: &str, base: usize, index: usize, checks: &[Check]) -> Vec<Statement> {
+fn statements(step: &str, base: usize, index: usize, checks: &[Check], numbers: &[WrittenNumber]) -> Vec<Statement> {
     let mut out = Vec::new();
-    let numbers = written_numbers(step, base);
+    if numbers.is_empty() {
+        return out;
+    }
     for (s, e) in sentences(step) {
         let sentence = &step[s..e];
-        let lower = sentence.to_ascii_lowercase();
-        if lower.len() != sentence.len()
-            || lower.split_whitespace().any(|w| CHANGE_WORDS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
-        {
+        if !sentence.bytes().any(|b| b.is_ascii_digit()) {
             continue;
         }
+        let lower = sentence.to_ascii_lowercase();
         let words = words_with_spans(sentence);
+        let mut changes = None;
         for (k, &(ws, we)) in words.iter().enumerate() {
             let verb = &lower[ws..we];
             if !STATE_VERBS.contains(&verb) || k == 0 {
                 continue;
+            }
+            // A word of change anywhere in the sentence makes a new value an update.
+            let changed = *changes.get_or_insert_with(|| {
+                words
+                    .iter()
+                    .any(|&(a, b)| CHANGE_WORDS.contains(&lower[a..b].trim_matches(|c: char| !c.is_alphanumeric())))
+            });
+            if changed {
+                break;
             }
             // The number right after the verb.
             let Some(&(ns, ne)) = words.get(k + 1) else { continue };
@@ -245,9 +268,16 @@ pub struct QuantityTracker {
 }
 
 impl QuantityTracker {
-    pub fn step(&mut self, step: &str, base: usize, index: usize, checks: &[Check]) -> Vec<Finding> {
+    pub fn step(
+        &mut self,
+        step: &str,
+        base: usize,
+        index: usize,
+        checks: &[Check],
+        numbers: &[WrittenNumber],
+    ) -> Vec<Finding> {
         let mut findings = Vec::new();
-        for statement in statements(step, base, index, checks) {
+        for statement in statements(step, base, index, checks, numbers) {
             match self.seen.get(&statement.key) {
                 Some((earlier, earlier_step)) if *earlier_step < statement.step => {
                     if !agrees(&statement.number, &earlier.value) && !agrees(earlier, &statement.number.value) {
@@ -280,6 +310,11 @@ const ARTICLES: [&str; 3] = ["the", "a", "an"];
 
 /// "X is Y" and "X is not Y", normalized: (subject, predicate, negated).
 fn copulas(sentence: &str) -> Vec<(String, String, bool)> {
+    // Most sentences have no copula at all: skip them before any allocation.
+    let has_copula = [" is ", " are ", " was ", " were ", " Is ", " IS "].iter().any(|w| sentence.contains(w));
+    if !has_copula {
+        return Vec::new();
+    }
     let lower = sentence.to_lowercase().replace("n't", " not").replace(['’'], "'");
     let words: Vec<&str> =
         lower.split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '"')).filter(|w| !w.is_empty()).collect();

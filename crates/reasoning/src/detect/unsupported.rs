@@ -3,11 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use num_bigint::BigInt;
-use num_rational::BigRational;
-use num_traits::Signed;
+use num_traits::ToPrimitive;
 
-use crate::arith::{format_value, parse_decimal, rounding_tolerance, written_numbers, Check, Value};
+use crate::arith::{format_value, written_numbers, Check, WrittenNumber};
 use crate::finding::{Finding, FindingType};
 use crate::trace::starts_numbered_step;
 
@@ -23,22 +21,6 @@ const CONCLUSION_OPENERS: [&str; 10] = [
     "it follows that",
     "which means",
     "in conclusion",
-];
-
-/// Markers of a step that states a conclusion or the final answer.
-const CONCLUSION_MARKERS: [&str; 12] = [
-    "therefore",
-    "thus",
-    "hence",
-    "so ",
-    "answer",
-    "####",
-    "in total",
-    "altogether",
-    "in all",
-    "\\boxed",
-    "consequently",
-    "this means",
 ];
 
 /// The step with a leading "Step 3:" / "3." / "A:" removed, lower-cased.
@@ -102,90 +84,132 @@ const NUMBER_WORDS: [(&str, i64, i64); 34] = [
     ("third", 1, 3),
 ];
 
+/// A supported value as a float: support is a judgement of what a reader could trace back, so
+/// near-equality in f64 is enough here, and a float key keeps 100,000 values cheap to search.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Key(f64);
+
+impl Eq for Key {}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+/// Relative slack for float comparisons (values come from exact decimals).
+const FLOAT_SLACK: f64 = 1e-9;
+
 /// Numbers stated so far (the question and earlier steps), by value.
 #[derive(Default)]
 pub struct Support {
-    /// Values as stated or computed; a conclusion may round or truncate them.
-    values: BTreeSet<Value>,
-    /// The same values as percentages or in units a hundred or a thousand times larger or
-    /// smaller (4,800 m restated as 4.8 km); these must match exactly.
-    scaled: BTreeSet<Value>,
+    /// Values as stated or computed; a conclusion may round or truncate them, or restate them
+    /// as a percentage or in units a hundred or a thousand times larger or smaller (4,800 m as
+    /// 4.8 km, which must then match to float precision).
+    values: BTreeSet<Key>,
 }
 
 impl Support {
-    pub fn add_text(&mut self, text: &str) {
-        // Calculator annotations are part of what the trace wrote.
-        let opened = text.replace("<<", "  ").replace(">>", "  ");
-        for n in written_numbers(&opened, 0) {
-            self.add(n.value);
+    /// A step's text, whose numbers the tokenizer already found.
+    pub fn add_step(&mut self, text: &str, numbers: &[WrittenNumber]) {
+        for n in numbers {
+            if let Some(v) = n.value.to_f64() {
+                self.add(v);
+            }
         }
         for word in text.split(|c: char| !c.is_alphanumeric()) {
-            let lower = word.to_lowercase();
-            if let Some(&(_, n, d)) = NUMBER_WORDS.iter().find(|(w, _, _)| *w == lower) {
-                let v = BigRational::new(BigInt::from(n), BigInt::from(d));
-                self.add(BigRational::from_integer(v.denom().clone()));
-                self.add(v);
+            if word.is_empty() || word.len() > 8 || word.starts_with(|c: char| c.is_ascii_digit()) {
+                continue;
+            }
+            if let Some(&(_, n, d)) = NUMBER_WORDS.iter().find(|(w, _, _)| w.eq_ignore_ascii_case(word)) {
+                self.add(n as f64 / d as f64);
+                self.add(d as f64);
             }
         }
-        // Every number-like run, also inside names and factorials ("3x", "20!"); commas are
-        // thousands separators, so "8,800" does not also state 8.
+        // Every number-like run, also in annotations, names and factorials ("<<4*5=20>>", "3x",
+        // "20!"); commas are thousands separators, so "8,800" does not also state 8.
         for run in text.split(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.')) {
-            let digits: String = run.trim_matches([',', '.']).chars().filter(|c| *c != ',').collect();
-            if let Some((v, _)) = parse_decimal(&digits) {
+            let run = run.trim_matches([',', '.']);
+            if run.is_empty() || run.len() > 40 {
+                continue;
+            }
+            let parsed = if run.contains(',') { run.replace(',', "").parse::<f64>() } else { run.parse::<f64>() };
+            if let Ok(v) = parsed {
                 self.add(v);
             }
         }
     }
 
-    pub fn add(&mut self, v: Value) {
-        for factor in [100, 1000] {
-            let f = BigRational::from_integer(BigInt::from(factor));
-            self.scaled.insert(&v * &f);
-            self.scaled.insert(&v / &f);
-        }
-        self.values.insert(v);
+    pub fn add_text(&mut self, text: &str) {
+        self.add_step(text, &written_numbers(text, 0));
     }
 
-    /// Whether `v`, written with `decimals` places, restates a supported value: rounded to those
-    /// places, or cut to them (final answers often drop the decimals: 30.70 → 30).
-    fn supports_number(&self, n: &crate::arith::WrittenNumber) -> bool {
+    pub fn add(&mut self, v: f64) {
+        if v.is_finite() {
+            self.values.insert(Key(v));
+        }
+    }
+
+    /// Whether `n` restates a supported value: rounded to the digits written, or cut to them
+    /// (final answers often drop the decimals: 30.70 → 30).
+    fn supports_number(&self, n: &WrittenNumber) -> bool {
+        let Some(v) = n.value.to_f64() else { return false };
         if n.percent {
             // "1.5%" restates 1.5 or 0.015, each to the digits written.
-            let hundred = BigRational::from_integer(BigInt::from(100));
-            return self.supports(&(&n.value * hundred), n.decimals) || self.supports(&n.value, n.decimals + 2);
+            return self.supports(v * 100.0, n.decimals) || self.supports(v, n.decimals + 2);
         }
-        self.supports(&n.value, n.decimals)
+        self.supports(v, n.decimals)
     }
 
-    fn supports(&self, v: &Value, decimals: u32) -> bool {
-        let half = rounding_tolerance(decimals);
-        let unit = &half + &half;
-        let (lo, hi) = if v.is_negative() { (v - &unit, v + &half) } else { (v - &half, v + &unit) };
-        self.values.range(lo..hi).next().is_some() || self.scaled.contains(v)
+    fn supports(&self, v: f64, decimals: u32) -> bool {
+        let half = 0.5 * 10f64.powi(-(decimals.min(300) as i32));
+        let slack = v.abs() * FLOAT_SLACK;
+        let (lo, hi) = if v < 0.0 { (v - 2.0 * half, v + half) } else { (v - half, v + 2.0 * half) };
+        let near = |x: f64| {
+            let slack = x.abs() * FLOAT_SLACK;
+            self.values.range(Key(x - slack)..=Key(x + slack)).next().is_some()
+        };
+        self.values.range(Key(lo - slack)..Key(hi - slack)).next().is_some()
+            || [100.0, 1000.0].iter().any(|f| near(v * f) || near(v / f))
     }
 }
 
 /// Where a step's conclusion starts (byte offset in `step`): after its first conclusion marker.
+/// One pass over the words; markers are words, so "so" in "also" is not one.
 fn conclusion_start(step: &str) -> Option<usize> {
-    let lower = step.to_ascii_lowercase();
-    if lower.len() != step.len() {
-        return None;
-    }
     let body_start = if starts_numbered_step(step) { step.find([':', '.', ')']).map_or(0, |i| i + 1) } else { 0 };
-    let rest = &lower[body_start..];
+    let rest = &step[body_start..];
     let lead = rest.len() - rest.trim_start().len();
-    if rest[lead..].starts_with("a:") {
+    if rest[lead..].get(..2).is_some_and(|a| a.eq_ignore_ascii_case("a:")) {
         return Some(body_start + lead + 2);
     }
-    CONCLUSION_MARKERS
-        .iter()
-        .filter_map(|m| {
-            rest.match_indices(m)
-                // A marker is a word: "so" in "also" is not one.
-                .find(|(i, _)| !rest[..*i].ends_with(|c: char| c.is_alphanumeric()))
-                .map(|(i, _)| body_start + i + m.len())
-        })
-        .min()
+    let mut best = ["####", "\\boxed"].iter().filter_map(|m| rest.find(m).map(|i| i + m.len())).min();
+    let mut previous: Option<&str> = None;
+    let mut from = 0;
+    for word in rest.split(|c: char| !c.is_ascii_alphabetic()) {
+        let at = from;
+        from += word.len() + 1;
+        if word.is_empty() {
+            continue;
+        }
+        let is = |w: &str| word.eq_ignore_ascii_case(w);
+        let after = |p: &str| previous.is_some_and(|q| q.eq_ignore_ascii_case(p));
+        let marker = ["therefore", "thus", "hence", "so", "answer", "altogether", "consequently"].iter().any(|w| is(w))
+            || (is("means") && after("this"))
+            || ((is("total") || is("all")) && after("in"));
+        if marker && best.is_none_or(|b| at + word.len() < b) {
+            best = Some(at + word.len());
+            break;
+        }
+        previous = Some(word);
+    }
+    best.map(|b| body_start + b)
 }
 
 /// Byte ranges of `step` that state conclusions: after its first conclusion marker, and the claim
@@ -203,23 +227,36 @@ fn conclusion_ranges(step: &str) -> Vec<(usize, usize)> {
 
 /// Numbers a conclusion states outside its own expressions that nothing before supports.
 /// Numbers before the marker ("A week has 7 days, so …") are premises.
-pub fn unsupported_numbers(step: &str, base: usize, index: usize, checks: &[Check], support: &Support) -> Vec<Finding> {
+pub fn unsupported_numbers(
+    step: &str,
+    base: usize,
+    index: usize,
+    checks: &[Check],
+    numbers: &[WrittenNumber],
+    support: &Support,
+) -> Vec<Finding> {
+    if numbers.is_empty() {
+        return Vec::new();
+    }
     let ranges = conclusion_ranges(step);
     if ranges.is_empty() {
         return Vec::new();
     }
     let premise_end = ranges.iter().map(|r| r.0).min().unwrap_or(0);
     let mut support_here = Support::default();
-    support_here.add_text(&step[..premise_end]);
+    let premises: Vec<WrittenNumber> = numbers.iter().filter(|n| n.end <= base + premise_end).cloned().collect();
+    support_here.add_step(&step[..premise_end], &premises);
     for c in checks {
         for text in [&c.computed, &c.written] {
             for n in written_numbers(text, 0) {
-                support_here.add(n.value);
+                if let Some(v) = n.value.to_f64() {
+                    support_here.add(v);
+                }
             }
         }
     }
-    written_numbers(step, base)
-        .into_iter()
+    numbers
+        .iter()
         .filter(|n| ranges.iter().any(|&(s, e)| n.start >= base + s && n.end <= base + e))
         .filter(|n| !n.in_expression && !checks.iter().any(|c| c.start <= n.start && n.end <= c.end))
         .filter(|n| !support.supports_number(n) && !support_here.supports_number(n))
@@ -251,7 +288,7 @@ mod tests {
         assert!(is_conclusion("The answer is 42."));
         assert!(!is_conclusion("He buys 3 apples."));
         assert!(!is_conclusion("He also buys 3 apples."));
-        assert_eq!(conclusion_start("Step 3: So 4 remain"), Some(11));
+        assert_eq!(conclusion_start("Step 3: So 4 remain"), Some(10));
     }
 
     #[test]
@@ -259,9 +296,12 @@ mod tests {
         let mut s = Support::default();
         s.add_text("Tom has three apples and half a dozen pears, 25% of them red.");
         for v in [3, 12, 2, 25] {
-            assert!(s.supports(&BigRational::from_integer(BigInt::from(v)), 0), "{v}");
+            assert!(s.supports(f64::from(v), 0), "{v}");
         }
-        assert!(!s.supports(&BigRational::from_integer(BigInt::from(7)), 0));
-        assert!(s.supports(&BigRational::new(BigInt::from(3), BigInt::from(1000)), 3));
+        assert!(!s.supports(7.0, 0));
+        assert!(s.supports(0.003, 3));
+        // A conclusion may cut decimals (30.7 → 30) but not invent them.
+        s.add(30.7);
+        assert!(s.supports(30.0, 0) && s.supports(31.0, 0) && !s.supports(29.0, 0) && !s.supports(32.0, 0));
     }
 }

@@ -74,8 +74,26 @@ fn rfind_ascii_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
 }
 
 const SMALL: [&str; 20] = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
 ];
 const TENS: [&str; 8] = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
 
@@ -145,7 +163,9 @@ fn weekday_of(word: &str) -> Option<usize> {
 
 /// A day of the week, 0 = Monday.
 pub fn weekday(text: &str) -> Option<usize> {
-    find(text, |piece| tokens(piece).iter().filter_map(|t| if let Token::Word(w) = t { weekday_of(w) } else { None }).collect())
+    find(text, |piece| {
+        tokens(piece).iter().filter_map(|t| if let Token::Word(w) = t { weekday_of(w) } else { None }).collect()
+    })
 }
 
 fn month_of(word: &str) -> Option<u32> {
@@ -177,7 +197,9 @@ fn all_dates(text: &str) -> Vec<Date> {
         // ISO
         if let (Some((year, 4)), Some(Token::Punct(sep))) = (small_number(t.get(i), 4), t.get(i + 1)) {
             if matches!(sep, '-' | '/' | '.') && t.get(i + 3) == Some(&Token::Punct(*sep)) {
-                if let (Some((month, _)), Some((day, _))) = (small_number(t.get(i + 2), 2), small_number(t.get(i + 4), 2)) {
+                if let (Some((month, _)), Some((day, _))) =
+                    (small_number(t.get(i + 2), 2), small_number(t.get(i + 4), 2))
+                {
                     matched = Date::new(i64::from(year), month, day).map(|d| (d, 5));
                 }
             }
@@ -209,7 +231,8 @@ fn all_dates(text: &str) -> Vec<Date> {
                 if matches!(t.get(j), Some(Token::Word(w)) if w.eq_ignore_ascii_case("of")) {
                     j += 1;
                 }
-                if let Some(month) = t.get(j).and_then(|tok| if let Token::Word(w) = tok { month_of(w) } else { None }) {
+                if let Some(month) = t.get(j).and_then(|tok| if let Token::Word(w) = tok { month_of(w) } else { None })
+                {
                     j += 1;
                     if t.get(j) == Some(&Token::Punct(',')) {
                         j += 1;

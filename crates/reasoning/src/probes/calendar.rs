@@ -54,7 +54,7 @@ impl Date {
 
     /// `None` unless the date exists (month 1–12, day within the month, year within limits).
     pub fn new(year: i64, month: u32, day: u32) -> Option<Self> {
-        let valid = (MIN_YEAR..=MAX_YEAR).contains(&year) && day >= 1 && day <= days_in_month(year, month);
+        let valid = (MIN_YEAR..=MAX_YEAR).contains(&year) && (1..=days_in_month(year, month)).contains(&day);
         valid.then_some(Self { year, month, day })
     }
 

@@ -23,9 +23,7 @@ pub(super) fn problem(rng: &mut SplitMix64) -> Option<(Problem, Solution)> {
         let solution = csp::solve(&problem, MAX_SOLUTIONS + 1);
         let accept = match solution.status {
             Status::Impossible => want_impossible,
-            Status::Satisfiable => {
-                !want_impossible && (solution.count <= MAX_SOLUTIONS || attempt >= ATTEMPTS / 2)
-            }
+            Status::Satisfiable => !want_impossible && (solution.count <= MAX_SOLUTIONS || attempt >= ATTEMPTS / 2),
             Status::Unknown => false,
         };
         if accept {
@@ -110,21 +108,18 @@ fn sentences(problem: &Problem) -> Vec<String> {
             Rule::Apart { people } if people.len() == 2 => {
                 format!("{} are in different rooms.", join(people.iter().map(|&p| person(p)).collect(), "and"))
             }
-            Rule::Apart { people } => format!(
-                "{} are each in a different room.",
-                join(people.iter().map(|&p| person(p)).collect(), "and")
-            ),
+            Rule::Apart { people } => {
+                format!("{} are each in a different room.", join(people.iter().map(|&p| person(p)).collect(), "and"))
+            }
             Rule::In { person: p, rooms } => {
                 format!("{} is in {}.", person(*p), join(rooms.iter().map(|&r| room(r)).collect(), "or"))
             }
             Rule::NotIn { person: p, rooms } if rooms.len() == 1 => {
                 format!("{} is not in {}.", person(*p), room(rooms[0]))
             }
-            Rule::NotIn { person: p, rooms } => format!(
-                "{} is in none of {}.",
-                person(*p),
-                join(rooms.iter().map(|&r| room(r)).collect(), "and")
-            ),
+            Rule::NotIn { person: p, rooms } => {
+                format!("{} is in none of {}.", person(*p), join(rooms.iter().map(|&r| room(r)).collect(), "and"))
+            }
             Rule::AtLeast { room: r, count: 1 } => format!("{} holds at least 1 person.", room(*r)),
             Rule::AtLeast { room: r, count } => format!("{} holds at least {count} people.", room(*r)),
         };

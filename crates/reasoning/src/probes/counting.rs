@@ -29,11 +29,8 @@ pub fn count_occurrences(haystack: &str, needle: &str, overlapping: bool) -> usi
 /// (prompt, answer) for one item.
 pub(super) fn make(rng: &mut SplitMix64) -> (String, String) {
     let first = *rng.pick(&WORDS).unwrap_or(&"strawberry");
-    let phrase = if rng.chance(1, 4) {
-        format!("{first} {}", rng.pick(&WORDS).unwrap_or(&"banana"))
-    } else {
-        first.to_string()
-    };
+    let phrase =
+        if rng.chance(1, 4) { format!("{first} {}", rng.pick(&WORDS).unwrap_or(&"banana")) } else { first.to_string() };
     let capitalised = rng.chance(1, 4);
     let shown = if capitalised { capitalise(&phrase) } else { phrase.clone() };
     let what = if phrase.contains(' ') { "phrase" } else { "word" };

@@ -63,8 +63,8 @@ pub fn grade_optional(item: &Probe, response: Option<&str>) -> Grade {
     };
     if let Ok(fresh) = &fresh {
         if fresh.prompt != item.prompt {
-            grade.note = "the prompt differs from the regenerated item's; graded against the regenerated item. "
-                .to_string();
+            grade.note =
+                "the prompt differs from the regenerated item's; graded against the regenerated item. ".to_string();
         }
     }
     grade.parsed = parsed;

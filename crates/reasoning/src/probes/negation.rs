@@ -196,7 +196,8 @@ fn statements(rng: &mut SplitMix64, objects: &[&str; 3], facts: &[Statement]) ->
     rng.shuffle(&mut order);
     let letters = ['A', 'B', 'C', 'D'];
     let answer = order.iter().position(|&i| i == 0).map_or('A', |slot| letters[slot]);
-    let fact_lines: Vec<String> = facts.iter().enumerate().map(|(i, &f)| format!("{}. {}", i + 1, text(objects, f))).collect();
+    let fact_lines: Vec<String> =
+        facts.iter().enumerate().map(|(i, &f)| format!("{}. {}", i + 1, text(objects, f))).collect();
     let option_lines: Vec<String> =
         order.iter().zip(letters).map(|(&i, letter)| format!("({letter}) {}", text(objects, chosen[i]))).collect();
     let prompt = format!(

@@ -75,7 +75,7 @@ pub fn parse_pasted_answers(text: &str, count: usize) -> Result<Vec<Option<Strin
     for (line, content) in lines {
         match marker(content) {
             Some((number, rest)) => {
-                let index = usize::try_from(number).ok().filter(|&n| n >= 1 && n <= count).map(|n| n - 1);
+                let index = usize::try_from(number).ok().filter(|n| (1..=count).contains(n)).map(|n| n - 1);
                 let Some(index) = index else {
                     return Err(error(line, format!("answer number {number} is not between 1 and {count}")));
                 };

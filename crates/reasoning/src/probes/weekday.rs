@@ -27,11 +27,8 @@ fn day_count(rng: &mut SplitMix64, max: u64) -> u64 {
 }
 
 fn start_date(rng: &mut SplitMix64) -> Date {
-    let year = if rng.chance(1, 2) {
-        TRICKY_YEARS[rng.index(TRICKY_YEARS.len())]
-    } else {
-        rng.between(1800, 2200) as i64
-    };
+    let year =
+        if rng.chance(1, 2) { TRICKY_YEARS[rng.index(TRICKY_YEARS.len())] } else { rng.between(1800, 2200) as i64 };
     let month = match rng.below(4) {
         0 => 2,
         1 => 12,
@@ -51,19 +48,13 @@ pub(super) fn make(rng: &mut SplitMix64) -> (String, String) {
             let n = day_count(rng, 100);
             if rng.chance(2, 3) {
                 let answer = (day as i64 - n as i64).rem_euclid(7) as usize;
-                let prompt = format!(
-                    "If {} is {} after event X, on what day of the week was event X?",
-                    WEEKDAYS[day],
-                    days(n)
-                );
+                let prompt =
+                    format!("If {} is {} after event X, on what day of the week was event X?", WEEKDAYS[day], days(n));
                 (prompt, WEEKDAYS[answer].to_string())
             } else {
                 let answer = (day as i64 + n as i64).rem_euclid(7) as usize;
-                let prompt = format!(
-                    "If {} is {} before event X, on what day of the week is event X?",
-                    WEEKDAYS[day],
-                    days(n)
-                );
+                let prompt =
+                    format!("If {} is {} before event X, on what day of the week is event X?", WEEKDAYS[day], days(n));
                 (prompt, WEEKDAYS[answer].to_string())
             }
         }
@@ -86,8 +77,7 @@ pub(super) fn make(rng: &mut SplitMix64) -> (String, String) {
             let shift = if after { n as i64 } else { -(n as i64) };
             let answer = start.add_days(shift).unwrap_or(start);
             let direction = if after { "after" } else { "before" };
-            let prompt =
-                format!("What date is {} {direction} {}? Answer as YYYY-MM-DD.", days(n), start.iso());
+            let prompt = format!("What date is {} {direction} {}? Answer as YYYY-MM-DD.", days(n), start.iso());
             (prompt, answer.iso())
         }
         _ => {

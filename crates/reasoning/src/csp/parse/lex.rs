@@ -69,9 +69,7 @@ pub(in crate::csp) fn statement(line: usize, raw: &str) -> Result<Option<Stateme
         return Err(ParseError::new(
             line,
             first_column,
-            format!(
-                "unknown keyword “{shown}”{hint} (keywords: people, rooms, together, apart, in, not in, at least)"
-            ),
+            format!("unknown keyword “{shown}”{hint} (keywords: people, rooms, together, apart, in, not in, at least)"),
         ));
     };
     let body_column = column_of(content, colon + 1);
@@ -96,14 +94,12 @@ pub(in crate::csp) fn split_where(s: &str, first_column: usize, is_separator: im
     let mut items = Vec::new();
     let mut start_byte = 0;
     let mut start_column = first_column;
-    let mut column = first_column;
-    for (byte, c) in s.char_indices() {
+    for (offset, (byte, c)) in s.char_indices().enumerate() {
         if is_separator(c) {
             items.push(trimmed(&s[start_byte..byte], start_column));
             start_byte = byte + c.len_utf8();
-            start_column = column + 1;
+            start_column = first_column + offset + 1;
         }
-        column += 1;
     }
     items.push(trimmed(&s[start_byte..], start_column));
     items
