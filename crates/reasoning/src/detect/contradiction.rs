@@ -84,9 +84,15 @@ pub fn claims_against_computations(
         let computations: Vec<&Check> =
             checks.iter().filter(|c| c.start >= split + len - 1 && c.end <= sentence_end).collect();
         let Some(last) = computations.last() else { continue };
+        // "because of" gives a cause, not a computation.
+        if sentence[connective + len..].starts_with("of ") {
+            continue;
+        }
         let claims: Vec<&WrittenNumber> = numbers
             .iter()
             .filter(|n| n.start >= base + s && n.end <= base + s + connective)
+            // "1 point for each question", "$10 per hour": a rate, not the claimed quantity.
+            .filter(|n| !is_rate(&lower[n.end - base..base + s + connective - base]))
             .filter(|n| !checks.iter().any(|c| c.start <= n.start && n.end <= c.end))
             .collect();
         if claims.is_empty() {
@@ -119,6 +125,21 @@ pub fn claims_against_computations(
         });
     }
     findings
+}
+
+/// Whether the words after a number make it a rate ("per hour", "for each", "each", "an hour").
+fn is_rate(after: &str) -> bool {
+    let mut words = after.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty());
+    let first = words.next().unwrap_or("");
+    let second = words.next().unwrap_or("");
+    let third = words.next().unwrap_or("");
+    first == "per"
+        || first == "each"
+        || second == "per"
+        || second == "each"
+        || (second == "for" && third == "each")
+        || (first == "for" && second == "each")
+        || (second == "an" || second == "a") && matches!(third, "hour" | "day" | "week" | "month" | "year")
 }
 
 /// A plain decimal string (as `format_value` writes it) back to a value.

@@ -175,7 +175,7 @@ impl Support {
             let slack = x.abs() * FLOAT_SLACK;
             self.values.range(Key(x - slack)..=Key(x + slack)).next().is_some()
         };
-        self.values.range(Key(lo - slack)..Key(hi - slack)).next().is_some()
+        self.values.range(Key(lo - slack)..Key(hi + slack)).next().is_some()
             || [100.0, 1000.0].iter().any(|f| near(v * f) || near(v / f))
     }
 }
@@ -216,7 +216,10 @@ fn conclusion_start(step: &str) -> Option<usize> {
 /// before a "because" ("She has $11 left because 10 - 6 = 4").
 fn conclusion_ranges(step: &str) -> Vec<(usize, usize)> {
     let mut ranges: Vec<(usize, usize)> = conclusion_start(step).map(|s| (s, step.len())).into_iter().collect();
-    if let Some(i) = step.find(" because ") {
+    // "because" and a mid-sentence "since" follow the claim they justify.
+    let lower = step.to_ascii_lowercase();
+    let connective = [" because ", " since "].iter().filter_map(|w| lower.find(w)).min();
+    if let Some(i) = connective {
         let sentence_start = step[..i].rfind(['.', ';', '!', '?']).map_or(0, |j| j + 1);
         if !step[sentence_start..i].contains('=') {
             ranges.push((sentence_start, i));
@@ -258,6 +261,9 @@ pub fn unsupported_numbers(
     numbers
         .iter()
         .filter(|n| ranges.iter().any(|&(s, e)| n.start >= base + s && n.end <= base + e))
+        // Only numbers stated on their own: counting the operands of the step's arithmetic too
+        // found 2 more of 11 labeled cases on the held-out corpus but raised 6 false alarms over
+        // both corpora (miscopied operands are arithmetic slips, and are reported as such).
         .filter(|n| !n.in_expression && !checks.iter().any(|c| c.start <= n.start && n.end <= c.end))
         .filter(|n| !support.supports_number(n) && !support_here.supports_number(n))
         .map(|n| Finding {
