@@ -3,9 +3,11 @@
 
 mod calibrate;
 mod cot;
+mod csp;
 mod debate;
 mod edge;
 mod memory;
+mod probe;
 mod train_cost;
 mod vision_tokens;
 
@@ -36,6 +38,10 @@ enum Command {
     Debate(debate::Args),
     /// Checks a chain-of-thought trace: arithmetic errors, self-contradictions, unsupported steps.
     Cot(cot::Args),
+    /// Solves a room-assignment constraint problem: satisfiable or not, how many ways, checks a proposal.
+    Csp(csp::Args),
+    /// Reasoning probes: `frontier probe generate --task T --n N --seed S`, `frontier probe grade FILE`.
+    Probe(probe::Args),
     /// Lists the training presets and the hardware table as JSON.
     Presets,
 }
@@ -73,6 +79,8 @@ fn main() -> ExitCode {
         Command::Presets => train_cost::presets(),
         Command::VisionTokens(args) => vision_tokens::run(&args),
         Command::Debate(args) => debate::run(&args),
+        Command::Csp(args) => csp::run(&args),
+        Command::Probe(args) => probe::run(&args),
         // One compact JSON line per operation, printed only when every line ran.
         Command::Memory(args) => return print_lines(memory::run(&args)),
         Command::Cot(args) => return print_output(cot::run(&args)),
