@@ -15,7 +15,8 @@ fn write(name: &str, text: &str) -> String {
 
 #[test]
 fn cot_reports_each_finding_with_its_place() {
-    let trace = "Each crate holds 12 bottles, so 4 crates hold 4 × 12 = 46 bottles.\nShe has $11 left because 10 - 6 = 4.";
+    let trace =
+        "Each crate holds 12 bottles, so 4 crates hold 4 × 12 = 46 bottles.\nShe has $11 left because 10 - 6 = 4.";
     let file = write("trace.txt", trace);
     let (code, json, stderr) = frontier(&["cot", &file]);
     assert_eq!(code, 0, "{stderr}");
@@ -25,7 +26,8 @@ fn cot_reports_each_finding_with_its_place() {
     assert_eq!(arithmetic["type"], "arithmetic_error");
     assert_eq!(arithmetic["step"], 0);
     assert_eq!(arithmetic["expected"], "48");
-    let (start, end) = (arithmetic["start"].as_u64().unwrap_or(0) as usize, arithmetic["end"].as_u64().unwrap_or(0) as usize);
+    let (start, end) =
+        (arithmetic["start"].as_u64().unwrap_or(0) as usize, arithmetic["end"].as_u64().unwrap_or(0) as usize);
     assert_eq!(&trace[start..end], "4 × 12 = 46");
     let types: Vec<&str> = findings.iter().filter_map(|f| f["type"].as_str()).collect();
     assert!(types.contains(&"self_contradiction") && types.contains(&"unsupported_number"), "{types:?}");
@@ -48,7 +50,8 @@ fn cot_baseline_runs_the_articles_rules() {
 
 #[test]
 fn cot_jsonl_prints_one_line_per_trace() {
-    let file = write("many.jsonl", "{\"id\": \"a\", \"trace\": \"2 + 2 = 5\"}\n{\"id\": \"b\", \"trace\": \"2 + 2 = 4\"}\n");
+    let file =
+        write("many.jsonl", "{\"id\": \"a\", \"trace\": \"2 + 2 = 5\"}\n{\"id\": \"b\", \"trace\": \"2 + 2 = 4\"}\n");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_frontier"))
         .args(["cot", "--jsonl", &file])
         .output()
@@ -66,7 +69,10 @@ fn cot_jsonl_prints_one_line_per_trace() {
 fn csp_counts_by_hand() {
     // Ana and Ben share Red or Blue (2 ways), filling it; Cai, Dee and Eli fill the other
     // two-bed room and Green: 3 ways to pick who sleeps in Green. 2 × 3 = 6 of 3^5 = 243.
-    let file = write("rooms.txt", "people: Ana, Ben, Cai, Dee, Eli\nrooms: Red (2), Blue (2), Green (1)\ntogether: Ana, Ben\napart: Ana, Cai\n");
+    let file = write(
+        "rooms.txt",
+        "people: Ana, Ben, Cai, Dee, Eli\nrooms: Red (2), Blue (2), Green (1)\ntogether: Ana, Ben\napart: Ana, Cai\n",
+    );
     let proposal = write("proposal.txt", "Ana: Red\nBen: Red\nCai: Red\nDee: Blue\nEli: Green\n");
     let (code, json, stderr) = frontier(&["csp", &file, "--check", &proposal]);
     assert_eq!(code, 0, "{stderr}");

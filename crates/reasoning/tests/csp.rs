@@ -521,8 +521,28 @@ fn timing() {
     ));
     let start = std::time::Instant::now();
     let s = csp::solve(&problem, csp::DEFAULT_COUNT_LIMIT);
-    println!("TIMING 200x50 count {} in {:?}, {} clauses", s.count, start.elapsed(), s.clauses);
+    println!(
+        "TIMING 200x50 count {} {:?} in {:?}, {} clauses, {:?}",
+        s.count,
+        s.status,
+        start.elapsed(),
+        s.clauses,
+        s.note
+    );
+    let n = 14;
+    let people: Vec<String> = (1..=n).map(|i| format!("P{i}")).collect();
+    let rooms: Vec<String> = (1..=n).map(|i| format!("R{i} (1)")).collect();
+    let ins: String = people
+        .iter()
+        .map(|p| {
+            format!(
+                "in: {p}, {}\n",
+                rooms[..n - 1].iter().map(|r| r.split(' ').next().unwrap()).collect::<Vec<_>>().join(" | ")
+            )
+        })
+        .collect();
+    let problem = parse(&format!("people: {}\nrooms: {}\n{ins}", people.join(", "), rooms.join(", ")));
     let start = std::time::Instant::now();
-    let s = csp::solve(&parse(csp::EXAMPLE), csp::DEFAULT_COUNT_LIMIT);
-    println!("TIMING example count {} in {:?}", s.count, start.elapsed());
+    let s = csp::solve(&problem, csp::DEFAULT_COUNT_LIMIT);
+    println!("TIMING php count {} {:?} in {:?}, {:?}", s.count, s.status, start.elapsed(), s.note);
 }

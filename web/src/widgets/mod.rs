@@ -2,11 +2,13 @@
 
 pub mod calibration;
 pub mod cot;
+pub mod csp;
 pub mod debate;
 pub mod edge;
 pub mod grounding;
 pub mod memory;
 pub mod pixel_debate;
+pub mod probes;
 pub mod train_cost;
 pub mod weak_to_strong;
 
@@ -27,6 +29,18 @@ pub const WIDGETS: &[WidgetInfo] = &[
         problem: "reasoning",
         title: "Chain-of-thought checker",
         summary: "Paste a chain of thought: arithmetic checked exactly, contradictions and unsupported steps found, beside the article's three rules.",
+    },
+    WidgetInfo {
+        id: "csp",
+        problem: "reasoning",
+        title: "Constraint solver: people and rooms",
+        summary: "Assign people to rooms under constraints: a SAT solver says whether it can be done, counts the ways, and checks a model's answer.",
+    },
+    WidgetInfo {
+        id: "probes",
+        problem: "reasoning",
+        title: "Reasoning probes",
+        summary: "Fresh counting, compass, calendar, negation and room questions with exact answers; grade a model beside the article's figures.",
     },
     WidgetInfo {
         id: "train-cost",
@@ -90,6 +104,8 @@ pub fn widgets_of(problem: &str) -> impl Iterator<Item = &'static WidgetInfo> + 
 pub fn render(info: &'static WidgetInfo, query: Query, embed: bool) -> AnyView {
     match info.id {
         "cot" => view! { <cot::CotLab query=query embed=embed/> }.into_any(),
+        "csp" => view! { <csp::CspLab query=query embed=embed/> }.into_any(),
+        "probes" => view! { <probes::ProbesLab query=query embed=embed/> }.into_any(),
         "train-cost" => view! { <train_cost::TrainCost query=query embed=embed/> }.into_any(),
         "calibration" => view! { <calibration::Calibration query=query embed=embed/> }.into_any(),
         "memory" => view! { <memory::MemoryLab query=query embed=embed/> }.into_any(),

@@ -332,7 +332,9 @@ fn visible_checks(text: &Mapped, tokens: &[Token]) -> Vec<Check> {
         };
         // "47 ÷ 6 = 7 remainder 5" is whole-number division, written as such.
         let remainder = tokens.get(re).filter(|t| t.kind == Kind::Word).is_some_and(|t| {
-            text.text.get(t.start..t.end).is_some_and(|w| w.eq_ignore_ascii_case("remainder") || w.eq_ignore_ascii_case("r"))
+            text.text
+                .get(t.start..t.end)
+                .is_some_and(|w| w.eq_ignore_ascii_case("remainder") || w.eq_ignore_ascii_case("r"))
         });
         if continues || remainder {
             continue;

@@ -7,7 +7,7 @@
 //! clauses, against C(n, k+1) clauses for the naive encoding. "At least k" is "at most n − k" of
 //! the negations. For "at most one" of six or fewer, the pairwise encoding is smaller.
 
-use batsat::{BasicSolver, SolverInterface};
+use batsat::{ClauseKind, SolverInterface};
 
 use super::problem::{Problem, Rule};
 
@@ -189,18 +189,39 @@ pub(super) fn fits(problem: &Problem, max_clauses: u64) -> Result<(), usize> {
     encode(problem, &mut Counter { vars: base, clauses: 0, limit: max_clauses })
 }
 
+/// Stops the solver after `limit` conflicts in all, over every call: the core has no clock, and
+/// some unsatisfiable problems (pigeonhole-like ones) take any CDCL solver exponential time.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Budget {
+    pub conflicts: u64,
+    pub limit: u64,
+}
+
+impl batsat::Callbacks for Budget {
+    fn on_new_clause(&mut self, _clause: &[batsat::Lit], kind: ClauseKind) {
+        if matches!(kind, ClauseKind::Learnt) {
+            self.conflicts += 1;
+        }
+    }
+
+    fn stop(&self) -> bool {
+        self.conflicts >= self.limit
+    }
+}
+
 /// Clauses straight into batsat.
 pub(super) struct SolverSink {
-    pub solver: BasicSolver,
+    pub solver: batsat::Solver<Budget>,
     vars: Vec<batsat::Var>,
     buffer: Vec<batsat::Lit>,
     pub clauses: u64,
 }
 
 impl SolverSink {
-    /// A solver with the `x` variables of `problem` already made.
-    pub fn new(problem: &Problem) -> Self {
-        let mut solver = BasicSolver::default();
+    /// A solver with the `x` variables of `problem` already made, stopping after `max_conflicts`.
+    pub fn new(problem: &Problem, max_conflicts: u64) -> Self {
+        let budget = Budget { conflicts: 0, limit: max_conflicts };
+        let mut solver = batsat::Solver::new(batsat::SolverOpts::default(), budget);
         let base = problem.people.len() * problem.rooms.len();
         let vars = (0..base).map(|_| solver.new_var_default()).collect();
         Self { solver, vars, buffer: Vec::new(), clauses: 0 }
@@ -235,7 +256,7 @@ impl Sink for SolverSink {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use batsat::lbool;
+    use batsat::{lbool, BasicSolver};
 
     /// Counts the assignments of `n` inputs allowed by `at_most(k)` by enumerating all 2^n input
     /// patterns as assumptions; the counter must allow exactly the patterns with at most k ones.

@@ -14,12 +14,17 @@ use num_bigint::BigUint;
 use serde::Serialize;
 
 use super::encode::{self, Lit, SolverSink};
-use super::problem::Problem;
+use super::problem::{Problem, Rule};
 
 /// The count the page asks for; enough for any problem of a few people and rooms.
 pub const DEFAULT_COUNT_LIMIT: u64 = 100_000;
 /// Solutions kept to show beside the count.
 pub const SHOWN_SOLUTIONS: usize = 20;
+/// Work limits for one call of [`solve`], in place of a clock (the core has none): conflicts bound
+/// the search inside one SAT call, propagations bound the many calls of a count. Problems of a
+/// few dozen people stay far below both; at a limit the answer says so rather than guessing.
+pub const MAX_CONFLICTS: u64 = 200_000;
+pub const MAX_PROPAGATIONS: u64 = 50_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -27,7 +32,7 @@ pub enum Status {
     Satisfiable,
     /// The solver proved that no assignment satisfies every constraint.
     Impossible,
-    /// The solver stopped without an answer (it has no budget set, so this should not occur).
+    /// The solver reached [`MAX_CONFLICTS`] without an answer.
     Unknown,
 }
 
@@ -73,6 +78,9 @@ pub struct Solution {
     pub search_space_log10: f64,
     pub variables: u64,
     pub clauses: u64,
+    /// Why the answer came without the solver (a counting argument), or why the count stopped
+    /// early (a work limit); `None` otherwise.
+    pub note: Option<String>,
 }
 
 /// Solves `problem` and counts its solutions up to `count_limit` (at least 1 is always searched
@@ -81,7 +89,7 @@ pub fn solve(problem: &Problem, count_limit: u64) -> Solution {
     let people = problem.people.len();
     let rooms = problem.rooms.len();
     let limit = count_limit.max(1);
-    let mut sink = SolverSink::new(problem);
+    let mut sink = SolverSink::new(problem, MAX_CONFLICTS);
     // The parser already checked that the encoding fits; a second check here would change nothing.
     let _ = encode::encode(problem, &mut sink);
     let search_space = BigUint::from(rooms).pow(u32::try_from(people).unwrap_or(u32::MAX)).to_string();
@@ -96,12 +104,18 @@ pub fn solve(problem: &Problem, count_limit: u64) -> Solution {
         search_space_log10: people as f64 * (rooms as f64).log10(),
         variables: sink.num_vars(),
         clauses: sink.clauses,
+        note: None,
     };
+    if let Some(reason) = pigeonhole(problem) {
+        solution.note = Some(reason);
+        return solution;
+    }
     match solve_under(problem, &mut sink, &[]) {
         Outcome::Impossible => return solution,
         Outcome::Unknown => {
             solution.status = Status::Unknown;
             solution.complete = false;
+            solution.note = Some(format!("the solver stopped after {MAX_CONFLICTS} conflicts without an answer"));
             return solution;
         }
         Outcome::Model(model) => {
@@ -111,6 +125,26 @@ pub fn solve(problem: &Problem, count_limit: u64) -> Solution {
         }
     }
     solution
+}
+
+/// A proof of impossibility by counting, for the cases where a CDCL solver's proof would take
+/// exponential time (the pigeonhole principle): more people than places, or an `apart` group
+/// larger than the number of rooms.
+fn pigeonhole(problem: &Problem) -> Option<String> {
+    let people = problem.people.len();
+    let places: usize = (0..problem.rooms.len()).map(|room| problem.capacity_of(room)).sum();
+    if places < people {
+        return Some(format!("impossible by counting: the rooms hold {places} people in all, fewer than {people}"));
+    }
+    problem.constraints.iter().find_map(|constraint| match &constraint.rule {
+        Rule::Apart { people: group } if group.len() > problem.rooms.len() => Some(format!(
+            "impossible by counting: line {} puts {} people in different rooms, but there are {} rooms",
+            constraint.line,
+            group.len(),
+            problem.rooms.len()
+        )),
+        _ => None,
+    })
 }
 
 enum Outcome {
@@ -168,6 +202,11 @@ fn walk(problem: &Problem, sink: &mut SolverSink, first: Vec<usize>, limit: u64,
             prefix.pop();
             continue;
         }
+        if sink.solver.num_propagations() > MAX_PROPAGATIONS {
+            solution.complete = false;
+            solution.note = Some(format!("the count stopped at the work limit of {MAX_PROPAGATIONS} propagations"));
+            return;
+        }
         let room = node.next_room;
         node.next_room += 1;
         let child = if node.model[depth] == room {
@@ -181,7 +220,8 @@ fn walk(problem: &Problem, sink: &mut SolverSink, first: Vec<usize>, limit: u64,
                 Outcome::Impossible => None,
                 Outcome::Unknown => {
                     solution.complete = false;
-                    None
+                    solution.note = Some(format!("the count stopped at the work limit of {MAX_CONFLICTS} conflicts"));
+                    return;
                 }
             }
         };

@@ -1,0 +1,235 @@
+//! The constraint solver: a room-assignment problem in a small text format, solved by a SAT
+//! solver in the page. It says whether the problem can be done (a proof when it cannot), counts
+//! the ways, lists them, and checks a model's proposed assignment constraint by constraint.
+
+use std::sync::Arc;
+
+use frontier_reasoning::csp::{check_assignment, parse, solve, Check, Problem, Solution, EXAMPLE, IMPOSSIBLE_EXAMPLE};
+use frontier_state::{Query, WidgetState};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::framework::choice::Choice;
+use crate::framework::frame::{ExportItem, Hideable, WidgetFrame};
+use crate::framework::host::Host;
+
+/// Solutions counted in the page at most; the command line counts up to 100,000 and more.
+const PAGE_COUNT_LIMITS: &[(&str, &str)] = &[("100", "up to 100"), ("1000", "up to 1,000"), ("10000", "up to 10,000")];
+const MAX_TEXT_BYTES: usize = 64 << 10;
+
+const HIDEABLES: &[Hideable] = &[
+    Hideable { id: "solutions", label: "Solutions" },
+    Hideable { id: "check", label: "Check an assignment" },
+    Hideable { id: "explain", label: "Explanation" },
+];
+
+/// A proposal for the worked example that breaks two constraints.
+const EXAMPLE_PROPOSAL: &str = "Ana: Red\nBen: Red\nCai: Blue\nDee: Blue\nEli: Green\n";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CspState {
+    pub problem: String,
+    /// A model's proposed assignment, to check.
+    pub proposal: String,
+    pub count_limit: u64,
+}
+
+impl CspState {
+    pub fn example() -> Self {
+        CspState { problem: EXAMPLE.into(), proposal: EXAMPLE_PROPOSAL.into(), count_limit: 1000 }
+    }
+}
+
+impl WidgetState for CspState {
+    const WIDGET_ID: &'static str = "csp";
+    const VERSION: u32 = 1;
+
+    fn validate(&self) -> Result<(), String> {
+        if self.problem.len() > MAX_TEXT_BYTES || self.proposal.len() > MAX_TEXT_BYTES {
+            return Err(format!("problem and proposal: at most {} KB each", MAX_TEXT_BYTES >> 10));
+        }
+        if !(1..=10_000).contains(&self.count_limit) {
+            return Err("count_limit: 1 to 10,000".into());
+        }
+        Ok(())
+    }
+}
+
+/// The problem solved, or where it could not be read.
+#[derive(Clone)]
+struct Solved(Arc<Result<(Problem, Solution), String>>);
+
+impl PartialEq for Solved {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+fn run(s: &CspState) -> Solved {
+    Solved(Arc::new(parse(&s.problem).map_err(|e| e.to_string()).map(|p| {
+        let solution = solve(&p, s.count_limit);
+        (p, solution)
+    })))
+}
+
+fn exports(state: RwSignal<CspState>) -> Vec<ExportItem> {
+    let json = move || -> Result<String, String> {
+        let s = state.get_untracked();
+        let problem = parse(&s.problem).map_err(|e| e.to_string())?;
+        let solution = solve(&problem, s.count_limit);
+        let check = check_assignment(&problem, &s.proposal).ok();
+        let value = serde_json::json!({ "widget": "csp", "state": s, "solution": solution, "check": check });
+        serde_json::to_string_pretty(&value).map_err(|e| e.to_string())
+    };
+    vec![ExportItem {
+        label: "Solution (JSON)",
+        filename: "csp.json".into(),
+        mime: "application/json",
+        make: Arc::new(json),
+    }]
+}
+
+fn status_line(solution: &Solution) -> String {
+    let space = &solution.search_space;
+    match (solution.count, solution.complete) {
+        (0, _) => format!(
+            "Impossible: the SAT solver proved that none of the {space} ways to place everyone meets the constraints."
+        ),
+        (n, true) => format!("{n} way{} out of {space} meet every constraint.", if n == 1 { "" } else { "s" }),
+        (n, false) => format!("At least {n} ways out of {space} (counting stopped at the limit)."),
+    }
+}
+
+#[component]
+fn Solutions(problem: Problem, solution: Solution) -> impl IntoView {
+    let people = problem.people().to_vec();
+    let header = people.iter().map(|p| view! { <th scope="col">{p.clone()}</th> }).collect_view();
+    let rows = solution
+        .examples
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let cells = people
+                .iter()
+                .map(|p| {
+                    let room =
+                        a.placements.iter().find(|pl| &pl.person == p).map(|pl| pl.room.clone()).unwrap_or_default();
+                    view! { <td>{room}</td> }
+                })
+                .collect_view();
+            view! { <tr><th scope="row">{(i + 1).to_string()}</th>{cells}</tr> }
+        })
+        .collect_view();
+    let shown = solution.examples.len();
+    view! {
+        <div class="table-scroll">
+            <table class="csp-solutions">
+                <caption>{format!("The first {shown} solutions found")}</caption>
+                <thead><tr><th scope="col">"#"</th>{header}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <p class="hint">{format!("{} variables and {} clauses: one per person and room, exactly one room each, a sequential counter per capacity.", solution.variables, solution.clauses)}</p>
+    }
+}
+
+#[component]
+fn CheckView(check: Result<Check, String>) -> impl IntoView {
+    match check {
+        Err(e) => view! { <p class="error" role="alert" data-testid="csp-check">{format!("The assignment could not be read: {e}")}</p> }.into_any(),
+        Ok(c) if c.valid => view! { <p class="status" data-testid="csp-check">"Valid: everyone has a room and no constraint is broken."</p> }.into_any(),
+        Ok(c) => {
+            let items = c
+                .violations
+                .iter()
+                .map(|v| {
+                    let at = v.problem_line.map(|l| format!("line {l}: ")).unwrap_or_default();
+                    view! { <li><strong>{format!("{at}{}", v.constraint)}</strong>" — "{v.message.clone()}</li> }
+                })
+                .collect_view();
+            view! {
+                <p class="status" data-testid="csp-check">{format!("Not valid: {} problem{}.", c.violations.len(), if c.violations.len() == 1 { "" } else { "s" })}</p>
+                <ul class="csp-violations">{items}</ul>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+fn Explanation() -> impl IntoView {
+    view! {
+        <p>"The article's table says models solve \"assign 5 people to 3 rooms with constraints\" about 30% of the time, against 90% for people, and proposes pairing a model with a symbolic verifier such as a SAT solver. This is that verifier. Checking a proposed assignment needs no solver: each constraint is read off. Saying \"impossible\", \"unique\" or \"there are 4 ways\" needs one, because a search written by hand that finds nothing proves nothing if it has a bug."</p>
+        <p>"The problem becomes a Boolean formula: a variable for each person and room, clauses that give everyone exactly one room, a sequential counter that keeps each room within its capacity, equalities for \"together\" and exclusions for \"apart\". The batsat solver (a Rust port of MiniSat) finds a solution or proves there is none; each solution found is then blocked and the solver asked again, which counts them all."</p>
+        <p>"Format: one statement per line; people: and rooms: (a capacity in parentheses), then together:, apart:, in: (rooms separated by |), not in: and at least:. Lines starting with # are comments."</p>
+    }
+}
+
+#[component]
+pub fn CspLab(query: Query, embed: bool) -> impl IntoView {
+    let host = Host::new("reasoning", query, embed, CspState::example);
+    let state = host.state;
+    let solved = Memo::new(move |_| state.with(run));
+    let show = host.shows();
+    let show_solutions = show("solutions");
+    let limit_id = move || state.with(|s| s.count_limit.to_string());
+    let load = move |text: &'static str| move |_| state.update(|s| s.problem = text.into());
+    view! {
+        <WidgetFrame
+            host=host.clone()
+            title="Constraint solver: people and rooms"
+            summary="Assign people to rooms under constraints: a SAT solver says whether it can be done, counts the ways, and checks a model's answer."
+            exports=exports(state)
+            hideables=HIDEABLES.to_vec()
+            explain=ViewFn::from(Explanation)
+        >
+            <fieldset class="group">
+                <legend>"The problem"</legend>
+                <div class="field">
+                    <label for="csp-problem">"Problem (one statement per line)"</label>
+                    <textarea id="csp-problem" data-testid="csp-problem" rows="8" spellcheck="false"
+                        prop:value=move || state.with(|s| s.problem.clone())
+                        on:input=move |ev| state.update(|s| s.problem = event_target_value(&ev))></textarea>
+                </div>
+                <div class="row">
+                    <button type="button" on:click=load(EXAMPLE)>"Five people, three rooms"</button>
+                    <button type="button" on:click=load(IMPOSSIBLE_EXAMPLE)>"An impossible one"</button>
+                    <Choice id="csp-limit" label="Count solutions" options=PAGE_COUNT_LIMITS value=Signal::derive(limit_id)
+                        on_change=Callback::new(move |v: String| state.update(|s| s.count_limit = v.parse().unwrap_or(1000)))/>
+                </div>
+            </fieldset>
+            {move || match solved.get().0.as_ref() {
+                Err(e) => view! { <p class="error" role="alert" data-testid="csp-status">{e.clone()}</p> }.into_any(),
+                Ok((problem, solution)) => {
+                    let (problem, solution) = (problem.clone(), solution.clone());
+                    view! {
+                        <p class="status" data-testid="csp-status">{status_line(&solution)}</p>
+                        {show_solutions.then(|| view! { <Solutions problem=problem.clone() solution=solution.clone()/> })}
+                    }
+                    .into_any()
+                }
+            }}
+            {show("check").then(|| view! {
+                <fieldset class="group">
+                    <legend>"Check an assignment"</legend>
+                    <div class="field">
+                        <label for="csp-proposal">"A proposed assignment (\"Ana: Red\" per line, or \"Red: Ana, Ben\")"</label>
+                        <textarea id="csp-proposal" data-testid="csp-proposal" rows="5" spellcheck="false"
+                            prop:value=move || state.with(|s| s.proposal.clone())
+                            on:input=move |ev| state.update(|s| s.proposal = event_target_value(&ev))></textarea>
+                    </div>
+                    {move || {
+                        let solved = solved.get();
+                        match solved.0.as_ref() {
+                            Ok((problem, _)) => {
+                                let check = state.with(|s| check_assignment(problem, &s.proposal).map_err(|e| e.to_string()));
+                                view! { <CheckView check=check/> }.into_any()
+                            }
+                            Err(_) => view! { <p class="hint">"Fix the problem first."</p> }.into_any(),
+                        }
+                    }}
+                </fieldset>
+            })}
+        </WidgetFrame>
+    }
+}

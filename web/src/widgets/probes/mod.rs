@@ -1,0 +1,305 @@
+//! Reasoning probes: the article's table of simple tasks that defeat models, as fresh seeded
+//! items with exact answers. Copy the prompts to a model, paste its answers back, and read its
+//! accuracy per task beside the article's figures for GPT-4o and for people.
+
+use std::sync::Arc;
+
+use frontier_reasoning::probes::{
+    generate, grade_optional, parse_pasted_answers, report, Probe, Report, Task, MAX_PROBES,
+};
+use frontier_state::{Query, WidgetState};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::framework::choice::Choice;
+use crate::framework::dom;
+use crate::framework::frame::{ExportItem, Hideable, WidgetFrame};
+use crate::framework::host::Host;
+use crate::framework::scale::Scale;
+use crate::framework::slider::NumberField;
+
+const TASKS: &[(&str, &str)] = &[
+    ("all", "All five tasks"),
+    ("counting", "Counting letters"),
+    ("compass", "Compass turns"),
+    ("weekday", "Weekdays and dates"),
+    ("negation", "Negation"),
+    ("constraints", "Constraint satisfaction"),
+];
+const MAX_PER_TASK: usize = 200;
+const MAX_ANSWERS_BYTES: usize = 256 << 10;
+
+const HIDEABLES: &[Hideable] =
+    &[Hideable { id: "answers", label: "Expected answers" }, Hideable { id: "explain", label: "Explanation" }];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProbesState {
+    /// A task id, or "all".
+    pub task: String,
+    pub per_task: usize,
+    pub seed: u64,
+    /// The model's answers, pasted: one per line, numbered or not.
+    pub answers: String,
+}
+
+impl ProbesState {
+    /// Two items of each task, answered by a careless model (some right, some wrong, one blank).
+    pub fn example() -> Self {
+        ProbesState { task: "all".into(), per_task: 2, seed: 2025, answers: String::new() }
+    }
+
+    fn tasks(&self) -> Vec<Task> {
+        match Task::from_id(&self.task) {
+            Ok(t) => vec![t],
+            Err(_) => Task::ALL.to_vec(),
+        }
+    }
+
+    pub fn items(&self) -> Result<Vec<Probe>, String> {
+        let mut items = Vec::new();
+        for task in self.tasks() {
+            items.extend(generate(task, self.per_task, self.seed).map_err(|e| e.to_string())?);
+        }
+        Ok(items)
+    }
+}
+
+impl WidgetState for ProbesState {
+    const WIDGET_ID: &'static str = "probes";
+    const VERSION: u32 = 1;
+
+    fn validate(&self) -> Result<(), String> {
+        if !(1..=MAX_PER_TASK.min(MAX_PROBES)).contains(&self.per_task) {
+            return Err(format!("per_task: 1 to {MAX_PER_TASK}"));
+        }
+        if self.task != "all" && Task::from_id(&self.task).is_err() {
+            return Err(format!("task: one of {}", TASKS.iter().map(|t| t.0).collect::<Vec<_>>().join(", ")));
+        }
+        if self.answers.len() > MAX_ANSWERS_BYTES {
+            return Err(format!("answers: at most {} KB", MAX_ANSWERS_BYTES >> 10));
+        }
+        Ok(())
+    }
+}
+
+/// The items and their grades for the current state.
+#[derive(Clone)]
+struct Graded(Arc<Result<(Vec<Probe>, Report), String>>);
+
+impl PartialEq for Graded {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+fn run(s: &ProbesState) -> Graded {
+    let result = s.items().and_then(|items| {
+        let answers = parse_pasted_answers(&s.answers, items.len())
+            .map_err(|e| format!("answers, line {}: {}", e.line, e.message))?;
+        let grades = items.iter().zip(&answers).map(|(p, a)| grade_optional(p, a.as_deref())).collect();
+        Ok((items, report(grades)))
+    });
+    Graded(Arc::new(result))
+}
+
+fn prompts_text(items: &[Probe]) -> String {
+    items.iter().enumerate().map(|(i, p)| format!("{}. {}\n", i + 1, p.prompt)).collect()
+}
+
+fn exports(state: RwSignal<ProbesState>) -> Vec<ExportItem> {
+    let jsonl = move || -> Result<String, String> {
+        let s = state.get_untracked();
+        let items = s.items()?;
+        let answers = parse_pasted_answers(&s.answers, items.len()).map_err(|e| e.message)?;
+        let mut out = String::new();
+        for (item, answer) in items.iter().zip(answers) {
+            let mut value = serde_json::to_value(item).map_err(|e| e.to_string())?;
+            if let Some(a) = answer {
+                value["response"] = serde_json::Value::String(a);
+            }
+            out.push_str(&value.to_string());
+            out.push('\n');
+        }
+        Ok(out)
+    };
+    let json = move || -> Result<String, String> {
+        let graded = run(&state.get_untracked());
+        let (_, report) = graded.0.as_ref().as_ref().map_err(Clone::clone)?;
+        serde_json::to_string_pretty(
+            &serde_json::json!({ "widget": "probes", "state": state.get_untracked(), "report": report }),
+        )
+        .map_err(|e| e.to_string())
+    };
+    vec![
+        ExportItem {
+            label: "Items and answers (JSON Lines, for frontier probe grade)",
+            filename: "probes.jsonl".into(),
+            mime: "application/x-ndjson",
+            make: Arc::new(jsonl),
+        },
+        ExportItem {
+            label: "Grades (JSON)",
+            filename: "probes-report.json".into(),
+            mime: "application/json",
+            make: Arc::new(json),
+        },
+    ]
+}
+
+fn percent(p: Option<f64>) -> String {
+    p.map_or("—".into(), |v| format!("{v:.0} %"))
+}
+
+#[component]
+fn Accuracy(report: Report) -> impl IntoView {
+    let rows = report
+        .tasks
+        .iter()
+        .filter(|t| t.count > 0)
+        .map(|t| {
+            view! {
+                <tr>
+                    <th scope="row">{t.task.id()}</th>
+                    <td>{t.count.to_string()}</td>
+                    <td>{t.answered.to_string()}</td>
+                    <td data-testid=format!("probes-accuracy-{}", t.task.id())>{percent(t.accuracy_percent)}</td>
+                    <td>{format!("{:.0} %", t.article_gpt4o_percent)}</td>
+                    <td>{format!("{:.0} %", t.article_human_percent)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="probes-accuracy">
+                <caption>"Accuracy per task, beside the article's figures (approximate, no source given; not measured here)"</caption>
+                <thead><tr><th scope="col">"Task"</th><th scope="col">"Items"</th><th scope="col">"Answered"</th><th scope="col">"This model"</th><th scope="col">"GPT-4o (article)"</th><th scope="col">"People (article)"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn Items(items: Vec<Probe>, report: Report, show_answers: bool) -> impl IntoView {
+    let rows = items
+        .iter()
+        .zip(&report.grades)
+        .enumerate()
+        .map(|(i, (item, g))| {
+            let verdict = match (&g.response, g.correct) {
+                (None, _) => "no answer",
+                (Some(_), true) => "right",
+                (Some(_), false) => "wrong",
+            };
+            view! {
+                <tr class:probe-right=g.correct class:probe-wrong=g.response.is_some() && !g.correct>
+                    <th scope="row">{(i + 1).to_string()}</th>
+                    <td>{item.task.id()}</td>
+                    <td class="probe-prompt">{item.prompt.clone()}</td>
+                    {show_answers.then(|| view! { <td>{g.expected.clone()}</td> })}
+                    <td>{g.response.clone().unwrap_or_default()}</td>
+                    <td>{g.parsed.clone().unwrap_or_else(|| "—".into())}</td>
+                    <td>{verdict}{(!g.note.is_empty()).then(|| format!(" ({})", g.note))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="probes-items">
+                <caption>"Items, answers as given, what was read from them, and the grade"</caption>
+                <thead><tr><th scope="col">"#"</th><th scope="col">"Task"</th><th scope="col">"Prompt"</th>
+                    {show_answers.then(|| view! { <th scope="col">"Expected"</th> })}
+                    <th scope="col">"Answer"</th><th scope="col">"Read as"</th><th scope="col">"Grade"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn Explanation() -> impl IntoView {
+    view! {
+        <p>"The article lists five kinds of simple question on which it says GPT-4o scores 30–80 % and people 90–99 %. A fixed list of such questions ends up in training data; these are generated afresh from a seed, so a class can have new ones every week and anyone can regenerate an item from its task, seed and number to check a grade."</p>
+        <p>"Every answer is computed: letters counted (case ignored, overlaps stated), turns added up, dates stepped through a day count with the Gregorian leap years (1900 is not a leap year, 2000 is), the statements of a negation item judged against the facts, and room assignments checked by the SAT solver, which also proves when no assignment exists. Answers are read leniently (number words, day names, compass words, dates written out, \"(B)\") and what was read is shown beside each grade."</p>
+        <p>"The article's percentages come without a benchmark or a source; they are shown as the article's, not as measurements."</p>
+    }
+}
+
+#[component]
+pub fn ProbesLab(query: Query, embed: bool) -> impl IntoView {
+    let host = Host::new("reasoning", query, embed, ProbesState::example);
+    let state = host.state;
+    let graded = Memo::new(move |_| state.with(run));
+    let show = host.shows();
+    let copied = RwSignal::new(String::new());
+    let copy_prompts = move |_| {
+        let text = state.with_untracked(|s| s.items().map(|items| prompts_text(&items)).unwrap_or_default());
+        leptos::task::spawn_local(async move {
+            copied.set(match dom::copy_text(&text).await {
+                Ok(()) => "Prompts copied.".into(),
+                Err(_) => "The browser did not allow copying; select the prompts in the table.".into(),
+            });
+        });
+    };
+    let set_count = Callback::new(move |v: f64| {
+        let n = v.round() as usize;
+        if !(1..=MAX_PER_TASK).contains(&n) {
+            return Err(format!("1 to {MAX_PER_TASK}"));
+        }
+        state.update(|s| s.per_task = n);
+        Ok(())
+    });
+    let set_seed = Callback::new(move |v: f64| {
+        if !(0.0..=1e15).contains(&v) {
+            return Err("a whole number".to_string());
+        }
+        state.update(|s| s.seed = v.round() as u64);
+        Ok(())
+    });
+    view! {
+        <WidgetFrame
+            host=host.clone()
+            title="Reasoning probes"
+            summary="Fresh counting, compass, calendar, negation and room-assignment questions with exact answers: paste a model's replies, get its accuracy beside the article's figures."
+            exports=exports(state)
+            hideables=HIDEABLES.to_vec()
+            explain=ViewFn::from(Explanation)
+        >
+            <fieldset class="group">
+                <legend>"The questions"</legend>
+                <div class="row">
+                    <Choice id="probes-task" label="Task" options=TASKS value=Signal::derive(move || state.with(|s| s.task.clone()))
+                        on_change=Callback::new(move |v: String| state.update(|s| s.task = v))/>
+                    <NumberField id="probes-n" label="Items per task" whole=true value=Signal::derive(move || state.with(|s| s.per_task as f64))
+                        on_change=set_count scale=Scale { min: 1.0, max: MAX_PER_TASK as f64, log: true } display=|v| format!("{v}")/>
+                    <NumberField id="probes-seed" label="Seed" whole=true value=Signal::derive(move || state.with(|s| s.seed as f64))
+                        on_change=set_seed scale=Scale { min: 0.0, max: 10_000.0, log: false } display=|v| format!("{v}")/>
+                </div>
+                <div class="row">
+                    <button type="button" on:click=copy_prompts data-testid="probes-copy">"Copy the prompts"</button>
+                    <span class="status" role="status">{move || copied.get()}</span>
+                </div>
+            </fieldset>
+            <fieldset class="group">
+                <legend>"The model's answers"</legend>
+                <div class="field">
+                    <label for="probes-answers">"One answer per line, in order or numbered (\"3. Wednesday\")"</label>
+                    <textarea id="probes-answers" data-testid="probes-answers" rows="6" spellcheck="false"
+                        prop:value=move || state.with(|s| s.answers.clone())
+                        on:input=move |ev| state.update(|s| s.answers = event_target_value(&ev))></textarea>
+                </div>
+            </fieldset>
+            {move || match graded.get().0.as_ref() {
+                Err(e) => view! { <p class="error" role="alert">{e.clone()}</p> }.into_any(),
+                Ok((items, report)) => view! {
+                    <p class="status" data-testid="probes-summary">{format!("{} items, {} answered, {} right ({}).", report.count, report.answered, report.correct, percent(report.accuracy_percent))}</p>
+                    <Accuracy report=report.clone()/>
+                    <Items items=items.clone() report=report.clone() show_answers=show("answers")/>
+                }
+                .into_any(),
+            }}
+        </WidgetFrame>
+    }
+}
