@@ -20,6 +20,7 @@
 
 mod assignment;
 mod check;
+mod count;
 mod encode;
 mod examples;
 pub(crate) mod names;

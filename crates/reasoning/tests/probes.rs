@@ -340,6 +340,7 @@ fn problem_of(item: &Probe) -> csp::Problem {
 fn constraint_answers_are_solutions_or_proven_impossible() {
     let items = generate(Task::Constraints, 200, 9);
     let mut impossible = 0;
+    let mut few_solutions = 0;
     for item in &items {
         let problem = problem_of(item);
         assert_eq!((problem.people().len(), problem.rooms().len()), (5, 3));
@@ -350,9 +351,15 @@ fn constraint_answers_are_solutions_or_proven_impossible() {
         } else {
             let check = csp::check_assignment(&problem, &item.answer).unwrap_or_else(|e| panic!("{e}"));
             assert!(check.valid, "{:?}", check.violations);
-            assert!(solution.count <= 12 || solution.count > 0, "{}", item.prompt);
+            assert!(solution.count >= 1 && solution.complete, "{}", item.prompt);
+            few_solutions += usize::from(solution.count <= 12);
         }
     }
+    assert!(
+        few_solutions * 10 >= (200 - impossible) * 9,
+        "{few_solutions} of {} have at most 12 solutions",
+        200 - impossible
+    );
     assert!((20..=70).contains(&impossible), "{impossible} of 200 impossible, about 40 wanted");
 }
 

@@ -180,7 +180,7 @@ fn number(text: &str, i: usize) -> (Kind, usize) {
         return (Kind::Barrier, stop);
     }
     // Thousands separators: "1,234,567" but not "14, 400" or "1,23".
-    if int_len >= 1 && int_len <= 3 {
+    if (1..=3).contains(&int_len) {
         while bytes.get(end) == Some(&b',') && digits_len(bytes, end + 1) == 3 {
             digits.push_str(&text[end + 1..end + 4]);
             end += 4;

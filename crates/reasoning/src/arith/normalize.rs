@@ -205,13 +205,16 @@ fn latex_command(text: &str, i: usize, base: usize, out: &mut Mapped, depth: usi
 }
 
 /// `{a}{b}` (or single characters, as in `\frac12`) at `start`: the two inner ranges and the end.
-fn two_groups(text: &str, start: usize) -> Option<((usize, usize), (usize, usize), usize)> {
+/// A byte range of the text.
+type Range = (usize, usize);
+
+fn two_groups(text: &str, start: usize) -> Option<(Range, Range, usize)> {
     let (first, mid) = group_or_char(text, start)?;
     let (second, end) = group_or_char(text, mid)?;
     Some((first, second, end))
 }
 
-fn group_or_char(text: &str, start: usize) -> Option<((usize, usize), usize)> {
+fn group_or_char(text: &str, start: usize) -> Option<(Range, usize)> {
     let start = start + text[start..].bytes().take_while(|b| *b == b' ').count();
     match text[start..].chars().next()? {
         '{' => group(text, start),
@@ -221,7 +224,7 @@ fn group_or_char(text: &str, start: usize) -> Option<((usize, usize), usize)> {
 }
 
 /// A balanced `{…}` at `start` (after optional spaces): the inner range and the index after it.
-fn group(text: &str, start: usize) -> Option<((usize, usize), usize)> {
+fn group(text: &str, start: usize) -> Option<(Range, usize)> {
     let start = start + text[start..].bytes().take_while(|b| *b == b' ').count();
     if text.as_bytes().get(start) != Some(&b'{') {
         return None;

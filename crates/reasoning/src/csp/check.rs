@@ -183,6 +183,36 @@ pub(super) fn evaluate(problem: &Problem, rooms: &[Option<usize>]) -> Vec<Violat
     out
 }
 
+/// True when the complete assignment `rooms` (person p in room `rooms[p]`) breaks no rule: the
+/// verdict of [`evaluate`] without its messages, for counting, where it runs once per candidate.
+pub(super) fn satisfies(problem: &Problem, rooms: &[usize]) -> bool {
+    let mut inside = vec![0usize; problem.rooms.len()];
+    for &room in rooms {
+        match inside.get_mut(room) {
+            Some(count) => *count += 1,
+            None => return false,
+        }
+    }
+    let room_of = |p: usize| rooms.get(p).copied();
+    let fits = problem.rooms.iter().zip(&inside).all(|(room, &n)| room.capacity.is_none_or(|c| n <= c as usize));
+    // For `apart`: the last constraint (numbered from 1) that saw each room, so no clearing is needed.
+    let mut seen_by = vec![0usize; problem.rooms.len()];
+    fits && problem.constraints.iter().enumerate().all(|(index, constraint)| match &constraint.rule {
+        Rule::Together { people } => people.windows(2).all(|pair| room_of(pair[0]) == room_of(pair[1])),
+        Rule::Apart { people } => people.iter().all(|&p| match room_of(p).and_then(|r| seen_by.get_mut(r)) {
+            Some(mark) if *mark == index + 1 => false,
+            Some(mark) => {
+                *mark = index + 1;
+                true
+            }
+            None => false,
+        }),
+        Rule::In { person, rooms: allowed } => room_of(*person).is_some_and(|r| allowed.contains(&r)),
+        Rule::NotIn { person, rooms: barred } => room_of(*person).is_some_and(|r| !barred.contains(&r)),
+        Rule::AtLeast { room, count } => inside.get(*room).is_some_and(|&n| n >= *count as usize),
+    })
+}
+
 fn members(rooms: &[Option<usize>], room: usize) -> Vec<usize> {
     (0..rooms.len()).filter(|&p| rooms[p] == Some(room)).collect()
 }

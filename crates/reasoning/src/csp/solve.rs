@@ -1,19 +1,12 @@
-//! Solving and counting. One SAT call finds an assignment or proves there is none. Counting walks
-//! the tree of partial assignments (person 0's room, then person 1's, …) depth first, asking the
-//! solver under assumptions whether each branch can be completed; a branch the current model
-//! already completes needs no call, and a branch that cannot be completed is cut whole.
-//!
-//! Why not blocking clauses (add "not this solution" after each one and solve again): every
-//! blocking clause is watched by every later call, so the work grows with the square of the count;
-//! 59,049 solutions took 6.8 s that way and 100,000 took 21 s (release build). The walk keeps the
-//! clause set fixed, so its cost grows with the count, and the solver's learnt clauses stay valid
-//! throughout.
+//! Solving: one SAT call finds an assignment or proves there is none, then [`super::count`]
+//! counts the rest. Pigeonhole cases are answered by counting first, because a CDCL solver's
+//! proof of them takes exponential time.
 
-use batsat::{lbool, SolverInterface};
 use num_bigint::BigUint;
 use serde::Serialize;
 
-use super::encode::{self, Lit, SolverSink};
+use super::count::{solve_under, walk, Outcome};
+use super::encode::{self, SolverSink};
 use super::problem::{Problem, Rule};
 
 /// The count the page asks for; enough for any problem of a few people and rooms.
@@ -23,8 +16,11 @@ pub const SHOWN_SOLUTIONS: usize = 20;
 /// Work limits for one call of [`solve`], in place of a clock (the core has none): conflicts bound
 /// the search inside one SAT call, propagations bound the many calls of a count. Problems of a
 /// few dozen people stay far below both; at a limit the answer says so rather than guessing.
-pub const MAX_CONFLICTS: u64 = 200_000;
-pub const MAX_PROPAGATIONS: u64 = 50_000_000;
+/// About 2 s of a hard search in a release build, and far more than any problem of a few people needs.
+pub const MAX_CONFLICTS: u64 = 50_000;
+/// Up to about 3 s of counting for the largest problems in a release build (each call propagates
+/// every assumption again); 100,000 solutions of 11 people take about 0.2 s.
+pub const MAX_PROPAGATIONS: u64 = 10_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -145,107 +141,6 @@ fn pigeonhole(problem: &Problem) -> Option<String> {
         )),
         _ => None,
     })
-}
-
-enum Outcome {
-    Model(Vec<usize>),
-    Impossible,
-    Unknown,
-}
-
-/// One SAT call with person `i` assumed in room `prefix[i]`.
-fn solve_under(problem: &Problem, sink: &mut SolverSink, prefix: &[usize]) -> Outcome {
-    let assumptions: Vec<batsat::Lit> = prefix
-        .iter()
-        .enumerate()
-        .filter_map(|(person, &room)| sink.lit(Lit::pos(encode::x(problem, person, room))))
-        .collect();
-    let result = sink.solver.solve_limited(&assumptions);
-    if result == lbool::TRUE {
-        Outcome::Model(model_rooms(problem, sink))
-    } else if result == lbool::FALSE {
-        Outcome::Impossible
-    } else {
-        Outcome::Unknown
-    }
-}
-
-/// A node of the walk: persons before `depth` are fixed by the prefix, `model` completes them,
-/// and rooms below `next_room` have been tried for person `depth`.
-struct Node {
-    model: Vec<usize>,
-    next_room: usize,
-}
-
-/// Depth-first walk over partial assignments, counting complete ones, until the tree is done
-/// (count complete) or one more than `limit` is found (count not complete). An explicit stack
-/// keeps 200 people from meaning 200 nested calls.
-fn walk(problem: &Problem, sink: &mut SolverSink, first: Vec<usize>, limit: u64, solution: &mut Solution) {
-    let people = problem.people.len();
-    let rooms = problem.rooms.len();
-    let mut prefix: Vec<usize> = Vec::with_capacity(people);
-    let mut stack = vec![Node { model: first, next_room: 0 }];
-    while let Some(node) = stack.last_mut() {
-        let depth = prefix.len();
-        if depth == people || node.next_room == rooms {
-            if depth == people {
-                if solution.count == limit {
-                    solution.complete = false;
-                    return;
-                }
-                solution.count += 1;
-                if solution.examples.len() < SHOWN_SOLUTIONS {
-                    solution.examples.push(to_assignment(problem, &node.model));
-                }
-            }
-            stack.pop();
-            prefix.pop();
-            continue;
-        }
-        if sink.solver.num_propagations() > MAX_PROPAGATIONS {
-            solution.complete = false;
-            solution.note = Some(format!("the count stopped at the work limit of {MAX_PROPAGATIONS} propagations"));
-            return;
-        }
-        let room = node.next_room;
-        node.next_room += 1;
-        let child = if node.model[depth] == room {
-            Some(node.model.clone())
-        } else {
-            prefix.push(room);
-            let outcome = solve_under(problem, sink, &prefix);
-            prefix.pop();
-            match outcome {
-                Outcome::Model(model) => Some(model),
-                Outcome::Impossible => None,
-                Outcome::Unknown => {
-                    solution.complete = false;
-                    solution.note = Some(format!("the count stopped at the work limit of {MAX_CONFLICTS} conflicts"));
-                    return;
-                }
-            }
-        };
-        if let Some(model) = child {
-            prefix.push(room);
-            stack.push(Node { model, next_room: 0 });
-        }
-    }
-}
-
-/// Each person's room in the solver's model. Exactly one `x` per person is true in any model; the
-/// first true one is taken all the same, so a broken encoding could not index out of range.
-fn model_rooms(problem: &Problem, sink: &SolverSink) -> Vec<usize> {
-    let rooms = problem.rooms.len();
-    (0..problem.people.len())
-        .map(|person| {
-            (0..rooms)
-                .find(|&room| {
-                    sink.lit(Lit::pos(encode::x(problem, person, room)))
-                        .is_some_and(|lit| sink.solver.value_lit(lit) == lbool::TRUE)
-                })
-                .unwrap_or(0)
-        })
-        .collect()
 }
 
 pub(super) fn to_assignment(problem: &Problem, rooms_of: &[usize]) -> Assignment {

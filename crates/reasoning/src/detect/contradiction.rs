@@ -133,13 +133,12 @@ fn is_rate(after: &str) -> bool {
     let first = words.next().unwrap_or("");
     let second = words.next().unwrap_or("");
     let third = words.next().unwrap_or("");
-    first == "per"
-        || first == "each"
-        || second == "per"
-        || second == "each"
+    let per_period = matches!(second, "an" | "a") && matches!(third, "hour" | "day" | "week" | "month" | "year");
+    // "per", "each", "for each" right after the number or after its unit.
+    matches!(first, "per" | "each")
+        || matches!(second, "per" | "each")
         || (second == "for" && third == "each")
-        || (first == "for" && second == "each")
-        || (second == "an" || second == "a") && matches!(third, "hour" | "day" | "week" | "month" | "year")
+        || per_period
 }
 
 /// A plain decimal string (as `format_value` writes it) back to a value.

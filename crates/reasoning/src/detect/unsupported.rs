@@ -191,13 +191,7 @@ fn conclusion_start(step: &str) -> Option<usize> {
     }
     let mut best = ["####", "\\boxed"].iter().filter_map(|m| rest.find(m).map(|i| i + m.len())).min();
     let mut previous: Option<&str> = None;
-    let mut from = 0;
-    for word in rest.split(|c: char| !c.is_ascii_alphabetic()) {
-        let at = from;
-        from += word.len() + 1;
-        if word.is_empty() {
-            continue;
-        }
+    for (at, word) in ascii_words(rest) {
         let is = |w: &str| word.eq_ignore_ascii_case(w);
         let after = |p: &str| previous.is_some_and(|q| q.eq_ignore_ascii_case(p));
         let marker = ["therefore", "thus", "hence", "so", "answer", "altogether", "consequently"].iter().any(|w| is(w))
@@ -210,6 +204,25 @@ fn conclusion_start(step: &str) -> Option<usize> {
         previous = Some(word);
     }
     best.map(|b| body_start + b)
+}
+
+/// Runs of ASCII letters with their byte offsets (other characters, of any width, separate them).
+fn ascii_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && !bytes[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        Some((start, &text[start..i]))
+    })
 }
 
 /// Byte ranges of `step` that state conclusions: after its first conclusion marker, and the claim

@@ -130,13 +130,13 @@ fn Input(state: RwSignal<CotState>) -> impl IntoView {
             <legend>"The trace"</legend>
             <div class="field">
                 <label for="cot-question">"The question (optional: its numbers support the conclusions)"</label>
-                <textarea id="cot-question" data-testid="cot-question" rows="2" spellcheck="false"
+                <textarea id="cot-question" class="wide" data-testid="cot-question" rows="2" spellcheck="false"
                     prop:value=move || state.with(|s| s.question.clone())
                     on:input=move |ev| state.update(|s| s.question = event_target_value(&ev))></textarea>
             </div>
             <div class="field">
                 <label for="cot-trace">"Chain of thought"</label>
-                <textarea id="cot-trace" data-testid="cot-trace" rows="10" spellcheck="false"
+                <textarea id="cot-trace" class="wide" data-testid="cot-trace" rows="10" spellcheck="false"
                     prop:value=move || state.with(|s| s.trace.clone())
                     on:input=move |ev| set_trace(event_target_value(&ev))></textarea>
             </div>

@@ -25,7 +25,7 @@ and pays with a $50 bill. How much change does she get?";
 
 pub const EXAMPLE_TRACE: &str = "Mia buys 12 muffins at $3 each: 12 x 3 = $36.
 Each cookie costs $1.25, so 8 cookies cost 8 × $1.25 = $12.
-A muffin weighs 1.5 times a cookie, so a box of 30 cookies weighs as much as 1.5*30 = 45 cookies.
+A box holds 30 muffins and a muffin weighs 1.5 cookies, so a box weighs as much as 1.5*30 = 45 cookies.
 Together she spends $36 + $12 = $48.
 Her change is $50 − $48 = $2.
 So she gets $3 back because 50 - 48 = 2.

@@ -160,7 +160,7 @@ fn CheckView(check: Result<Check, String>) -> impl IntoView {
 fn Explanation() -> impl IntoView {
     view! {
         <p>"The article's table says models solve \"assign 5 people to 3 rooms with constraints\" about 30% of the time, against 90% for people, and proposes pairing a model with a symbolic verifier such as a SAT solver. This is that verifier. Checking a proposed assignment needs no solver: each constraint is read off. Saying \"impossible\", \"unique\" or \"there are 4 ways\" needs one, because a search written by hand that finds nothing proves nothing if it has a bug."</p>
-        <p>"The problem becomes a Boolean formula: a variable for each person and room, clauses that give everyone exactly one room, a sequential counter that keeps each room within its capacity, equalities for \"together\" and exclusions for \"apart\". The batsat solver (a Rust port of MiniSat) finds a solution or proves there is none; each solution found is then blocked and the solver asked again, which counts them all."</p>
+        <p>"The problem becomes a Boolean formula: a variable for each person and room, clauses that give everyone exactly one room, a sequential counter that keeps each room within its capacity, equalities for \"together\" and exclusions for \"apart\". The batsat solver (a Rust port of MiniSat) finds a solution or proves there is none. To count, the search splits on each person's room in turn and asks the solver whether each branch can still be completed, so it never walks into a branch with no solutions."</p>
         <p>"Format: one statement per line; people: and rooms: (a capacity in parentheses), then together:, apart:, in: (rooms separated by |), not in: and at least:. Lines starting with # are comments."</p>
     }
 }
@@ -187,7 +187,7 @@ pub fn CspLab(query: Query, embed: bool) -> impl IntoView {
                 <legend>"The problem"</legend>
                 <div class="field">
                     <label for="csp-problem">"Problem (one statement per line)"</label>
-                    <textarea id="csp-problem" data-testid="csp-problem" rows="8" spellcheck="false"
+                    <textarea id="csp-problem" class="wide" data-testid="csp-problem" rows="9" spellcheck="false"
                         prop:value=move || state.with(|s| s.problem.clone())
                         on:input=move |ev| state.update(|s| s.problem = event_target_value(&ev))></textarea>
                 </div>
@@ -214,7 +214,7 @@ pub fn CspLab(query: Query, embed: bool) -> impl IntoView {
                     <legend>"Check an assignment"</legend>
                     <div class="field">
                         <label for="csp-proposal">"A proposed assignment (\"Ana: Red\" per line, or \"Red: Ana, Ben\")"</label>
-                        <textarea id="csp-proposal" data-testid="csp-proposal" rows="5" spellcheck="false"
+                        <textarea id="csp-proposal" class="wide" data-testid="csp-proposal" rows="5" spellcheck="false"
                             prop:value=move || state.with(|s| s.proposal.clone())
                             on:input=move |ev| state.update(|s| s.proposal = event_target_value(&ev))></textarea>
                     </div>

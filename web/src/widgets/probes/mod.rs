@@ -27,6 +27,19 @@ const TASKS: &[(&str, &str)] = &[
     ("constraints", "Constraint satisfaction"),
 ];
 const MAX_PER_TASK: usize = 200;
+
+/// Replies to the ten items of seed 2025, two per task, written the way models write.
+const EXAMPLE_ANSWERS: &str = "1. zero
+2. There are 2 p's in raspberry.
+3. East
+4. You are now facing west.
+5. Tuesday
+6. Sat
+7. (C)
+8. B
+9. Eli: Orange, Fay: Orange, Tia: Orange, Gus: Orange, Ned: Orange
+10. Yan: Red, Jon: Green, Uma: Red, Ivy: Orange, Sam: Green
+";
 const MAX_ANSWERS_BYTES: usize = 256 << 10;
 
 const HIDEABLES: &[Hideable] =
@@ -43,9 +56,9 @@ pub struct ProbesState {
 }
 
 impl ProbesState {
-    /// Two items of each task, answered by a careless model (some right, some wrong, one blank).
+    /// Two items of each task, answered by a careless model: six right, four wrong.
     pub fn example() -> Self {
-        ProbesState { task: "all".into(), per_task: 2, seed: 2025, answers: String::new() }
+        ProbesState { task: "all".into(), per_task: 2, seed: 2025, answers: EXAMPLE_ANSWERS.into() }
     }
 
     fn tasks(&self) -> Vec<Task> {
@@ -200,7 +213,7 @@ fn Items(items: Vec<Probe>, report: Report, show_answers: bool) -> impl IntoView
                     {show_answers.then(|| view! { <td>{g.expected.clone()}</td> })}
                     <td>{g.response.clone().unwrap_or_default()}</td>
                     <td>{g.parsed.clone().unwrap_or_else(|| "—".into())}</td>
-                    <td>{verdict}{(!g.note.is_empty()).then(|| format!(" ({})", g.note))}</td>
+                    <td>{verdict}{(!g.note.is_empty() && g.note != verdict).then(|| format!(" ({})", g.note))}</td>
                 </tr>
             }
         })
@@ -286,7 +299,7 @@ pub fn ProbesLab(query: Query, embed: bool) -> impl IntoView {
                 <legend>"The model's answers"</legend>
                 <div class="field">
                     <label for="probes-answers">"One answer per line, in order or numbered (\"3. Wednesday\")"</label>
-                    <textarea id="probes-answers" data-testid="probes-answers" rows="6" spellcheck="false"
+                    <textarea id="probes-answers" class="wide" data-testid="probes-answers" rows="10" spellcheck="false"
                         prop:value=move || state.with(|s| s.answers.clone())
                         on:input=move |ev| state.update(|s| s.answers = event_target_value(&ev))></textarea>
                 </div>
