@@ -14,6 +14,7 @@ mod edge;
 mod grounding;
 mod landscape;
 mod memory;
+mod reasoning;
 
 const PROBLEMS: [&str; 8] =
     ["reasoning", "hallucination", "memory", "training", "alignment", "interpretability", "edge", "grounding"];
