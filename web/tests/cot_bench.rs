@@ -1,7 +1,8 @@
 //! Not a test: `cargo xtask bench cot` runs it (ignored otherwise). The chain-of-thought checker
 //! on traces of 0.25, 0.5 and 1 MB in wasm in headless Chromium; the aim is under 100 ms per MB.
 
-use frontier_reasoning::synthetic::long_trace;
+use frontier_reasoning::score::parse_corpus;
+use frontier_reasoning::synthetic::{long_trace, repeated};
 use frontier_reasoning::{analyze, Options};
 use wasm_bindgen_test::*;
 
@@ -14,8 +15,16 @@ fn now_ms() -> f64 {
 #[wasm_bindgen_test]
 #[ignore = "a benchmark, run by `cargo xtask bench cot`"]
 fn bench_checking_a_megabyte_trace() {
-    for bytes in [250_000usize, 500_000, 1_000_000] {
-        let trace = long_trace(bytes);
+    let corpus = parse_corpus(include_str!("../../crates/reasoning/tests/fixtures/cot_corpus.jsonl"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let real: Vec<&str> = corpus.iter().map(|t| t.trace.as_str()).collect();
+    let workloads = [
+        ("dense synthetic", long_trace(250_000)),
+        ("dense synthetic", long_trace(500_000)),
+        ("dense synthetic", long_trace(1_000_000)),
+        ("corpus traces repeated", repeated(&real, 1_000_000)),
+    ];
+    for (name, trace) in workloads {
         let mut times = Vec::new();
         let mut findings = 0;
         for _ in 0..5 {
@@ -32,7 +41,7 @@ fn bench_checking_a_megabyte_trace() {
         }
         base_times.sort_by(f64::total_cmp);
         console_log!(
-            "cot in wasm (headless Chromium): {} bytes, {} lines, {findings} findings: detectors median {:.1} ms ({:.1} ms per MB), article's rules median {:.1} ms",
+            "cot in wasm (headless Chromium), {name}: {} bytes, {} lines, {findings} findings: detectors median {:.1} ms ({:.1} ms per MB), article's rules median {:.1} ms",
             trace.len(),
             trace.lines().count(),
             times[2],

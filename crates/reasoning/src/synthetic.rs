@@ -38,6 +38,21 @@ pub fn long_trace(target_bytes: usize) -> String {
     out
 }
 
+/// Real traces (the labeled corpus's, say) repeated, one after another, to about `target_bytes`.
+pub fn repeated(traces: &[&str], target_bytes: usize) -> String {
+    let mut out = String::with_capacity(target_bytes + 4096);
+    if traces.iter().all(|t| t.is_empty()) {
+        return out;
+    }
+    while out.len() < target_bytes {
+        for t in traces {
+            out.push_str(t);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use frontier_reasoning::score::{parse_corpus, score, Score};
-use frontier_reasoning::synthetic::long_trace;
+use frontier_reasoning::synthetic::{long_trace, repeated};
 use frontier_reasoning::{analyze, Options};
 
 use crate::bench::median;
@@ -63,8 +63,19 @@ fn quality(root: &Path) -> Result<()> {
 
 fn speed(root: &Path) -> Result<()> {
     step("bench cot: checking long traces natively (median of 5), the article's analyzer in Python beside it");
-    for bytes in [250_000usize, 500_000, 1_000_000, 2_000_000] {
-        let trace = long_trace(bytes);
+    let path = root.join("crates/reasoning/tests/fixtures/cot_corpus.jsonl");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let corpus = parse_corpus(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let real: Vec<&str> = corpus.iter().map(|t| t.trace.as_str()).collect();
+    let workloads = [
+        ("dense synthetic", long_trace(250_000)),
+        ("dense synthetic", long_trace(500_000)),
+        ("dense synthetic", long_trace(1_000_000)),
+        ("dense synthetic", long_trace(2_000_000)),
+        ("corpus traces repeated", repeated(&real, 1_000_000)),
+    ];
+    for (name, trace) in workloads {
+        let bytes = trace.len();
         let mut times = Vec::new();
         let mut base_times = Vec::new();
         let mut findings = 0;
@@ -79,14 +90,14 @@ fn speed(root: &Path) -> Result<()> {
         let t = median(times).context("no timings")?;
         let b = median(base_times).context("no timings")?;
         println!(
-            "  {:>9} bytes, {:>6} lines, {findings:>5} findings: detectors {:>7.1} ms ({:>5.1} ms per MB), article's rules {:>6.1} ms",
+            "  {name:<23} {:>9} bytes, {:>6} lines, {findings:>5} findings: detectors {:>7.1} ms ({:>5.1} ms per MB), article's rules {:>6.1} ms",
             trace.len(),
             trace.lines().count(),
             t * 1e3,
             t * 1e3 * 1e6 / trace.len() as f64,
             b * 1e3
         );
-        if bytes == 1_000_000 {
+        if name == "dense synthetic" && (1_000_000..1_100_000).contains(&bytes) {
             let file = crate::test::target_dir(root).join("cot-bench-1mb.txt");
             std::fs::write(&file, &trace).with_context(|| format!("cannot write {}", file.display()))?;
             let script = root.join("tests/reference/bench_cot.py");

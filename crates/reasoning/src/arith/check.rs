@@ -6,7 +6,7 @@
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::{Signed, Zero};
+use num_traits::{Signed, ToPrimitive, Zero};
 use serde::Serialize;
 
 use super::compact::compact;
@@ -144,6 +144,15 @@ fn close(a: &Value, b: &Value, tol: &Value) -> bool {
     (a - b).abs() <= *tol
 }
 
+/// Whether `a` and `b` may be within `tol` of each other, judged in floating point with room
+/// to spare; true when a value does not fit a float, so the exact test then decides.
+fn maybe_close(a: f64, b: f64, tol: f64) -> bool {
+    if !(a.is_finite() && b.is_finite() && tol.is_finite()) {
+        return true;
+    }
+    (a - b).abs() <= tol * (1.0 + 1e-6) + 1e-9 * a.abs().max(b.abs()) + f64::MIN_POSITIVE
+}
+
 /// Whether `written` is `exact` rounded: within half a unit, and at an exact tie only when
 /// rounding away from zero or to an even last digit (1.5 → 2 or 2.5 → 2; never 1.5 → 1).
 fn rounds_to(exact: &Value, written: &Value, tol: &Value) -> bool {
@@ -180,12 +189,15 @@ fn verdict(left: &Value, left_tokens: &[Token], right: &Evaluated, right_tokens:
             tol = relative;
         }
     }
-    if rounds_to(left, r, &tol) {
+    // Every test below is exact; a float look first rules most of them out without the
+    // fraction arithmetic (a wrong result would otherwise cost some twenty big-number operations).
+    let (lf, rf, tf) = (left.to_f64().unwrap_or(f64::NAN), r.to_f64().unwrap_or(f64::NAN), tol.to_f64().unwrap_or(f64::NAN));
+    if maybe_close(lf, rf, tf) && rounds_to(left, r, &tol) {
         return Verdict::OkRounded;
     }
     let hundred = BigRational::from_integer(BigInt::from(100));
     let right_percent = nums(right_tokens).any(|n| n.percent);
-    if right_percent && close(left, &(r * &hundred), &(&tol * &hundred)) {
+    if right_percent && maybe_close(lf, rf * 100.0, tf * 100.0) && close(left, &(r * &hundred), &(&tol * &hundred)) {
         return Verdict::OkPercent;
     }
     if !right.single_number {
@@ -197,16 +209,22 @@ fn verdict(left: &Value, left_tokens: &[Token], right: &Evaluated, right_tokens:
         }
         // A balanced equation whose sides differ: report it as wrong.
     }
-    if !left.is_zero() && close(&-left.clone(), r, &tol) {
+    if !left.is_zero() && maybe_close(-lf, rf, tf) && close(&-left.clone(), r, &tol) {
         return Verdict::SignDropped;
     }
     let left_percent = nums(left_tokens).any(|n| n.percent);
-    if left_percent && close(&(left * &hundred), r, &tol) {
+    if left_percent && maybe_close(lf * 100.0, rf, tf) && close(&(left * &hundred), r, &tol) {
         return Verdict::PercentTimes100;
     }
     for k in [1u32, 2, 3, 6] {
+        let f = 10f64.powi(k as i32);
+        let up = maybe_close(lf * f, rf, tf);
+        let down = maybe_close(lf / f, rf, tf);
+        if left.is_zero() || !(up || down) {
+            continue;
+        }
         let factor = BigRational::from_integer(ten_pow(k));
-        if !left.is_zero() && (close(&(left * &factor), r, &tol) || close(&(left / &factor), r, &tol)) {
+        if (up && close(&(left * &factor), r, &tol)) || (down && close(&(left / &factor), r, &tol)) {
             return Verdict::ScaleMismatch;
         }
     }

@@ -45,15 +45,18 @@ pub fn format(value: &Value) -> String {
     if value.is_integer() {
         return value.numer().to_string();
     }
-    let denominator = value.denom();
-    let mut reduced = denominator.clone();
-    for p in [2u32, 5] {
+    // The decimal terminates when the denominator is 2^a·5^b, after max(a, b) places.
+    let mut reduced = value.denom().clone();
+    let mut counts = [0u32; 2];
+    for (count, p) in counts.iter_mut().zip([2u32, 5]) {
         let p = BigInt::from(p);
-        while (&reduced % &p).is_zero() {
+        while *count <= 12 && (&reduced % &p).is_zero() {
             reduced /= &p;
+            *count += 1;
         }
     }
-    let places = if reduced.is_one() { (0..=12u32).find(|&k| (ten_pow(k) % denominator).is_zero()) } else { None };
+    let most = counts[0].max(counts[1]);
+    let places = (reduced.is_one() && most <= 12).then_some(most);
     let (places, exact) = match places {
         Some(k) => (k, true),
         None => (6, false),
