@@ -37,13 +37,17 @@ async fn the_checker_finds_the_examples_slips_and_keeps_an_edited_trace() -> Res
         ensure!(marks >= 2, "{marks} arithmetic marks");
 
         page.client.execute(&type_into("cot-trace", "She buys 4 × 12 = 46 eggs."), Vec::new()).await?;
-        page.wait_for_text(r#"[data-testid="cot-summary"]"#, |t| t.starts_with("1 steps; 1 equations checked exactly, 1 wrong"))
-            .await?;
+        page.wait_for_text(r#"[data-testid="cot-summary"]"#, |t| {
+            t.starts_with("1 steps; 1 equations checked exactly, 1 wrong")
+        })
+        .await?;
         page.client.refresh().await?;
         page.wait_for(COT).await?;
-        page.wait_for_text(r#"[data-testid="cot-summary"]"#, |t| t.starts_with("1 steps; 1 equations checked exactly, 1 wrong"))
-            .await
-            .context("the edited trace did not survive a reload")?;
+        page.wait_for_text(r#"[data-testid="cot-summary"]"#, |t| {
+            t.starts_with("1 steps; 1 equations checked exactly, 1 wrong")
+        })
+        .await
+        .context("the edited trace did not survive a reload")?;
         Ok(())
     })
     .await
@@ -111,7 +115,8 @@ async fn the_probes_grade_the_example_answers_beside_the_article() -> Result<()>
         ensure!(page.text(r#"[data-testid="probes-accuracy-counting"]"#).await? == "50 %", "counting");
         ensure!(page.text(r#"[data-testid="probes-accuracy-weekday"]"#).await? == "100 %", "weekday");
         page.client.execute(&type_into("probes-answers", "1. 0\n"), Vec::new()).await?;
-        page.wait_for_text(r#"[data-testid="probes-summary"]"#, |t| t == "10 items, 1 answered, 1 right (10 %).").await?;
+        page.wait_for_text(r#"[data-testid="probes-summary"]"#, |t| t == "10 items, 1 answered, 1 right (10 %).")
+            .await?;
         Ok(())
     })
     .await

@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::arith::{read_step, Check};
-use crate::detect::baseline;
 use crate::detect::contradiction::{claims_against_computations, CopulaTracker, QuantityTracker};
 use crate::detect::unsupported::{opens_with_conclusion, unsupported_numbers, Support};
+use crate::detect::{baseline, StepView};
 use crate::finding::{Finding, FindingType};
 use crate::trace::{split, Step, StepMode};
 
@@ -85,8 +85,9 @@ pub fn analyze(trace: &str, question: Option<&str>, options: Options) -> Analysi
                 detail: serde_json::to_value(c.verdict).ok().and_then(|v| v.as_str().map(str::to_owned)),
             });
         }
-        findings.extend(claims_against_computations(text, base, i, &checks, &numbers));
-        findings.extend(quantities.step(text, base, i, &checks, &numbers));
+        let view = StepView { text, base, index: i, checks: &checks, numbers: &numbers };
+        findings.extend(claims_against_computations(&view));
+        findings.extend(quantities.step(&view));
         findings.extend(copulas.step(text, base, i));
         if !seen_content {
             if let Some(word) = opens_with_conclusion(text) {
@@ -101,7 +102,7 @@ pub fn analyze(trace: &str, question: Option<&str>, options: Options) -> Analysi
                 });
             }
         }
-        findings.extend(unsupported_numbers(text, base, i, &checks, &numbers, &support));
+        findings.extend(unsupported_numbers(&view, &support));
         seen_content |= !text.trim().is_empty();
         support.add_step(text, &numbers);
         all_checks.extend(checks);

@@ -10,6 +10,7 @@ pub mod host;
 pub mod resize;
 pub mod router;
 pub mod scale;
+pub mod shared;
 pub mod slider;
 pub mod storage;
 pub mod worker;

@@ -191,7 +191,8 @@ fn verdict(left: &Value, left_tokens: &[Token], right: &Evaluated, right_tokens:
     }
     // Every test below is exact; a float look first rules most of them out without the
     // fraction arithmetic (a wrong result would otherwise cost some twenty big-number operations).
-    let (lf, rf, tf) = (left.to_f64().unwrap_or(f64::NAN), r.to_f64().unwrap_or(f64::NAN), tol.to_f64().unwrap_or(f64::NAN));
+    let (lf, rf, tf) =
+        (left.to_f64().unwrap_or(f64::NAN), r.to_f64().unwrap_or(f64::NAN), tol.to_f64().unwrap_or(f64::NAN));
     if maybe_close(lf, rf, tf) && rounds_to(left, r, &tol) {
         return Verdict::OkRounded;
     }

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use num_rational::BigRational;
 use num_traits::Signed;
 
+use super::StepView;
 use crate::arith::{format_value, rounding_tolerance, Check, Value, WrittenNumber};
 use crate::finding::{Finding, FindingType};
 
@@ -45,13 +46,8 @@ fn sentences(text: &str) -> Vec<(usize, usize)> {
 
 /// "N … because/since <computation>": the claim's numbers outside the computation must agree
 /// with what the computation gives (its exact value or what was written).
-pub fn claims_against_computations(
-    step: &str,
-    base: usize,
-    index: usize,
-    checks: &[Check],
-    numbers: &[WrittenNumber],
-) -> Vec<Finding> {
+pub fn claims_against_computations(view: &StepView) -> Vec<Finding> {
+    let StepView { text: step, base, index, checks, numbers } = *view;
     let mut findings = Vec::new();
     if checks.is_empty() {
         return findings;
@@ -222,7 +218,8 @@ fn words_with_spans(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-fn statements(step: &str, base: usize, index: usize, checks: &[Check], numbers: &[WrittenNumber]) -> Vec<Statement> {
+fn statements(view: &StepView) -> Vec<Statement> {
+    let StepView { text: step, base, index, checks, numbers } = *view;
     let mut out = Vec::new();
     if numbers.is_empty() {
         return out;
@@ -288,16 +285,10 @@ pub struct QuantityTracker {
 }
 
 impl QuantityTracker {
-    pub fn step(
-        &mut self,
-        step: &str,
-        base: usize,
-        index: usize,
-        checks: &[Check],
-        numbers: &[WrittenNumber],
-    ) -> Vec<Finding> {
+    pub fn step(&mut self, view: &StepView) -> Vec<Finding> {
         let mut findings = Vec::new();
-        for statement in statements(step, base, index, checks, numbers) {
+        let index = view.index;
+        for statement in statements(view) {
             match self.seen.get(&statement.key) {
                 Some((earlier, earlier_step)) if *earlier_step < statement.step => {
                     if !agrees(&statement.number, &earlier.value) && !agrees(earlier, &statement.number.value) {

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 
 use num_traits::ToPrimitive;
 
-use crate::arith::{format_value, written_numbers, Check, WrittenNumber};
+use super::StepView;
+use crate::arith::{format_value, written_numbers, WrittenNumber};
 use crate::finding::{Finding, FindingType};
 use crate::trace::starts_numbered_step;
 
@@ -243,14 +244,8 @@ fn conclusion_ranges(step: &str) -> Vec<(usize, usize)> {
 
 /// Numbers a conclusion states outside its own expressions that nothing before supports.
 /// Numbers before the marker ("A week has 7 days, so …") are premises.
-pub fn unsupported_numbers(
-    step: &str,
-    base: usize,
-    index: usize,
-    checks: &[Check],
-    numbers: &[WrittenNumber],
-    support: &Support,
-) -> Vec<Finding> {
+pub fn unsupported_numbers(view: &StepView, support: &Support) -> Vec<Finding> {
+    let StepView { text: step, base, index, checks, numbers } = *view;
     if numbers.is_empty() {
         return Vec::new();
     }

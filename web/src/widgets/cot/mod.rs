@@ -31,6 +31,9 @@ const HIDEABLES: &[Hideable] = &[
     Hideable { id: "explain", label: "Explanation" },
 ];
 
+/// Traces at least this long are checked after a pause in typing rather than at every key.
+const DEBOUNCE_FROM_BYTES: usize = 100_000;
+
 const STEP_MODES: &[(&str, &str)] =
     &[("lines", "One per line"), ("numbered", "Numbered (\"Step 3:\", \"3.\")"), ("sentences", "One per sentence")];
 
@@ -240,10 +243,32 @@ fn Explanation() -> impl IntoView {
 pub fn CotLab(query: Query, embed: bool) -> impl IntoView {
     let host = Host::new("reasoning", query, embed, CotState::example);
     let state = host.state;
-    let results = Memo::new(move |_| state.with(run));
+    // Short traces are checked as they are typed. A long one (checking runs at roughly 0.3–0.5 s
+    // per MB in the page) is checked once typing pauses, so keys never wait on it.
+    let checked = RwSignal::new(state.get_untracked());
+    let edits = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let s = state.get();
+        if s.trace.len() < DEBOUNCE_FROM_BYTES {
+            checked.set(s);
+            return;
+        }
+        edits.update_value(|n| *n += 1);
+        let this_edit = edits.get_value();
+        set_timeout(
+            move || {
+                if edits.get_value() == this_edit {
+                    checked.set(s);
+                }
+            },
+            std::time::Duration::from_millis(400),
+        );
+    });
+    let results = Memo::new(move |_| checked.with(run));
     let batch = RwSignal::new(None::<BatchReport>);
     let show = host.shows();
-    let trace = Signal::derive(move || state.with(|s| s.trace.clone()));
+    // The text the findings were computed on (a long trace lags the editor by a pause).
+    let trace = Signal::derive(move || checked.with(|s| s.trace.clone()));
     let detectors = Signal::derive(move || results.get().detectors);
     let baseline = Signal::derive(move || results.get().baseline);
     let checks = Signal::derive(move || results.get().detectors.checks.clone());

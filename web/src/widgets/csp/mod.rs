@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::framework::choice::Choice;
 use crate::framework::frame::{ExportItem, Hideable, WidgetFrame};
 use crate::framework::host::Host;
+use crate::framework::shared::Shared;
 
 /// Solutions counted in the page at most; the command line counts up to 100,000 and more.
 const PAGE_COUNT_LIMITS: &[(&str, &str)] = &[("100", "up to 100"), ("1000", "up to 1,000"), ("10000", "up to 10,000")];
@@ -56,20 +57,13 @@ impl WidgetState for CspState {
 }
 
 /// The problem solved, or where it could not be read.
-#[derive(Clone)]
-struct Solved(Arc<Result<(Problem, Solution), String>>);
-
-impl PartialEq for Solved {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
+type Solved = Shared<Result<(Problem, Solution), String>>;
 
 fn run(s: &CspState) -> Solved {
-    Solved(Arc::new(parse(&s.problem).map_err(|e| e.to_string()).map(|p| {
+    Shared::new(parse(&s.problem).map_err(|e| e.to_string()).map(|p| {
         let solution = solve(&p, s.count_limit);
         (p, solution)
-    })))
+    }))
 }
 
 fn exports(state: RwSignal<CspState>) -> Vec<ExportItem> {
@@ -198,7 +192,7 @@ pub fn CspLab(query: Query, embed: bool) -> impl IntoView {
                         on_change=Callback::new(move |v: String| state.update(|s| s.count_limit = v.parse().unwrap_or(1000)))/>
                 </div>
             </fieldset>
-            {move || match solved.get().0.as_ref() {
+            {move || match solved.get().as_ref() {
                 Err(e) => view! { <p class="error" role="alert" data-testid="csp-status">{e.clone()}</p> }.into_any(),
                 Ok((problem, solution)) => {
                     let (problem, solution) = (problem.clone(), solution.clone());
@@ -220,7 +214,7 @@ pub fn CspLab(query: Query, embed: bool) -> impl IntoView {
                     </div>
                     {move || {
                         let solved = solved.get();
-                        match solved.0.as_ref() {
+                        match solved.as_ref() {
                             Ok((problem, _)) => {
                                 let check = state.with(|s| check_assignment(problem, &s.proposal).map_err(|e| e.to_string()));
                                 view! { <CheckView check=check/> }.into_any()

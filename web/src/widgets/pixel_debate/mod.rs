@@ -21,6 +21,7 @@ use crate::framework::choice::Choice;
 use crate::framework::dom;
 use crate::framework::frame::{ExportItem, Hideable, WidgetFrame};
 use crate::framework::host::Host;
+use crate::framework::shared::Shared;
 use state::{Role, STRATEGIES};
 
 const JUDGE_URL: &str = "./pixel-judge.bin";
@@ -47,21 +48,7 @@ struct Played {
 }
 
 /// A replayed game, compared by identity (each replay is a new game).
-#[derive(Clone)]
-struct Shared(Arc<Played>);
-
-impl PartialEq for Shared {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl std::ops::Deref for Shared {
-    type Target = Played;
-    fn deref(&self) -> &Played {
-        &self.0
-    }
-}
+type Replayed = Shared<Played>;
 
 fn replay(s: &PixelState, assets: &(Judge, Digits)) -> Result<Played, String> {
     let (judge, digits) = assets;
@@ -93,7 +80,7 @@ fn replay(s: &PixelState, assets: &(Judge, Digits)) -> Result<Played, String> {
 /// The digit as a 28×28 grid: revealed pixels coloured by who showed them; the rest faint, or
 /// hidden from the user who judges.
 #[component]
-fn Board(state: RwSignal<PixelState>, played: Memo<Option<Result<Shared, String>>>) -> impl IntoView {
+fn Board(state: RwSignal<PixelState>, played: Memo<Option<Result<Replayed, String>>>) -> impl IntoView {
     let on_pixel = move |pixel: usize| {
         state.update(|s| {
             if s.role == Role::Liar && s.moves.len() < s.pixels {
@@ -158,7 +145,7 @@ fn Board(state: RwSignal<PixelState>, played: Memo<Option<Result<Shared, String>
 }
 
 #[component]
-fn Outcome(state: RwSignal<PixelState>, played: Memo<Option<Result<Shared, String>>>) -> impl IntoView {
+fn Outcome(state: RwSignal<PixelState>, played: Memo<Option<Result<Replayed, String>>>) -> impl IntoView {
     move || {
         let (role, ruling) = state.with(|s| (s.role, s.ruling));
         played.get().and_then(Result::ok).map(|p| {
@@ -278,7 +265,7 @@ pub fn PixelDebate(query: Query, embed: bool) -> impl IntoView {
         assets.with(|a| match a {
             Assets::Loading => None,
             Assets::Failed(e) => Some(Err(e.clone())),
-            Assets::Ready(a) => Some(replay(&s, a).map(|p| Shared(Arc::new(p)))),
+            Assets::Ready(a) => Some(replay(&s, a).map(Shared::new)),
         })
     });
     let digit_count = move || assets.with(|a| if let Assets::Ready(a) = a { a.1.len() } else { 0 });

@@ -16,6 +16,7 @@ use crate::framework::dom;
 use crate::framework::frame::{ExportItem, Hideable, WidgetFrame};
 use crate::framework::host::Host;
 use crate::framework::scale::Scale;
+use crate::framework::shared::Shared;
 use crate::framework::slider::NumberField;
 
 const TASKS: &[(&str, &str)] = &[
@@ -96,14 +97,7 @@ impl WidgetState for ProbesState {
 }
 
 /// The items and their grades for the current state.
-#[derive(Clone)]
-struct Graded(Arc<Result<(Vec<Probe>, Report), String>>);
-
-impl PartialEq for Graded {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
+type Graded = Shared<Result<(Vec<Probe>, Report), String>>;
 
 fn run(s: &ProbesState) -> Graded {
     let result = s.items().and_then(|items| {
@@ -112,7 +106,7 @@ fn run(s: &ProbesState) -> Graded {
         let grades = items.iter().zip(&answers).map(|(p, a)| grade_optional(p, a.as_deref())).collect();
         Ok((items, report(grades)))
     });
-    Graded(Arc::new(result))
+    Shared::new(result)
 }
 
 fn prompts_text(items: &[Probe]) -> String {
@@ -137,7 +131,7 @@ fn exports(state: RwSignal<ProbesState>) -> Vec<ExportItem> {
     };
     let json = move || -> Result<String, String> {
         let graded = run(&state.get_untracked());
-        let (_, report) = graded.0.as_ref().as_ref().map_err(Clone::clone)?;
+        let (_, report) = graded.as_ref().as_ref().map_err(Clone::clone)?;
         serde_json::to_string_pretty(
             &serde_json::json!({ "widget": "probes", "state": state.get_untracked(), "report": report }),
         )
@@ -304,7 +298,7 @@ pub fn ProbesLab(query: Query, embed: bool) -> impl IntoView {
                         on:input=move |ev| state.update(|s| s.answers = event_target_value(&ev))></textarea>
                 </div>
             </fieldset>
-            {move || match graded.get().0.as_ref() {
+            {move || match graded.get().as_ref() {
                 Err(e) => view! { <p class="error" role="alert">{e.clone()}</p> }.into_any(),
                 Ok((items, report)) => view! {
                     <p class="status" data-testid="probes-summary">{format!("{} items, {} answered, {} right ({}).", report.count, report.answered, report.correct, percent(report.accuracy_percent))}</p>
