@@ -164,3 +164,11 @@ fn deep_nesting_and_huge_numbers_stay_bounded() {
     check_everything(&"2^".repeat(2000));
     check_everything(&"not \n".repeat(3000));
 }
+
+#[test]
+fn numbers_beyond_f64_and_long_annotations_stay_bounded() {
+    // A conclusion with a number past f64's range once made the support window NaN.
+    check_everything(&format!("So the answer is 1{}", "0".repeat(330)));
+    check_everything(&format!("<<{}1=1>>", format!("1{}/{}*", "0".repeat(399), "9".repeat(400)).repeat(200)));
+    check_everything(&format!("{}because 2+2=4", "1 ".repeat(20_000)));
+}

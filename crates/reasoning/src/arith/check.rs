@@ -376,6 +376,11 @@ fn annotation_checks(
     let tokens = compact(tokenize(&inner.text), &inner.text);
     let mut out = Vec::new();
     let Some(eq) = tokens.iter().position(|t| matches!(t.kind, Kind::Eq { .. })) else { return out };
+    // The same bound as for visible equations: longer ones are not checked (big fractions make
+    // each further operation slower).
+    if eq > 64 || tokens.len() - eq > 64 {
+        return out;
+    }
     let (Some(left), Some(right)) = (evaluate(&tokens[..eq]), evaluate(&tokens[eq + 1..])) else { return out };
     if left.operators == 0 || !right.single_number {
         return out;

@@ -183,7 +183,8 @@ fn record(
     pairs: &mut HashSet<(usize, usize)>,
 ) -> bool {
     if let Some(lines) = by_needle.get(candidate) {
-        for &i in lines.iter().filter(|&&i| i > p) {
+        // `lines` is in order: skip straight to those after `p`.
+        for &i in &lines[lines.partition_point(|&i| i <= p)..] {
             pairs.insert((i, p));
             if pairs.len() >= MAX_CONTRADICTIONS {
                 return true;

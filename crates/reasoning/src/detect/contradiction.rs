@@ -88,7 +88,7 @@ pub fn claims_against_computations(view: &StepView) -> Vec<Finding> {
             .iter()
             .filter(|n| n.start >= base + s && n.end <= base + s + connective)
             // "1 point for each question", "$10 per hour": a rate, not the claimed quantity.
-            .filter(|n| !is_rate(&lower[n.end - base..base + s + connective - base]))
+            .filter(|n| !is_rate(words_after(&lower, n.end - base, s + connective)))
             .filter(|n| !checks.iter().any(|c| c.start <= n.start && n.end <= c.end))
             .collect();
         if claims.is_empty() {
@@ -121,6 +121,16 @@ pub fn claims_against_computations(view: &StepView) -> Vec<Finding> {
         });
     }
     findings
+}
+
+/// At most 64 bytes of `text` from `from` (not past `to`): enough for the three words `is_rate`
+/// reads, and a bound on the work per number.
+fn words_after(text: &str, from: usize, to: usize) -> &str {
+    let mut end = to.min(from + 64).min(text.len());
+    while end > from && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(from..end).unwrap_or("")
 }
 
 /// Whether the words after a number make it a rate ("per hour", "for each", "each", "an hour").

@@ -169,10 +169,17 @@ impl Support {
     }
 
     fn supports(&self, v: f64, decimals: u32) -> bool {
+        // A number beyond f64 ("1" and 330 zeros) would make the window NaN: not supported.
+        if !v.is_finite() {
+            return false;
+        }
         let half = 0.5 * 10f64.powi(-(decimals.min(300) as i32));
         let slack = v.abs() * FLOAT_SLACK;
         let (lo, hi) = if v < 0.0 { (v - 2.0 * half, v + half) } else { (v - half, v + 2.0 * half) };
         let near = |x: f64| {
+            if !x.is_finite() {
+                return false;
+            }
             let slack = x.abs() * FLOAT_SLACK;
             self.values.range(Key(x - slack)..=Key(x + slack)).next().is_some()
         };
