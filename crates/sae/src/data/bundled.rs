@@ -1,0 +1,1 @@
+//! The bundled MiniLM activations (static/sae/): rows, their tokens and their sequences.

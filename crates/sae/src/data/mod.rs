@@ -1,0 +1,164 @@
+//! Where training rows come from: synthetic data with known features, or a matrix of real
+//! activations (uploaded or bundled).
+
+pub mod bundled;
+pub mod sparse_coding;
+pub mod tms;
+
+use crate::rng::Rng;
+use crate::Matrix;
+
+pub use sparse_coding::{SparseCoding, SparseCodingSpec};
+pub use tms::{Tms, TmsSpec};
+
+/// A source of training batches.
+#[derive(Debug, Clone)]
+pub enum DataSource {
+    SparseCoding(SparseCoding),
+    Tms(Tms),
+    /// Real activations, visited in a fresh random order each epoch.
+    Activations(Shuffled),
+}
+
+impl DataSource {
+    pub fn activations(data: Matrix) -> Self {
+        Self::Activations(Shuffled { order: Vec::new(), next: 0, data })
+    }
+
+    pub fn d_in(&self) -> usize {
+        match self {
+            Self::SparseCoding(s) => s.spec.d,
+            Self::Tms(t) => t.spec.m_hidden,
+            Self::Activations(s) => s.data.cols,
+        }
+    }
+
+    /// The true features as unit-norm rows, when the data has them.
+    pub fn ground_truth(&self) -> Option<Matrix> {
+        match self {
+            Self::SparseCoding(s) => Some(s.dictionary.clone()),
+            Self::Tms(t) => Some(t.directions()),
+            Self::Activations(_) => None,
+        }
+    }
+
+    /// The next `rows` training rows.
+    pub fn next_batch(&mut self, rng: &mut Rng, rows: usize) -> Matrix {
+        match self {
+            Self::SparseCoding(s) => s.sample(rng, rows),
+            Self::Tms(t) => t.sample(rng, rows),
+            Self::Activations(s) => s.next_batch(rng, rows),
+        }
+    }
+
+    /// A fixed evaluation sample: the whole matrix for real data (up to `rows`), fresh draws from a
+    /// separate stream for synthetic data.
+    pub fn evaluation_sample(&self, seed: u64, rows: usize) -> Matrix {
+        let mut rng = Rng::new(seed ^ 0xE7A1);
+        match self {
+            Self::SparseCoding(s) => s.sample(&mut rng, rows),
+            Self::Tms(t) => t.sample(&mut rng, rows),
+            Self::Activations(s) => {
+                let take = rows.min(s.data.rows);
+                Matrix { rows: take, cols: s.data.cols, values: s.data.values[..take * s.data.cols].to_vec() }
+            }
+        }
+    }
+}
+
+/// A matrix read in shuffled epochs.
+#[derive(Debug, Clone)]
+pub struct Shuffled {
+    pub data: Matrix,
+    order: Vec<u32>,
+    next: usize,
+}
+
+impl Shuffled {
+    fn next_batch(&mut self, rng: &mut Rng, rows: usize) -> Matrix {
+        let cols = self.data.cols;
+        let mut out = Matrix::zeros(rows, cols);
+        if self.data.rows == 0 {
+            return out;
+        }
+        for r in 0..rows {
+            if self.next >= self.order.len() {
+                self.order = (0..self.data.rows as u32).collect();
+                // Fisher–Yates.
+                for i in (1..self.order.len()).rev() {
+                    self.order.swap(i, rng.below(i + 1));
+                }
+                self.next = 0;
+            }
+            let source = self.order[self.next] as usize;
+            self.next += 1;
+            out.row_mut(r).copy_from_slice(self.data.row(source));
+        }
+        out
+    }
+}
+
+/// The geometric median of the rows (Weiszfeld's iteration from the mean, at most 100 steps, until
+/// the estimate moves less than 1e-5 relative), the point with the least total distance to them.
+pub fn geometric_median(x: &Matrix) -> Vec<f32> {
+    let (rows, cols) = (x.rows, x.cols);
+    let mut guess = vec![0.0f64; cols];
+    if rows == 0 {
+        return vec![0.0; cols];
+    }
+    for r in 0..rows {
+        guess.iter_mut().zip(x.row(r)).for_each(|(g, &v)| *g += f64::from(v));
+    }
+    guess.iter_mut().for_each(|g| *g /= rows as f64);
+    for _ in 0..100 {
+        let mut next = vec![0.0f64; cols];
+        let mut weight_sum = 0.0f64;
+        for r in 0..rows {
+            let row = x.row(r);
+            let dist = row.iter().zip(&guess).map(|(&v, g)| (f64::from(v) - g).powi(2)).sum::<f64>().sqrt();
+            // A point on the estimate would divide by zero; it is skipped this round.
+            if dist < 1e-12 {
+                continue;
+            }
+            let w = 1.0 / dist;
+            weight_sum += w;
+            next.iter_mut().zip(row).for_each(|(n, &v)| *n += w * f64::from(v));
+        }
+        if weight_sum == 0.0 {
+            break;
+        }
+        next.iter_mut().for_each(|n| *n /= weight_sum);
+        let moved = next.iter().zip(&guess).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
+        let scale = guess.iter().map(|g| g * g).sum::<f64>().sqrt().max(1e-12);
+        guess = next;
+        if moved / scale < 1e-5 {
+            break;
+        }
+    }
+    guess.into_iter().map(|g| g as f32).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn geometric_median_resists_an_outlier() {
+        // Four corners of a unit square and one far outlier: the mean is pulled to (20.4, 20.4);
+        // the median stays near the square (by symmetry, on the diagonal, inside [0, 1]).
+        let x = Matrix::from_vec(5, 2, vec![0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 100.0, 100.0]).unwrap_or_default();
+        let m = geometric_median(&x);
+        assert!((m[0] - m[1]).abs() < 1e-4);
+        assert!((0.5..=1.0).contains(&m[0]), "{m:?}");
+    }
+
+    #[test]
+    fn shuffled_epochs_visit_every_row_once() {
+        let data = Matrix::from_vec(5, 1, vec![0.0, 1.0, 2.0, 3.0, 4.0]).unwrap_or_default();
+        let mut source = DataSource::activations(data);
+        let mut rng = Rng::new(1);
+        let mut seen: Vec<f32> = source.next_batch(&mut rng, 5).values;
+        seen.sort_by(f32::total_cmp);
+        assert_eq!(seen, vec![0.0, 1.0, 2.0, 3.0, 4.0]);
+    }
+}
