@@ -7,6 +7,7 @@ pub mod framework;
 pub mod jobs;
 pub mod pages;
 pub mod problems;
+pub mod sae_worker;
 pub mod widgets;
 
 /// Installs the panic panel, then mounts the app on `<body>`.

@@ -8,6 +8,7 @@ mod debate;
 mod edge;
 mod memory;
 mod probe;
+mod sae;
 mod train_cost;
 mod vision_tokens;
 
@@ -42,6 +43,8 @@ enum Command {
     Csp(csp::Args),
     /// Reasoning probes: `frontier probe generate --task T --n N --seed S`, `frontier probe grade FILE`.
     Probe(probe::Args),
+    /// Sparse autoencoders: `frontier sae train --data synthetic:sparse-coding --d-sae N`, `frontier sae eval`.
+    Sae(sae::Args),
     /// Lists the training presets and the hardware table as JSON.
     Presets,
 }
@@ -81,6 +84,7 @@ fn main() -> ExitCode {
         Command::Debate(args) => debate::run(&args),
         Command::Csp(args) => csp::run(&args),
         Command::Probe(args) => probe::run(&args),
+        Command::Sae(args) => sae::run(&args),
         // One compact JSON line per operation, printed only when every line ran.
         Command::Memory(args) => return print_lines(memory::run(&args)),
         Command::Cot(args) => return print_output(cot::run(&args)),

@@ -187,7 +187,9 @@ impl TrainConfig {
             adam_beta1: 0.9,
             adam_beta2: 0.999,
             adam_eps: 1e-8,
-            l1_coeff: if arch == Arch::Relu { 1e-3 } else { 0.0 },
+            // With the article's mean-over-elements loss, an L1 coefficient near 1 balances the two
+            // terms for unit-norm decoders (the sweep in the README).
+            l1_coeff: if arch == Arch::Relu { 1.0 } else { 0.0 },
             l1_warmup_steps: steps / 20,
             unit_norm_decoder: true,
             init: InitScheme::Tied,

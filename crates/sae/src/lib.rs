@@ -13,6 +13,7 @@ pub mod config;
 pub mod cpu;
 pub mod data;
 pub mod error;
+pub mod features;
 pub mod gemm;
 pub mod hungarian;
 pub mod io;
@@ -21,7 +22,9 @@ pub mod memory;
 pub mod metrics;
 pub mod model;
 pub mod recovery;
+pub mod report;
 pub mod rng;
+pub mod saelens;
 pub mod train;
 
 pub use backend::{Backend, StepParams, StepStats};

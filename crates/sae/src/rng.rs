@@ -78,7 +78,7 @@ impl Rng {
     /// uniform draw).
     pub fn weighted_index(&mut self, weights: &[f64]) -> usize {
         let total: f64 = weights.iter().sum();
-        if !(total > 0.0) {
+        if total.is_nan() || total <= 0.0 {
             return self.below(weights.len().max(1));
         }
         let mut target = self.uniform() * total;

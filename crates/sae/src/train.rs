@@ -127,7 +127,7 @@ impl<B: Backend> Trainer<B> {
             let params = self.params();
             let stats = self.backend.train_step(&batch, &params)?;
             self.step += 1;
-            if self.step % self.record_every == 0 || self.done() || self.step == 1 {
+            if self.step.is_multiple_of(self.record_every) || self.done() || self.step == 1 {
                 let mmcs = self
                     .ground_truth
                     .as_ref()
@@ -169,7 +169,7 @@ impl<B: Backend> Trainer<B> {
         if self.cfg.sae.arch != Arch::Relu
             || dead_cfg.resample_every == 0
             || self.step == 0
-            || self.step % dead_cfg.resample_every != 0
+            || !self.step.is_multiple_of(dead_cfg.resample_every)
             || self.step > until
         {
             return;

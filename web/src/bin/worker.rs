@@ -1,8 +1,20 @@
 //! The Web Worker: receives a [`Job`] as JSON (with a file beside it for jobs that read one),
 //! posts progress and the result back.
 
+use std::cell::RefCell;
+
 use frontier_web::jobs::{run_job, ByteSource, Job, JobReply};
+use frontier_web::sae_worker::{SaeCommand, SaeDriver, SaeReply};
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+
+/// Milliseconds of training between yields: short enough that Pause answers at once and the
+/// curves move smoothly, long enough that posting costs little.
+const SLICE_MS: f64 = 60.0;
+
+thread_local! {
+    /// The SAE run this worker holds (one per worker; Cancel terminates the worker).
+    static SAE: RefCell<Option<SaeDriver>> = const { RefCell::new(None) };
+}
 
 fn post(scope: &web_sys::DedicatedWorkerGlobalScope, reply: &JobReply) {
     if let Ok(text) = serde_json::to_string(reply) {
@@ -38,12 +50,121 @@ fn unpack(data: &JsValue) -> Result<(Job, Option<web_sys::Blob>), String> {
     Ok((job, file))
 }
 
+fn post_sae(scope: &web_sys::DedicatedWorkerGlobalScope, reply: &SaeReply, weights: Option<&[u8]>) {
+    let Ok(text) = serde_json::to_string(reply) else { return };
+    match weights {
+        None => {
+            let _ = scope.post_message(&text.into());
+        }
+        Some(bytes) => {
+            let message = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&message, &"reply".into(), &text.into());
+            let _ = js_sys::Reflect::set(&message, &"weights".into(), &js_sys::Uint8Array::from(bytes));
+            let _ = scope.post_message(&message);
+        }
+    }
+}
+
+fn now_ms(scope: &web_sys::DedicatedWorkerGlobalScope) -> f64 {
+    scope.performance().map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+/// Runs one slice of training and schedules the next, unless paused or finished.
+fn sae_tick(scope: web_sys::DedicatedWorkerGlobalScope) {
+    let outcome = SAE.with_borrow_mut(|driver| {
+        let driver = driver.as_mut()?;
+        if driver.paused || driver.done() {
+            return None;
+        }
+        let reply = driver.slice(SLICE_MS, || now_ms(&scope));
+        let finished = match &reply {
+            Ok(_) if driver.done() => Some(driver.finish()),
+            _ => None,
+        };
+        Some((reply, finished))
+    });
+    let Some((reply, finished)) = outcome else { return };
+    match reply {
+        Ok(update) => post_sae(&scope, &update, None),
+        Err(error) => return post_sae(&scope, &SaeReply::Failed { error }, None),
+    }
+    match finished {
+        Some(Ok((finished, weights))) => post_sae(&scope, &SaeReply::Finished(Box::new(finished)), Some(&weights)),
+        Some(Err(error)) => post_sae(&scope, &SaeReply::Failed { error }, None),
+        None => schedule_tick(&scope),
+    }
+}
+
+fn schedule_tick(scope: &web_sys::DedicatedWorkerGlobalScope) {
+    let next = scope.clone();
+    let callback = Closure::once_into_js(move || sae_tick(next));
+    let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), 0);
+}
+
+/// Handles `{ sae: <SaeCommand JSON>, file?: Blob }`.
+fn handle_sae(scope: &web_sys::DedicatedWorkerGlobalScope, data: &JsValue, text: &str) {
+    let command = match serde_json::from_str::<SaeCommand>(text) {
+        Ok(c) => c,
+        Err(e) => {
+            return post_sae(scope, &SaeReply::Failed { error: format!("the command is not understood: {e}") }, None)
+        }
+    };
+    match command {
+        SaeCommand::Start { state, file_name } => {
+            let file = js_sys::Reflect::get(data, &"file".into()).ok().and_then(|v| v.dyn_into::<web_sys::Blob>().ok());
+            let bytes = match file.map(read_blob) {
+                Some(Ok(b)) => Some(b),
+                Some(Err(error)) => return post_sae(scope, &SaeReply::Failed { error }, None),
+                None => None,
+            };
+            match SaeDriver::start(&state, file_name.as_deref(), bytes.as_deref()) {
+                Ok((driver, started)) => {
+                    SAE.with_borrow_mut(|d| *d = Some(driver));
+                    post_sae(scope, &started, None);
+                    schedule_tick(scope);
+                }
+                Err(error) => post_sae(scope, &SaeReply::Failed { error }, None),
+            }
+        }
+        SaeCommand::Pause => {
+            let step = SAE.with_borrow_mut(|d| {
+                d.as_mut().map(|d| {
+                    d.paused = true;
+                    d.step()
+                })
+            });
+            if let Some(step) = step {
+                post_sae(scope, &SaeReply::Paused { step }, None);
+            }
+        }
+        SaeCommand::Resume => {
+            SAE.with_borrow_mut(|d| {
+                if let Some(d) = d.as_mut() {
+                    d.paused = false;
+                }
+            });
+            schedule_tick(scope);
+        }
+    }
+}
+
+/// The whole of a `Blob`, read synchronously (workers may).
+fn read_blob(blob: web_sys::Blob) -> Result<Vec<u8>, String> {
+    let reader = web_sys::FileReaderSync::new().map_err(|e| format!("no file reader: {e:?}"))?;
+    let buffer = reader.read_as_array_buffer(&blob).map_err(|e| format!("the file cannot be read: {e:?}"))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
 fn main() {
     console_error_panic_hook::set_once();
     let Ok(scope) = js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>() else { return };
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-        let reply = match unpack(&ev.data()) {
+        let data = ev.data();
+        if let Some(text) = js_sys::Reflect::get(&data, &"sae".into()).ok().and_then(|v| v.as_string()) {
+            return handle_sae(&reply_scope, &data, &text);
+        }
+        let reply = match unpack(&data) {
             Ok((job, file)) => {
                 let mut source =
                     match file.map(|blob| web_sys::FileReaderSync::new().map(|reader| BlobSource { blob, reader })) {

@@ -9,6 +9,7 @@ pub mod grounding;
 pub mod memory;
 pub mod pixel_debate;
 pub mod probes;
+pub mod sae;
 pub mod train_cost;
 pub mod weak_to_strong;
 
@@ -79,6 +80,12 @@ pub const WIDGETS: &[WidgetInfo] = &[
         summary: "A weak supervisor labels sentences, a strong student learns from it: the gap recovered, naively and with the auxiliary confidence loss.",
     },
     WidgetInfo {
+        id: "sae",
+        problem: "interpretability",
+        title: "Sparse autoencoders",
+        summary: "Train a sparse autoencoder in your browser on superposed toy features or real MiniLM activations, measure it, and browse its features.",
+    },
+    WidgetInfo {
         id: "grounding",
         problem: "grounding",
         title: "How vision encoders see your image",
@@ -112,6 +119,7 @@ pub fn render(info: &'static WidgetInfo, query: Query, embed: bool) -> AnyView {
         "debate" => view! { <debate::DebateLab query=query embed=embed/> }.into_any(),
         "pixel-debate" => view! { <pixel_debate::PixelDebate query=query embed=embed/> }.into_any(),
         "weak-to-strong" => view! { <weak_to_strong::WeakToStrongLab query=query embed=embed/> }.into_any(),
+        "sae" => view! { <sae::SaeLab query=query embed=embed/> }.into_any(),
         "grounding" => view! { <grounding::GroundingLab query=query embed=embed/> }.into_any(),
         "edge-feasibility" => view! { <edge::EdgeFeasibility query=query embed=embed/> }.into_any(),
         _ => view! { <p>"This widget is not available."</p> }.into_any(),

@@ -11,6 +11,33 @@ use crate::Matrix;
 pub use sparse_coding::{SparseCoding, SparseCodingSpec};
 pub use tms::{Tms, TmsSpec};
 
+/// Which data to train on, as a user names it (`synthetic:sparse-coding`, `synthetic:tms`).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SyntheticSpec {
+    SparseCoding(SparseCodingSpec),
+    Tms(TmsSpec),
+}
+
+impl SyntheticSpec {
+    /// `synthetic:sparse-coding` or `synthetic:tms` with default settings.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "synthetic:sparse-coding" => Some(Self::SparseCoding(SparseCodingSpec::default())),
+            "synthetic:tms" => Some(Self::Tms(TmsSpec::default())),
+            _ => None,
+        }
+    }
+
+    /// Builds the source (the toy model of superposition trains here, in well under a second).
+    pub fn build(&self) -> Result<DataSource, crate::SaeError> {
+        Ok(match *self {
+            Self::SparseCoding(spec) => DataSource::SparseCoding(SparseCoding::new(spec)?),
+            Self::Tms(spec) => DataSource::Tms(Tms::train(spec)?),
+        })
+    }
+}
+
 /// A source of training batches.
 #[derive(Debug, Clone)]
 pub enum DataSource {

@@ -111,7 +111,7 @@ fn float_dtype(descr: &Lit) -> Result<(FloatKind, bool), String> {
     };
     let (order, code) = text.split_at(text.find(['f', 'i', 'u', 'b', 'c', 'O', 'U', 'S', 'V', 'M', 'm']).unwrap_or(0));
     let kind = match code {
-        "f2" | "e" => FloatKind::F16,
+        "f2" => FloatKind::F16,
         "f4" => FloatKind::F32,
         "f8" => FloatKind::F64,
         _ => {
@@ -212,11 +212,19 @@ mod tests {
         let err = |header: &str| parse_npy(&npy(header, &data)).err().map(|e| e.to_string());
         assert_eq!(
             err("{'descr': '<i4', 'fortran_order': False, 'shape': (1, 2)}"),
-            Some("npy file at byte 20: dtype '<i4' is not supported: save float16, float32 or float64 (e.g. a.astype(np.float32))".into())
+            Some(
+                "npy file at byte 20: dtype '<i4' is not supported: save float16, float32 or float64 \
+                 (e.g. a.astype(np.float32))"
+                    .into()
+            )
         );
         assert_eq!(
             err("{'descr': '<f4', 'shape': (1, 2)}"),
-            Some("npy file at byte 10: the header has no 'fortran_order' key (it needs 'descr', 'fortran_order' and 'shape')".into())
+            Some(
+                "npy file at byte 10: the header has no 'fortran_order' key \
+                 (it needs 'descr', 'fortran_order' and 'shape')"
+                    .into()
+            )
         );
         assert_eq!(
             err("{'descr': '<f4', 'fortran_order': False, 'shape': (-1, 2)}"),

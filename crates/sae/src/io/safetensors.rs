@@ -153,9 +153,9 @@ fn read_entry(name: &str, value: &Value, data_len: usize) -> Result<Entry, Strin
     }
     let expected = element_count(&shape).and_then(|n| n.checked_mul(dtype.size()));
     if expected != Some(end - begin) {
-        let needs = expected.map_or("more than can be addressed".to_owned(), |n| n.to_string());
+        let needs = expected.map_or("more bytes than can be addressed".to_owned(), |n| format!("{n} bytes"));
         return Err(format!(
-            "tensor \"{name}\": shape {shape:?} of {} needs {needs} bytes, but its data_offsets [{begin}, {end}] span {}",
+            "tensor \"{name}\": shape {shape:?} of {} needs {needs}, but its data_offsets [{begin}, {end}] span {}",
             dtype.name(),
             end - begin
         ));
@@ -205,7 +205,10 @@ mod tests {
 
     #[test]
     fn empty_tensors_may_share_an_offset() {
-        let header = r#"{"b":{"dtype":"F32","shape":[0],"data_offsets":[4,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#;
+        let header = concat!(
+            r#"{"b":{"dtype":"F32","shape":[0],"data_offsets":[4,4]},"#,
+            r#""a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#
+        );
         let st = parse_safetensors(&file(header, &[0; 4])).unwrap_or_else(|e| panic!("{e}"));
         let names: Vec<&str> = st.tensors.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["a", "b"]);
@@ -213,7 +216,11 @@ mod tests {
 
     #[test]
     fn a_tensor_inside_another_is_an_overlap() {
-        let header = r#"{"a":{"dtype":"U8","shape":[8],"data_offsets":[0,8]},"b":{"dtype":"U8","shape":[2],"data_offsets":[2,4]},"c":{"dtype":"U8","shape":[2],"data_offsets":[6,8]}}"#;
+        let header = concat!(
+            r#"{"a":{"dtype":"U8","shape":[8],"data_offsets":[0,8]},"#,
+            r#""b":{"dtype":"U8","shape":[2],"data_offsets":[2,4]},"#,
+            r#""c":{"dtype":"U8","shape":[2],"data_offsets":[6,8]}}"#
+        );
         let e = parse_safetensors(&file(header, &[0; 8])).map(|_| ()).map_err(|e| e.to_string());
         assert!(matches!(&e, Err(m) if m.contains("\"b\"") && m.contains("\"a\"")), "{e:?}");
     }

@@ -1,8 +1,12 @@
 //! Writing safetensors files the way the reference library (huggingface/safetensors) does, so a
 //! file saved here is byte-identical to `safetensors.numpy.save_file` for the same tensors in the
 //! same order: a compact JSON header with `__metadata__` first, padded with spaces so the data
-//! starts on an 8-byte boundary. (The library itself sorts tensors by dtype, widest first, then by
-//! name; this writes them in the order given, which is the order a reader sees.)
+//! starts on an 8-byte boundary. Where they differ (no reader can tell): the library sorts
+//! tensors by dtype (widest first: I64, F64, F32, F16, U8 ...) then by name, where this writes
+//! them in the order given; it lists metadata in a Rust `HashMap`'s order, which changes from run
+//! to run, where this sorts the keys; and it writes `"__metadata__":{}` for an empty dict, which
+//! this leaves out. With tensors in the library's order and at most one metadata key, the bytes
+//! are the same.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -1,0 +1,71 @@
+//! The summary of a finished (or paused) run that the CLI prints and the page shows: the metrics on
+//! an evaluation sample, and recovery of the true features where the data has them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::backend::Backend;
+use crate::metrics::{evaluate, Evaluation};
+use crate::recovery;
+use crate::train::Trainer;
+
+/// Rows the final metrics are measured on.
+pub const EVALUATION_ROWS: usize = 8192;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunReport {
+    pub steps: u64,
+    pub mse: f64,
+    pub nmse: f64,
+    pub fvu: f64,
+    pub l0: f64,
+    pub l1: f64,
+    pub loss: f64,
+    pub dead_fraction: f64,
+    pub dense_fraction: f64,
+    pub shrinkage: f64,
+    /// Mean max cosine of each true feature with the decoder (synthetic data).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mmcs: Option<f32>,
+    /// Mean max cosine of each decoder row with the true features.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mmcs_learned_to_true: Option<f32>,
+    /// Mean |cos| of a one-to-one (Hungarian) matching.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mcc: Option<f32>,
+    /// True features with a decoder row at cosine ≥ 0.9, and how many there are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recovered_090: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub true_features: Option<usize>,
+    pub resampled: usize,
+}
+
+/// Measures the trainer's current SAE. `with_matching` adds the Hungarian MCC (O(n²m): about a
+/// second for 512 true features against 4096 learned).
+pub fn report<B: Backend>(trainer: &Trainer<B>, with_matching: bool) -> (RunReport, Evaluation) {
+    let sae = trainer.sae();
+    let sample = trainer.data().evaluation_sample(trainer.cfg.seed, EVALUATION_ROWS);
+    let e = evaluate(&sae, &sample, trainer.cfg.l1_coeff);
+    let truth = trainer.data().ground_truth();
+    let rec = truth.as_ref().map(|t| recovery::recovery(t, &sae.w_dec));
+    let mcc = truth.as_ref().filter(|_| with_matching).map(|t| recovery::mcc(t, &sae.w_dec));
+    let report = RunReport {
+        steps: trainer.step(),
+        mse: e.mse,
+        nmse: e.nmse,
+        fvu: e.fvu,
+        l0: e.l0,
+        l1: e.l1,
+        loss: e.loss,
+        dead_fraction: e.dead_fraction,
+        dense_fraction: e.dense_fraction,
+        shrinkage: e.shrinkage,
+        mmcs: rec.as_ref().map(|r| r.mmcs_true_to_learned),
+        mmcs_learned_to_true: rec.as_ref().map(|r| r.mmcs_learned_to_true),
+        mcc,
+        recovered_090: rec.as_ref().map(|r| r.recovered_090),
+        true_features: truth.as_ref().map(|t| t.rows),
+        resampled: trainer.resampled(),
+    };
+    (report, e)
+}

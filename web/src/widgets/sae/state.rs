@@ -1,0 +1,179 @@
+//! The SAE lab's settings: which data, which architecture, the hyperparameters and what is
+//! selected in the browser. They live in the link, so a shared link trains the same SAE.
+
+use frontier_sae::config::{Arch, TrainConfig};
+use frontier_sae::data::{SparseCodingSpec, SyntheticSpec, TmsSpec};
+use frontier_state::WidgetState;
+use serde::{Deserialize, Serialize};
+
+/// Where the rows come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataKind {
+    SparseCoding,
+    Tms,
+    /// The bundled all-MiniLM-L6-v2 layer-3 activations.
+    Minilm,
+    /// A file the user chose (it is not in the link; the link says one is needed).
+    Upload,
+}
+
+impl DataKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::SparseCoding => "sparse_coding",
+            Self::Tms => "tms",
+            Self::Minilm => "minilm",
+            Self::Upload => "upload",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Self> {
+        [Self::SparseCoding, Self::Tms, Self::Minilm, Self::Upload].into_iter().find(|k| k.id() == id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SaeState {
+    pub data: DataKind,
+    /// Sparse coding: true features, dimensions, mean active, correlation.
+    pub features: usize,
+    pub dims: usize,
+    pub active: f32,
+    pub correlation: f32,
+    /// Toy model: features, hidden dimensions, sparsity.
+    pub tms_features: usize,
+    pub tms_hidden: usize,
+    pub tms_sparsity: f32,
+    pub arch: Arch,
+    /// `recommended` or `article`.
+    pub preset: String,
+    /// Dictionary size as a multiple of the input width (the article: 8–64×).
+    pub ratio: f32,
+    pub k: usize,
+    pub l1: f32,
+    pub lr: f32,
+    pub steps: u64,
+    pub batch: usize,
+    pub seed: u64,
+    /// The feature open in the browser.
+    pub feature: Option<usize>,
+    /// The row whose top features are shown.
+    pub input_row: usize,
+}
+
+pub const MAX_STEPS: u64 = 200_000;
+pub const MAX_BATCH: usize = 8192;
+pub const MAX_SYNTHETIC_FEATURES: usize = 4096;
+pub const MAX_DIMS: usize = 1024;
+
+impl SaeState {
+    /// The worked example: 64 true features in 32 dimensions, 3 active at a time, a 4× ReLU SAE.
+    /// It trains in a few seconds and recovers nearly every feature.
+    pub fn example() -> Self {
+        Self {
+            data: DataKind::SparseCoding,
+            features: 64,
+            dims: 32,
+            active: 3.0,
+            correlation: 0.0,
+            tms_features: 5,
+            tms_hidden: 2,
+            tms_sparsity: 0.9,
+            arch: Arch::Relu,
+            preset: "recommended".into(),
+            ratio: 4.0,
+            k: 4,
+            l1: 1.0,
+            lr: 1e-3,
+            steps: 1500,
+            batch: 512,
+            seed: 0,
+            feature: None,
+            input_row: 0,
+        }
+    }
+
+    /// The synthetic data spec, when the data is synthetic.
+    pub fn synthetic(&self) -> Option<SyntheticSpec> {
+        match self.data {
+            DataKind::SparseCoding => Some(SyntheticSpec::SparseCoding(SparseCodingSpec {
+                n_features: self.features,
+                d: self.dims,
+                avg_active: self.active,
+                decay: 0.99,
+                correlation: self.correlation,
+                seed: self.seed,
+            })),
+            DataKind::Tms => Some(SyntheticSpec::Tms(TmsSpec {
+                n_features: self.tms_features,
+                m_hidden: self.tms_hidden,
+                sparsity: self.tms_sparsity,
+                seed: self.seed,
+                ..TmsSpec::default()
+            })),
+            DataKind::Minilm | DataKind::Upload => None,
+        }
+    }
+
+    /// The training configuration for data `d_in` wide.
+    pub fn train_config(&self, d_in: usize) -> TrainConfig {
+        let d_sae = ((self.ratio * d_in as f32).round() as usize).max(1);
+        let mut cfg = if self.preset == "article" {
+            let mut cfg = TrainConfig::article(d_in, d_sae);
+            cfg.sae.arch = self.arch;
+            cfg
+        } else {
+            TrainConfig::recommended(d_in, d_sae, self.arch, self.k, self.steps)
+        };
+        cfg.sae.k = if self.arch.uses_k() { self.k.min(d_sae).max(1) } else { 0 };
+        cfg.steps = self.steps;
+        cfg.batch = self.batch;
+        cfg.lr = self.lr;
+        cfg.l1_coeff = self.l1;
+        cfg.l1_warmup_steps = if self.preset == "article" { 0 } else { self.steps / 20 };
+        cfg.seed = self.seed;
+        cfg
+    }
+}
+
+impl WidgetState for SaeState {
+    const WIDGET_ID: &'static str = "sae";
+    const VERSION: u32 = 1;
+
+    fn validate(&self) -> Result<(), String> {
+        let check = |ok: bool, message: &str| if ok { Ok(()) } else { Err(message.to_string()) };
+        check((2..=MAX_SYNTHETIC_FEATURES).contains(&self.features), "features: 2 to 4096")?;
+        check((1..=MAX_DIMS).contains(&self.dims), "dims: 1 to 1024")?;
+        check(self.active > 0.0 && self.active <= self.features as f32, "active: more than 0, at most the features")?;
+        check((0.0..=1.0).contains(&self.correlation), "correlation: 0 to 1")?;
+        check(
+            (2..=64).contains(&self.tms_features) && (1..=16).contains(&self.tms_hidden),
+            "toy model: 2–64 features in 1–16 dimensions",
+        )?;
+        check((0.0..1.0).contains(&self.tms_sparsity), "sparsity: 0 to below 1")?;
+        check(self.ratio >= 0.25 && self.ratio <= 64.0, "dictionary ratio: 0.25 to 64")?;
+        check(self.k >= 1 && self.k <= 4096, "k: 1 to 4096")?;
+        check(self.l1.is_finite() && self.l1 >= 0.0 && self.l1 <= 1000.0, "l1: 0 to 1000")?;
+        check(self.lr.is_finite() && self.lr > 0.0 && self.lr <= 1.0, "learning rate: above 0, at most 1")?;
+        check((1..=MAX_STEPS).contains(&self.steps), "steps: 1 to 200,000")?;
+        check((1..=MAX_BATCH).contains(&self.batch), "batch: 1 to 8192")?;
+        check(self.preset == "recommended" || self.preset == "article", "preset: recommended or article")?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_is_valid_and_its_config_is_the_recommended_relu() {
+        let s = SaeState::example();
+        assert_eq!(s.validate(), Ok(()));
+        let cfg = s.train_config(32);
+        assert_eq!(cfg.sae.d_sae, 128);
+        assert!(cfg.unit_norm_decoder && cfg.sae.apply_b_dec_to_input);
+        assert_eq!(cfg.validate(), Ok(()));
+    }
+}
