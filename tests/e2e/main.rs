@@ -15,6 +15,7 @@ mod grounding;
 mod landscape;
 mod memory;
 mod reasoning;
+mod sae;
 
 const PROBLEMS: [&str; 8] =
     ["reasoning", "hallucination", "memory", "training", "alignment", "interpretability", "edge", "grounding"];

@@ -17,8 +17,13 @@ const RUNS: usize = 5;
 
 type Bench = fn(&Path) -> Result<()>;
 
-const BENCHES: [(&str, Bench); 4] =
-    [("costs", costs), ("calibration", calibration), ("memory", memory), ("cot", crate::bench_cot::run)];
+const BENCHES: [(&str, Bench); 5] = [
+    ("costs", costs),
+    ("calibration", calibration),
+    ("memory", memory),
+    ("cot", crate::bench_cot::run),
+    ("sae", crate::bench_sae::run),
+];
 
 /// Runs the benchmark `name`, or all of them.
 pub fn run(root: &Path, name: Option<&str>) -> Result<()> {

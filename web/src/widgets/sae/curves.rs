@@ -44,14 +44,17 @@ fn svg(points: &[(f64, f64)], curve: Curve) -> String {
     let x_max = points.last().map_or(1.0, |p| p.0).max(1.0);
     let (lo, hi) = points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
     let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
-    let pad = ((hi - lo) * 0.05).max(1e-6);
+    // A flat curve (no dead features, say) still gets a readable axis around its value.
+    let pad = if hi - lo < 1e-9 { (hi.abs() * 0.1).max(1.0) } else { (hi - lo) * 0.05 };
+    // Counts and fractions never go below zero; neither does their axis.
+    let bottom = if !curve.log && lo >= 0.0 { (lo - pad).max(0.0) } else { lo - pad };
     let y_desc = if curve.log { format!("log10 {}", curve.label) } else { curve.label.to_string() };
     draw_svg((420, 240), |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(10)
             .x_label_area_size(32)
             .y_label_area_size(52)
-            .build_cartesian_2d(0.0..x_max, (lo - pad)..(hi + pad))
+            .build_cartesian_2d(0.0..x_max, bottom..(hi + pad))
             .map_err(|e| err(&e))?;
         chart
             .configure_mesh()
@@ -68,7 +71,7 @@ fn svg(points: &[(f64, f64)], curve: Curve) -> String {
 
 #[component]
 pub fn Curves(history: RwSignal<Vec<HistoryPoint>>) -> impl IntoView {
-    CURVES
+    let figures = CURVES
         .into_iter()
         .map(|curve| {
             let points = Memo::new(move |_| {
@@ -107,12 +110,15 @@ pub fn Curves(history: RwSignal<Vec<HistoryPoint>>) -> impl IntoView {
             });
             view! { <Show when=shown><Figure svg=svg_text caption=caption table=table name=curve.name/></Show> }
         })
-        .collect_view()
+        .collect_view();
+    view! { <div class="sae-curves">{figures}</div> }
 }
 
 /// Four significant digits, without exponent noise for ordinary sizes.
 pub fn short(v: f64) -> String {
-    if v == 0.0 || (1e-3..1e5).contains(&v.abs()) {
+    if v == 0.0 {
+        "0".into()
+    } else if (1e-3..1e5).contains(&v.abs()) {
         let digits = (3 - v.abs().max(1e-300).log10().floor() as i32).clamp(0, 6) as usize;
         format!("{v:.digits$}")
     } else {

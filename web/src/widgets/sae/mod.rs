@@ -288,7 +288,7 @@ fn RunBar(lab: Lab) -> impl IntoView {
         </div>
         <p class="status" data-testid="sae-status" aria-live="polite"
             class:error=move || matches!(status.get(), RunStatus::Failed(_))>{text}</p>
-        {move || lab.started.get().map(|s| view! { <p class="hint">{s}</p> })}
+        {move || lab.started.get().map(|s| view! { <p class="hint" data-testid="sae-started">{s}</p> })}
     }
 }
 

@@ -1,0 +1,116 @@
+//! `frontier sae train` and `frontier sae eval`: JSON out, SAELens files written and read back,
+//! errors with exit status 2.
+
+mod common;
+
+use common::frontier;
+use frontier_sae::io::write_npy_f32;
+use frontier_sae::Matrix;
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("frontier-sae-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+#[test]
+fn train_on_sparse_coding_reports_recovery_and_writes_saelens_files() {
+    let dir = scratch("train");
+    let out = dir.join("sae");
+    let (code, json, stderr) = frontier(&[
+        "sae",
+        "train",
+        "--data",
+        "synthetic:sparse-coding",
+        "--features",
+        "64",
+        "--dims",
+        "32",
+        "--active",
+        "3",
+        "--d-sae",
+        "128",
+        "--steps",
+        "1500",
+        "--batch",
+        "512",
+        "--out",
+        out.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    for key in ["mse", "fvu", "l0", "dead_fraction", "mmcs"] {
+        assert!(json[key].is_number(), "{key} missing: {json}");
+    }
+    // The widget's worked example: 64 features in 32 dimensions, 3 active, a 4× ReLU SAE.
+    assert!(json["mmcs"].as_f64().unwrap_or(0.0) > 0.9, "{json}");
+    assert!(out.join("sae_weights.safetensors").is_file() && out.join("cfg.json").is_file());
+    let cfg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("cfg.json")).unwrap_or_default()).unwrap_or_default();
+    assert_eq!(cfg["architecture"], "standard");
+    assert_eq!(cfg["d_in"], 32);
+    assert_eq!(cfg["d_sae"], 128);
+}
+
+#[test]
+fn eval_measures_a_saved_sae_by_hand() {
+    // An identity SAE on 2-D data, written in SAELens's layout: W_enc = W_dec = I, no biases.
+    let dir = scratch("eval");
+    let sae = frontier_sae::Sae {
+        cfg: frontier_sae::SaeConfig {
+            d_in: 2,
+            d_sae: 2,
+            arch: frontier_sae::Arch::Relu,
+            k: 0,
+            apply_b_dec_to_input: true,
+        },
+        w_enc: Matrix::from_vec(2, 2, vec![1.0, 0.0, 0.0, 1.0]).unwrap_or_default(),
+        b_enc: vec![0.0; 2],
+        w_dec: Matrix::from_vec(2, 2, vec![1.0, 0.0, 0.0, 1.0]).unwrap_or_default(),
+        b_dec: vec![0.0; 2],
+        threshold: 0.0,
+    };
+    let extras = frontier_sae::saelens::Extras { l1_coefficient: Some(0.5), metadata: serde_json::Value::Null };
+    let (weights, cfg) = frontier_sae::saelens::save(&sae, &extras).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("sae_weights.safetensors"), weights).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("cfg.json"), cfg).unwrap_or_else(|e| panic!("{e}"));
+    // Rows (1, 0), (0, 2), (−1, 0): the ReLU drops the third row.
+    let data = Matrix::from_vec(3, 2, vec![1.0, 0.0, 0.0, 2.0, -1.0, 0.0]).unwrap_or_default();
+    std::fs::write(dir.join("x.npy"), write_npy_f32(&data)).unwrap_or_else(|e| panic!("{e}"));
+    let weights_path = dir.join("sae_weights.safetensors");
+    let data_path = dir.join("x.npy");
+    let (code, json, stderr) = frontier(&[
+        "sae",
+        "eval",
+        "--weights",
+        weights_path.to_str().unwrap_or_default(),
+        "--data",
+        data_path.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let close = |key: &str, want: f64| {
+        let got = json[key].as_f64().unwrap_or(f64::NAN);
+        assert!((got - want).abs() < 1e-9, "{key}: {got}, by hand {want}");
+    };
+    close("mse", 1.0 / 6.0); // one squared error of 1 over 6 elements
+    close("fvu", 3.0 / 14.0); // Σ‖x − x̄‖² = 14/3
+    close("l0", 2.0 / 3.0);
+    close("loss", 1.0 / 6.0 + 0.5 * 3.0 / 6.0); // MSE + 0.5 · mean|f|, Σ|f| = 3 over 6 entries
+}
+
+#[test]
+fn errors_exit_with_status_2_and_say_why() {
+    let dir = scratch("errors");
+    let bad = dir.join("x.npy");
+    std::fs::write(&bad, b"not an npy file").unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, stderr) =
+        frontier(&["sae", "train", "--data", bad.to_str().unwrap_or_default(), "--d-sae", "8", "--steps", "1"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("x.npy"), "{stderr}");
+    let (code, _, stderr) = frontier(&["sae", "train", "--data", "synthetic:nope", "--d-sae", "8"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("synthetic:sparse-coding"), "{stderr}");
+    let (code, _, stderr) = frontier(&["sae", "train", "--data", "synthetic:tms", "--d-sae", "8", "--arch", "gelu"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("relu, topk or batchtopk"), "{stderr}");
+}
