@@ -31,16 +31,15 @@ pub fn index_features(sae: &Sae, data: &Matrix, top_n: usize) -> Vec<FeatureStat
     let mut sum = vec![0.0f64; d_sae];
     let mut max = vec![0.0f32; d_sae];
     let mut top: Vec<Vec<(u32, f32)>> = vec![Vec::with_capacity(top_n + 1); d_sae];
-    // Pass 1: counts, sums, maxima and the top rows (a small sorted list per feature).
-    let mut chunks = Vec::new();
-    for start in (0..rows).step_by(CHUNK_ROWS) {
+    let encode_chunk = |start: usize| {
         let end = (start + CHUNK_ROWS).min(rows);
-        let chunk = Matrix {
-            rows: end - start,
-            cols: data.cols,
-            values: data.values[start * data.cols..end * data.cols].to_vec(),
-        };
-        let f = sae.encode(&chunk);
+        let values = data.values[start * data.cols..end * data.cols].to_vec();
+        sae.encode(&Matrix { rows: end - start, cols: data.cols, values })
+    };
+    // Pass 1: counts, sums, maxima and the top rows (a small sorted list per feature). Pass 2
+    // encodes again rather than keeping the features: rows × d_sae floats can be gigabytes.
+    for start in (0..rows).step_by(CHUNK_ROWS) {
+        let f = encode_chunk(start);
         for r in 0..f.rows {
             for (j, &a) in f.row(r).iter().enumerate() {
                 if a <= 0.0 {
@@ -57,11 +56,11 @@ pub fn index_features(sae: &Sae, data: &Matrix, top_n: usize) -> Vec<FeatureStat
                 }
             }
         }
-        chunks.push(f);
     }
     // Pass 2: histograms, now that each feature's maximum is known.
     let mut histograms = vec![vec![0u32; HISTOGRAM_BINS]; d_sae];
-    for f in &chunks {
+    for start in (0..rows).step_by(CHUNK_ROWS) {
+        let f = encode_chunk(start);
         for r in 0..f.rows {
             for (j, &a) in f.row(r).iter().enumerate() {
                 if a > 0.0 && max[j] > 0.0 {

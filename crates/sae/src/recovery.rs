@@ -10,6 +10,9 @@ use crate::hungarian;
 use crate::model::l2;
 use crate::Matrix;
 
+/// Learned directions compared at once.
+const RECOVERY_BLOCK: usize = 1024;
+
 /// Cosines between every row of `a` (`[n, d]`) and every row of `b` (`[m, d]`), as `[n, m]`.
 pub fn cosines(a: &Matrix, b: &Matrix) -> Matrix {
     let unit = |m: &Matrix| {
@@ -51,20 +54,25 @@ pub struct Recovery {
 }
 
 pub fn recovery(truth: &Matrix, learned: &Matrix) -> Recovery {
-    let cos = cosines(truth, learned);
-    let best_per_true: Vec<f32> =
-        (0..cos.rows).map(|t| cos.row(t).iter().copied().fold(f32::NEG_INFINITY, f32::max)).collect();
-    let best_true: Vec<(usize, f32)> = (0..cos.cols)
-        .map(|l| {
-            (0..cos.rows).map(|t| (t, cos.values[t * cos.cols + l])).fold((0, f32::NEG_INFINITY), |best, c| {
-                if c.1 > best.1 {
-                    c
-                } else {
-                    best
-                }
-            })
-        })
-        .collect();
+    let mut best_per_true = vec![f32::NEG_INFINITY; truth.rows];
+    let mut best_true = Vec::with_capacity(learned.rows);
+    // Learned rows a block at a time, so memory stays n_true × BLOCK whatever the dictionary size.
+    for start in (0..learned.rows).step_by(RECOVERY_BLOCK) {
+        let end = (start + RECOVERY_BLOCK).min(learned.rows);
+        let block = Matrix {
+            rows: end - start,
+            cols: learned.cols,
+            values: learned.values[start * learned.cols..end * learned.cols].to_vec(),
+        };
+        let cos = cosines(truth, &block);
+        for (t, best) in best_per_true.iter_mut().enumerate() {
+            *best = cos.row(t).iter().copied().fold(*best, f32::max);
+        }
+        for l in 0..cos.cols {
+            let column = (0..cos.rows).map(|t| (t, cos.values[t * cos.cols + l]));
+            best_true.push(column.fold((0, f32::NEG_INFINITY), |best, c| if c.1 > best.1 { c } else { best }));
+        }
+    }
     let mean = |v: &mut dyn Iterator<Item = f32>, n: usize| if n == 0 { 0.0 } else { v.sum::<f32>() / n as f32 };
     Recovery {
         mmcs_true_to_learned: mean(&mut best_per_true.iter().copied(), best_per_true.len()),
@@ -74,16 +82,23 @@ pub fn recovery(truth: &Matrix, learned: &Matrix) -> Recovery {
     }
 }
 
+/// The Hungarian matching is O(n²m): above this many (true × learned) pairs it is skipped.
+pub const MCC_MAX_PAIRS: usize = 1 << 22;
+
 /// Mean |cos| over a one-to-one matching of true features to learned directions that maximises
 /// the total |cos| (min(n_true, d_sae) pairs).
-pub fn mcc(truth: &Matrix, learned: &Matrix) -> f32 {
+/// `None` when the problem is larger than [`MCC_MAX_PAIRS`].
+pub fn mcc(truth: &Matrix, learned: &Matrix) -> Option<f32> {
+    if truth.rows.saturating_mul(learned.rows) > MCC_MAX_PAIRS {
+        return None;
+    }
     let cos = cosines(truth, learned);
     let cost: Vec<f64> = cos.values.iter().map(|c| 1.0 - f64::from(c.abs())).collect();
     let pairs = hungarian::assign(&cost, cos.rows, cos.cols);
     if pairs.is_empty() {
-        return 0.0;
+        return Some(0.0);
     }
-    pairs.iter().map(|&(t, l)| cos.values[t * cos.cols + l].abs()).sum::<f32>() / pairs.len() as f32
+    Some(pairs.iter().map(|&(t, l)| cos.values[t * cos.cols + l].abs()).sum::<f32>() / pairs.len() as f32)
 }
 
 #[cfg(test)]
@@ -100,9 +115,9 @@ mod tests {
         let expected = (1.0 + 1.0 + std::f32::consts::FRAC_1_SQRT_2) / 3.0;
         assert!((r.mmcs_learned_to_true - expected).abs() < 1e-6);
         assert_eq!(r.recovered_090, 2);
-        assert!((mcc(&truth, &same) - 1.0).abs() < 1e-6);
+        assert!((mcc(&truth, &same).unwrap_or(0.0) - 1.0).abs() < 1e-6);
         // Rotated by 45°: every cosine is ±1/√2.
         let rotated = Matrix::from_vec(2, 2, vec![1.0, 1.0, -1.0, 1.0]).unwrap_or_default();
-        assert!((mcc(&truth, &rotated) - std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-6);
+        assert!((mcc(&truth, &rotated).unwrap_or(0.0) - std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-6);
     }
 }

@@ -29,7 +29,7 @@ pub struct RunReport {
     /// Mean max cosine of each decoder row with the true features.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mmcs_learned_to_true: Option<f32>,
-    /// Mean |cos| of a one-to-one (Hungarian) matching.
+    /// Mean |cos| of a one-to-one (Hungarian) matching (absent above `recovery::MCC_MAX_PAIRS`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcc: Option<f32>,
     /// True features with a decoder row at cosine ≥ 0.9, and how many there are.
@@ -48,7 +48,7 @@ pub fn report<B: Backend>(trainer: &Trainer<B>, with_matching: bool) -> (RunRepo
     let e = evaluate(&sae, &sample, trainer.cfg.l1_coeff);
     let truth = trainer.data().ground_truth();
     let rec = truth.as_ref().map(|t| recovery::recovery(t, &sae.w_dec));
-    let mcc = truth.as_ref().filter(|_| with_matching).map(|t| recovery::mcc(t, &sae.w_dec));
+    let mcc = truth.as_ref().filter(|_| with_matching).and_then(|t| recovery::mcc(t, &sae.w_dec));
     let report = RunReport {
         steps: trainer.step(),
         mse: e.mse,
