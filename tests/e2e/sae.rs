@@ -49,6 +49,9 @@ async fn the_worked_example_trains_and_recovers_its_features() -> Result<()> {
         let detail =
             page.wait_for_text(r#"[data-testid="sae-feature"]"#, |t| t.contains("closest to true feature")).await?;
         ensure!(detail.contains("Fires on"), "{detail}");
+        // An evaluation input: the true features that made it, and the learned ones that fire.
+        let input = page.wait_for_text(r#"[data-testid="sae-input-features"]"#, |t| t.contains("→ true #")).await?;
+        ensure!(!input.is_empty());
         Ok(())
     })
     .await

@@ -64,8 +64,16 @@ fn auxk_gives_dead_topk_features_a_gradient() {
     let (sae, _) = initial_sae(&cfg, &data(), WASM_BUDGET_BYTES).unwrap_or_else(|e| panic!("{e}"));
     let batch = data().evaluation_sample(1, 64);
     let mut params = frontier_sae::StepParams {
-        step: 0, lr: 1e-3, l1_coeff: 0.0, beta1: 0.9, beta2: 0.999, eps: 1e-8, unit_norm_decoder: true,
-        auxk_coeff: 0.0, k_aux: 8, dead_window: 5,
+        step: 0,
+        lr: 1e-3,
+        l1_coeff: 0.0,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        unit_norm_decoder: true,
+        auxk_coeff: 0.0,
+        k_aux: 8,
+        dead_window: 5,
     };
     let dead_grad = |params: &frontier_sae::StepParams| {
         let mut backend = CpuBackend::new(sae.clone());

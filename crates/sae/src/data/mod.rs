@@ -81,7 +81,7 @@ impl DataSource {
     /// A fixed evaluation sample: the whole matrix for real data (up to `rows`), fresh draws from a
     /// separate stream for synthetic data.
     pub fn evaluation_sample(&self, seed: u64, rows: usize) -> Matrix {
-        let mut rng = Rng::new(seed ^ 0xE7A1);
+        let mut rng = evaluation_rng(seed);
         match self {
             Self::SparseCoding(s) => s.sample(&mut rng, rows),
             Self::Tms(t) => t.sample(&mut rng, rows),
@@ -91,6 +91,13 @@ impl DataSource {
             }
         }
     }
+}
+
+/// The generator of the evaluation sample: separate from training's, so the SAE is measured on
+/// rows it never trained on. (The first rows of `SparseCoding::sample_with_codes` from it are the
+/// evaluation sample's, with the codes that made them.)
+pub fn evaluation_rng(seed: u64) -> Rng {
+    Rng::new(seed ^ 0xE7A1)
 }
 
 /// A matrix read in shuffled epochs.

@@ -219,6 +219,7 @@ fn Directions(trained: Shared<Trained>, truth: Matrix) -> impl IntoView {
 /// Pick an input (a row of the data) and see its strongest features.
 #[component]
 fn Inspect(lab: Lab, trained: Shared<Trained>) -> impl IntoView {
+    let trained_synthetic = trained.clone();
     let on_row = move |ev: leptos::ev::Event| {
         if let Ok(v) = event_target_value(&ev).trim().parse::<usize>() {
             lab.state.update(|s| s.input_row = v);
@@ -257,9 +258,23 @@ fn Inspect(lab: Lab, trained: Shared<Trained>) -> impl IntoView {
             <ol class="sae-top" data-testid="sae-input-features">{items}</ol>
         })
     };
+    let synthetic_result = move || synthetic_input(lab, &trained_synthetic);
     let real = move || lab.state.with(|s| s.data == DataKind::Minilm);
+    let coding = move || lab.state.with(|s| s.data == DataKind::SparseCoding);
     move || {
         let result = result.clone();
+        let synthetic_result = synthetic_result.clone();
+        if coding() {
+            return Some(view! {
+                <h4>"An input's top features"</h4>
+                <div class="field">
+                    <label for="sae-input-row">{format!("Evaluation input number (0 – {})", SYNTHETIC_INPUTS - 1)}</label>
+                    <input id="sae-input-row" type="number" min="0" max=(SYNTHETIC_INPUTS - 1).to_string() inputmode="numeric"
+                        prop:value=move || lab.state.with(|s| s.input_row.to_string()) on:change=on_row/>
+                </div>
+                {synthetic_result}
+            }.into_any());
+        }
         real().then(|| view! {
             <h4>"An input's top features"</h4>
             <div class="field">
@@ -267,6 +282,34 @@ fn Inspect(lab: Lab, trained: Shared<Trained>) -> impl IntoView {
                 <input id="sae-input-row" type="number" min="0" inputmode="numeric" prop:value=move || lab.state.with(|s| s.input_row.to_string()) on:change=on_row/>
             </div>
             {result}
-        })
+        }.into_any())
     }
+}
+
+/// Synthetic inputs that can be inspected (regenerated in the page from the run's seed).
+const SYNTHETIC_INPUTS: usize = 1000;
+
+/// A sparse-coding input: which true features made it, and which learned features fire on it,
+/// each with the true feature it is closest to.
+fn synthetic_input(lab: Lab, trained: &Shared<Trained>) -> Option<impl IntoView> {
+    let s = lab.state.get();
+    let Some(frontier_sae::data::SyntheticSpec::SparseCoding(spec)) = s.synthetic() else { return None };
+    let coding = frontier_sae::data::SparseCoding::new(spec).ok()?;
+    let row = s.input_row.min(SYNTHETIC_INPUTS - 1);
+    let mut rng = frontier_sae::data::evaluation_rng(s.seed);
+    let (x, codes) = coding.sample_with_codes(&mut rng, row + 1);
+    let input = Matrix::from_vec(1, x.cols, x.row(row).to_vec())?;
+    let mut truth: Vec<(usize, f32)> = codes.row(row).iter().copied().enumerate().filter(|(_, c)| *c > 0.0).collect();
+    truth.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let truth_text = truth.iter().map(|(i, c)| format!("#{i} × {c:.3}")).collect::<Vec<_>>().join(", ");
+    let best = trained.finished.best_true.clone().unwrap_or_default();
+    let items = trained.sae.top_features(&input, 10).first()?.iter().filter(|(_, a)| *a > 0.0).map(|&(j, a)| {
+        let open = move |_| lab.state.update(|s| s.feature = Some(j));
+        let matched = best.get(j).map(|(t, c)| format!(" → true #{t} (cos {c:.3})")).unwrap_or_default();
+        view! { <li><button type="button" class="link" on:click=open>{format!("#{j}")}</button>{format!(" {}{matched}", short(f64::from(a)))}</li> }
+    }).collect_view();
+    Some(view! {
+        <p>{format!("Made of true features: {}.", if truth_text.is_empty() { "none".to_string() } else { truth_text })}</p>
+        <ol class="sae-top" data-testid="sae-input-features">{items}</ol>
+    })
 }
