@@ -21,7 +21,7 @@ for l1 in "${l1s[@]}"; do
     d_sae=$(python3 -c "print(int(round($r * 128)))")
     out=$(MATMUL_NUM_THREADS=1 ./target/release/frontier sae train --data synthetic:sparse-coding --features 128 \
       --dims 64 --active 5 --d-sae "$d_sae" --steps 2000 --batch 1024 --l1 "$l1" --seed 1)
-    printf ' %s |' "$(echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"{d[\"mmcs\"]:.3f} (L0 {d[\"l0\"]:.1f}, dead {100*d[\"dead_fraction\"]:.0f} %)")')"
+    printf ' %s |' "$(echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("%.3f (L0 %.1f, dead %.0f %%)" % (d["mmcs"], d["l0"], 100 * d["dead_fraction"]))')"
   done
   printf '\n'
 done

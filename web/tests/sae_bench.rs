@@ -40,6 +40,18 @@ fn params(step: u64) -> StepParams {
     }
 }
 
+/// Lets the page's event loop run (outside the timed steps): the test runner polls the page over
+/// WebDriver, and a page busy for the whole benchmark (minutes) would leave its polls unanswered.
+async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let scheduled = web_sys::window().is_some_and(|w| w.set_timeout_with_callback(&resolve).is_ok());
+        if !scheduled {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Runs one step and returns its time in milliseconds and its loss.
 fn timed_step(backend: &mut CpuBackend, batch: &Matrix, step: u64) -> (f64, f32) {
     let start = now_ms();
@@ -49,7 +61,7 @@ fn timed_step(backend: &mut CpuBackend, batch: &Matrix, step: u64) -> (f64, f32)
 
 #[wasm_bindgen_test]
 #[ignore = "a benchmark, run by `cargo xtask bench sae`"]
-fn bench_sae_training_steps() {
+async fn bench_sae_training_steps() {
     for (d_in, d_sae, rows) in SHAPES {
         let cfg = SaeConfig { d_in, d_sae, arch: Arch::Relu, k: 0, apply_b_dec_to_input: true };
         let sae = Sae::init(cfg, InitScheme::Tied, true, &mut Rng::new(0));
@@ -62,6 +74,7 @@ fn bench_sae_training_steps() {
         for _ in 0..WARMUP {
             last_ms = timed_step(&mut backend, &batch, step).0;
             step += 1;
+            yield_to_browser().await;
         }
         let steps = if last_ms > SLOW_STEP_MS { FEW_STEPS } else { STEPS };
         let mut times = Vec::with_capacity(steps);
@@ -71,6 +84,7 @@ fn bench_sae_training_steps() {
             times.push(ms);
             loss = step_loss;
             step += 1;
+            yield_to_browser().await;
         }
         times.sort_by(f64::total_cmp);
         let median_ms = if steps % 2 == 1 { times[steps / 2] } else { (times[steps / 2 - 1] + times[steps / 2]) / 2.0 };

