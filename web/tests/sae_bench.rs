@@ -23,21 +23,9 @@ fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
-/// The step `tests/reference/bench_sae.py` runs: Adam at lr 1e-3, L1 coefficient 1e-3, unit-norm
-/// decoder, no AuxK.
+/// The step `tests/reference/bench_sae.py` runs.
 fn params(step: u64) -> StepParams {
-    StepParams {
-        step,
-        lr: 1e-3,
-        l1_coeff: 1e-3,
-        beta1: 0.9,
-        beta2: 0.999,
-        eps: 1e-8,
-        unit_norm_decoder: true,
-        auxk_coeff: 0.0,
-        k_aux: 0,
-        dead_window: 1000,
-    }
+    StepParams::benchmark(step)
 }
 
 /// Lets the page's event loop run (outside the timed steps): the test runner polls the page over

@@ -24,6 +24,25 @@ pub struct StepParams {
     pub dead_window: u64,
 }
 
+impl StepParams {
+    /// The step `cargo xtask bench sae` times on every side (and `tests/reference/bench_sae.py` in
+    /// PyTorch): Adam at lr 1e-3, L1 coefficient 1e-3, unit-norm decoder, no AuxK.
+    pub fn benchmark(step: u64) -> Self {
+        Self {
+            step,
+            lr: 1e-3,
+            l1_coeff: 1e-3,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            unit_norm_decoder: true,
+            auxk_coeff: 0.0,
+            k_aux: 0,
+            dead_window: 1000,
+        }
+    }
+}
+
 /// Measurements of one step, on its batch, before the update.
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StepStats {

@@ -86,20 +86,9 @@ struct Row {
     wasm: Option<Timing>,
 }
 
-/// The step `bench_sae.py` runs.
+/// The step `tests/reference/bench_sae.py` runs.
 fn params(step: u64) -> StepParams {
-    StepParams {
-        step,
-        lr: 1e-3,
-        l1_coeff: 1e-3,
-        beta1: 0.9,
-        beta2: 0.999,
-        eps: 1e-8,
-        unit_norm_decoder: true,
-        auxk_coeff: 0.0,
-        k_aux: 0,
-        dead_window: 1000,
-    }
+    StepParams::benchmark(step)
 }
 
 /// Runs one step and returns its time in seconds and its loss.

@@ -53,3 +53,18 @@ pub fn NumberField(
         </div>
     }
 }
+
+/// A `NumberField` callback that applies `set` to a copy of the state, validates it, and stores it
+/// only when valid (the field shows the validation's message otherwise).
+pub fn setter<T: frontier_state::WidgetState + Send + Sync + 'static>(
+    state: RwSignal<T>,
+    set: fn(&mut T, f64),
+) -> Callback<f64, Result<(), String>> {
+    Callback::new(move |v: f64| {
+        let mut next = state.get_untracked();
+        set(&mut next, v);
+        next.validate()?;
+        state.set(next);
+        Ok(())
+    })
+}

@@ -2,7 +2,6 @@
 
 use frontier_costs::edge::config::parse_config;
 use frontier_costs::edge::{Device, KvFormat, MODELS, WEIGHT_FORMATS};
-use frontier_state::WidgetState;
 use leptos::prelude::*;
 
 use super::state::{EdgeState, CUSTOM, PLAIN_BITS};
@@ -13,13 +12,7 @@ use crate::framework::slider::NumberField;
 
 /// Applies `set` to a copy of the state and keeps it only if the whole state stays valid.
 pub fn setter(state: RwSignal<EdgeState>, set: fn(&mut EdgeState, f64)) -> Callback<f64, Result<(), String>> {
-    Callback::new(move |v: f64| {
-        let mut next = state.get_untracked();
-        set(&mut next, v);
-        next.validate()?;
-        state.set(next);
-        Ok(())
-    })
+    crate::framework::slider::setter(state, set)
 }
 
 fn fraction(v: f64) -> String {

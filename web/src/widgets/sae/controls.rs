@@ -2,14 +2,13 @@
 //! validation; a change takes effect at the next Train.
 
 use frontier_sae::config::Arch;
-use frontier_state::WidgetState;
 use leptos::prelude::*;
 
 use super::{DataKind, Lab, SaeState};
 use crate::framework::choice::Choice;
 use crate::framework::dom;
 use crate::framework::scale::Scale;
-use crate::framework::slider::NumberField;
+use crate::framework::slider::{setter, NumberField};
 
 const DATA: &[(&str, &str)] = &[
     ("sparse_coding", "Sparse coding: known features in fewer dimensions"),
@@ -22,16 +21,6 @@ const PRESETS: &[(&str, &str)] = &[
     ("recommended", "Recommended (tied init, unit-norm decoder, warm-ups, dead-feature handling)"),
     ("article", "The article's code, nothing more"),
 ];
-
-fn setter(state: RwSignal<SaeState>, set: fn(&mut SaeState, f64)) -> Callback<f64, Result<(), String>> {
-    Callback::new(move |v: f64| {
-        let mut next = state.get_untracked();
-        set(&mut next, v);
-        next.validate()?;
-        state.set(next);
-        Ok(())
-    })
-}
 
 fn whole(v: f64) -> String {
     format!("{}", v.round())
