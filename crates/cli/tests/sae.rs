@@ -56,20 +56,7 @@ fn train_on_sparse_coding_reports_recovery_and_writes_saelens_files() {
 fn eval_measures_a_saved_sae_by_hand() {
     // An identity SAE on 2-D data, written in SAELens's layout: W_enc = W_dec = I, no biases.
     let dir = scratch("eval");
-    let sae = frontier_sae::Sae {
-        cfg: frontier_sae::SaeConfig {
-            d_in: 2,
-            d_sae: 2,
-            arch: frontier_sae::Arch::Relu,
-            k: 0,
-            apply_b_dec_to_input: true,
-        },
-        w_enc: Matrix::from_vec(2, 2, vec![1.0, 0.0, 0.0, 1.0]).unwrap_or_default(),
-        b_enc: vec![0.0; 2],
-        w_dec: Matrix::from_vec(2, 2, vec![1.0, 0.0, 0.0, 1.0]).unwrap_or_default(),
-        b_dec: vec![0.0; 2],
-        threshold: 0.0,
-    };
+    let sae = frontier_sae::Sae::identity(2, true);
     let extras = frontier_sae::saelens::Extras { l1_coefficient: Some(0.5), metadata: serde_json::Value::Null };
     let (weights, cfg) = frontier_sae::saelens::save(&sae, &extras).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(dir.join("sae_weights.safetensors"), weights).unwrap_or_else(|e| panic!("{e}"));

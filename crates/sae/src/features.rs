@@ -96,19 +96,10 @@ pub fn activations_on(sae: &Sae, data: &Matrix, rows: std::ops::Range<usize>, fe
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Arch, SaeConfig};
 
     #[test]
     fn identity_features_index_by_hand() {
-        let eye = Matrix::from_vec(2, 2, vec![1.0, 0.0, 0.0, 1.0]).unwrap_or_default();
-        let sae = Sae {
-            cfg: SaeConfig { d_in: 2, d_sae: 2, arch: Arch::Relu, k: 0, apply_b_dec_to_input: false },
-            w_enc: eye.clone(),
-            b_enc: vec![0.0; 2],
-            w_dec: eye,
-            b_dec: vec![0.0; 2],
-            threshold: 0.0,
-        };
+        let sae = Sae::identity(2, false);
         // Feature 0 sees 1, 4, 2, 0; feature 1 never fires.
         let data = Matrix::from_vec(4, 2, vec![1.0, 0.0, 4.0, -1.0, 2.0, 0.0, -3.0, 0.0]).unwrap_or_default();
         let stats = index_features(&sae, &data, 2);

@@ -130,19 +130,9 @@ pub fn evaluate(sae: &Sae, data: &Matrix, l1_coeff: f32) -> Evaluation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Arch, SaeConfig};
 
-    /// An identity SAE on 2-D data: d_sae = 2, W_enc = W_dec = I, no biases, ReLU.
     fn identity() -> Sae {
-        let eye = Matrix::from_vec(2, 2, vec![1.0, 0.0, 0.0, 1.0]).unwrap_or_default();
-        Sae {
-            cfg: SaeConfig { d_in: 2, d_sae: 2, arch: Arch::Relu, k: 0, apply_b_dec_to_input: false },
-            w_enc: eye.clone(),
-            b_enc: vec![0.0; 2],
-            w_dec: eye,
-            b_dec: vec![0.0; 2],
-            threshold: 0.0,
-        }
+        Sae::identity(2, false)
     }
 
     #[test]

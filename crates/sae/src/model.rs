@@ -58,6 +58,22 @@ impl Sae {
         sae
     }
 
+    /// The identity SAE on `d` dimensions: W_enc = W_dec = I, no biases, ReLU. It reconstructs
+    /// non-negative inputs exactly and drops negative parts, which makes metrics easy to compute by
+    /// hand.
+    pub fn identity(d: usize, apply_b_dec_to_input: bool) -> Self {
+        let mut eye = Matrix::zeros(d, d);
+        (0..d).for_each(|i| eye.values[i * d + i] = 1.0);
+        Self {
+            cfg: SaeConfig { d_in: d, d_sae: d, arch: Arch::Relu, k: 0, apply_b_dec_to_input },
+            w_enc: eye.clone(),
+            b_enc: vec![0.0; d],
+            w_dec: eye,
+            b_dec: vec![0.0; d],
+            threshold: 0.0,
+        }
+    }
+
     /// Number of parameters.
     pub fn parameter_count(&self) -> usize {
         2 * self.cfg.d_in * self.cfg.d_sae + self.cfg.d_in + self.cfg.d_sae
