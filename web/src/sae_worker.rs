@@ -128,25 +128,24 @@ impl SaeDriver {
 
     /// The report, the feature index and the weights (safetensors bytes).
     pub fn finish(&self) -> Result<(Finished, Vec<u8>), String> {
-        let (summary, evaluation) = report(&self.trainer, true);
+        let measured = report(&self.trainer, true);
         let sae = self.trainer.sae();
         let data = self.trainer.data();
         let sample = data.evaluation_sample(self.trainer.cfg.seed, INDEX_ROWS);
         let features = index_features(&sae, &sample, TOP_ROWS);
         let truth = data.ground_truth();
-        let best_true = truth.as_ref().map(|t| frontier_sae::recovery::recovery(t, &sae.w_dec).best_true);
         let extras = Extras {
             l1_coefficient: Some(self.trainer.cfg.l1_coeff),
-            metadata: serde_json::json!({ "trained_by": "Frontier Lab SAE lab", "train": self.trainer.cfg, "report": summary }),
+            metadata: serde_json::json!({ "trained_by": "Frontier Lab SAE lab", "train": self.trainer.cfg, "report": measured.summary }),
         };
         let (weights, cfg_json) = saelens::save(&sae, &extras).map_err(|e| e.to_string())?;
         let finished = Finished {
-            report: summary,
+            report: measured.summary,
             features,
-            best_true,
+            best_true: measured.recovery.map(|r| r.best_true),
             truth: truth.filter(|t| t.cols <= 3 && t.rows <= 64),
             cfg_json,
-            density_histogram: evaluation.density_histogram,
+            density_histogram: measured.evaluation.density_histogram,
         };
         Ok((finished, weights))
     }

@@ -131,7 +131,7 @@ fn run_train(args: &TrainArgs) -> Result<Value, UsageError> {
     let mut trainer = Trainer::new(cfg, data, CLI_BUDGET_BYTES).map_err(|e| UsageError(e.to_string()))?;
     trainer.run(cfg.steps).map_err(|e| UsageError(e.to_string()))?;
     let train_seconds = started.elapsed().as_secs_f64();
-    let (summary, _) = report(&trainer, true);
+    let summary = report(&trainer, true).summary;
     let mut out = serde_json::to_value(&summary).map_err(|e| UsageError(e.to_string()))?;
     out["train_seconds"] = json!(train_seconds);
     out["config"] = shortest_floats(&cfg)?;

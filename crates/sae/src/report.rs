@@ -40,16 +40,25 @@ pub struct RunReport {
     pub resampled: usize,
 }
 
+/// A measurement: the summary, the full evaluation (density per feature, histogram) and, on
+/// synthetic data, the recovery with each learned feature's best true match.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    pub summary: RunReport,
+    pub evaluation: Evaluation,
+    pub recovery: Option<recovery::Recovery>,
+}
+
 /// Measures the trainer's current SAE. `with_matching` adds the Hungarian MCC (O(n²m): about a
 /// second for 512 true features against 4096 learned).
-pub fn report<B: Backend>(trainer: &Trainer<B>, with_matching: bool) -> (RunReport, Evaluation) {
+pub fn report<B: Backend>(trainer: &Trainer<B>, with_matching: bool) -> Measured {
     let sae = trainer.sae();
     let sample = trainer.data().evaluation_sample(trainer.cfg.seed, EVALUATION_ROWS);
     let e = evaluate(&sae, &sample, trainer.cfg.l1_coeff);
     let truth = trainer.data().ground_truth();
     let rec = truth.as_ref().map(|t| recovery::recovery(t, &sae.w_dec));
     let mcc = truth.as_ref().filter(|_| with_matching).and_then(|t| recovery::mcc(t, &sae.w_dec));
-    let report = RunReport {
+    let summary = RunReport {
         steps: trainer.step(),
         mse: e.mse,
         nmse: e.nmse,
@@ -67,5 +76,5 @@ pub fn report<B: Backend>(trainer: &Trainer<B>, with_matching: bool) -> (RunRepo
         true_features: truth.as_ref().map(|t| t.rows),
         resampled: trainer.resampled(),
     };
-    (report, e)
+    Measured { summary, evaluation: e, recovery: rec }
 }

@@ -43,7 +43,7 @@ pub fn Controls(lab: Lab) -> impl IntoView {
             state.update(|s| {
                 s.data = kind;
                 s.feature = None;
-                // Real activations are 384 wide: a 4× dictionary trains in under a minute.
+                // A toy model has 2 hidden dimensions: below 1× the dictionary would be 1 feature.
                 if kind == DataKind::Tms {
                     s.ratio = s.ratio.max(1.0);
                 }
