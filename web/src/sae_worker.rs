@@ -123,7 +123,7 @@ impl SaeDriver {
         let history = self.trainer.history();
         let points = history[self.sent_points.min(history.len())..].to_vec();
         self.sent_points = history.len();
-        Ok(SaeReply::Update { step: self.trainer.step(), total: self.trainer.cfg.steps, points })
+        Ok(SaeReply::Update { step: self.trainer.step(), total: self.trainer.cfg().steps, points })
     }
 
     /// The report, the feature index and the weights (safetensors bytes).
@@ -131,11 +131,11 @@ impl SaeDriver {
         let measured = report(&self.trainer, true);
         let sae = self.trainer.sae();
         let data = self.trainer.data();
-        let sample = data.evaluation_sample(self.trainer.cfg.seed, INDEX_ROWS);
+        let sample = data.evaluation_sample(self.trainer.cfg().seed, INDEX_ROWS);
         let features = index_features(&sae, &sample, TOP_ROWS);
         let truth = data.ground_truth();
         let extras = Extras {
-            l1_coefficient: Some(self.trainer.cfg.l1_coeff),
+            l1_coefficient: Some(self.trainer.cfg().l1_coeff),
             metadata: serde_json::json!({ "trained_by": "Frontier Lab SAE lab", "train": self.trainer.cfg, "report": measured.summary }),
         };
         let (weights, cfg_json) = saelens::save(&sae, &extras).map_err(|e| e.to_string())?;

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::backend::Backend;
 use crate::metrics::{evaluate, Evaluation};
+use crate::model::Sae;
 use crate::recovery;
-use crate::train::Trainer;
+use crate::train::{Schedule, Trainer};
 
 /// Rows the final metrics are measured on.
 pub const EVALUATION_ROWS: usize = 8192;
@@ -52,14 +53,18 @@ pub struct Measured {
 /// Measures the trainer's current SAE. `with_matching` adds the Hungarian MCC (O(n²m): about a
 /// second for 512 true features against 4096 learned).
 pub fn report<B: Backend>(trainer: &Trainer<B>, with_matching: bool) -> Measured {
-    let sae = trainer.sae();
-    let sample = trainer.data().evaluation_sample(trainer.cfg.seed, EVALUATION_ROWS);
-    let e = evaluate(&sae, &sample, trainer.cfg.l1_coeff);
-    let truth = trainer.data().ground_truth();
+    report_of(&trainer.sae(), trainer.schedule(), with_matching)
+}
+
+/// Measures `sae`, trained under `schedule` (any backend).
+pub fn report_of(sae: &Sae, schedule: &Schedule, with_matching: bool) -> Measured {
+    let sample = schedule.data().evaluation_sample(schedule.cfg.seed, EVALUATION_ROWS);
+    let e = evaluate(sae, &sample, schedule.cfg.l1_coeff);
+    let truth = schedule.data().ground_truth();
     let rec = truth.as_ref().map(|t| recovery::recovery(t, &sae.w_dec));
     let mcc = truth.as_ref().filter(|_| with_matching).and_then(|t| recovery::mcc(t, &sae.w_dec));
     let summary = RunReport {
-        steps: trainer.step(),
+        steps: schedule.step(),
         mse: e.mse,
         nmse: e.nmse,
         fvu: e.fvu,
@@ -74,7 +79,7 @@ pub fn report<B: Backend>(trainer: &Trainer<B>, with_matching: bool) -> Measured
         mcc,
         recovered_090: rec.as_ref().map(|r| r.recovered_090),
         true_features: truth.as_ref().map(|t| t.rows),
-        resampled: trainer.resampled(),
+        resampled: schedule.resampled(),
     };
     Measured { summary, evaluation: e, recovery: rec }
 }

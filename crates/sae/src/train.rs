@@ -30,9 +30,11 @@ pub struct HistoryPoint {
     pub mmcs: Option<f32>,
 }
 
-pub struct Trainer<B: Backend = CpuBackend> {
+/// Everything about a run but the weights: the data, the schedules, the generator, the step, the
+/// history, and the resampling of dead features. [`Trainer`] pairs it with a synchronous
+/// [`Backend`]; the GPU backend drives it asynchronously.
+pub struct Schedule {
     pub cfg: TrainConfig,
-    backend: B,
     data: DataSource,
     ground_truth: Option<Matrix>,
     rng: Rng,
@@ -41,6 +43,19 @@ pub struct Trainer<B: Backend = CpuBackend> {
     resampled: usize,
     /// Record a history point (and the recovery measure) every this many steps.
     pub record_every: u64,
+}
+
+/// New directions for dead features, as [`Backend::resample`] takes them.
+#[derive(Debug, Clone)]
+pub struct ResamplePlan {
+    pub features: Vec<usize>,
+    pub directions: Matrix,
+    pub encoder_norm: f32,
+}
+
+pub struct Trainer<B: Backend = CpuBackend> {
+    schedule: Schedule,
+    backend: B,
 }
 
 impl Trainer<CpuBackend> {
@@ -69,13 +84,12 @@ pub fn initial_sae(cfg: &TrainConfig, data: &DataSource, budget_bytes: u64) -> R
     Ok((sae, rng))
 }
 
-impl<B: Backend> Trainer<B> {
-    pub fn with_backend(cfg: TrainConfig, data: DataSource, backend: B, rng: Rng) -> Self {
+impl Schedule {
+    pub fn new(cfg: TrainConfig, data: DataSource, rng: Rng) -> Self {
         let record_every = (cfg.steps / 200).max(1);
         Self {
             ground_truth: data.ground_truth(),
             cfg,
-            backend,
             data,
             rng,
             step: 0,
@@ -85,6 +99,7 @@ impl<B: Backend> Trainer<B> {
         }
     }
 
+    /// Steps done.
     pub fn step(&self) -> u64 {
         self.step
     }
@@ -102,55 +117,27 @@ impl<B: Backend> Trainer<B> {
         self.resampled
     }
 
-    pub fn backend(&self) -> &B {
-        &self.backend
-    }
-
-    pub fn sae(&self) -> Sae {
-        self.backend.sae()
-    }
-
     pub fn data(&self) -> &DataSource {
         &self.data
     }
 
-    /// Runs up to `max_steps` more steps (fewer at the end of training); returns the last step's
-    /// measurements.
-    pub fn run(&mut self, max_steps: u64) -> Result<Option<StepStats>, SaeError> {
-        let mut last = None;
-        for _ in 0..max_steps {
-            if self.done() {
-                break;
-            }
-            self.maybe_resample();
-            let batch = self.data.next_batch(&mut self.rng, self.cfg.batch);
-            let params = self.params();
-            let stats = self.backend.train_step(&batch, &params)?;
-            self.step += 1;
-            if self.step.is_multiple_of(self.record_every) || self.done() || self.step == 1 {
-                let mmcs = self
-                    .ground_truth
-                    .as_ref()
-                    .map(|truth| recovery::recovery(truth, &self.backend.sae().w_dec).mmcs_true_to_learned);
-                self.history.push(HistoryPoint {
-                    step: self.step,
-                    stats,
-                    lr: params.lr,
-                    l1_coeff: params.l1_coeff,
-                    mmcs,
-                });
-            }
-            last = Some(stats);
-        }
-        Ok(last)
+    /// The true features, for synthetic data.
+    pub fn ground_truth(&self) -> Option<&Matrix> {
+        self.ground_truth.as_ref()
     }
 
-    fn params(&self) -> StepParams {
+    /// The next training batch.
+    pub fn next_batch(&mut self) -> Matrix {
+        self.data.next_batch(&mut self.rng, self.cfg.batch)
+    }
+
+    /// The parameters of step `step` (0-based).
+    pub fn params_at(&self, step: u64) -> StepParams {
         let cfg = &self.cfg;
         StepParams {
-            step: self.step,
-            lr: cfg.lr_at(self.step),
-            l1_coeff: cfg.l1_at(self.step),
+            step,
+            lr: cfg.lr_at(step),
+            l1_coeff: cfg.l1_at(step),
             beta1: cfg.adam_beta1,
             beta2: cfg.adam_beta2,
             eps: cfg.adam_eps,
@@ -161,25 +148,58 @@ impl<B: Backend> Trainer<B> {
         }
     }
 
-    /// Towards Monosemanticity's resampling, for ReLU SAEs on schedule: each dead feature gets the
-    /// direction of an input drawn with probability ∝ its squared reconstruction loss.
-    fn maybe_resample(&mut self) {
+    /// Whether a history point is recorded after `steps_done` steps.
+    pub fn records_after(&self, steps_done: u64) -> bool {
+        steps_done.is_multiple_of(self.record_every) || steps_done >= self.cfg.steps || steps_done == 1
+    }
+
+    /// Counts one step done and records its history point where due, with the recovery of the
+    /// true features measured on `decoder` (the decoder after the step) when given.
+    pub fn finish_step(&mut self, stats: StepStats, params: &StepParams, decoder: Option<&Matrix>) {
+        self.step += 1;
+        if self.records_after(self.step) {
+            let mmcs = match (&self.ground_truth, decoder) {
+                (Some(truth), Some(w_dec)) => Some(recovery::recovery(truth, w_dec).mmcs_true_to_learned),
+                _ => None,
+            };
+            self.history.push(HistoryPoint { step: self.step, stats, lr: params.lr, l1_coeff: params.l1_coeff, mmcs });
+        }
+    }
+
+    /// Goes back to an earlier step (a checkpoint restored after the GPU was lost): later history
+    /// points are dropped; the generator goes on, so the retrained steps see fresh batches.
+    pub fn rewind(&mut self, step: u64) {
+        self.step = step.min(self.step);
+        self.history.retain(|p| p.step <= step);
+    }
+
+    /// Whether Towards Monosemanticity's resampling is due before the next step (ReLU SAEs, on
+    /// schedule).
+    pub fn resample_due(&self) -> bool {
+        self.resample_due_at(self.step)
+    }
+
+    /// Whether resampling is due before step `step` (0-based) runs.
+    pub fn resample_due_at(&self, step: u64) -> bool {
         let dead_cfg = self.cfg.dead;
         let until = (self.cfg.steps as f64 * f64::from(dead_cfg.resample_until_fraction)) as u64;
-        if self.cfg.sae.arch != Arch::Relu
-            || dead_cfg.resample_every == 0
-            || self.step == 0
-            || !self.step.is_multiple_of(dead_cfg.resample_every)
-            || self.step > until
-        {
-            return;
-        }
-        let counts = self.backend.steps_since_fired();
-        let dead: Vec<usize> = (0..counts.len()).filter(|&j| counts[j] >= dead_cfg.window_steps.max(1)).collect();
-        if dead.is_empty() {
-            return;
-        }
-        let sae = self.backend.sae();
+        self.cfg.sae.arch == Arch::Relu
+            && dead_cfg.resample_every != 0
+            && step != 0
+            && step.is_multiple_of(dead_cfg.resample_every)
+            && step <= until
+    }
+
+    /// The features counted dead from their steps-since-fired counters.
+    pub fn dead_features(&self, counts: &[u64]) -> Vec<usize> {
+        let window = self.cfg.dead.window_steps.max(1);
+        (0..counts.len()).filter(|&j| counts[j] >= window).collect()
+    }
+
+    /// Each dead feature gets the direction of an input drawn with probability ∝ its squared
+    /// reconstruction loss under `sae`; encoder columns are scaled to a fraction of the mean live
+    /// column norm.
+    pub fn resample_plan(&mut self, dead: &[usize], sae: &Sae) -> ResamplePlan {
         let batch = self.data.next_batch(&mut self.rng, self.cfg.batch.max(dead.len()));
         let recon = sae.decode(&sae.encode(&batch));
         let weights: Vec<f64> = (0..batch.rows)
@@ -202,7 +222,83 @@ impl<B: Backend> Trainer<B> {
             .map(|j| l2(&(0..sae.cfg.d_in).map(|i| sae.w_enc.values[i * sae.cfg.d_sae + j]).collect::<Vec<_>>()))
             .collect();
         let mean_alive = if alive.is_empty() { 1.0 } else { alive.iter().sum::<f32>() / alive.len() as f32 };
-        self.backend.resample(&dead, &directions, RESAMPLE_ENCODER_SCALE * mean_alive);
         self.resampled += dead.len();
+        ResamplePlan { features: dead.to_vec(), directions, encoder_norm: RESAMPLE_ENCODER_SCALE * mean_alive }
+    }
+}
+
+impl<B: Backend> Trainer<B> {
+    pub fn with_backend(cfg: TrainConfig, data: DataSource, backend: B, rng: Rng) -> Self {
+        Self { schedule: Schedule::new(cfg, data, rng), backend }
+    }
+
+    pub fn schedule(&self) -> &Schedule {
+        &self.schedule
+    }
+
+    pub fn cfg(&self) -> &TrainConfig {
+        &self.schedule.cfg
+    }
+
+    pub fn step(&self) -> u64 {
+        self.schedule.step()
+    }
+
+    pub fn done(&self) -> bool {
+        self.schedule.done()
+    }
+
+    pub fn history(&self) -> &[HistoryPoint] {
+        self.schedule.history()
+    }
+
+    /// Features resampled so far.
+    pub fn resampled(&self) -> usize {
+        self.schedule.resampled()
+    }
+
+    pub fn backend(&self) -> &B {
+        &self.backend
+    }
+
+    pub fn sae(&self) -> Sae {
+        self.backend.sae()
+    }
+
+    pub fn data(&self) -> &DataSource {
+        self.schedule.data()
+    }
+
+    /// Runs up to `max_steps` more steps (fewer at the end of training); returns the last step's
+    /// measurements.
+    pub fn run(&mut self, max_steps: u64) -> Result<Option<StepStats>, SaeError> {
+        let mut last = None;
+        for _ in 0..max_steps {
+            if self.done() {
+                break;
+            }
+            self.maybe_resample();
+            let batch = self.schedule.next_batch();
+            let params = self.schedule.params_at(self.schedule.step());
+            let stats = self.backend.train_step(&batch, &params)?;
+            let decoder = (self.schedule.records_after(self.schedule.step() + 1)
+                && self.schedule.ground_truth.is_some())
+            .then(|| self.backend.sae().w_dec);
+            self.schedule.finish_step(stats, &params, decoder.as_ref());
+            last = Some(stats);
+        }
+        Ok(last)
+    }
+
+    fn maybe_resample(&mut self) {
+        if !self.schedule.resample_due() {
+            return;
+        }
+        let dead = self.schedule.dead_features(&self.backend.steps_since_fired());
+        if dead.is_empty() {
+            return;
+        }
+        let plan = self.schedule.resample_plan(&dead, &self.backend.sae());
+        self.backend.resample(&plan.features, &plan.directions, plan.encoder_norm);
     }
 }

@@ -1,0 +1,89 @@
+//! The adapter and device: found, described, and kept with the limits the kernels are sized by.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::error::GpuError;
+
+/// A GPU ready for training, with what is known about it.
+#[derive(Debug, Clone)]
+pub struct GpuContext {
+    pub device: wgpu::Device,
+    pub queue: wgpu::Queue,
+    pub info: wgpu::AdapterInfo,
+    pub limits: wgpu::Limits,
+    lost: Arc<LostFlag>,
+}
+
+/// Set by the device-lost callback; read by the training loop between submissions.
+#[derive(Debug, Default)]
+struct LostFlag {
+    lost: AtomicBool,
+    reason: Mutex<String>,
+}
+
+impl GpuContext {
+    /// Finds an adapter (preferring a discrete GPU) and opens a device with every limit the adapter
+    /// offers, so that large SAEs are refused only where the hardware itself cannot hold them.
+    pub async fn new() -> Result<Self, GpuError> {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor {
+            backends: wgpu::Backends::all(),
+            ..wgpu::InstanceDescriptor::new_without_display_handle()
+        });
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions {
+                power_preference: wgpu::PowerPreference::HighPerformance,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
+        Self::from_adapter(&adapter).await
+    }
+
+    pub async fn from_adapter(adapter: &wgpu::Adapter) -> Result<Self, GpuError> {
+        let limits = adapter.limits();
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("frontier-sae"),
+                required_features: wgpu::Features::empty(),
+                required_limits: limits.clone(),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| GpuError::DeviceRequest(e.to_string()))?;
+        let lost = Arc::new(LostFlag::default());
+        let flag = Arc::clone(&lost);
+        device.set_device_lost_callback(move |reason, message| {
+            if let Ok(mut text) = flag.reason.lock() {
+                *text = format!("{reason:?}: {message}");
+            }
+            flag.lost.store(true, Ordering::SeqCst);
+        });
+        Ok(Self { device, queue, info: adapter.get_info(), limits, lost })
+    }
+
+    /// "NVIDIA H200 (Vulkan)", "SwiftShader Device (WebGPU)".
+    pub fn describe(&self) -> String {
+        let name = if self.info.name.is_empty() { "unnamed adapter".to_string() } else { self.info.name.clone() };
+        format!("{name} ({:?})", self.info.backend)
+    }
+
+    /// Whether the adapter computes on the CPU (lavapipe, SwiftShader).
+    pub fn is_software(&self) -> bool {
+        self.info.device_type == wgpu::DeviceType::Cpu
+    }
+
+    /// `Some(reason)` once the device is lost.
+    pub fn lost(&self) -> Option<String> {
+        if self.lost.lost.load(Ordering::SeqCst) {
+            Some(self.lost.reason.lock().map(|r| r.clone()).unwrap_or_default())
+        } else {
+            None
+        }
+    }
+
+    /// Destroys the device, as a lost device would be (for the tests of recovery).
+    pub fn destroy(&self) {
+        self.device.destroy();
+    }
+}

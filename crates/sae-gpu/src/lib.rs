@@ -1,0 +1,24 @@
+//! The SAE training backend on the GPU, through wgpu: Vulkan, Metal or DX12 natively, WebGPU in
+//! the browser. The kernels (WGSL, in `shaders/`) compute what [`frontier_sae::CpuBackend`]
+//! computes — forward pass, loss, backward pass, Adam, unit-norm decoder, firing counters — and the
+//! conformance suite (`tests/suite`) holds both backends to the same numbers.
+//!
+//! - [`context::GpuContext`]: adapter, device, limits, device-lost flag;
+//! - [`sae::GpuSae`]: the tensors on the GPU and the step as dispatches, several steps a submission;
+//! - [`run::GpuRun`]: a whole training run (schedules, resampling, history) on top of it;
+//! - [`blocking::BlockingGpu`] (native only): the synchronous [`frontier_sae::Backend`].
+
+pub mod context;
+pub mod error;
+pub mod kernels;
+pub mod readback;
+pub mod run;
+pub mod sae;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod blocking;
+
+pub use context::GpuContext;
+pub use error::GpuError;
+pub use run::GpuRun;
+pub use sae::{GpuSae, Until};

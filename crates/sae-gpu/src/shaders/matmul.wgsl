@@ -1,0 +1,84 @@
+// C[M, N] = A[M, K] · B[K, N], tiled through workgroup memory, followed by an epilogue.
+//
+// The Rust side prepends the constants BM, BN, BK, TM, TN and the functions `a_index`, `b_index`
+// (where A and B really live: either operand may be stored transposed) and `epilogue` (what is
+// written for each output element). Each of the (BM/TM)·(BN/TN) threads accumulates TM × TN
+// outputs in registers; its rows and columns are strided by BM/TM and BN/TN, so that neighbouring
+// threads read neighbouring words of workgroup memory and write neighbouring words of C.
+
+struct Dims {
+    m: u32,
+    n: u32,
+    k: u32,
+    pad: u32,
+}
+
+@group(0) @binding(0) var<storage, read> a: array<f32>;
+@group(0) @binding(1) var<storage, read> b: array<f32>;
+@group(0) @binding(2) var<storage, read_write> c: array<f32>;
+@group(0) @binding(3) var<uniform> dims: Dims;
+
+const THREADS_N: u32 = BN / TN;
+const THREADS_M: u32 = BM / TM;
+const THREADS: u32 = THREADS_M * THREADS_N;
+
+var<workgroup> tile_a: array<f32, BK * BM>;
+var<workgroup> tile_b: array<f32, BK * BN>;
+
+@compute @workgroup_size(THREADS)
+fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>) {
+    let m0 = wid.y * BM;
+    let n0 = wid.x * BN;
+    let tx = lid % THREADS_N;
+    let ty = lid / THREADS_N;
+    var acc: array<f32, TM * TN>;
+    var a_reg: array<f32, TM>;
+    var b_reg: array<f32, TN>;
+    for (var k0 = 0u; k0 < dims.k; k0 += BK) {
+        for (var e = lid; e < BM * BK; e += THREADS) {
+            // Read along the stored rows of A, so that a warp's loads are contiguous.
+            let mk = a_tile_coords(e);
+            let m = m0 + mk.x;
+            let k = k0 + mk.y;
+            var v = 0.0;
+            if (m < dims.m && k < dims.k) {
+                v = a[a_index(m, k)];
+            }
+            tile_a[mk.y * BM + mk.x] = v;
+        }
+        for (var e = lid; e < BK * BN; e += THREADS) {
+            let kn = b_tile_coords(e);
+            let k = k0 + kn.x;
+            let n = n0 + kn.y;
+            var v = 0.0;
+            if (k < dims.k && n < dims.n) {
+                v = b[b_index(k, n)];
+            }
+            tile_b[kn.x * BN + kn.y] = v;
+        }
+        workgroupBarrier();
+        for (var kk = 0u; kk < BK; kk++) {
+            for (var i = 0u; i < TM; i++) {
+                a_reg[i] = tile_a[kk * BM + ty + i * THREADS_M];
+            }
+            for (var j = 0u; j < TN; j++) {
+                b_reg[j] = tile_b[kk * BN + tx + j * THREADS_N];
+            }
+            for (var i = 0u; i < TM; i++) {
+                for (var j = 0u; j < TN; j++) {
+                    acc[i * TN + j] = fma(a_reg[i], b_reg[j], acc[i * TN + j]);
+                }
+            }
+        }
+        workgroupBarrier();
+    }
+    for (var i = 0u; i < TM; i++) {
+        let m = m0 + ty + i * THREADS_M;
+        for (var j = 0u; j < TN; j++) {
+            let n = n0 + tx + j * THREADS_N;
+            if (m < dims.m && n < dims.n) {
+                epilogue(m, n, acc[i * TN + j]);
+            }
+        }
+    }
+}
