@@ -34,6 +34,9 @@ def main():
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--arch", choices=("relu", "topk"), default="relu")
     ap.add_argument("--k", type=int, default=32)
+    ap.add_argument("--device", default="cpu",
+                    help="cpu (each step timed alone, median) or cuda (--steps steps timed together, "
+                         "one synchronise at the end: throughput, as the wgpu benchmark measures it)")
     args = ap.parse_args()
     if args.threads is not None:
         torch.set_num_threads(args.threads)
@@ -43,12 +46,14 @@ def main():
     d_in, d_sae, b = args.d_in, args.d_sae, args.batch
     g = torch.Generator().manual_seed(0)
     dt = torch.float32
-    x = torch.randn((b, d_in), generator=g, dtype=dt)
-    w_enc = torch.nn.Parameter(torch.randn((d_in, d_sae), generator=g, dtype=dt) * (1.0 / d_in**0.5))
-    b_enc = torch.nn.Parameter(torch.zeros(d_sae, dtype=dt))
-    w_dec0 = torch.randn((d_sae, d_in), generator=g, dtype=dt)
+    dev = torch.device(args.device)
+    # float32 throughout; PyTorch's default keeps TF32 off for float32 matrix products.
+    x = torch.randn((b, d_in), generator=g, dtype=dt).to(dev)
+    w_enc = torch.nn.Parameter((torch.randn((d_in, d_sae), generator=g, dtype=dt) * (1.0 / d_in**0.5)).to(dev))
+    b_enc = torch.nn.Parameter(torch.zeros(d_sae, dtype=dt, device=dev))
+    w_dec0 = torch.randn((d_sae, d_in), generator=g, dtype=dt).to(dev)
     w_dec = torch.nn.Parameter(w_dec0 / w_dec0.norm(dim=1, keepdim=True))
-    b_dec = torch.nn.Parameter(torch.zeros(d_in, dtype=dt))
+    b_dec = torch.nn.Parameter(torch.zeros(d_in, dtype=dt, device=dev))
     params = [w_enc, b_enc, w_dec, b_dec]
     opt = torch.optim.Adam(params, lr=1e-3)
 
@@ -76,6 +81,31 @@ def main():
 
     for _ in range(args.warmup):
         step()
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+        t0 = time.perf_counter()
+        for _ in range(args.steps):
+            loss = step()
+        torch.cuda.synchronize()
+        mean = (time.perf_counter() - t0) / args.steps
+        gflop = 10.0 * b * d_in * d_sae / 1e9
+        print(json.dumps({
+            "impl": "pytorch-cuda",
+            "torch": torch.__version__,
+            "device": torch.cuda.get_device_name(),
+            "tf32": torch.backends.cuda.matmul.allow_tf32,
+            "d_in": d_in,
+            "d_sae": d_sae,
+            "batch": b,
+            "arch": args.arch,
+            "steps": args.steps,
+            "mean_step_ms": mean * 1e3,
+            "steps_per_second": 1.0 / mean,
+            "gflop_per_step": gflop,
+            "gflop_per_second": gflop / mean,
+            "last_loss": float(loss),
+        }))
+        return
     times = []
     for _ in range(args.steps):
         t0 = time.perf_counter()

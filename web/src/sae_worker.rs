@@ -136,7 +136,7 @@ impl SaeDriver {
         let truth = data.ground_truth();
         let extras = Extras {
             l1_coefficient: Some(self.trainer.cfg().l1_coeff),
-            metadata: serde_json::json!({ "trained_by": "Frontier Lab SAE lab", "train": self.trainer.cfg, "report": measured.summary }),
+            metadata: serde_json::json!({ "trained_by": "Frontier Lab SAE lab", "train": self.trainer.cfg(), "report": measured.summary }),
         };
         let (weights, cfg_json) = saelens::save(&sae, &extras).map_err(|e| e.to_string())?;
         let finished = Finished {

@@ -108,9 +108,13 @@ impl Product {
             ),
         };
         let step = if self.epilogue == Epilogue::L1Mask { STEP } else { "" };
+        let body_source = MATMUL
+            .replace("ACC_DECLARE", &accumulators(t))
+            .replace("ACC_UPDATE", &updates(t))
+            .replace("ACC_STORE", &stores(t));
         format!(
             "const BM: u32 = {bm}u;\nconst BN: u32 = {bn}u;\nconst BK: u32 = {bk}u;\nconst TM: u32 = {tm}u;\n\
-             const TN: u32 = {tn}u;\n{step}\n{MATMUL}\n{bindings}\n\
+             const TN: u32 = {tn}u;\n{step}\n{body_source}\n{bindings}\n\
              fn a_index(m: u32, k: u32) -> u32 {{ return {a_index}; }}\n\
              fn b_index(k: u32, n: u32) -> u32 {{ return {b_index}; }}\n\
              fn a_tile_coords(e: u32) -> vec2<u32> {{ return {a_coords}; }}\n\
@@ -123,6 +127,49 @@ impl Product {
             tn = t.tn,
         )
     }
+}
+
+/// `var acc_i_j = 0.0;` for each output of a thread.
+fn accumulators(t: Tile) -> String {
+    let mut out = String::new();
+    for i in 0..t.tm {
+        for j in 0..t.tn {
+            out.push_str(&format!("var acc_{i}_{j} = 0.0; "));
+        }
+    }
+    out
+}
+
+/// One step along K: TM values of A and TN of B into registers, then the outer product.
+fn updates(t: Tile) -> String {
+    let mut out = String::new();
+    for i in 0..t.tm {
+        out.push_str(&format!("let a_{i} = tile_a[kk * BM + ty + {i}u * THREADS_M]; "));
+    }
+    for j in 0..t.tn {
+        out.push_str(&format!("let b_{j} = tile_b[kk * BN + tx + {j}u * THREADS_N]; "));
+    }
+    for i in 0..t.tm {
+        for j in 0..t.tn {
+            out.push_str(&format!("acc_{i}_{j} = fma(a_{i}, b_{j}, acc_{i}_{j}); "));
+        }
+    }
+    out
+}
+
+/// The epilogue of every output that falls inside C.
+fn stores(t: Tile) -> String {
+    let mut out = String::new();
+    for i in 0..t.tm {
+        out.push_str(&format!("{{ let m = m0 + ty + {i}u * THREADS_M; if (m < dims.m) {{ "));
+        for j in 0..t.tn {
+            out.push_str(&format!(
+                "{{ let n = n0 + tx + {j}u * THREADS_N; if (n < dims.n) {{ epilogue(m, n, acc_{i}_{j}); }} }} "
+            ));
+        }
+        out.push_str("} }\n");
+    }
+    out
 }
 
 /// Compiles a kernel from `shaders/` with the shared helpers (and the step uniform) prepended.

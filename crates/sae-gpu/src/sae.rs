@@ -19,6 +19,8 @@ const STEP_STRIDE: u64 = 256;
 const WG: u32 = 256;
 /// At most this many bytes of batches are staged for one submission.
 const BATCH_RING_BYTES: u64 = 64 << 20;
+/// Columns a workgroup of the column-sum kernels takes (`shaders/*_columns.wgsl`).
+const COLUMNS_PER_GROUP: usize = 16;
 /// Steps in one submission, at most.
 pub const MAX_STEPS_PER_SUBMISSION: usize = 16;
 
@@ -555,7 +557,7 @@ impl GpuSae {
         let steps = step_groups(&features);
         out.push(Dispatch {
             step_groups: steps,
-            ..Dispatch::new(features, vec![group], elementwise(d_sae), Until::Gradients)
+            ..Dispatch::new(features, vec![group], grid(d_sae.div_ceil(COLUMNS_PER_GROUP)), Until::Gradients)
         });
         let inputs = kernels::pipeline(device, "input_columns", source::INPUT_COLUMNS, false);
         let groups = (0..self.slots)
@@ -572,7 +574,7 @@ impl GpuSae {
                 )
             })
             .collect::<Vec<_>>();
-        out.push(Dispatch::new(inputs, groups, elementwise(d_in), Until::Gradients));
+        out.push(Dispatch::new(inputs, groups, grid(d_in.div_ceil(COLUMNS_PER_GROUP)), Until::Gradients));
         if self.cfg.apply_b_dec_to_input {
             let correction = kernels::pipeline(device, "b_dec_correction", source::B_DEC_CORRECTION, false);
             let group = bind(

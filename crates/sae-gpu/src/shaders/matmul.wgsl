@@ -4,7 +4,9 @@
 // (where A and B really live: either operand may be stored transposed) and `epilogue` (what is
 // written for each output element). Each of the (BM/TM)·(BN/TN) threads accumulates TM × TN
 // outputs in registers; its rows and columns are strided by BM/TM and BN/TN, so that neighbouring
-// threads read neighbouring words of workgroup memory and write neighbouring words of C.
+// threads read neighbouring words of workgroup memory and write neighbouring words of C. The
+// accumulators are written out as scalars by the Rust side: an array indexed in loops may be
+// placed in slow local memory by a driver.
 
 struct Dims {
     m: u32,
@@ -31,9 +33,8 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
     let n0 = wid.x * BN;
     let tx = lid % THREADS_N;
     let ty = lid / THREADS_N;
-    var acc: array<f32, TM * TN>;
-    var a_reg: array<f32, TM>;
-    var b_reg: array<f32, TN>;
+    // Generated: the TM × TN accumulators, one scalar each (generated), so they live in registers.
+    ACC_DECLARE
     for (var k0 = 0u; k0 < dims.k; k0 += BK) {
         for (var e = lid; e < BM * BK; e += THREADS) {
             // Read along the stored rows of A, so that a warp's loads are contiguous.
@@ -58,27 +59,12 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
         }
         workgroupBarrier();
         for (var kk = 0u; kk < BK; kk++) {
-            for (var i = 0u; i < TM; i++) {
-                a_reg[i] = tile_a[kk * BM + ty + i * THREADS_M];
-            }
-            for (var j = 0u; j < TN; j++) {
-                b_reg[j] = tile_b[kk * BN + tx + j * THREADS_N];
-            }
-            for (var i = 0u; i < TM; i++) {
-                for (var j = 0u; j < TN; j++) {
-                    acc[i * TN + j] = fma(a_reg[i], b_reg[j], acc[i * TN + j]);
-                }
-            }
+            // Generated: loads a column of the A tile and a row of the B tile into
+            // registers, then TM × TN fused multiply-adds.
+            ACC_UPDATE
         }
         workgroupBarrier();
     }
-    for (var i = 0u; i < TM; i++) {
-        let m = m0 + ty + i * THREADS_M;
-        for (var j = 0u; j < TN; j++) {
-            let n = n0 + tx + j * THREADS_N;
-            if (m < dims.m && n < dims.n) {
-                epilogue(m, n, acc[i * TN + j]);
-            }
-        }
-    }
+    // Generated: the epilogue of each output inside C.
+    ACC_STORE
 }

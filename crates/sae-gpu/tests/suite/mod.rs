@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 pub mod reference;
+pub mod subjects;
 
 use frontier_sae::config::{Arch, SaeConfig};
 use frontier_sae::rng::Rng;

@@ -1,0 +1,57 @@
+//! The conformance suite in the browser: the CPU backend in wasm and the wgpu backend on WebGPU
+//! (in CI, headless Chromium's SwiftShader adapter, with `--enable-unsafe-webgpu`).
+//!
+//! `CHROMEDRIVER=$(which chromedriver) WASM_BINDGEN_TEST_WEBDRIVER_JSON=$PWD/target/webdriver-webgpu.json
+//! cargo test --target wasm32-unknown-unknown -p frontier-sae-gpu --test browser`
+
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod suite;
+
+use suite::subjects::{Cpu, Gpu};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+async fn gpu() -> Gpu {
+    Gpu::new().await.unwrap_or_else(|e| panic!("no WebGPU adapter: {e} (is Chromium run with --enable-unsafe-webgpu?)"))
+}
+
+#[wasm_bindgen_test]
+async fn fixture_cases_on_both_backends() {
+    assert_eq!(suite::fixture_forward_and_gradients(&mut Cpu).await, 6);
+    assert_eq!(suite::fixture_adam_step(&mut Cpu).await, 6);
+    let mut gpu = gpu().await;
+    let ran = suite::fixture_forward_and_gradients(&mut gpu).await;
+    assert!(ran >= 3, "only {ran} fixture cases ran on WebGPU");
+    assert_eq!(suite::fixture_adam_step(&mut gpu).await, ran);
+}
+
+#[wasm_bindgen_test]
+async fn shapes_on_both_backends() {
+    suite::shapes_forward_and_gradients(&mut Cpu).await;
+    suite::shapes_first_step(&mut Cpu).await;
+    let mut gpu = gpu().await;
+    suite::shapes_forward_and_gradients(&mut gpu).await;
+    suite::shapes_first_step(&mut gpu).await;
+}
+
+#[wasm_bindgen_test]
+async fn dead_features_and_resampling_on_both_backends() {
+    suite::dead_feature_counters(&mut Cpu).await;
+    suite::resampling(&mut Cpu).await;
+    let mut gpu = gpu().await;
+    suite::dead_feature_counters(&mut gpu).await;
+    suite::resampling(&mut gpu).await;
+}
+
+#[wasm_bindgen_test]
+async fn thirty_training_steps_agree_between_backends() {
+    let cpu = suite::training_curve(&mut Cpu).await;
+    let gpu = suite::training_curve(&mut gpu().await).await;
+    for (t, (c, g)) in cpu.iter().zip(&gpu).enumerate() {
+        suite::assert_close(&format!("step {t} loss"), &[g.loss], &[c.loss], suite::ATOL);
+        suite::assert_close(&format!("step {t} L0"), &[g.l0], &[c.l0], suite::ATOL);
+    }
+}
