@@ -428,8 +428,8 @@ impl Drop for TempDir {
 }
 
 /// A WebDriver session in a new headless Chromium with its own profile, logging the console.
-pub async fn connect(driver: &Chromedriver, profile: &Path) -> Result<Client> {
-    let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|arg| arg.to_string()).collect();
+pub async fn connect(driver: &Chromedriver, profile: &Path, extra_args: &[&str]) -> Result<Client> {
+    let mut args: Vec<String> = CHROMIUM_ARGS.iter().chain(extra_args).map(|arg| arg.to_string()).collect();
     args.push(format!("--user-data-dir={}", profile.display()));
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("goog:chromeOptions".to_string(), json!({ "binary": CHROMIUM, "args": args }));
@@ -643,13 +643,23 @@ where
     F: FnOnce(Page) -> Fut,
     Fut: Future<Output = Result<()>> + Send + 'static,
 {
+    run_with_args(&[], body).await
+}
+
+/// As [`run`], with Chromium started with `extra_args` too (`--enable-unsafe-webgpu` gives
+/// headless Chromium a WebGPU adapter: SwiftShader, on the CPU).
+pub async fn run_with_args<F, Fut>(extra_args: &[&str], body: F) -> Result<()>
+where
+    F: FnOnce(Page) -> Fut,
+    Fut: Future<Output = Result<()>> + Send + 'static,
+{
     let dist = dist_dir();
     let _turn = BROWSER_TURN.lock().await;
     let app = Server::files(&dist).await?;
     let harness = Server::page(harness_page(&app.origin)).await?;
     let driver = Chromedriver::start().await?;
     let profile = TempDir::new("frontier-e2e-profile")?;
-    let client = connect(&driver, profile.path()).await?;
+    let client = connect(&driver, profile.path(), extra_args).await?;
     let page = Page {
         client: client.clone(),
         app_origin: app.origin.clone(),

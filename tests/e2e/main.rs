@@ -16,6 +16,7 @@ mod landscape;
 mod memory;
 mod reasoning;
 mod sae;
+mod sae_gpu;
 
 const PROBLEMS: [&str; 8] =
     ["reasoning", "hallucination", "memory", "training", "alignment", "interpretability", "edge", "grounding"];

@@ -26,6 +26,10 @@ impl GpuContext {
     /// Finds an adapter (preferring a discrete GPU) and opens a device with every limit the adapter
     /// offers, so that large SAEs are refused only where the hardware itself cannot hold them.
     pub async fn new() -> Result<Self, GpuError> {
+        #[cfg(target_arch = "wasm32")]
+        if !has_navigator_gpu() {
+            return Err(GpuError::NoWebGpu);
+        }
         let instance = wgpu::Instance::new(wgpu::InstanceDescriptor {
             backends: wgpu::Backends::all(),
             ..wgpu::InstanceDescriptor::new_without_display_handle()
@@ -86,4 +90,15 @@ impl GpuContext {
     pub fn destroy(&self) {
         self.device.destroy();
     }
+}
+
+/// Whether this page or worker has `navigator.gpu` (browsers without WebGPU, or with it switched
+/// off, have none; a browser may have it and still give no adapter).
+#[cfg(target_arch = "wasm32")]
+fn has_navigator_gpu() -> bool {
+    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into());
+    navigator.is_ok_and(|n| {
+        !n.is_undefined()
+            && js_sys::Reflect::get(&n, &"gpu".into()).is_ok_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
+    })
 }

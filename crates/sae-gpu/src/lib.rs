@@ -8,6 +8,7 @@
 //! - [`run::GpuRun`]: a whole training run (schedules, resampling, history) on top of it;
 //! - [`blocking::BlockingGpu`] (native only): the synchronous [`frontier_sae::Backend`].
 
+pub mod choice;
 pub mod context;
 pub mod error;
 pub mod kernels;

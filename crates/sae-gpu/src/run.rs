@@ -55,20 +55,34 @@ impl std::fmt::Debug for GpuRun {
 }
 
 impl GpuRun {
-    /// Starts a run from `sae` (the trainer's initial weights) under `schedule`.
-    pub async fn new(ctx: &GpuContext, schedule: Schedule, sae: Sae) -> Result<Self, GpuError> {
+    /// Starts a run from `sae` (the trainer's initial weights) under `schedule`. On failure the
+    /// schedule comes back with the error, for the run to go on elsewhere.
+    pub async fn new(ctx: &GpuContext, schedule: Schedule, sae: Sae) -> Result<Self, (GpuError, Schedule)> {
         let cfg = &schedule.cfg;
-        crate::sae::supports(&cfg.sae, schedule.params_at(0).auxk_coeff)?;
-        let gpu = GpuSae::new(ctx, &sae, cfg.batch).await?;
+        if let Err(e) = crate::sae::supports(&cfg.sae, schedule.params_at(0).auxk_coeff) {
+            return Err((e, schedule));
+        }
+        let gpu = match GpuSae::new(ctx, &sae, cfg.batch).await {
+            Ok(gpu) => gpu,
+            Err(e) => return Err((e, schedule)),
+        };
         let counts = vec![0; cfg.sae.d_sae];
         let checkpoint = Checkpoint { step: schedule.step(), sae, steps_since_fired: counts };
         Ok(Self { submitted: schedule.step(), schedule, gpu, in_flight: VecDeque::new(), last: None, checkpoint })
     }
 
-    /// Continues a run from a checkpoint on a new device (the last one was lost).
-    pub async fn restore(ctx: &GpuContext, mut schedule: Schedule, checkpoint: Checkpoint) -> Result<Self, GpuError> {
+    /// Continues a run from a checkpoint on a new device (the last one was lost). On failure the
+    /// schedule (rewound to the checkpoint) comes back with the error.
+    pub async fn restore(
+        ctx: &GpuContext,
+        mut schedule: Schedule,
+        checkpoint: Checkpoint,
+    ) -> Result<Self, (GpuError, Schedule)> {
         schedule.rewind(checkpoint.step);
-        let gpu = GpuSae::new(ctx, &checkpoint.sae, schedule.cfg.batch).await?;
+        let gpu = match GpuSae::new(ctx, &checkpoint.sae, schedule.cfg.batch).await {
+            Ok(gpu) => gpu,
+            Err(e) => return Err((e, schedule)),
+        };
         gpu.set_steps_since_fired(&checkpoint.steps_since_fired);
         Ok(Self { submitted: checkpoint.step, schedule, gpu, in_flight: VecDeque::new(), last: None, checkpoint })
     }
@@ -97,6 +111,11 @@ impl GpuRun {
 
     pub fn done(&self) -> bool {
         self.schedule.done()
+    }
+
+    /// Whether every step has been submitted (the rest is waiting for measurements).
+    pub fn all_submitted(&self) -> bool {
+        self.submitted >= self.schedule.cfg.steps
     }
 
     pub fn history(&self) -> &[HistoryPoint] {

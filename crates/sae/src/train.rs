@@ -232,6 +232,16 @@ impl<B: Backend> Trainer<B> {
         Self { schedule: Schedule::new(cfg, data, rng), backend }
     }
 
+    /// A trainer that continues `schedule` on `backend` (a run moved between backends).
+    pub fn from_parts(schedule: Schedule, backend: B) -> Self {
+        Self { schedule, backend }
+    }
+
+    /// The schedule and the backend, to continue the run elsewhere.
+    pub fn into_parts(self) -> (Schedule, B) {
+        (self.schedule, self.backend)
+    }
+
     pub fn schedule(&self) -> &Schedule {
         &self.schedule
     }

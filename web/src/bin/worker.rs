@@ -1,7 +1,7 @@
 //! The Web Worker: receives a [`Job`] as JSON (with a file beside it for jobs that read one),
 //! posts progress and the result back.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use frontier_web::jobs::{run_job, ByteSource, Job, JobReply};
 use frontier_web::sae_worker::{SaeCommand, SaeDriver, SaeReply};
@@ -12,8 +12,15 @@ use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 const SLICE_MS: f64 = 60.0;
 
 thread_local! {
-    /// The SAE run this worker holds (one per worker; Cancel terminates the worker).
+    /// The SAE run this worker holds (one per worker; Cancel terminates the worker). A slice of
+    /// training takes it out while it runs (GPU slices wait on the GPU), so messages that arrive
+    /// meanwhile only set the flags below.
     static SAE: RefCell<Option<SaeDriver>> = const { RefCell::new(None) };
+    static PAUSED: Cell<bool> = const { Cell::new(false) };
+    /// The steps done, for the `Paused` reply while a slice holds the run.
+    static LAST_STEP: Cell<u64> = const { Cell::new(0) };
+    /// Destroy the GPU device before the next slice (the recovery tests).
+    static LOSE_DEVICE: Cell<bool> = const { Cell::new(false) };
 }
 
 fn post(scope: &web_sys::DedicatedWorkerGlobalScope, reply: &JobReply) {
@@ -71,28 +78,30 @@ fn now_ms(scope: &web_sys::DedicatedWorkerGlobalScope) -> f64 {
 
 /// Runs one slice of training and schedules the next, unless paused or finished.
 fn sae_tick(scope: web_sys::DedicatedWorkerGlobalScope) {
-    let outcome = SAE.with_borrow_mut(|driver| {
-        let driver = driver.as_mut()?;
-        if driver.paused || driver.done() {
-            return None;
+    if PAUSED.get() {
+        return;
+    }
+    let Some(mut driver) = SAE.with_borrow_mut(Option::take) else { return };
+    wasm_bindgen_futures::spawn_local(async move {
+        if LOSE_DEVICE.replace(false) {
+            driver.lose_device();
         }
-        let reply = driver.slice(SLICE_MS, || now_ms(&scope));
-        let finished = match &reply {
-            Ok(_) if driver.done() => Some(driver.finish()),
-            _ => None,
-        };
-        Some((reply, finished))
+        let replies = driver.slice(SLICE_MS, || now_ms(&scope)).await;
+        LAST_STEP.set(driver.step());
+        match replies {
+            Ok(replies) => replies.iter().for_each(|r| post_sae(&scope, r, None)),
+            Err(error) => return post_sae(&scope, &SaeReply::Failed { error }, None),
+        }
+        if driver.done() {
+            match driver.finish().await {
+                Ok((finished, weights)) => post_sae(&scope, &SaeReply::Finished(Box::new(finished)), Some(&weights)),
+                Err(error) => post_sae(&scope, &SaeReply::Failed { error }, None),
+            }
+            return;
+        }
+        SAE.with_borrow_mut(|d| *d = Some(driver));
+        schedule_tick(&scope);
     });
-    let Some((reply, finished)) = outcome else { return };
-    match reply {
-        Ok(update) => post_sae(&scope, &update, None),
-        Err(error) => return post_sae(&scope, &SaeReply::Failed { error }, None),
-    }
-    match finished {
-        Some(Ok((finished, weights))) => post_sae(&scope, &SaeReply::Finished(Box::new(finished)), Some(&weights)),
-        Some(Err(error)) => post_sae(&scope, &SaeReply::Failed { error }, None),
-        None => schedule_tick(&scope),
-    }
 }
 
 fn schedule_tick(scope: &web_sys::DedicatedWorkerGlobalScope) {
@@ -117,34 +126,28 @@ fn handle_sae(scope: &web_sys::DedicatedWorkerGlobalScope, data: &JsValue, text:
                 Some(Err(error)) => return post_sae(scope, &SaeReply::Failed { error }, None),
                 None => None,
             };
-            match SaeDriver::start(&state, file_name.as_deref(), bytes.as_deref()) {
-                Ok((driver, started)) => {
-                    SAE.with_borrow_mut(|d| *d = Some(driver));
-                    post_sae(scope, &started, None);
-                    schedule_tick(scope);
-                }
-                Err(error) => post_sae(scope, &SaeReply::Failed { error }, None),
-            }
+            let mut driver = match SaeDriver::start(&state, file_name.as_deref(), bytes.as_deref()) {
+                Ok(driver) => driver,
+                Err(error) => return post_sae(scope, &SaeReply::Failed { error }, None),
+            };
+            let scope = scope.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                driver.choose_backend(state.backend).await;
+                post_sae(&scope, &driver.started(), None);
+                SAE.with_borrow_mut(|d| *d = Some(driver));
+                schedule_tick(&scope);
+            });
         }
         SaeCommand::Pause => {
-            let step = SAE.with_borrow_mut(|d| {
-                d.as_mut().map(|d| {
-                    d.paused = true;
-                    d.step()
-                })
-            });
-            if let Some(step) = step {
-                post_sae(scope, &SaeReply::Paused { step }, None);
-            }
+            PAUSED.set(true);
+            let step = SAE.with_borrow(|d| d.as_ref().map(SaeDriver::step)).unwrap_or_else(|| LAST_STEP.get());
+            post_sae(scope, &SaeReply::Paused { step }, None);
         }
         SaeCommand::Resume => {
-            SAE.with_borrow_mut(|d| {
-                if let Some(d) = d.as_mut() {
-                    d.paused = false;
-                }
-            });
+            PAUSED.set(false);
             schedule_tick(scope);
         }
+        SaeCommand::LoseDevice => LOSE_DEVICE.set(true),
     }
 }
 

@@ -2,6 +2,7 @@
 //! validation; a change takes effect at the next Train.
 
 use frontier_sae::config::Arch;
+use frontier_sae_gpu::choice::BackendChoice;
 use leptos::prelude::*;
 
 use super::{DataKind, Lab, SaeState};
@@ -17,6 +18,11 @@ const DATA: &[(&str, &str)] = &[
     ("upload", "Your activations (.npy, .safetensors, .csv)"),
 ];
 const ARCHS: &[(&str, &str)] = &[("relu", "ReLU + L1 (the article)"), ("topk", "TopK"), ("batchtopk", "BatchTopK")];
+const BACKENDS: &[(&str, &str)] = &[
+    ("auto", "Auto: WebGPU on a hardware GPU for runs large enough to gain"),
+    ("webgpu", "WebGPU whenever it works (software adapters too)"),
+    ("cpu", "CPU (WebAssembly)"),
+];
 const PRESETS: &[(&str, &str)] = &[
     ("recommended", "Recommended (tied init, unit-norm decoder, warm-ups, dead-feature handling)"),
     ("article", "The article's code, nothing more"),
@@ -38,6 +44,12 @@ pub fn Controls(lab: Lab) -> impl IntoView {
     let data = Signal::derive(move || state.with(|s| s.data.id().to_string()));
     let arch = Signal::derive(move || state.with(|s| s.arch.id().to_string()));
     let preset = Signal::derive(move || state.with(|s| s.preset.clone()));
+    let backend = Signal::derive(move || state.with(|s| s.backend.id().to_string()));
+    let set_backend = Callback::new(move |id: String| {
+        if let Some(choice) = BackendChoice::parse(&id) {
+            state.update(|s| s.backend = choice);
+        }
+    });
     let set_data = Callback::new(move |id: String| {
         if let Some(kind) = DataKind::parse(&id) {
             state.update(|s| {
@@ -141,6 +153,7 @@ pub fn Controls(lab: Lab) -> impl IntoView {
                 on_change=setter(state, |s, v| s.batch = v.round() as usize) scale=Scale { min: 16.0, max: 8192.0, log: true } whole=true display=whole/>
             <NumberField id="sae-seed" label="Seed" value=get(|s| s.seed as f64)
                 on_change=setter(state, |s, v| s.seed = v.max(0.0).round() as u64) scale=Scale { min: 0.0, max: 1000.0, log: false } whole=true display=whole/>
+            <Choice id="sae-backend" label="Backend" options=BACKENDS value=backend on_change=set_backend/>
             </div>
         </section>
     }

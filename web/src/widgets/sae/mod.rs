@@ -63,6 +63,8 @@ pub struct Lab {
     pub status: RwSignal<RunStatus>,
     pub history: RwSignal<Vec<HistoryPoint>>,
     pub started: RwSignal<Option<String>>,
+    /// The backend that trains, and why it is not the GPU (or what happened to the GPU).
+    pub backend: RwSignal<Option<(String, Option<String>)>>,
     pub trained: RwSignal<Option<Shared<Trained>>>,
     pub tokens: RwSignal<Option<Shared<TokenActivations>>>,
     pub upload: StoredValue<Option<web_sys::File>, LocalStorage>,
@@ -77,6 +79,7 @@ impl Lab {
         self.history.set(Vec::new());
         self.trained.set(None);
         self.started.set(None);
+        self.backend.set(None);
         self.status.set(RunStatus::Starting);
         match s.data {
             DataKind::SparseCoding | DataKind::Tms => self.launch(&s, None, None),
@@ -114,11 +117,16 @@ impl Lab {
     fn on_reply(self, reply: SaeReply, weights: Option<Vec<u8>>) {
         match reply {
             SaeReply::Ready => {}
-            SaeReply::Started { d_in, d_sae, rows, memory, backend } => {
+            SaeReply::Started { d_in, d_sae, rows, memory, backend, note } => {
                 let rows = rows.map(|r| format!(", {r} rows")).unwrap_or_default();
                 self.started.set(Some(format!(
-                    "Training {d_sae} features on {d_in}-dimensional data{rows} on the {backend}; it holds {memory}."
+                    "Training {d_sae} features on {d_in}-dimensional data{rows}; it holds {memory}."
                 )));
+                self.backend.set(Some((backend, note)));
+            }
+            SaeReply::Backend { backend, note, rewound_to } => {
+                self.history.update(|h| h.retain(|p| p.step <= rewound_to));
+                self.backend.set(Some((backend, Some(note))));
             }
             SaeReply::Update { step, total, points } => {
                 self.history.update(|h| h.extend(points));
@@ -214,6 +222,7 @@ pub fn SaeLab(query: Query, embed: bool) -> impl IntoView {
         status: RwSignal::new(RunStatus::Idle),
         history: RwSignal::new(Vec::new()),
         started: RwSignal::new(None),
+        backend: RwSignal::new(None),
         trained: RwSignal::new(None),
         tokens: RwSignal::new(None),
         upload: StoredValue::new_local(None),
@@ -289,6 +298,10 @@ fn RunBar(lab: Lab) -> impl IntoView {
         <p class="status" data-testid="sae-status" aria-live="polite"
             class:error=move || matches!(status.get(), RunStatus::Failed(_))>{text}</p>
         {move || lab.started.get().map(|s| view! { <p class="hint" data-testid="sae-started">{s}</p> })}
+        {move || lab.backend.get().map(|(name, note)| view! {
+            <p class="hint">"Backend: "<strong data-testid="sae-backend-name">{name}</strong></p>
+            {note.map(|n| view! { <p class="hint" data-testid="sae-backend-note" role="note">{n}</p> })}
+        })}
     }
 }
 

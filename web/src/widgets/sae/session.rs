@@ -10,10 +10,15 @@ use crate::sae_worker::{SaeCommand, SaeReply};
 
 const WORKER_URL: &str = "./worker_loader.js";
 
+/// The window property the recovery tests call to lose the GPU device of the running worker:
+/// `window.frontierSaeLoseDevice()`. It does nothing a user could not cause (a driver reset).
+const LOSE_DEVICE_HOOK: &str = "frontierSaeLoseDevice";
+
 struct Running {
     worker: web_sys::Worker,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    _lose_device: Closure<dyn FnMut()>,
 }
 
 /// One training run at a time. `Copy`, for handlers.
@@ -40,7 +45,7 @@ impl Session {
             on_reply(SaeReply::Failed { error }, None)
         };
         let on_reply: Rc<dyn Fn(SaeReply, Option<Vec<u8>>)> = on_reply;
-        let message = match message(command, file) {
+        let message = match command_message(command, file) {
             Ok(m) => m,
             Err(e) => return fail(&on_reply, e),
         };
@@ -83,7 +88,21 @@ impl Session {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        self.running.set_value(Some(Running { worker, _on_message: on_message, _on_error: on_error }));
+        let worker_hook = worker.clone();
+        let lose_device = Closure::<dyn FnMut()>::new(move || {
+            if let Ok(message) = command_message(&SaeCommand::LoseDevice, None) {
+                let _ = worker_hook.post_message(&message);
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = js_sys::Reflect::set(&window, &LOSE_DEVICE_HOOK.into(), lose_device.as_ref());
+        }
+        self.running.set_value(Some(Running {
+            worker,
+            _on_message: on_message,
+            _on_error: on_error,
+            _lose_device: lose_device,
+        }));
     }
 
     /// Sends Pause or Resume to the running worker.
@@ -104,12 +123,15 @@ impl Session {
     pub fn cancel(&self) {
         if let Some(r) = self.running.try_update_value(Option::take).flatten() {
             r.worker.terminate();
+            if let Some(window) = web_sys::window() {
+                let _ = js_sys::Reflect::delete_property(&window, &LOSE_DEVICE_HOOK.into());
+            }
         }
     }
 }
 
 /// `{ sae: <command JSON>, file?: Blob }`.
-fn message(command: &SaeCommand, file: Option<web_sys::Blob>) -> Result<JsValue, String> {
+fn command_message(command: &SaeCommand, file: Option<web_sys::Blob>) -> Result<JsValue, String> {
     let text = serde_json::to_string(command).map_err(|e| e.to_string())?;
     let message = js_sys::Object::new();
     js_sys::Reflect::set(&message, &"sae".into(), &text.into()).map_err(|e| format!("{e:?}"))?;

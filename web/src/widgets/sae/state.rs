@@ -3,6 +3,7 @@
 
 use frontier_sae::config::{Arch, TrainConfig};
 use frontier_sae::data::{SparseCodingSpec, SyntheticSpec, TmsSpec};
+use frontier_sae_gpu::choice::BackendChoice;
 use frontier_state::WidgetState;
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +61,9 @@ pub struct SaeState {
     pub feature: Option<usize>,
     /// The row whose top features are shown.
     pub input_row: usize,
+    /// Where training runs (links made before the choice existed mean auto).
+    #[serde(default)]
+    pub backend: BackendChoice,
 }
 
 pub const MAX_STEPS: u64 = 200_000;
@@ -91,6 +95,7 @@ impl SaeState {
             seed: 0,
             feature: None,
             input_row: 0,
+            backend: BackendChoice::Auto,
         }
     }
 
