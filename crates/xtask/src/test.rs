@@ -148,26 +148,37 @@ pub fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
 }
 
-/// The wasm tests of the app, run by wasm-bindgen-test-runner in headless Chromium.
+/// The wasm tests of the app, run by wasm-bindgen-test-runner in headless Chromium, then the SAE
+/// conformance suite on WebGPU (Chromium's SwiftShader adapter, which needs
+/// `--enable-unsafe-webgpu`).
 fn wasm_tests(root: &Path, chromedriver: &Path) -> Result<()> {
-    run_cmd(&mut wasm_test_command(root, chromedriver)?)
+    run_cmd(&mut wasm_test_command(root, chromedriver)?)?;
+    let mut gpu = wasm_test_command_for(root, chromedriver, "frontier-sae-gpu", &["--enable-unsafe-webgpu"])?;
+    run_cmd(gpu.args(["--test", "browser"]).env("WASM_BINDGEN_TEST_TIMEOUT", "300"))
 }
 
 /// `cargo test --target wasm32-unknown-unknown -p frontier-web`, set up to run in headless
 /// Chromium; callers add arguments (the benchmarks pick one ignored test).
 pub fn wasm_test_command(root: &Path, chromedriver: &Path) -> Result<Command> {
+    wasm_test_command_for(root, chromedriver, "frontier-web", &[])
+}
+
+/// `cargo test --target wasm32-unknown-unknown -p PACKAGE` in headless Chromium started with
+/// `extra_args` beside the usual flags.
+pub fn wasm_test_command_for(root: &Path, chromedriver: &Path, package: &str, extra_args: &[&str]) -> Result<Command> {
     // The runner is part of wasm-bindgen-cli and must match Cargo.lock like the CLI does.
     setup::ensure_wasm_bindgen(root)?;
     let target = target_dir(root);
     std::fs::create_dir_all(&target).with_context(|| format!("cannot create {}", target.display()))?;
-    let config = target.join("webdriver.json");
+    let config = target.join(format!("webdriver-{package}.json"));
+    let args: Vec<&str> = CHROMIUM_ARGS.iter().chain(extra_args).copied().collect();
     let capabilities = serde_json::json!({
-        "goog:chromeOptions": { "binary": CHROMIUM, "args": CHROMIUM_ARGS }
+        "goog:chromeOptions": { "binary": CHROMIUM, "args": args }
     });
     std::fs::write(&config, serde_json::to_string_pretty(&capabilities)?)
         .with_context(|| format!("cannot write {}", config.display()))?;
     let mut cmd = cargo();
-    cmd.args(["test", "--target", WASM_TARGET, "-p", "frontier-web"])
+    cmd.args(["test", "--target", WASM_TARGET, "-p", package])
         .current_dir(root)
         .env("CHROMEDRIVER", chromedriver)
         .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &config);
