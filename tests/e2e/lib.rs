@@ -565,8 +565,18 @@ impl Page {
 
     /// Waits until the text content of `selector` (trimmed) satisfies `accept`, and returns it.
     pub async fn wait_for_text(&self, selector: &str, accept: impl Fn(&str) -> bool) -> Result<String> {
+        self.wait_for_text_within(selector, accept, WAIT).await
+    }
+
+    /// As [`Page::wait_for_text`], waiting up to `wait` (slow work: training on a software GPU).
+    pub async fn wait_for_text_within(
+        &self,
+        selector: &str,
+        accept: impl Fn(&str) -> bool,
+        wait: Duration,
+    ) -> Result<String> {
         let script = "const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;";
-        let deadline = Instant::now() + WAIT;
+        let deadline = Instant::now() + wait;
         let mut last = None;
         loop {
             let value = self.client.execute(script, vec![json!(selector)]).await?;
@@ -579,7 +589,7 @@ impl Page {
             if Instant::now() > deadline {
                 bail!(
                     "the text of `{selector}` did not become what was expected within {} s (last: {last:?})",
-                    WAIT.as_secs()
+                    wait.as_secs()
                 );
             }
             tokio::time::sleep(POLL).await;

@@ -72,9 +72,12 @@ impl GpuContext {
         format!("{name} ({:?})", self.info.backend)
     }
 
-    /// Whether the adapter computes on the CPU (lavapipe, SwiftShader).
+    /// Whether the adapter computes on the CPU (lavapipe, SwiftShader). Browsers report only
+    /// "fallback adapter"; the names catch software adapters they do not mark.
     pub fn is_software(&self) -> bool {
+        let name = self.info.name.to_lowercase();
         self.info.device_type == wgpu::DeviceType::Cpu
+            || ["swiftshader", "llvmpipe", "lavapipe", "software"].iter().any(|s| name.contains(s))
     }
 
     /// `Some(reason)` once the device is lost.

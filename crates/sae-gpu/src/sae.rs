@@ -895,3 +895,43 @@ fn grid(groups: usize, limits: &wgpu::Limits) -> (u32, u32) {
         (per_dim as u32, groups.div_ceil(per_dim) as u32)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use frontier_sae::config::Arch;
+
+    fn cfg(d_in: usize, d_sae: usize) -> SaeConfig {
+        SaeConfig { d_in, d_sae, arch: Arch::Relu, k: 0, apply_b_dec_to_input: true }
+    }
+
+    #[test]
+    fn a_run_larger_than_a_binding_is_refused_before_allocating() {
+        // WebGPU's guaranteed minimum binding is 128 MiB; h is 4096 × 16384 × 4 B = 256 MiB.
+        let limits = wgpu::Limits::default();
+        match check_fits(&cfg(768, 16_384), 4096, &limits) {
+            Err(GpuError::TooLarge { needed, limit, limit_name, .. }) => {
+                assert_eq!(limit_name, "maxStorageBufferBindingSize");
+                assert_eq!(limit, "128.0 MiB");
+                assert_eq!(needed, "256.0 MiB");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(check_fits(&cfg(64, 512), 1024, &limits).is_ok());
+    }
+
+    #[test]
+    fn an_adapter_with_small_workgroups_is_refused() {
+        let limits = wgpu::Limits { max_compute_invocations_per_workgroup: 128, ..wgpu::Limits::default() };
+        let err = check_fits(&cfg(8, 16), 4, &limits).unwrap_err();
+        assert!(err.to_string().contains("maxComputeInvocationsPerWorkgroup"), "{err}");
+    }
+
+    #[test]
+    fn the_batch_ring_holds_what_fits_in_64_mib() {
+        // 4096 × 768 × 4 B = 12 MiB a batch: 5 fit. Small batches stop at 16.
+        assert_eq!(slots_for(768, 4096), 5);
+        assert_eq!(slots_for(64, 1024), MAX_STEPS_PER_SUBMISSION);
+    }
+}

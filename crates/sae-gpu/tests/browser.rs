@@ -55,3 +55,23 @@ async fn thirty_training_steps_agree_between_backends() {
         suite::assert_close(&format!("step {t} L0"), &[g.l0], &[c.l0], suite::ATOL);
     }
 }
+
+/// Without `navigator.gpu` (a browser without WebGPU) the backend says so, before asking for an
+/// adapter. The property is shadowed on this page's navigator for the test, then restored.
+#[wasm_bindgen_test]
+async fn no_navigator_gpu_is_reported_as_such() {
+    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).unwrap();
+    let descriptor = js_sys::Object::new();
+    js_sys::Reflect::set(&descriptor, &"value".into(), &wasm_bindgen::JsValue::UNDEFINED).unwrap();
+    js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
+    let navigator: js_sys::Object = navigator.into();
+    js_sys::Object::define_property(&navigator, &"gpu".into(), &descriptor);
+    let result = frontier_sae_gpu::GpuContext::new().await;
+    js_sys::Reflect::delete_property(&navigator, &"gpu".into()).unwrap();
+    match result {
+        Err(e) => assert_eq!(e, frontier_sae_gpu::GpuError::NoWebGpu),
+        Ok(ctx) => panic!("a device on {} without navigator.gpu", ctx.describe()),
+    }
+    // Restored: the adapter is back.
+    assert!(frontier_sae_gpu::GpuContext::new().await.is_ok());
+}

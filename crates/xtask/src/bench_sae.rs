@@ -305,5 +305,41 @@ pub fn run(root: &Path) -> Result<()> {
     }
     print_table(&rows);
     print_aims(&rows);
+    wgpu_beside_cpu(&rows);
     wasm.map(|_| ())
+}
+
+/// Work a wgpu measurement here may take: the first adapter wgpu finds is timed with about this
+/// many GFLOP (at least one step), since a software adapter (lavapipe) runs at under 1 GFLOP/s.
+const WGPU_GFLOP_BUDGET: f64 = 2.0;
+
+/// The wgpu backend on the first adapter wgpu finds (lavapipe in CI, a GPU where there is one),
+/// beside the CPU backend's best native figure, shape by shape.
+fn wgpu_beside_cpu(rows: &[Row]) {
+    step("bench sae: the wgpu backend on the first adapter wgpu finds, beside the CPU backend");
+    println!(
+        "\n  {:<22} | {:>17} | {:>17} | {:>8}",
+        "d_in × d_sae, batch", "CPU step/s GF/s", "wgpu step/s GF/s", "wgpu/CPU"
+    );
+    for shape in SHAPES {
+        let steps = ((WGPU_GFLOP_BUDGET / shape.gflop()).floor() as usize).clamp(1, STEPS);
+        let wgpu = crate::bench_sae_gpu::measure_wgpu((shape.d_in, shape.d_sae, shape.batch), steps, 1);
+        let cpu = rows
+            .iter()
+            .filter(|r| r.shape == shape)
+            .map(|r| r.native)
+            .max_by(|a, b| a.steps_per_second.total_cmp(&b.steps_per_second));
+        let Some(cpu) = cpu else { continue };
+        let label = format!("{} × {}, {}", shape.d_in, shape.d_sae, shape.batch);
+        match wgpu {
+            Ok((steps_per_second, gflop_per_second)) => println!(
+                "  {label:<22} | {} | {:>9.2} {:>7.1} | {:>7.2}×",
+                cell(Some(cpu)),
+                steps_per_second,
+                gflop_per_second,
+                steps_per_second / cpu.steps_per_second
+            ),
+            Err(e) => println!("  {label:<22} | {} | wgpu did not run: {e:#}", cell(Some(cpu))),
+        }
+    }
 }

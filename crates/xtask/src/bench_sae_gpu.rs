@@ -56,11 +56,17 @@ fn run_steps(gpu: &mut GpuSae, first: u64, steps: usize) -> Result<f32> {
     Ok(loss)
 }
 
-/// The hidden subcommand `bench-sae-gpu D_IN D_SAE BATCH STEPS`: prints one JSON line.
+/// The hidden subcommand `bench-sae-gpu D_IN D_SAE BATCH STEPS [WARMUP]`: prints one JSON line.
 pub fn gpu_native(args: &[&str]) -> Result<()> {
-    let [d_in, d_sae, batch, steps] = args else { bail!("usage: bench-sae-gpu D_IN D_SAE BATCH STEPS") };
+    let (shape, warmup) = match args {
+        [d_in, d_sae, batch, steps] => ([*d_in, *d_sae, *batch, *steps], WARMUP_STEPS.to_string()),
+        [d_in, d_sae, batch, steps, warmup] => ([*d_in, *d_sae, *batch, *steps], warmup.to_string()),
+        _ => bail!("usage: bench-sae-gpu D_IN D_SAE BATCH STEPS [WARMUP]"),
+    };
     let count = |s: &str| s.parse::<usize>().with_context(|| format!("{s:?} is not a count"));
-    let (d_in, d_sae, rows, steps) = (count(d_in)?, count(d_sae)?, count(batch)?, count(steps)?);
+    let [d_in, d_sae, rows, steps] = shape;
+    let (d_in, d_sae, rows, steps, warmup) =
+        (count(d_in)?, count(d_sae)?, count(rows)?, count(steps)?, count(&warmup)?);
     let ctx = pollster::block_on(GpuContext::new())?;
     let cfg = SaeConfig { d_in, d_sae, arch: Arch::Relu, k: 0, apply_b_dec_to_input: true };
     let sae = Sae::init(cfg, InitScheme::Tied, true, &mut Rng::new(0));
@@ -69,9 +75,9 @@ pub fn gpu_native(args: &[&str]) -> Result<()> {
     let batch =
         Matrix::from_vec(rows, d_in, (0..rows * d_in).map(|_| rng.normal() as f32).collect()).context("batch shape")?;
     gpu.write_batch(0, &batch)?;
-    run_steps(&mut gpu, 0, WARMUP_STEPS)?;
+    run_steps(&mut gpu, 0, warmup)?;
     let start = Instant::now();
-    let loss = run_steps(&mut gpu, WARMUP_STEPS as u64, steps)?;
+    let loss = run_steps(&mut gpu, warmup as u64, steps)?;
     let seconds = start.elapsed().as_secs_f64() / steps as f64;
     let flop = gflop(d_in, d_sae, rows);
     let line = serde_json::json!({
@@ -100,12 +106,12 @@ fn parse(line: &str) -> Result<(f64, f64)> {
     Ok((number("steps_per_second")?, number("gflop_per_second")?))
 }
 
-/// Our wgpu backend on `shape`, in a child process, with `steps` steps.
-pub fn measure_wgpu(shape: (usize, usize, usize), steps: usize) -> Result<(f64, f64)> {
+/// Our wgpu backend on `shape`, in a child process, with `warmup` then `steps` steps.
+pub fn measure_wgpu(shape: (usize, usize, usize), steps: usize, warmup: usize) -> Result<(f64, f64)> {
     let exe = std::env::current_exe().context("cannot find the running xtask binary")?;
     let (d_in, d_sae, batch) = shape;
-    let output =
-        capture(Command::new(exe).arg("bench-sae-gpu").args([d_in, d_sae, batch, steps].map(|n| n.to_string())))?;
+    let args = [d_in, d_sae, batch, steps, warmup].map(|n| n.to_string());
+    let output = capture(Command::new(exe).arg("bench-sae-gpu").args(args))?;
     println!("  {}", output.trim());
     parse(&output)
 }
@@ -130,7 +136,7 @@ pub fn run_gpu(root: &Path) -> Result<()> {
     );
     let mut rows = Vec::new();
     for shape in GPU_SHAPES {
-        let ours = measure_wgpu(shape, GPU_STEPS)?;
+        let ours = measure_wgpu(shape, GPU_STEPS, WARMUP_STEPS)?;
         let torch = if has_cuda {
             let (d_in, d_sae, batch) = shape;
             let script = root.join("tests/reference/bench_sae.py");
