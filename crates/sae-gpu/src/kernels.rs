@@ -18,8 +18,9 @@ pub struct Tile {
 }
 
 impl Tile {
-    /// 8 × 8 outputs per thread: the most reuse of each value loaded, for large products.
-    pub const LARGE: Tile = Tile { bm: 128, bn: 128, bk: 8, tm: 8, tn: 8 };
+    /// 8 × 8 outputs per thread: the most reuse of each value loaded, for large products. K moves
+    /// 16 at a time: 16 KiB of workgroup memory, WebGPU's guaranteed minimum.
+    pub const LARGE: Tile = Tile { bm: 128, bn: 128, bk: 16, tm: 8, tn: 8 };
     /// 4 × 4 outputs per thread, for products with a side under 128 (d_in 64, small batches).
     pub const SMALL: Tile = Tile { bm: 64, bn: 64, bk: 16, tm: 4, tn: 4 };
 
@@ -31,15 +32,40 @@ impl Tile {
         (self.bm / self.tm) * (self.bn / self.tn)
     }
 
-    /// The tile for an M × N product: large only when both sides fill it.
-    pub fn for_product(m: usize, n: usize, limits: &wgpu::Limits) -> Tile {
+    /// The tile for an M × N product: large only when both sides fill it and there are enough
+    /// large tiles to keep a big GPU busy (a 4096 × 768 output makes only 192 of them, fewer than
+    /// two per multiprocessor on an H100; the small tile makes 768).
+    pub fn for_product(m: usize, n: usize, limits: &wgpu::Limits, policy: TilePolicy) -> Tile {
         let large = Tile::LARGE;
-        if m >= 128 && n >= 128 && large.workgroup_bytes() <= limits.max_compute_workgroup_storage_size {
+        let large_tiles = m.div_ceil(128) * n.div_ceil(128);
+        if m >= 128
+            && n >= 128
+            && large_tiles >= policy.min_large_tiles
+            && large.workgroup_bytes() <= limits.max_compute_workgroup_storage_size
+        {
             large
         } else {
             Tile::SMALL
         }
     }
+}
+
+/// When the large tile is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TilePolicy {
+    /// Below this many workgroups the large tile leaves a big GPU idle, and the small one is used.
+    pub min_large_tiles: usize,
+}
+
+impl Default for TilePolicy {
+    fn default() -> Self {
+        Self { min_large_tiles: 512 }
+    }
+}
+
+impl TilePolicy {
+    /// The large tile wherever both sides fill it (the conformance tests, on small shapes).
+    pub const LARGE_WHEREVER_IT_FITS: TilePolicy = TilePolicy { min_large_tiles: 0 };
 }
 
 /// Where an operand of a product is stored: as the product reads it, or transposed.

@@ -8,7 +8,7 @@ use wgpu::util::DeviceExt;
 
 use crate::context::GpuContext;
 use crate::error::GpuError;
-use crate::kernels::{self, source, Epilogue, Layout, Product, Tile};
+use crate::kernels::{self, source, Epilogue, Layout, Product, Tile, TilePolicy};
 use crate::readback::{read_now, PendingRead};
 
 /// Floats per step in the stats ring: Σ squared error, Σ f, Σ active, Σ (x − x̄)², dead (3 spare).
@@ -133,6 +133,7 @@ pub struct GpuSae {
     dispatches: Vec<Dispatch>,
     resample: wgpu::ComputePipeline,
     threshold: f32,
+    policy: TilePolicy,
 }
 
 impl std::fmt::Debug for GpuSae {
@@ -241,6 +242,11 @@ impl GpuSae {
     /// Uploads `sae` and builds the kernels for batches of `rows`. Allocation runs inside an
     /// out-of-memory error scope, so a GPU that cannot hold the run says so instead of failing later.
     pub async fn new(ctx: &GpuContext, sae: &Sae, rows: usize) -> Result<Self, GpuError> {
+        Self::with_policy(ctx, sae, rows, TilePolicy::default()).await
+    }
+
+    /// As [`GpuSae::new`], choosing matrix-product tiles by `policy`.
+    pub async fn with_policy(ctx: &GpuContext, sae: &Sae, rows: usize, policy: TilePolicy) -> Result<Self, GpuError> {
         let cfg = sae.cfg;
         supports(&cfg, 0.0)?;
         if rows == 0 {
@@ -250,7 +256,7 @@ impl GpuSae {
         let device = &ctx.device;
         let oom = device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
         let validation = device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let built = Self::build(ctx, sae, rows);
+        let built = Self::build(ctx, sae, rows, policy);
         if let Some(error) = validation.pop().await {
             let _ = oom.pop().await;
             return Err(GpuError::Validation(error.to_string()));
@@ -265,7 +271,7 @@ impl GpuSae {
         Ok(built)
     }
 
-    fn build(ctx: &GpuContext, sae: &Sae, rows: usize) -> Self {
+    fn build(ctx: &GpuContext, sae: &Sae, rows: usize, policy: TilePolicy) -> Self {
         let device = &ctx.device;
         let cfg = sae.cfg;
         let (d_in, d_sae) = (cfg.d_in, cfg.d_sae);
@@ -333,6 +339,7 @@ impl GpuSae {
             dispatches: Vec::new(),
             bufs,
             threshold: sae.threshold,
+            policy,
         };
         gpu.dispatches = gpu.plan();
         gpu
@@ -436,7 +443,7 @@ impl GpuSae {
                        epilogue: Epilogue,
                        extra: &[&wgpu::Buffer],
                        until: Until| {
-            let tile = Tile::for_product(m, n, limits);
+            let tile = Tile::for_product(m, n, limits, self.policy);
             let pipeline = kernels::product_pipeline(device, name, Product { a: a.1, b: bm.1, epilogue, tile });
             let dims = uniform(name, bytemuck::cast_slice(&[m as u32, n as u32, k as u32, 0]));
             let mut resources = vec![

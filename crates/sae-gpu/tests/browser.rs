@@ -35,6 +35,9 @@ async fn shapes_on_both_backends() {
     let mut gpu = gpu().await;
     suite::shapes_forward_and_gradients(&mut gpu).await;
     suite::shapes_first_step(&mut gpu).await;
+    let mut large = gpu.with_large_tiles();
+    suite::shapes_forward_and_gradients(&mut large).await;
+    suite::shapes_first_step(&mut large).await;
 }
 
 #[wasm_bindgen_test]

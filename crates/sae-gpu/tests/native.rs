@@ -82,3 +82,12 @@ fn a_batchtopk_sae_is_refused_with_a_reason() {
     let err = frontier_sae_gpu::sae::supports(&cfg, 0.0).unwrap_err();
     assert!(err.to_string().contains("BatchTopK trains on the CPU"), "{err}");
 }
+
+#[test]
+fn the_large_tile_passes_the_same_checks() {
+    let Some(gpu) = Gpu::find() else { return };
+    let mut gpu = gpu.with_large_tiles();
+    pollster::block_on(suite::shapes_forward_and_gradients(&mut gpu));
+    pollster::block_on(suite::shapes_first_step(&mut gpu));
+    pollster::block_on(suite::fixture_forward_and_gradients(&mut gpu));
+}

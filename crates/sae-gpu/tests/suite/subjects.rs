@@ -2,6 +2,7 @@
 
 use frontier_sae::cpu::CpuBackend;
 use frontier_sae::{Backend, Matrix, Sae, SaeConfig, StepParams};
+use frontier_sae_gpu::kernels::TilePolicy;
 use frontier_sae_gpu::sae::{GpuSae, Snapshot};
 use frontier_sae_gpu::{GpuContext, Until};
 
@@ -72,15 +73,22 @@ impl Subject for Cpu {
 
 pub struct Gpu {
     ctx: GpuContext,
+    policy: TilePolicy,
 }
 
 impl Gpu {
+    /// The same subject with the large matrix-product tile wherever it fits (the default keeps it
+    /// for products big enough to fill a large GPU, which the suite's shapes are not).
+    pub fn with_large_tiles(self) -> Self {
+        Self { policy: TilePolicy::LARGE_WHEREVER_IT_FITS, ..self }
+    }
+
     pub async fn new() -> Result<Self, frontier_sae_gpu::GpuError> {
-        Ok(Self { ctx: GpuContext::new().await? })
+        Ok(Self { ctx: GpuContext::new().await?, policy: TilePolicy::default() })
     }
 
     async fn upload(&self, sae: &Sae, counts: &[u64], rows: usize) -> GpuSae {
-        let gpu = GpuSae::new(&self.ctx, sae, rows).await.unwrap_or_else(|e| panic!("{e}"));
+        let gpu = GpuSae::with_policy(&self.ctx, sae, rows, self.policy).await.unwrap_or_else(|e| panic!("{e}"));
         gpu.set_steps_since_fired(counts);
         gpu
     }
@@ -88,7 +96,7 @@ impl Gpu {
 
 impl Subject for Gpu {
     fn name(&self) -> String {
-        format!("wgpu on {}", self.ctx.describe())
+        format!("wgpu on {} ({:?})", self.ctx.describe(), self.policy)
     }
 
     fn supports(&self, cfg: &SaeConfig, params: &StepParams) -> bool {
