@@ -166,31 +166,35 @@ fn accumulators(t: Tile) -> String {
     out
 }
 
-/// One step along K: TM values of A and TN of B into registers, then the outer product.
+/// One step along K: the thread's TM values of A and TN of B (neighbours in the tiles) in vec4
+/// loads, then the outer product.
 fn updates(t: Tile) -> String {
+    const LANE: [&str; 4] = ["x", "y", "z", "w"];
     let mut out = String::new();
-    for i in 0..t.tm {
-        out.push_str(&format!("let a_{i} = tile_a[kk * BM + ty + {i}u * THREADS_M]; "));
+    for q in 0..t.tm / 4 {
+        out.push_str(&format!("let a_{q} = tile_a[(kk * BM + ty * TM) / 4u + {q}u]; "));
     }
-    for j in 0..t.tn {
-        out.push_str(&format!("let b_{j} = tile_b[kk * BN + tx + {j}u * THREADS_N]; "));
+    for q in 0..t.tn / 4 {
+        out.push_str(&format!("let b_{q} = tile_b[(kk * BN + tx * TN) / 4u + {q}u]; "));
     }
     for i in 0..t.tm {
         for j in 0..t.tn {
-            out.push_str(&format!("acc_{i}_{j} = fma(a_{i}, b_{j}, acc_{i}_{j}); "));
+            let (a, b) =
+                (format!("a_{}.{}", i / 4, LANE[i as usize % 4]), format!("b_{}.{}", j / 4, LANE[j as usize % 4]));
+            out.push_str(&format!("acc_{i}_{j} = fma({a}, {b}, acc_{i}_{j}); "));
         }
     }
     out
 }
 
-/// The epilogue of every output that falls inside C.
+/// The epilogue of every output of the thread's block that falls inside C.
 fn stores(t: Tile) -> String {
     let mut out = String::new();
     for i in 0..t.tm {
-        out.push_str(&format!("{{ let m = m0 + ty + {i}u * THREADS_M; if (m < dims.m) {{ "));
+        out.push_str(&format!("{{ let m = m0 + ty * TM + {i}u; if (m < dims.m) {{ "));
         for j in 0..t.tn {
             out.push_str(&format!(
-                "{{ let n = n0 + tx + {j}u * THREADS_N; if (n < dims.n) {{ epilogue(m, n, acc_{i}_{j}); }} }} "
+                "{{ let n = n0 + tx * TN + {j}u; if (n < dims.n) {{ epilogue(m, n, acc_{i}_{j}); }} }} "
             ));
         }
         out.push_str("} }\n");

@@ -2,11 +2,9 @@
 //
 // The Rust side prepends the constants BM, BN, BK, TM, TN and the functions `a_index`, `b_index`
 // (where A and B really live: either operand may be stored transposed) and `epilogue` (what is
-// written for each output element). Each of the (BM/TM)·(BN/TN) threads accumulates TM × TN
-// outputs in registers; its rows and columns are strided by BM/TM and BN/TN, so that neighbouring
-// threads read neighbouring words of workgroup memory and write neighbouring words of C. The
-// accumulators are written out as scalars by the Rust side: an array indexed in loops may be
-// placed in slow local memory by a driver.
+// written for each output element). Each of the (BM/TM)·(BN/TN) threads accumulates a TM × TN
+// block of outputs in registers. The accumulators are written out as scalars by the Rust side: an
+// array indexed in loops may be placed in slow local memory by a driver.
 
 struct Dims {
     m: u32,
@@ -24,8 +22,10 @@ const THREADS_N: u32 = BN / TN;
 const THREADS_M: u32 = BM / TM;
 const THREADS: u32 = THREADS_M * THREADS_N;
 
-var<workgroup> tile_a: array<f32, BK * BM>;
-var<workgroup> tile_b: array<f32, BK * BN>;
+// The tiles, K-major, as vec4 so that a thread reads its TM (TN) neighbouring values in TM / 4
+// (TN / 4) loads.
+var<workgroup> tile_a: array<vec4<f32>, BK * BM / 4u>;
+var<workgroup> tile_b: array<vec4<f32>, BK * BN / 4u>;
 
 @compute @workgroup_size(THREADS)
 fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>) {
@@ -45,7 +45,8 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
             if (m < dims.m && k < dims.k) {
                 v = a[a_index(m, k)];
             }
-            tile_a[mk.y * BM + mk.x] = v;
+            let at = mk.y * BM + mk.x;
+            tile_a[at / 4u][at % 4u] = v;
         }
         for (var e = lid; e < BK * BN; e += THREADS) {
             let kn = b_tile_coords(e);
@@ -55,7 +56,8 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
             if (k < dims.k && n < dims.n) {
                 v = b[b_index(k, n)];
             }
-            tile_b[kn.x * BN + kn.y] = v;
+            let at = kn.x * BN + kn.y;
+            tile_b[at / 4u][at % 4u] = v;
         }
         workgroupBarrier();
         for (var kk = 0u; kk < BK; kk++) {
