@@ -8,6 +8,8 @@
 
 #![allow(dead_code)]
 
+#[path = "../../../sae/tests/common/pytorch_fixture.rs"]
+pub mod pytorch_fixture;
 pub mod reference;
 pub mod subjects;
 
@@ -15,12 +17,10 @@ use frontier_sae::config::{Arch, SaeConfig};
 use frontier_sae::rng::Rng;
 use frontier_sae::{Matrix, Sae, StepParams, StepStats};
 use frontier_sae_gpu::Until;
-use serde_json::Value;
+use pytorch_fixture::{cases, matrix, number, vector, Case};
 
 pub const RTOL: f64 = 5e-3;
 pub const ATOL: f64 = 1e-5;
-
-const FIXTURE: &str = include_str!("../../../sae/tests/fixtures/sae_reference.json");
 
 /// What a backend returns after some steps.
 pub struct Outcome {
@@ -74,84 +74,7 @@ fn scalar(what: &str, got: f32, want: f64) {
 
 // --- The PyTorch fixture -------------------------------------------------------------------------
 
-pub struct FixtureCase {
-    pub name: String,
-    pub sae: Sae,
-    pub x: Matrix,
-    pub params: StepParams,
-    pub dead: Vec<usize>,
-    pub expected: Value,
-}
-
-fn matrix(v: &Value) -> Matrix {
-    let rows: Vec<Vec<f32>> = v
-        .as_array()
-        .unwrap_or_else(|| panic!("not a matrix"))
-        .iter()
-        .map(|r| r.as_array().unwrap_or_else(|| panic!("not a row")).iter().map(number).collect())
-        .collect();
-    let cols = rows.first().map_or(0, Vec::len);
-    Matrix::from_vec(rows.len(), cols, rows.concat()).unwrap_or_else(|| panic!("ragged matrix"))
-}
-
-fn vector(v: &Value) -> Vec<f32> {
-    v.as_array().unwrap_or_else(|| panic!("not a vector")).iter().map(number).collect()
-}
-
-fn number(v: &Value) -> f32 {
-    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}")) as f32
-}
-
-pub fn fixture_cases() -> Vec<FixtureCase> {
-    let fixture: Value = serde_json::from_str(FIXTURE).unwrap_or_else(|e| panic!("fixture: {e}"));
-    let list = fixture["cases"].as_array().unwrap_or_else(|| panic!("no cases")).clone();
-    list.into_iter()
-        .map(|c| {
-            let cfg = SaeConfig {
-                d_in: c["d_in"].as_u64().unwrap_or(0) as usize,
-                d_sae: c["d_sae"].as_u64().unwrap_or(0) as usize,
-                arch: Arch::parse(c["arch"].as_str().unwrap_or("")).unwrap_or_else(|| panic!("arch")),
-                k: c["k"].as_u64().unwrap_or(0) as usize,
-                apply_b_dec_to_input: c["apply_b_dec_to_input"].as_bool().unwrap_or(false),
-            };
-            let sae = Sae {
-                cfg,
-                w_enc: matrix(&c["W_enc"]),
-                b_enc: vector(&c["b_enc"]),
-                w_dec: matrix(&c["W_dec"]),
-                b_dec: vector(&c["b_dec"]),
-                threshold: 0.0,
-            };
-            let auxk = &c["auxk"];
-            let params = StepParams {
-                step: 0,
-                lr: number(&c["lr"]),
-                l1_coeff: number(&c["l1_coeff"]),
-                beta1: 0.9,
-                beta2: 0.999,
-                eps: 1e-8,
-                unit_norm_decoder: c["unit_norm_decoder"].as_bool().unwrap_or(false),
-                auxk_coeff: auxk.get("coeff").map_or(0.0, number),
-                k_aux: auxk.get("k_aux").and_then(Value::as_u64).unwrap_or(0) as usize,
-                dead_window: 1,
-            };
-            let dead = auxk["dead"]
-                .as_array()
-                .map(|d| d.iter().map(|v| v.as_u64().unwrap_or(0) as usize).collect())
-                .unwrap_or_default();
-            FixtureCase {
-                name: c["name"].as_str().unwrap_or("").to_string(),
-                sae,
-                x: matrix(&c["x"]),
-                params,
-                dead,
-                expected: c["expected"].clone(),
-            }
-        })
-        .collect()
-}
-
-fn counts_for(case: &FixtureCase) -> Vec<u64> {
+fn counts_for(case: &Case) -> Vec<u64> {
     (0..case.sae.cfg.d_sae).map(|j| if case.dead.contains(&j) { 10 } else { 0 }).collect()
 }
 
@@ -159,7 +82,7 @@ fn counts_for(case: &FixtureCase) -> Vec<u64> {
 /// cases the subject ran.
 pub async fn fixture_forward_and_gradients<S: Subject>(s: &mut S) -> usize {
     let mut ran = 0;
-    for case in fixture_cases() {
+    for case in cases() {
         let raw = StepParams { unit_norm_decoder: false, ..case.params };
         if !s.supports(&case.sae.cfg, &raw) {
             continue;
@@ -195,7 +118,7 @@ pub async fn fixture_forward_and_gradients<S: Subject>(s: &mut S) -> usize {
 /// One whole step (Adam, the unit-norm decoder) against `torch.optim.Adam`.
 pub async fn fixture_adam_step<S: Subject>(s: &mut S) -> usize {
     let mut ran = 0;
-    for case in fixture_cases() {
+    for case in cases() {
         if !s.supports(&case.sae.cfg, &case.params) {
             continue;
         }
