@@ -97,26 +97,33 @@ async fn a_null_adapter_falls_back_to_the_cpu_with_a_note() -> Result<()> {
 #[tokio::test]
 async fn a_lost_device_is_replaced_from_the_last_checkpoint_and_the_run_finishes() -> Result<()> {
     run_with_args(WEBGPU, |page| async move {
-        small_run(&page, 150).await?;
+        small_run(&page, 80).await?;
         page.client.execute(&set_field("sae-backend", "webgpu"), Vec::new()).await?;
         page.client.execute(TRAIN, Vec::new()).await?;
         page.wait_for_text_within(BACKEND, |t| t.starts_with("GPU:"), SLOW).await?;
-        let past = |n: u64| {
-            move |t: &str| {
-                t.strip_prefix("Training: step ")
-                    .and_then(|rest| rest.split(' ').next())
-                    .and_then(|s| s.parse::<u64>().ok())
-                    .is_some_and(|s| s >= n)
-            }
+        let step_of = |t: &str| {
+            t.strip_prefix("Training: step ")
+                .and_then(|rest| rest.split(' ').next())
+                .and_then(|s| s.parse::<u64>().ok())
         };
-        page.wait_for_text_within(STATUS, past(20), SLOW).await?;
+        let status = page.wait_for_text_within(STATUS, |t| step_of(t).is_some_and(|s| s >= 10), SLOW).await?;
         page.client.execute("window.frontierSaeLoseDevice(); return true;", Vec::new()).await?;
-        // The only checkpoint so far is the start (they come every 250 steps).
+        let lost_after = step_of(&status).unwrap_or(0);
         let note = page.wait_for_text_within(NOTE, |t| t.contains("was lost"), SLOW).await?;
-        ensure!(note.contains("from the checkpoint of step 0"), "{note}");
+        // Checkpoints come at the start and every 250 steps; the run goes on from the last one.
+        let checkpoint = note
+            .split("from the checkpoint of step ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|s| s.parse::<u64>().ok());
+        ensure!(
+            checkpoint.is_some_and(|c| c % 250 == 0 && c <= lost_after + 250),
+            "lost after step {lost_after}: {note}"
+        );
+        ensure!(note.contains("on a new device"), "{note}");
         page.wait_for_text_within(STATUS, |t| t == "Trained.", SLOW).await?;
         let caption = page.text(r#"[data-testid="sae-summary"] caption"#).await?;
-        ensure!(caption.starts_with("After 150 steps"), "{caption}");
+        ensure!(caption.starts_with("After 80 steps"), "{caption}");
         Ok(())
     })
     .await
