@@ -109,7 +109,8 @@ pub struct SaeDriver {
     /// `None` only while moving between backends.
     engine: Option<Engine>,
     sent_points: usize,
-    started: SaeReply,
+    /// Rows of real data (none for synthetic data, which is drawn as it goes).
+    rows: Option<usize>,
     backend: String,
     note: Option<String>,
 }
@@ -139,18 +140,10 @@ impl SaeDriver {
         };
         let cfg = state.train_config(data.d_in());
         let trainer = Trainer::new(cfg, data, WASM_BUDGET_BYTES).map_err(|e| e.to_string())?;
-        let started = SaeReply::Started {
-            d_in: cfg.sae.d_in,
-            d_sae: cfg.sae.d_sae,
-            rows,
-            memory: format_bytes(training_bytes(&cfg)),
-            backend: CPU_NAME.into(),
-            note: None,
-        };
         Ok(Self {
             engine: Some(Engine::Cpu(Box::new(trainer))),
             sent_points: 0,
-            started,
+            rows,
             backend: CPU_NAME.into(),
             note: None,
         })
@@ -158,16 +151,16 @@ impl SaeDriver {
 
     /// The `Started` reply, naming the backend chosen and why the GPU is not used where it is not.
     pub fn started(&self) -> SaeReply {
-        match &self.started {
-            SaeReply::Started { d_in, d_sae, rows, memory, .. } => SaeReply::Started {
-                d_in: *d_in,
-                d_sae: *d_sae,
-                rows: *rows,
-                memory: memory.clone(),
+        match self.schedule() {
+            Some(schedule) => SaeReply::Started {
+                d_in: schedule.cfg.sae.d_in,
+                d_sae: schedule.cfg.sae.d_sae,
+                rows: self.rows,
+                memory: format_bytes(training_bytes(&schedule.cfg)),
                 backend: self.backend.clone(),
                 note: self.note.clone(),
             },
-            other => other.clone(),
+            None => SaeReply::Failed { error: "the run has no backend".into() },
         }
     }
 

@@ -91,3 +91,31 @@ fn the_large_tile_passes_the_same_checks() {
     pollster::block_on(suite::shapes_first_step(&mut gpu));
     pollster::block_on(suite::fixture_forward_and_gradients(&mut gpu));
 }
+
+/// The synchronous `Backend` on wgpu drives the CPU trainer's `Trainer` through the same run: the
+/// same batches, so the same curve to the suite's tolerance.
+#[test]
+fn the_trainer_runs_on_the_blocking_gpu_backend_as_on_the_cpu() {
+    use frontier_sae::data::{SparseCodingSpec, SyntheticSpec};
+    use frontier_sae::memory::WASM_BUDGET_BYTES;
+    use frontier_sae::train::initial_sae;
+    use frontier_sae::{Backend, CpuBackend, TrainConfig, Trainer};
+    if Gpu::find().is_none() {
+        return;
+    }
+    let spec = SyntheticSpec::SparseCoding(SparseCodingSpec { n_features: 32, d: 16, ..SparseCodingSpec::default() });
+    let data = spec.build().unwrap();
+    let cfg = TrainConfig { batch: 64, ..TrainConfig::recommended(16, 64, Arch::Relu, 0, 20) };
+    let (sae, rng) = initial_sae(&cfg, &data, WASM_BUDGET_BYTES).unwrap();
+    let gpu = frontier_sae_gpu::blocking::BlockingGpu::new(&sae, cfg.batch).unwrap();
+    let mut on_gpu = Trainer::with_backend(cfg, data.clone(), gpu, rng.clone());
+    let mut on_cpu = Trainer::with_backend(cfg, data, CpuBackend::new(sae), rng);
+    on_gpu.run(20).unwrap();
+    on_cpu.run(20).unwrap();
+    assert_eq!(on_gpu.history().len(), on_cpu.history().len());
+    for (g, c) in on_gpu.history().iter().zip(on_cpu.history()) {
+        suite::assert_close(&format!("step {} loss", c.step), &[g.stats.loss], &[c.stats.loss], suite::ATOL);
+        suite::assert_close(&format!("step {} L0", c.step), &[g.stats.l0], &[c.stats.l0], suite::ATOL);
+    }
+    assert!(on_gpu.backend().name().starts_with("GPU: "));
+}
