@@ -93,23 +93,18 @@ async fn weak_to_strong_trains_in_the_page() -> Result<()> {
 
 const PIXEL: &str = r#"section.widget[data-widget="pixel-debate"]"#;
 
-/// The example game (first held-out digit, greedy debaters, 6 pixels, the liar claiming 0 or 1)
-/// played natively, and the first 100 digits measured natively: what the page must show.
+/// The example game (first held-out digit, greedy debaters, 6 pixels, the liar asked to claim 0)
+/// replayed natively by the rule the page uses, and the first 100 digits measured natively: what
+/// the page must show.
 fn native_pixel_results() -> Result<(String, String)> {
-    use frontier_alignment::pixel::{evaluate, play_out, Digits, Game, Judge, Strategy, DEFAULT_FIRST};
+    use frontier_alignment::pixel::{evaluate, replay, Digits, GameSettings, Judge, Player, Strategy};
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/alignment/assets");
     let judge = Judge::from_bytes(&std::fs::read(root.join("pixel-judge.bin"))?)?;
     let digits = Digits::from_bytes(&std::fs::read(root.join("pixel-digits.bin"))?)?;
-    let digit = digits.get(0).context("no digits")?.clone();
-    let liar = if digit.label() == 0 { 1 } else { 0 };
-    let mut game = Game::new(digit, liar, 6, DEFAULT_FIRST)?;
-    let mut rng = frontier_alignment::SplitMix64::new(1);
-    let verdict = play_out(&judge, &mut game, Strategy::Greedy, Strategy::Greedy, &mut rng)?;
-    let winner = if verdict.winner == frontier_alignment::pixel::Player::Honest {
-        "The honest debater wins"
-    } else {
-        "The liar wins"
-    };
+    // The page's example state: digit 0, liar label 0, 6 pixels, greedy, watching, seed 1.
+    let played = replay(&judge, &digits, &GameSettings::watched(0, 0, 6, Strategy::Greedy))?;
+    let verdict = played.verdict.context("the example game ends")?;
+    let winner = if verdict.winner == Player::Honest { "The honest debater wins" } else { "The liar wins" };
     let greedy = evaluate(&judge, &digits.as_slice()[..100], 6, Strategy::Greedy, 1);
     Ok((winner.to_string(), format!("{:.1} %", 100.0 * greedy.debate_accuracy)))
 }

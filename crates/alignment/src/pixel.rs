@@ -29,6 +29,9 @@
 //! package `mnist` (the paper used a convolutional net and MNIST's 60,000), and the measured
 //! numbers are in `crates/alignment/assets/PROVENANCE-pixel.md` and `tests/pixel.rs`.
 //!
+//! A game is replayed from its [`GameSettings`] by [`replay`], one rule for the page and the tests
+//! (the liar's label included: [`liar_label_for`]).
+//!
 //! Bytes come in from outside (the page fetches the asset files; tests include them), and every
 //! parser validates sizes and returns a [`PixelError`] rather than panicking.
 
@@ -37,6 +40,7 @@ mod digits;
 mod game;
 mod judge;
 mod measure;
+mod replay;
 
 pub use debaters::{choose_pixel, play_out, random_reveals, Strategy};
 pub use digits::{Digit, Digits};
@@ -45,6 +49,7 @@ pub use judge::{Judge, Reveal};
 pub use measure::{
     debate_every_lie, evaluate, evaluate_with, random_accuracy, Accuracy, DebateConfig, PaperFigure, PAPER_FIGURES,
 };
+pub use replay::{liar_label_for, replay, Debaters, GameSettings, RefusedMove, Replay};
 
 /// Width and height of an MNIST digit, in pixels.
 pub const SIDE: usize = 28;
@@ -88,6 +93,8 @@ pub enum PixelError {
     WrongTurn { expected: Player, got: Player },
     #[error("the debate is over: every pixel has been revealed")]
     GameOver,
+    #[error("{field}: {detail}")]
+    BadSetting { field: &'static str, detail: String },
 }
 
 /// Little-endian reads over an asset, with the asset's name in every error.

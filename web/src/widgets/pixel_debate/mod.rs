@@ -10,10 +10,8 @@ pub use state::PixelState;
 use std::sync::Arc;
 
 use frontier_alignment::pixel::{
-    choose_pixel, evaluate, Accuracy, Digits, Game, Judge, Player, Strategy, Verdict, DEFAULT_FIRST, PAPER_FIGURES,
-    SIDE,
+    evaluate, replay, Accuracy, Debaters, Digits, Judge, Player, Replay, Strategy, PAPER_FIGURES, SIDE,
 };
-use frontier_alignment::SplitMix64;
 use frontier_state::Query;
 use leptos::prelude::*;
 
@@ -36,45 +34,16 @@ enum Assets {
     Failed(String),
 }
 
-/// The game after the built-in players' moves and the user's; the user's turn stops it.
-#[derive(Clone)]
-struct Played {
-    game: Game,
-    /// The user is to move (liar role).
-    waiting: bool,
-    verdict: Option<Verdict>,
-    /// A stored move that no longer applies.
-    stale: Option<String>,
+/// A replayed game, compared by identity (each replay is a new game).
+type Replayed = Shared<Replay>;
+
+/// The state's game, replayed by the crate's one rule; a refused stored move is shown, not an error.
+fn replayed(s: &PixelState, (judge, digits): &(Judge, Digits)) -> Result<Replay, String> {
+    replay(judge, digits, &s.settings()).map_err(|e| e.to_string())
 }
 
-/// A replayed game, compared by identity (each replay is a new game).
-type Replayed = Shared<Played>;
-
-fn replay(s: &PixelState, assets: &(Judge, Digits)) -> Result<Played, String> {
-    let (judge, digits) = assets;
-    let digit = digits.get(s.digit % digits.len().max(1)).ok_or("no digits")?.clone();
-    // A liar label equal to the truth is moved to the next label, so every digit has a lie.
-    let liar = if s.liar_label == digit.label() { (s.liar_label + 1) % 10 } else { s.liar_label };
-    let mut game = Game::new(digit, liar, s.pixels, DEFAULT_FIRST).map_err(|e| e.to_string())?;
-    let mut rng = SplitMix64::new(s.seed);
-    let mut user_moves = s.moves.iter();
-    let mut stale = None;
-    while let Some(player) = game.to_move() {
-        let pixel = if player == Player::Liar && s.role == Role::Liar {
-            match user_moves.next() {
-                Some(&p) => p,
-                None => return Ok(Played { game, waiting: true, verdict: None, stale }),
-            }
-        } else {
-            choose_pixel(judge, &game, s.strategy(), &mut rng).ok_or("no pixel left to reveal")?
-        };
-        if let Err(e) = game.reveal(player, pixel) {
-            stale = Some(format!("a stored move no longer applies ({e}); start again"));
-            break;
-        }
-    }
-    let verdict = game.is_over().then(|| game.judge_verdict(judge));
-    Ok(Played { game, waiting: false, verdict, stale })
+fn stale(p: &Replay) -> Option<String> {
+    p.refused.as_ref().map(|r| format!("a stored move no longer applies ({}); start again", r.error))
 }
 
 /// The digit as a 28×28 grid: revealed pixels coloured by who showed them; the rest faint, or
@@ -265,7 +234,7 @@ pub fn PixelDebate(query: Query, embed: bool) -> impl IntoView {
         assets.with(|a| match a {
             Assets::Loading => None,
             Assets::Failed(e) => Some(Err(e.clone())),
-            Assets::Ready(a) => Some(replay(&s, a).map(Shared::new)),
+            Assets::Ready(a) => Some(replayed(&s, a).map(Shared::new)),
         })
     });
     let digit_count = move || assets.with(|a| if let Assets::Ready(a) = a { a.1.len() } else { 0 });
@@ -314,8 +283,8 @@ pub fn PixelDebate(query: Query, embed: bool) -> impl IntoView {
                     <div class="row">
                         <Choice id="pixel-role" label="You" options=ROLES value=Signal::derive(move || state.with(|s| match s.role { Role::Watch => "watch", Role::Liar => "liar", Role::Judge => "judge" }.to_string()))
                             on_change=Callback::new(move |v: String| reset_game(Box::new(move |s| s.role = match v.as_str() { "liar" => Role::Liar, "judge" => Role::Judge, _ => Role::Watch })))/>
-                        <Choice id="pixel-strategy" label="Debaters" options=STRATEGIES value=Signal::derive(move || state.with(|s| s.strategy.clone()))
-                            on_change=Callback::new(move |v: String| reset_game(Box::new(move |s| s.strategy = v)))/>
+                        <Choice id="pixel-strategy" label="Debaters" options=STRATEGIES value=Signal::derive(move || state.with(|s| s.strategy.id().to_string()))
+                            on_change=Callback::new(move |v: String| if let Some(d) = Debaters::from_id(&v) { reset_game(Box::new(move |s| s.strategy = d)) })/>
                         <Choice id="pixel-count" label="Pixels revealed" options=PIXELS value=Signal::derive(move || state.with(|s| s.pixels.to_string()))
                             on_change=Callback::new(move |v: String| reset_game(Box::new(move |s| s.pixels = v.parse().unwrap_or(6))))/>
                         <Choice id="pixel-lie" label="The liar claims" options=LABELS value=Signal::derive(move || state.with(|s| s.liar_label.to_string()))
@@ -337,7 +306,7 @@ pub fn PixelDebate(query: Query, embed: bool) -> impl IntoView {
             <div class="pixel-grid">
                 <Board state=state played=played/>
                 <div><Outcome state=state played=played/>
-                {move || played.get().and_then(Result::ok).and_then(|p| p.stale.clone()).map(|s| view! { <p class="notice warning">{s}</p> })}</div>
+                {move || played.get().and_then(Result::ok).and_then(|p| stale(&p)).map(|s| view! { <p class="notice warning">{s}</p> })}</div>
             </div>
             {show("measure").then(|| view! { <Measure assets=assets state=state/> })}
         </WidgetFrame>

@@ -1,7 +1,7 @@
 //! The pixel-debate widget's state: which held-out digit, the lie, the number of pixels, the
 //! debaters, who the user plays, and the user's moves (replayed to the same game every time).
 
-use frontier_alignment::pixel::{Strategy, MAX_DEBATE_PIXELS};
+use frontier_alignment::pixel::{Debaters, GameSettings, Player, DEFAULT_FIRST};
 use frontier_state::WidgetState;
 use serde::{Deserialize, Serialize};
 
@@ -20,8 +20,8 @@ pub struct PixelState {
     pub digit: usize,
     pub liar_label: u8,
     pub pixels: usize,
-    /// "random", "greedy" or "minimax" for the built-in debaters.
-    pub strategy: String,
+    /// The built-in debaters ("greedy", "minimax" or "random" in links).
+    pub strategy: Debaters,
     pub role: Role,
     /// Pixels the user revealed as the liar, in order.
     pub moves: Vec<usize>,
@@ -30,6 +30,7 @@ pub struct PixelState {
     pub seed: u64,
 }
 
+/// The debaters offered, by `Debaters::id`.
 pub const STRATEGIES: &[(&str, &str)] = &[
     ("greedy", "Greedy (best pixel now)"),
     ("minimax", "Minimax, two reveals ahead"),
@@ -42,7 +43,7 @@ impl PixelState {
             digit: 0,
             liar_label: 0,
             pixels: 6,
-            strategy: "greedy".into(),
+            strategy: Debaters::Greedy,
             role: Role::Watch,
             moves: Vec::new(),
             ruling: None,
@@ -50,11 +51,17 @@ impl PixelState {
         }
     }
 
-    pub fn strategy(&self) -> Strategy {
-        match self.strategy.as_str() {
-            "minimax" => Strategy::Minimax { depth: 2, width: 8 },
-            "random" => Strategy::Random,
-            _ => Strategy::Greedy,
+    /// The game this state describes, replayed by `frontier_alignment::pixel::replay`.
+    pub fn settings(&self) -> GameSettings {
+        GameSettings {
+            digit: self.digit,
+            liar_label: self.liar_label,
+            pixels: self.pixels,
+            first: DEFAULT_FIRST,
+            strategy: self.strategy.strategy(),
+            user: (self.role == Role::Liar).then_some(Player::Liar),
+            moves: self.moves.clone(),
+            seed: self.seed,
         }
     }
 }
@@ -64,18 +71,7 @@ impl WidgetState for PixelState {
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {
-        if !(1..=MAX_DEBATE_PIXELS).contains(&self.pixels) {
-            return Err(format!("pixels: 1 to {MAX_DEBATE_PIXELS}"));
-        }
-        if self.liar_label > 9 {
-            return Err("liar_label: a digit 0 to 9".into());
-        }
-        if !STRATEGIES.iter().any(|(id, _)| *id == self.strategy) {
-            return Err(format!("strategy: unknown {:?}", self.strategy));
-        }
-        if self.moves.len() > MAX_DEBATE_PIXELS || self.moves.iter().any(|&p| p >= 784) {
-            return Err("moves: pixels 0 to 783, at most one per reveal".into());
-        }
+        self.settings().validate().map_err(|e| e.to_string())?;
         if self.ruling.is_some_and(|r| r > 9) {
             return Err("ruling: a digit 0 to 9".into());
         }
