@@ -6,11 +6,13 @@
 //! conflicts ([`update`]: ADD, UPDATE, SUPERSEDE, NOOP); forgetting goes by id or subject
 //! with a cascade and an audit, or by similarity as the article does. Eviction keeps its order
 //! in a kinetic tournament ([`evict`]), O(log n) per change. [`embed`] turns text into vectors
-//! with nothing downloaded.
+//! with nothing downloaded. [`import`] reads exported memories back, every problem located by line
+//! and field.
 
 pub mod embed;
 pub mod evict;
 pub mod example;
+pub mod import;
 pub mod policy;
 pub mod scenario;
 pub mod static_model;

@@ -13,9 +13,7 @@ pub use state::MemoryState;
 
 use std::sync::Arc;
 
-use frontier_memory::example;
-use frontier_memory::scenario::Operation;
-use frontier_memory::store::MemoryRecord;
+use frontier_memory::{example, import};
 use frontier_state::Query;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -88,27 +86,10 @@ fn exports(state: RwSignal<MemoryState>, replayed: Memo<Shared>) -> Vec<ExportIt
 
 /// Memories exported from here (or written by hand in that shape) become store operations.
 fn import_memories(text: &str, state: RwSignal<MemoryState>) -> Result<usize, String> {
-    let records: Vec<MemoryRecord> =
-        serde_json::from_str(text).map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))?;
     let room = MAX_OPS.saturating_sub(state.with_untracked(|s| s.ops.len()));
-    if records.len() > room {
-        return Err(format!("{} memories; room for {room} more operations", records.len()));
-    }
-    let n = records.len();
-    state.update(|s| {
-        for r in records {
-            let m = r.memory;
-            s.ops.push(Operation::Store {
-                id: Some(m.id),
-                content: m.content,
-                importance: m.importance,
-                time: m.created_hours,
-                source: m.source,
-                embedding: Some(r.embedding),
-                derived_from: m.derived_from,
-            });
-        }
-    });
+    let ops = import::import_operations(text, room).map_err(|e| e.to_string())?;
+    let n = ops.len();
+    state.update(|s| s.ops.extend(ops));
     Ok(n)
 }
 
