@@ -17,24 +17,30 @@ async fn the_1080p_example_shows_every_scheme_and_checks_the_article() -> Result
     run(|page| async move {
         page.goto("#/grounding/grounding").await?;
         page.wait_for(GROUNDING).await?;
-        // The references' 1080p table: 576 under CLIP at 336, 1,948 AnyRes, 2,304 InternVL,
-        // 2,691 + 2 Qwen2-VL.
-        for (scheme, expected) in [
-            ("clip-336-crop", "576"),
-            ("clip-336-pad", "576"),
-            ("llava-next", "1948"),
-            ("internvl", "2304"),
-            ("qwen2-vl", "2693"),
+        // The references' 1080p table, as visual tokens plus delimiters: 576 + 0 under CLIP at
+        // 336, 1,920 + 28 newlines AnyRes (the processor's 1,948), 2,304 + 2 InternVL, 2,691 + 2
+        // Qwen2-VL.
+        for (scheme, expected, delimiters) in [
+            ("clip-336-crop", "576", "0"),
+            ("clip-336-pad", "576", "0"),
+            ("llava-next", "1920", "28"),
+            ("internvl", "2304", "2"),
+            ("qwen2-vl", "2691", "2"),
         ] {
             let found = page.wait_for_text(&tokens(scheme), |t| !t.is_empty()).await?;
             ensure!(found == expected, "{scheme}: {found:?}, expected {expected}");
+            let found = page.text(&format!(r#"[data-testid="delimiters-{scheme}"]"#)).await?;
+            ensure!(found == delimiters, "{scheme} delimiters: {found:?}, expected {delimiters}");
         }
         let claim = page.text(r#"[data-testid="article-claim"]"#).await?;
         ensure!(claim.contains("45×45 px") && claim.contains("43.8 %") && claim.contains("80×80 px"), "claim: {claim}");
         // The drawing's text alternative follows the chosen scheme.
         page.client.find(Locator::Css(r#"[data-testid="scheme-qwen2-vl"]"#)).await?.click().await?;
         let caption = page.wait_for_text(r#"[data-testid="grounding-caption"]"#, |t| t.contains("Qwen2-VL")).await?;
-        ensure!(caption.contains("2693 tokens") && caption.contains("69×39"), "caption: {caption}");
+        ensure!(
+            caption.contains("2691 visual tokens and 2 delimiter tokens") && caption.contains("69×39"),
+            "caption: {caption}"
+        );
         // Two example regions under the article's pooling: 256 + 1 + 1.
         let total = page.wait_for_text(r#"[data-testid="roi-total"]"#, |t| !t.is_empty()).await?;
         ensure!(total == "258", "ROI total {total:?}");
@@ -58,8 +64,8 @@ async fn your_image_is_read_in_the_page_and_kept_across_a_reload() -> Result<()>
         input.send_keys(&image.display().to_string()).await.context("the file input refused the image")?;
         let message = page.wait_for_text(r#"[data-testid="grounding-message"]"#, |t| t.contains("800×600")).await?;
         ensure!(message.contains("nothing was uploaded"), "message: {message}");
-        // 800×600 under Qwen2-VL: round(600/28)=21, round(800/28)=29 → 609 tokens + 2.
-        page.wait_for_text(&tokens("qwen2-vl"), |t| t == "611").await.context("Qwen2-VL on 800×600")?;
+        // 800×600 under Qwen2-VL: round(600/28)=21, round(800/28)=29 → 609 visual tokens.
+        page.wait_for_text(&tokens("qwen2-vl"), |t| t == "609").await.context("Qwen2-VL on 800×600")?;
         let shown = "const i = document.querySelector('[data-testid=\"grounding-overlay\"] image'); \
                      const h = i && i.getAttribute('href'); return h && h.startsWith('data:image/jpeg') ? h.length : null;";
         page.wait_for_script("the display copy drawn under the grid", shown).await?;
@@ -73,7 +79,7 @@ async fn your_image_is_read_in_the_page_and_kept_across_a_reload() -> Result<()>
 
         page.client.refresh().await?;
         page.wait_for(GROUNDING).await?;
-        page.wait_for_text(&tokens("qwen2-vl"), |t| t == "611").await.context("the size after a reload")?;
+        page.wait_for_text(&tokens("qwen2-vl"), |t| t == "609").await.context("the size after a reload")?;
         page.wait_for_script("the image after a reload", shown).await?;
         page.wait_for_text(r#"[data-testid="roi-total"]"#, |t| t == "257").await.context("the region after a reload")?;
 
@@ -84,7 +90,7 @@ async fn your_image_is_read_in_the_page_and_kept_across_a_reload() -> Result<()>
         input.send_keys(&bad.display().to_string()).await?;
         page.wait_for_text(r#"[data-testid="grounding-message"]"#, |t| t.contains("could not be read as an image"))
             .await?;
-        ensure!(page.text(&tokens("qwen2-vl")).await? == "611", "a bad file must not replace the image");
+        ensure!(page.text(&tokens("qwen2-vl")).await? == "609", "a bad file must not replace the image");
         Ok(())
     })
     .await

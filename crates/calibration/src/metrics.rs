@@ -1,5 +1,5 @@
 //! Metrics over binned confidences: ECE, MCE, RMS calibration error, Kumar et al.'s debiased
-//! l2, equal-mass ECE, Brier and accuracy.
+//! l2, equal-mass ECE, Brier, top-label log loss and accuracy.
 //!
 //! Formulas (references, calibration_cot.md §A1): with n_b items in bin b, acc_b their
 //! accuracy and conf_b their mean confidence, ECE = Σ_b (n_b / N) |acc_b − conf_b| (empty
@@ -37,6 +37,12 @@ pub struct Report {
     pub ece_equal_mass: f64,
     /// Top-label Brier score: mean (c − correct)².
     pub brier: f64,
+    /// Top-label log loss: the confidence read as the probability of being right, so
+    /// mean of −ln c over right rows and −ln(1 − c) over wrong ones, each probability clipped
+    /// below at [`NLL_CLIP`] as the class NLL is (the binary cross-entropy of the correct
+    /// flag). On a `p,label` file it equals the class NLL; on a multiclass file it does not,
+    /// since it ignores how the rest of the mass is spread.
+    pub nll_top_label: f64,
     /// Rows the convention put in no bin (they still count in N).
     pub unbinned: usize,
     pub bins: Vec<BinStats>,
@@ -114,6 +120,12 @@ pub fn evaluate(confidences: &[f64], correct: &[bool], bins: usize, binning: Bin
     let hits = correct.iter().filter(|&&c| c).count() as f64;
     let brier =
         confidences.iter().zip(correct).map(|(&c, &ok)| (c - f64::from(u8::from(ok))).powi(2)).sum::<f64>() / nf;
+    let nll_top_label = confidences
+        .iter()
+        .zip(correct)
+        .map(|(&c, &ok)| -(if ok { c } else { 1.0 - c }).max(NLL_CLIP).ln())
+        .sum::<f64>()
+        / nf;
     Report {
         n,
         binning,
@@ -125,6 +137,7 @@ pub fn evaluate(confidences: &[f64], correct: &[bool], bins: usize, binning: Bin
         debiased_l2,
         ece_equal_mass,
         brier,
+        nll_top_label,
         unbinned,
         bins: stats,
     }
@@ -175,6 +188,17 @@ mod tests {
         let correct = [false, true, true, false, true, true, false, true, true, false, false, true];
         let r = evaluate(&conf, &correct, 10, Binning::Article);
         assert!((r.ece - article_ece(&conf, &correct)).abs() < 1e-15);
+    }
+
+    #[test]
+    fn top_label_log_loss_by_hand() {
+        // −(ln 0.9 + ln(1 − 0.95) + ln 0.6 + ln 0.65) / 4
+        //   = (0.1053605 + 2.9957323 + 0.5108256 + 0.4307829) / 4 = 1.0106753.
+        let r = evaluate(&[0.9, 0.95, 0.6, 0.65], &[true, false, true, true], 10, Binning::Article);
+        assert!((r.nll_top_label - 1.0106753).abs() < 1e-6, "{}", r.nll_top_label);
+        // Certainty that is wrong is clipped, not infinite: −ln(1e-15) / 2 = 17.2694.
+        let r = evaluate(&[1.0, 1.0], &[true, false], 10, Binning::Article);
+        assert!((r.nll_top_label - 17.269_388).abs() < 1e-5, "{}", r.nll_top_label);
     }
 
     #[test]

@@ -113,6 +113,11 @@ pub fn run(args: &Args) -> Result<Value, UsageError> {
     if let Some(m) = class_metrics(&probs, &data.labels) {
         map.insert("nll".into(), json!(m.nll));
         map.insert("brier_full".into(), json!(m.brier_full));
+    } else {
+        // A `prediction,confidence,label` file has no class scores: its `nll` is the top-label
+        // log loss (the confidence as the probability of being right, clipped as the class NLL
+        // is), the same number the report carries as `nll_top_label`, as `brier` is top-label.
+        map.insert("nll".into(), json!(report.nll_top_label));
     }
     if args.risk_coverage {
         let rc =

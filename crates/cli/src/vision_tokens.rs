@@ -1,5 +1,6 @@
 //! `frontier vision-tokens --width W --height H --scheme S`: how a vision encoder tokenizes an
-//! image of that size (the grounding widget's numbers).
+//! image of that size (the grounding widget's numbers). `tokens` are the visual tokens only and
+//! `delimiter_tokens` the scheme's other tokens for the image (see `frontier_grounding::encoders`).
 
 use clap::Args as ClapArgs;
 use frontier_grounding::encoders::{QWEN_MAX_PIXELS, QWEN_MIN_PIXELS};
@@ -64,6 +65,7 @@ fn to_json(plan: &Plan) -> Value {
     json!({
         "scheme": plan.scheme,
         "tokens": plan.tokens,
+        "delimiter_tokens": plan.delimiter_tokens,
         "grid": [plan.grid.0, plan.grid.1],
         "pixels_per_token": [plan.pixels_per_token.0, plan.pixels_per_token.1],
         "cropped_fraction": plan.cropped_fraction,

@@ -38,6 +38,34 @@ fn article_rows_give_the_hand_computed_ece() {
 }
 
 #[test]
+fn article_rows_give_the_top_label_log_loss_as_nll() {
+    // Confidence as the probability of being right: rows right at 0.8 and 0.6, wrong at 0.9.
+    // −(ln 0.8 + ln 0.6 + ln(1 − 0.9)) / 3 = (0.2231436 + 0.5108256 + 2.3025851) / 3 = 1.0121848.
+    // Brier, for comparison: (0.04 + 0.16 + 0.81) / 3 = 0.3366667.
+    let (code, v, err) = run_on("prediction,confidence,label\na,0.8,a\nb,0.6,b\nc,0.9,d\n", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!((v["nll"].as_f64().unwrap_or(0.0) - 1.0121848).abs() < 1e-6, "{}", v["nll"]);
+    assert_eq!(v["nll"], v["nll_top_label"]);
+    assert!((v["brier"].as_f64().unwrap_or(0.0) - 0.3366667).abs() < 1e-6);
+    assert!(v.get("brier_full").is_none(), "no class scores, no full Brier");
+    // A confident wrong row is clipped at 1e-15 as the class NLL is: −ln(1e-15) / 2 = 17.269388.
+    let (code, v, err) = run_on("prediction,confidence,label\na,1.0,a\nb,1.0,c\n", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!((v["nll"].as_f64().unwrap_or(0.0) - 17.269388).abs() < 1e-5, "{}", v["nll"]);
+}
+
+#[test]
+fn binary_rows_give_the_same_nll_both_ways() {
+    // `p,label`: p(1) = 0.8 labelled 1 and 0.3 labelled 0, so p(label) = 0.8 and 0.7:
+    // −(ln 0.8 + ln 0.7) / 2 = (0.2231436 + 0.3566749) / 2 = 0.2899092, and the top-label
+    // confidences (0.8 right, 0.7 right) give the same number.
+    let (code, v, err) = run_on("p,label\n0.8,1\n0.3,0\n", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!((v["nll"].as_f64().unwrap_or(0.0) - 0.2899092).abs() < 1e-6, "{}", v["nll"]);
+    assert!((v["nll_top_label"].as_f64().unwrap_or(0.0) - 0.2899092).abs() < 1e-6);
+}
+
+#[test]
 fn logits_give_nll_and_a_temperature() {
     // Four rows of logits (2, 0), three labelled 0: T = 2 / ln 3 (the unit test's derivation).
     let (code, v, err) = run_on("logit_0,logit_1,label\n2,0,0\n2,0,0\n2,0,0\n2,0,1\n", &["--binning", "right-closed"]);

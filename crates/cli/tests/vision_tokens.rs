@@ -24,10 +24,19 @@ fn the_1080p_frame_under_each_scheme() {
     assert_eq!(pad["padded_fraction"], 0.4375); // 1 − 1080/1920
     let squash = tokens_1080p("clip-224", &["--resize", "squash"]);
     assert_eq!(squash["pixels_per_token"], serde_json::json!([120.0, 67.5]));
-    assert_eq!(tokens_1080p("llava-next", &[])["tokens"], 1948);
-    assert_eq!(tokens_1080p("internvl", &[])["tokens"], 2304);
-    // 69×39 tokens + vision start and end.
-    assert_eq!(tokens_1080p("qwen2-vl", &[])["grid"], serde_json::json!([69, 39]));
+    // 24×24 patches; no delimiters (the class token is not passed on).
+    assert_eq!(crop["delimiter_tokens"], 0);
+    // AnyRes: 48×28 unpadded features + 576 base = 1,920 visual tokens, and one newline per
+    // row, 28: the processor's 1,948.
+    let next = tokens_1080p("llava-next", &[]);
+    assert_eq!((next["tokens"].clone(), next["delimiter_tokens"].clone()), (1920.into(), 28.into()));
+    // 4×2 tiles + thumbnail, 9 × 256; <img> and </img>.
+    let intern = tokens_1080p("internvl", &[]);
+    assert_eq!((intern["tokens"].clone(), intern["delimiter_tokens"].clone()), (2304.into(), 2.into()));
+    // 69×39 = 2,691 visual tokens, and vision start and end.
+    let qwen = tokens_1080p("qwen2-vl", &[]);
+    assert_eq!(qwen["grid"], serde_json::json!([69, 39]));
+    assert_eq!((qwen["tokens"].clone(), qwen["delimiter_tokens"].clone()), (2691.into(), 2.into()));
     let capped = tokens_1080p("qwen2-vl", &["--min-pixels", "200704", "--max-pixels", "1003520"]);
     assert_eq!(capped["grid"], serde_json::json!([47, 26]));
 }

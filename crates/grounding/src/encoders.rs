@@ -1,5 +1,15 @@
 //! Token plans for CLIP ViT-L/14, LLaVA-NeXT AnyRes, Qwen2-VL and InternVL, each as its
 //! processor computes it (the references are in `shared/references`, part D).
+//!
+//! One convention for every scheme: [`Plan::tokens`] counts the visual tokens, those the patch
+//! grid yields (after merging, unpadding, tiles and overview views), and
+//! [`Plan::delimiter_tokens`] the other tokens the scheme puts in the language model's sequence
+//! for one image: Qwen2-VL's `<|vision_start|>` and `<|vision_end|>` (2), InternVL's `<img>` and
+//! `</img>` around all of an image's tiles (2), LLaVA-NeXT's `image_newline` after each row of
+//! its high-resolution grid (one per row: 28 for a 1080p frame, which its processor counts in
+//! its 1,948 = 1,920 + 28), and none for CLIP as LLaVA-1.5 uses it. CLIP's class token counts
+//! in neither: the encoder computes it but the language model never receives it. What one image
+//! costs in the context is [`Plan::sequence_tokens`], the sum.
 
 use serde::{Deserialize, Serialize};
 
@@ -34,9 +44,13 @@ pub struct Tile {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
     pub scheme: String,
-    /// Visual tokens sent to the language model (special and separator tokens included where
-    /// the scheme adds them, as named in `note`).
+    /// Visual tokens sent to the language model: one per cell of the patch (or merged-patch)
+    /// grid of every view, and nothing else (see the module's convention).
     pub tokens: u32,
+    /// The scheme's other tokens for this image: Qwen2-VL's vision start and end (2), InternVL's
+    /// `<img>` and `</img>` (2), LLaVA-NeXT's newline token per grid row; CLIP's 0 (its class
+    /// token is not passed on).
+    pub delimiter_tokens: u32,
     /// Tokens across and down the highest-resolution view of the whole image (tiles joined).
     pub grid: (u32, u32),
     /// Original pixels one token covers, across and down (in the highest-resolution view).
@@ -48,6 +62,13 @@ pub struct Plan {
     /// The views, in original-image coordinates: tiles, and any global or thumbnail view.
     pub tiles: Vec<Tile>,
     pub note: String,
+}
+
+impl Plan {
+    /// Positions one image takes in the language model's sequence: visual plus delimiter tokens.
+    pub fn sequence_tokens(&self) -> u32 {
+        self.tokens + self.delimiter_tokens
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -66,7 +87,7 @@ fn check(w: u32, h: u32) -> Result<(f64, f64), PlanError> {
 }
 
 /// CLIP ViT-L/14 at `size` (224 or 336): (size/14)² patch tokens, the count a language model
-/// receives (LLaVA drops the encoder's class token).
+/// receives (LLaVA drops the encoder's class token, and adds no delimiters).
 pub fn clip(w: u32, h: u32, size: u32, resize: Resize) -> Result<Plan, PlanError> {
     let (wf, hf) = check(w, h)?;
     if size < 14 || !size.is_multiple_of(14) {
@@ -107,6 +128,7 @@ pub fn clip(w: u32, h: u32, size: u32, resize: Resize) -> Result<Plan, PlanError
     Ok(Plan {
         scheme: format!("CLIP ViT-L/14@{size} ({resize:?})"),
         tokens: side * side,
+        delimiter_tokens: 0,
         grid: (side, side),
         pixels_per_token: (view.width / f64::from(side), view.height / f64::from(side)),
         cropped_fraction: cropped,
@@ -121,7 +143,8 @@ pub fn clip(w: u32, h: u32, size: u32, resize: Resize) -> Result<Plan, PlanError
 pub const ANYRES_PINPOINTS: [(u32, u32); 5] = [(336, 672), (672, 336), (672, 672), (1008, 336), (336, 1008)];
 
 /// LLaVA-NeXT (1.6) AnyRes: the best pinpoint resolution, 336-px tiles of 24×24 features,
-/// padding features removed, a newline token per row, and the 576-token base image.
+/// padding features removed, and the 576-token base image (the visual tokens); a newline token
+/// per row of the unpadded grid (the delimiters). The processor's count is the sum.
 pub fn llava_next(w: u32, h: u32) -> Result<Plan, PlanError> {
     let (wf, hf) = check(w, h)?;
     // select_best_resolution: most effective pixels, then least waste.
@@ -154,7 +177,8 @@ pub fn llava_next(w: u32, h: u32) -> Result<Plan, PlanError> {
         let padding = (feat_w - new_w.min(feat_w)) / 2;
         (feat_w - 2 * padding, feat_h)
     };
-    let tokens = unpad_w * unpad_h + unpad_h + 576;
+    let tokens = unpad_w * unpad_h + 576;
+    let newlines = unpad_h;
     // The high-resolution canvas, in original pixels, centred on the image.
     let scale = (f64::from(pw) / wf).min(f64::from(ph) / hf);
     let (canvas_w, canvas_h) = (f64::from(pw) / scale, f64::from(ph) / scale);
@@ -186,13 +210,14 @@ pub fn llava_next(w: u32, h: u32) -> Result<Plan, PlanError> {
     Ok(Plan {
         scheme: "LLaVA-NeXT AnyRes".into(),
         tokens,
+        delimiter_tokens: newlines,
         grid: (unpad_w, unpad_h),
         pixels_per_token: (tile / 24.0, tile / 24.0),
         cropped_fraction: 0.0,
         padded_fraction: 1.0 - wf * hf / (canvas_w * canvas_h),
         tiles,
         note: format!(
-            "grid {pw}×{ph}: {unpad_w}×{unpad_h} features after unpadding, {unpad_h} newline tokens, 576 for the base image"
+            "grid {pw}×{ph}: {unpad_w}×{unpad_h} features after unpadding and 576 for the base image, plus {newlines} newline tokens"
         ),
     })
 }
@@ -202,7 +227,8 @@ pub const QWEN_MIN_PIXELS: u64 = 56 * 56;
 pub const QWEN_MAX_PIXELS: u64 = 28 * 28 * 16_384;
 
 /// Qwen2-VL (and 2.5-VL): `smart_resize` to multiples of 28 within [min, max] pixels; one
-/// token per 28×28 pixels (14-px patches merged 2×2), plus vision start and end tokens.
+/// token per 28×28 pixels (14-px patches merged 2×2); the vision start and end tokens are the
+/// two delimiters.
 pub fn qwen2_vl(w: u32, h: u32, min_pixels: u64, max_pixels: u64) -> Result<Plan, PlanError> {
     let (wf, hf) = check(w, h)?;
     if min_pixels == 0 || min_pixels > max_pixels {
@@ -232,7 +258,8 @@ pub fn qwen2_vl(w: u32, h: u32, min_pixels: u64, max_pixels: u64) -> Result<Plan
     let (cols, rows) = ((wb / factor) as u32, (hb / factor) as u32);
     Ok(Plan {
         scheme: "Qwen2-VL".into(),
-        tokens: cols * rows + 2,
+        tokens: cols * rows,
+        delimiter_tokens: 2,
         grid: (cols, rows),
         pixels_per_token: (wf / f64::from(cols), hf / f64::from(rows)),
         cropped_fraction: 0.0,
@@ -247,7 +274,8 @@ pub fn qwen2_vl(w: u32, h: u32, min_pixels: u64, max_pixels: u64) -> Result<Plan
 
 /// InternVL 1.5–2.5 dynamic tiles: the grid (i, j) with i·j in [min_num, max_num] whose aspect
 /// ratio is closest to the image's; the image is stretched to 448·i × 448·j, cut into 448-px
-/// tiles of 256 tokens each, plus a 448-px thumbnail when there is more than one tile.
+/// tiles of 256 tokens each, plus a 448-px thumbnail when there is more than one tile. The
+/// processor writes `<img>` and `</img>` once around all of them: two delimiters per image.
 pub fn internvl(w: u32, h: u32, min_num: u32, max_num: u32) -> Result<Plan, PlanError> {
     let (wf, hf) = check(w, h)?;
     if min_num == 0 || min_num > max_num || max_num > 64 {
@@ -298,6 +326,7 @@ pub fn internvl(w: u32, h: u32, min_num: u32, max_num: u32) -> Result<Plan, Plan
     Ok(Plan {
         scheme: format!("InternVL (tiles {min_num}–{max_num})"),
         tokens: 256 * (n + u32::from(thumbnail)),
+        delimiter_tokens: 2,
         grid: (cols * 16, rows * 16),
         pixels_per_token: (tw / 16.0, th / 16.0),
         cropped_fraction: 0.0,
@@ -321,34 +350,39 @@ mod tests {
         let crop = plan(clip(1920, 1080, 336, Resize::CenterCrop));
         // The article's "576 tokens of 45×45 px" holds only here, and 840 of 1,920 columns go.
         assert_eq!((crop.tokens, crop.pixels_per_token), (576, (45.0, 45.0)));
+        // 24×24 patches; the class token is not passed on and LLaVA-1.5 adds no delimiters.
+        assert_eq!((crop.delimiter_tokens, crop.sequence_tokens()), (0, 576));
         assert!((crop.cropped_fraction - 840.0 / 1920.0).abs() < 1e-12);
         let pad = plan(clip(1920, 1080, 336, Resize::Pad));
         assert_eq!(pad.pixels_per_token, (80.0, 80.0));
         assert!((1.0 - pad.padded_fraction - 0.5625).abs() < 1e-12, "56 % of the tokens see the image");
         let squash = plan(clip(1920, 1080, 224, Resize::Squash));
         assert_eq!((squash.tokens, squash.pixels_per_token), (256, (120.0, 67.5)));
-        // AnyRes: 672×672 wins; 48×48 features unpad to 48×28, + 28 newlines + 576 = 1,948.
+        // AnyRes: 672×672 wins; 48×48 features unpad to 48×28, + 576 = 1,920 visual tokens,
+        // and 28 newlines: the processor's 1,948.
         let next = plan(llava_next(1920, 1080));
-        assert_eq!(next.tokens, 1948);
+        assert_eq!((next.tokens, next.delimiter_tokens, next.sequence_tokens()), (1920, 28, 1948));
         assert!(next.note.starts_with("grid 672×672"));
         // 2×2 tiles of 336 px plus the base image, which is the one overview.
         assert_eq!(next.tiles.iter().map(|t| t.overview).collect::<Vec<_>>(), [false, false, false, false, true]);
         // InternVL, up to 12 tiles: 4×2 (ties with 2×1 on ratio; the image is large) + thumbnail.
         let intern = plan(internvl(1920, 1080, 1, 12));
         assert_eq!((intern.tokens, intern.pixels_per_token), (2304, (30.0, 33.75)));
+        // 9 views × 256 = 2,304, and <img> … </img> around them.
+        assert_eq!((intern.delimiter_tokens, intern.sequence_tokens()), (2, 2306));
         assert_eq!(intern.tiles.iter().filter(|t| !t.overview).count(), 8);
         // Qwen2-VL: 1932×1092 by default (69×39 = 2,691 tokens); 1316×728 (1,222) under 1280·28².
         let qwen = plan(qwen2_vl(1920, 1080, QWEN_MIN_PIXELS, QWEN_MAX_PIXELS));
-        assert_eq!(qwen.tokens - 2, 2691);
+        assert_eq!((qwen.tokens, qwen.delimiter_tokens, qwen.sequence_tokens()), (2691, 2, 2693));
         let capped = plan(qwen2_vl(1920, 1080, QWEN_MIN_PIXELS, 1280 * 28 * 28));
-        assert_eq!(capped.tokens - 2, 1222);
+        assert_eq!(capped.tokens, 1222);
         assert!(capped.note.contains("1316×728"));
     }
 
     #[test]
     fn small_and_odd_images() {
         // A tiny image is scaled up to the minimum: 10×10 → 56×56 = 4 tokens.
-        assert_eq!(plan(qwen2_vl(10, 10, QWEN_MIN_PIXELS, QWEN_MAX_PIXELS)).tokens - 2, 4);
+        assert_eq!(plan(qwen2_vl(10, 10, QWEN_MIN_PIXELS, QWEN_MAX_PIXELS)).tokens, 4);
         // A square image needs one InternVL tile and no thumbnail.
         assert_eq!(plan(internvl(448, 448, 1, 12)).tokens, 256);
         assert!(clip(0, 10, 336, Resize::Pad).is_err());

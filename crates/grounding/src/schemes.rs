@@ -91,8 +91,13 @@ mod tests {
     fn every_id_plans_and_unknown_ids_name_the_known_ones() {
         let all = plan_all(1920, 1080, &Settings::default());
         let tokens: Vec<u32> = all.iter().map(|(_, p)| p.as_ref().map_or(0, |p| p.tokens)).collect();
-        // 256 (224 crop), 576 ×3, AnyRes 1,948, Qwen 2,691 + 2, InternVL 2,304.
-        assert_eq!(tokens, [256, 576, 576, 576, 1948, 2693, 2304]);
+        // Visual tokens: 256 (224 crop), 576 ×3, AnyRes 48×28 + 576 = 1,920, Qwen 69×39 = 2,691,
+        // InternVL 9 × 256 = 2,304.
+        assert_eq!(tokens, [256, 576, 576, 576, 1920, 2691, 2304]);
+        // Delimiters: none for CLIP, AnyRes's 28 row newlines, Qwen's vision start and end,
+        // InternVL's <img> and </img>.
+        let delimiters: Vec<u32> = all.iter().map(|(_, p)| p.as_ref().map_or(99, |p| p.delimiter_tokens)).collect();
+        assert_eq!(delimiters, [0, 0, 0, 0, 28, 2, 2]);
         let err = plan("vit", 10, 10, &Settings::default()).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains("clip-336-pad"), "{err}");
         assert!(SCHEME_IDS.iter().all(|id| label(id) != "unknown scheme"));

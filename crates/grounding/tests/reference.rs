@@ -1,5 +1,10 @@
 //! Token counts for 157 image sizes against the processors' own code in transformers 5.24.0,
 //! run once by `tests/reference/grounding_reference.py` (its output is the fixture).
+//!
+//! What each fixture number measured, in the plan's terms (visual `tokens`, `delimiter_tokens`):
+//! LLaVA-NeXT's `_get_number_of_features` counts the newline tokens with the features, so it is
+//! `tokens + delimiter_tokens`; Qwen2-VL's count is the smart_resize grid and InternVL's the
+//! tiles × 256, the visual tokens alone (neither counts its start and end tokens).
 
 use frontier_grounding::encoders::{clip, internvl, llava_next, qwen2_vl, QWEN_MAX_PIXELS, QWEN_MIN_PIXELS};
 use frontier_grounding::Resize;
@@ -25,7 +30,9 @@ fn llava_next_matches_the_processor_for_every_size() {
     for row in fixture() {
         let (w, h) = dims(&row);
         let plan = llava_next(w, h).unwrap_or_else(|e| panic!("{w}×{h}: {e}"));
-        assert_eq!(plan.tokens, expected_u32(&row["llava_next"]), "{w}×{h}: {}", plan.note);
+        assert_eq!(plan.tokens + plan.delimiter_tokens, expected_u32(&row["llava_next"]), "{w}×{h}: {}", plan.note);
+        // One newline per row of the unpadded grid.
+        assert_eq!(plan.delimiter_tokens, plan.grid.1, "{w}×{h}");
     }
 }
 
@@ -38,8 +45,11 @@ fn qwen2_vl_matches_smart_resize_at_both_settings() {
         {
             let expected = &row[key];
             match qwen2_vl(w, h, min, max) {
-                // The +2 is vision start and end, which smart_resize does not count.
-                Ok(plan) => assert_eq!(plan.tokens - 2, expected_u32(&expected["tokens"]), "{key} {w}×{h}"),
+                // Vision start and end are the delimiters, which smart_resize does not count.
+                Ok(plan) => {
+                    assert_eq!(plan.tokens, expected_u32(&expected["tokens"]), "{key} {w}×{h}");
+                    assert_eq!(plan.delimiter_tokens, 2, "{key} {w}×{h}");
+                }
                 Err(e) => assert!(expected.get("error").is_some(), "{key} {w}×{h}: we refused ({e}), it did not"),
             }
         }
@@ -53,6 +63,7 @@ fn internvl_matches_the_tiled_canvas_at_12_and_6_tiles() {
         for (key, max) in [("internvl_12", 12), ("internvl_6", 6)] {
             let plan = internvl(w, h, 1, max).unwrap_or_else(|e| panic!("{w}×{h}: {e}"));
             assert_eq!(plan.tokens, expected_u32(&row[key]["tokens"]), "{key} {w}×{h}: {}", plan.note);
+            assert_eq!(plan.delimiter_tokens, 2, "{key} {w}×{h}: <img> and </img>");
             let grid = &row[key]["grid"];
             assert_eq!(plan.grid, (16 * expected_u32(&grid[0]), 16 * expected_u32(&grid[1])), "{key} {w}×{h}");
         }

@@ -517,6 +517,21 @@ mod tests {
     }
 
     #[test]
+    fn latex_thousands_separators() {
+        // 9 × 9,000 = 81,000 by hand; 80,000 is wrong by 1,000.
+        assert_eq!(one(r"$9 \times 9{,}000 = 81{,}000$"), Verdict::Ok);
+        assert_eq!(one(r"$1{,}234 + 4{,}321 = 5{,}555$"), Verdict::Ok);
+        let step = r"So $9 \times 9{,}000 = 80{,}000$ in all.";
+        let checks = check_step(step, 0);
+        assert_eq!(checks.len(), 1, "{checks:?}");
+        let c = &checks[0];
+        assert_eq!(c.verdict, Verdict::Wrong);
+        assert_eq!(c.expected, "81000");
+        // The finding highlights the written result as the user typed it.
+        assert_eq!(&step[c.result_start..c.result_end], "80{,}000");
+    }
+
+    #[test]
     fn spans_point_at_the_written_result() {
         let step = "Then 93 x 6 = 293 dollars.";
         let c = &check_step(step, 1000)[0];

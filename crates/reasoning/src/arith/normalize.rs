@@ -1,5 +1,7 @@
 //! Rewrites a step into plain arithmetic notation before tokenizing: GSM8K calculator
-//! annotations are lifted out, LaTeX (`\frac`, `\cdot`, `\times`, `\div`, `\boxed`, `,\!`) and the
+//! annotations are lifted out, LaTeX (`\frac`, `\cdot`, `\times`, `\div`, `\boxed`, `,\!`, and
+//! `{,}` between digits, the thousands separator as in `81{,}000`, which becomes one `,` standing
+//! for its three bytes, so the tokenizer's digit grouping applies to it as to `81,000`) and the
 //! Unicode operators (× ÷ − ⋅ ∗ ⁄, spaced dashes, superscript powers) become ASCII, and math-mode
 //! `$` delimiters become spaces while a `$` before a number stays a currency sign.
 
@@ -111,6 +113,16 @@ fn rewrite_into(text: &str, base: usize, out: &mut Mapped, depth: usize) {
                     || (next == Some(b'.') && matches!(bytes.get(i + 2), Some(b'0'..=b'9')))
                     || (next == Some(b' ') && matches!(bytes.get(i + 2), Some(b'0'..=b'9')) && i + 2 < text.len());
                 out.push_char(if currency { '$' } else { ' ' }, at, c.len_utf8());
+            }
+            '{' if text[i..].starts_with("{,}")
+                && i > 0
+                && bytes[i - 1].is_ascii_digit()
+                && bytes.get(i + 3).is_some_and(u8::is_ascii_digit) =>
+            {
+                // `81{,}000`: the braces only stop TeX spacing the comma as punctuation.
+                out.push_char(',', at, 3);
+                i += 3;
+                continue;
             }
             '{' => out.push_char('(', at, c.len_utf8()),
             '}' => out.push_char(')', at, c.len_utf8()),
@@ -262,6 +274,27 @@ mod tests {
         assert_eq!(plain("weeks 1–2 and 5 – 3"), "weeks 1–2 and 5 - 3");
         assert_eq!(plain("$5 - $100"), "$5 - $100");
         assert_eq!(plain("2**10 = 1024"), "2^10 = 1024");
+    }
+
+    #[test]
+    fn latex_thousands_separators_are_commas_mapped_to_their_braces() {
+        let step = r"$9 \times 9{,}000 = 81{,}000$";
+        let n = normalize(step, 50);
+        // The opening `$` before a digit reads as a currency sign, as it always has.
+        assert_eq!(n.text.text, "$9  *  9,000 = 81,000 ");
+        // "81,000" in the rewritten text stands for "81{,}000", bytes 20..28 of the step.
+        let at = n.text.text.find("81,000").unwrap_or(0);
+        assert_eq!(n.text.span(at, at + 6), (50 + 20, 50 + 28));
+        assert_eq!(&step[20..28], "81{,}000");
+        // The comma alone maps to the three bytes `{,}`, and the digits after it to theirs.
+        assert_eq!(n.text.span(at + 2, at + 3), (50 + 22, 50 + 25));
+        assert_eq!(&step[22..25], "{,}");
+        assert_eq!(n.text.span(at + 3, at + 6), (50 + 25, 50 + 28));
+        assert_eq!(plain("1{,}234{,}567"), "1,234,567");
+        // Not between digits: braces as before.
+        assert_eq!(plain("{,}5"), "(,)5");
+        assert_eq!(plain("a{,}b"), "a(,)b");
+        assert_eq!(plain("9{,}"), "9(,)");
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! Self-contradictions:
-//! - a claim against the step's own computation ("He has $11 left because 10 - 6 = 4");
+//! - a claim against the step's own computation, before it ("He has $11 left because
+//!   10 - 6 = 4") or after it as the conclusion drawn from it ("3 * 4 = 12, so the answer must
+//!   be 15": a conclusion word, then a modal "must/should/will/would be", "has/needs/ought to be",
+//!   or "the answer/result is");
 //! - one quantity given two values ("Tom has 12 apples." … "Tom has 15 apples.") with no word
 //!   of change between them;
 //! - "X is Y" against "X is not Y".
@@ -15,6 +18,7 @@ use num_traits::Signed;
 use super::StepView;
 use crate::arith::{format_value, rounding_tolerance, Check, Value, WrittenNumber};
 use crate::finding::{Finding, FindingType};
+use crate::trace::starts_numbered_step;
 
 /// Whether a claimed number agrees with a value (within the claim's rounding, or as a percent).
 fn agrees(claim: &WrittenNumber, value: &Value) -> bool {
@@ -44,9 +48,17 @@ fn sentences(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// Claims that contradict the step's own computation: "N … because/since <computation>" and
+/// "<computation>, so … must be N" (see [`conclusions_against_computations`]).
+pub fn claims_against_computations(view: &StepView) -> Vec<Finding> {
+    let mut findings = claims_before_computations(view);
+    findings.extend(conclusions_against_computations(view));
+    findings
+}
+
 /// "N … because/since <computation>": the claim's numbers outside the computation must agree
 /// with what the computation gives (its exact value or what was written).
-pub fn claims_against_computations(view: &StepView) -> Vec<Finding> {
+fn claims_before_computations(view: &StepView) -> Vec<Finding> {
     let StepView { text: step, base, index, checks, numbers } = *view;
     let mut findings = Vec::new();
     if checks.is_empty() {
@@ -112,6 +124,172 @@ pub fn claims_against_computations(view: &StepView) -> Vec<Finding> {
             end: last.end,
             message: format!(
                 "The claim {} does not follow from its own computation {} = {}",
+                &step[claim.start - base..claim.end - base],
+                last.expression,
+                last.computed
+            ),
+            expected: Some(last.computed.clone()),
+            detail: Some("claim_vs_computation".into()),
+        });
+    }
+    findings
+}
+
+/// Words that draw a conclusion from what was just said ("means" only after "which/this/that").
+fn is_conclusion_word(word: &str, previous: &str, next: &str) -> bool {
+    match word {
+        // "so that" is a purpose, "so far/much/many" a degree, not a conclusion.
+        "so" => !matches!(next, "that" | "far" | "much" | "many" | "long"),
+        "therefore" | "thus" | "hence" | "meaning" | "consequently" => true,
+        "means" => matches!(previous, "which" | "this" | "that"),
+        _ => false,
+    }
+}
+
+/// Verbs that assert a value as necessarily so: "must/should/will/would be" and "has/have/
+/// had/needs/need/ought to be", as (words, then "be"). The index of the word the value follows.
+fn modal_claim(words: &[&str], k: usize) -> Option<usize> {
+    let at = |i: usize| words.get(i).copied().unwrap_or("");
+    match at(k) {
+        "must" | "should" | "will" | "would" if at(k + 1) == "be" => Some(k + 1),
+        "has" | "have" | "had" | "needs" | "need" | "ought" if at(k + 1) == "to" && at(k + 2) == "be" => Some(k + 2),
+        // "the answer is N", "the result is N": the conclusion stated as such.
+        "is" | "was" | "equals" if matches!(at(k.wrapping_sub(1)), "answer" | "result") && k > 0 => Some(k),
+        _ => None,
+    }
+}
+
+/// Units a conclusion may convert a computed value into ("60 * 2 = 120, so it must be 2 hours"):
+/// a claim in one of these, unless the result is in the same unit, is not compared.
+const MEASURE_UNITS: [&str; 33] = [
+    "second",
+    "minute",
+    "hour",
+    "day",
+    "week",
+    "month",
+    "year",
+    "cent",
+    "dollar",
+    "dozen",
+    "inch",
+    "inche",
+    "foot",
+    "feet",
+    "yard",
+    "mile",
+    "meter",
+    "metre",
+    "centimeter",
+    "cm",
+    "km",
+    "kilometer",
+    "gram",
+    "g",
+    "kg",
+    "kilogram",
+    "pound",
+    "lb",
+    "ounce",
+    "oz",
+    "liter",
+    "litre",
+    "gallon",
+];
+
+/// The plain word right after byte `from` of `lower` and before `to` (its first run of ASCII
+/// letters, if the run starts after spaces only), without a plural "s".
+fn unit_after(lower: &str, from: usize, to: usize) -> Option<&str> {
+    let rest = words_after(lower, from, to);
+    let rest = rest.trim_start_matches([' ', '$']);
+    let len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+    (len > 0).then(|| {
+        let w = &rest[..len];
+        w.strip_suffix('s').filter(|w| !w.is_empty()).unwrap_or(w)
+    })
+}
+
+/// "<computation>, so … must be N": a conclusion (a conclusion word, then a modal claim) whose
+/// value agrees with none of the computations that came just before it, in its sentence, or in
+/// the step's previous sentence when the conclusion word opens its own ("3 * 4 = 12. So the
+/// answer must be 15."). Kept narrow: nothing is compared when a number stands outside those
+/// computations (the conclusion could combine it), when a word of change says the quantity
+/// moved on ("buys 3 * 2 = 6 more, so the total must be 11"), when the claim is part of an
+/// expression, or when it is in a unit the result could have been converted into.
+pub fn conclusions_against_computations(view: &StepView) -> Vec<Finding> {
+    let StepView { text: step, base, index, checks, numbers } = *view;
+    let mut findings = Vec::new();
+    if checks.is_empty() || numbers.is_empty() {
+        return findings;
+    }
+    let lower = step.to_ascii_lowercase();
+    let sentences = sentences(step);
+    for (n, &(s, e)) in sentences.iter().enumerate() {
+        let spans = words_with_spans(&lower[s..e]);
+        let words: Vec<&str> =
+            spans.iter().map(|&(a, b)| lower[s + a..s + b].trim_matches(|c: char| !c.is_alphanumeric())).collect();
+        let at = |i: usize| words.get(i).copied().unwrap_or("");
+        let Some(connective) = (0..words.len()).find(|&k| is_conclusion_word(at(k), at(k.wrapping_sub(1)), at(k + 1)))
+        else {
+            continue;
+        };
+        // The claim: a modal verb after the conclusion word, with only plain words between.
+        let Some(verb) = (connective + 1..words.len())
+            .take_while(|&k| !at(k).bytes().any(|b| b.is_ascii_digit()))
+            .find_map(|k| modal_claim(&words, k))
+        else {
+            continue;
+        };
+        let Some(&(vs, ve)) = spans.get(verb + 1) else { continue };
+        let (lo, hi) = (base + s + vs, base + s + ve);
+        let Some(claim) = numbers.iter().find(|n| n.start >= lo && n.end <= hi) else { continue };
+        if claim.in_expression || checks.iter().any(|c| c.start <= claim.start && claim.end <= c.end) {
+            continue;
+        }
+        // What the conclusion is drawn from: its sentence up to the conclusion word, or the
+        // previous sentence of the step when the word opens the sentence.
+        let split = base + s + spans[connective].0;
+        let mut from = base + s;
+        if connective == 0 && n > 0 && !checks.iter().any(|c| c.start >= from && c.end <= split) {
+            from = base + sentences[n - 1].0;
+        }
+        // A "Step 2:" label is not a number the conclusion could draw on.
+        if starts_numbered_step(step) {
+            let body = step.find([':', ')']).map_or(0, |i| i + 1);
+            from = from.max(base + body.min(split - base));
+        }
+        let computations: Vec<&Check> = checks.iter().filter(|c| c.start >= from && c.end <= split).collect();
+        let Some(last) = computations.last() else { continue };
+        let free_number = numbers
+            .iter()
+            .filter(|n| n.start >= from && n.end <= split)
+            .any(|n| !computations.iter().any(|c| c.start <= n.start && n.end <= c.end));
+        let changed = lower[from - base..claim.start - base]
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| CHANGE_WORDS.contains(&w));
+        if free_number || changed {
+            continue;
+        }
+        let claimed = unit_after(&lower, claim.end - base, e);
+        match (claimed, unit_after(&lower, last.result_end - base, split - base)) {
+            (Some(claimed), Some(result)) if claimed != result => continue,
+            (Some(claimed), None) if MEASURE_UNITS.contains(&claimed) => continue,
+            _ => {}
+        }
+        let consistent = computations.iter().any(|c| {
+            value_of(&c.computed).is_some_and(|v| agrees(claim, &v))
+                || value_of(&c.written).is_some_and(|v| agrees(claim, &v))
+        });
+        if consistent {
+            continue;
+        }
+        findings.push(Finding {
+            kind: FindingType::SelfContradiction,
+            step: index,
+            start: last.start,
+            end: claim.end,
+            message: format!(
+                "The conclusion {} contradicts the computation just before it, {} = {}",
                 &step[claim.start - base..claim.end - base],
                 last.expression,
                 last.computed
@@ -407,5 +585,77 @@ impl CopulaTracker {
             }
         }
         findings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{analyze, Finding, FindingType, Options};
+
+    fn contradictions(trace: &str) -> Vec<Finding> {
+        analyze(trace, None, Options::default())
+            .findings
+            .into_iter()
+            .filter(|f| f.kind == FindingType::SelfContradiction)
+            .collect()
+    }
+
+    #[test]
+    fn a_conclusion_against_the_computation_just_made() {
+        // 3 * 4 = 12 by hand, so a conclusion of 15 contradicts it and one of 12 does not.
+        let step = "3 * 4 = 12, so the answer must be 15.";
+        let found = contradictions(step);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].detail.as_deref(), Some("claim_vs_computation"));
+        assert_eq!(found[0].expected.as_deref(), Some("12"));
+        assert_eq!(&step[found[0].start..found[0].end], "3 * 4 = 12, so the answer must be 15");
+        assert!(contradictions("3 * 4 = 12, so the answer must be 12.").is_empty());
+    }
+
+    #[test]
+    fn every_conclusion_word_and_modal_verb() {
+        // 6 + 2 = 8 and 20 / 4 = 5 by hand; every claim below says something else.
+        for step in [
+            "6 + 2 = 8, so the answer must be 9.",
+            "6 + 2 = 8, so there should be 9 apples.",
+            "6 + 2 = 8; therefore the box will be 9.",
+            "20 / 4 = 5, thus each share would be $4.",
+            "20 / 4 = 5, hence the price has to be 6.",
+            "20 / 4 = 5 apples, so there must be 6 apples.",
+            "20 / 4 = 5, which means the answer needs to be 6.",
+            "20 / 4 = 5, so the answer is 6.",
+            "6 + 2 = 8. So the count must be 9.",
+            "Step 2: 6 + 2 = 8 so it must be 9",
+        ] {
+            assert_eq!(contradictions(step).len(), 1, "{step:?}");
+        }
+    }
+
+    #[test]
+    fn agreeing_and_unrelated_conclusions_are_not_flagged() {
+        for step in [
+            // The claim agrees: exactly, as written, after rounding, as a percent.
+            "6 + 2 = 8, so the answer must be 8.",
+            "100 / 3 = 33.33, so each must be 33.3.",
+            "0.25 * 2 = 0.5, so the share must be 50%.",
+            // A number outside the computation may be combined into the claim.
+            "He has 5 and 3 * 2 = 6, so the answer must be 11.",
+            // A word of change: the quantity moved on.
+            "He buys 3 * 2 = 6 more, so the total must be 11.",
+            // A unit the result may have been converted into.
+            "60 * 2 = 120 minutes, so it must be 2 hours.",
+            "60 * 2 = 120, so it must be 2 hours.",
+            // Part of an expression, or computed itself.
+            "6 + 2 = 8, so the answer must be 8 * 2 = 16.",
+            "6 + 2 = 8, so the answer must be 9 - 1.",
+            // Not a conclusion: purpose, degree, hedges, no modal verb.
+            "6 + 2 = 8 so that the box might be 9.",
+            "6 + 2 = 8, so she has 9 now.",
+            "6 + 2 = 8, so the answer may be 9.",
+            // The claim comes before the computation (the "because" rule's business).
+            "The answer must be 9, so 6 + 2 = 8.",
+        ] {
+            assert!(contradictions(step).is_empty(), "{step:?}: {:?}", contradictions(step));
+        }
     }
 }

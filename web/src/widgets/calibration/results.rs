@@ -161,6 +161,7 @@ pub fn Summary(
                 <dt>"Debiased l2 (Kumar et al.)"</dt><dd>{f3(r.debiased_l2)}</dd>
                 <dt>"Equal-mass ECE"</dt><dd>{f3(r.ece_equal_mass)}</dd>
                 <dt>"Brier (top label)"</dt><dd>{f3(r.brier)}</dd>
+                <dt>"Log loss (top label, clip 1e-15)"</dt><dd>{f3(r.nll_top_label)}</dd>
                 {smooth.get().map(|(v, sigma)| view! { <dt>"Smooth ECE (no bins)"</dt><dd>{format!("{} (bandwidth {:.3})", f3(v), sigma)}</dd> })}
                 {cm.map(|m| view! { <dt>"NLL (clip 1e-15)"</dt><dd>{f3(m.nll)}</dd><dt>"Brier (all classes)"</dt><dd>{f3(m.brier_full)}</dd> })}
                 {cw.map(|v| view! { <dt>"Class-wise ECE"</dt><dd>{f3(v)}</dd> })}

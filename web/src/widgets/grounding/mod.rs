@@ -56,12 +56,13 @@ fn exports(state: RwSignal<GroundingState>) -> Vec<ExportItem> {
     };
     let csv = move || -> Result<String, String> {
         let s = state.get_untracked();
-        let mut out = String::from("scheme,tokens,grid_columns,grid_rows,pixels_per_token_x,pixels_per_token_y,cropped_fraction,padded_fraction\n");
+        let mut out = String::from("scheme,tokens,delimiter_tokens,grid_columns,grid_rows,pixels_per_token_x,pixels_per_token_y,cropped_fraction,padded_fraction\n");
         for (id, p) in table::all_plans(&s) {
             if let Ok(p) = p {
                 out.push_str(&format!(
-                    "{id},{},{},{},{},{},{},{}\n",
+                    "{id},{},{},{},{},{},{},{},{}\n",
                     p.tokens,
+                    p.delimiter_tokens,
                     p.grid.0,
                     p.grid.1,
                     p.pixels_per_token.0,

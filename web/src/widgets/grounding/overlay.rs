@@ -52,11 +52,13 @@ fn cropped_path(w: f64, h: f64, tiles: &[Tile]) -> String {
 fn describe(plan: &Plan, w: u32, h: u32, regions: usize) -> String {
     let views = plan.tiles.iter().filter(|t| !t.overview).count();
     let mut text = format!(
-        "{}×{} image under {}: {} tokens, {} high-resolution view{} of {}×{} tokens each, about {:.0}×{:.0} original pixels per token.",
+        "{}×{} image under {}: {} visual tokens and {} delimiter token{}, {} high-resolution view{} of {}×{} tokens each, about {:.0}×{:.0} original pixels per token.",
         w,
         h,
         plan.scheme,
         plan.tokens,
+        plan.delimiter_tokens,
+        if plan.delimiter_tokens == 1 { "" } else { "s" },
         views,
         if views == 1 { "" } else { "s" },
         plan.tiles.first().map_or(0, |t| t.columns),

@@ -37,6 +37,7 @@ pub fn SchemeTable(state: RwSignal<GroundingState>, plans: Memo<Plans>) -> impl 
                     let cells = match plan {
                         Ok(p) => view! {
                             <td class="num" data-testid=format!("tokens-{id}")>{p.tokens}</td>
+                            <td class="num" data-testid=format!("delimiters-{id}")>{p.delimiter_tokens}</td>
                             <td class="num">{format!("{}×{}", p.grid.0, p.grid.1)}</td>
                             <td class="num">{format!("{:.1}×{:.1}", p.pixels_per_token.0, p.pixels_per_token.1)}</td>
                             <td class="num">{percent(p.cropped_fraction)}</td>
@@ -44,7 +45,7 @@ pub fn SchemeTable(state: RwSignal<GroundingState>, plans: Memo<Plans>) -> impl 
                             <td class="note">{p.note.clone()}</td>
                         }
                         .into_any(),
-                        Err(e) => view! { <td colspan="6" class="error">{e.clone()}</td> }.into_any(),
+                        Err(e) => view! { <td colspan="7" class="error">{e.clone()}</td> }.into_any(),
                     };
                     view! {
                         <tr class:selected=is_selected>
@@ -64,9 +65,9 @@ pub fn SchemeTable(state: RwSignal<GroundingState>, plans: Memo<Plans>) -> impl 
     view! {
         <div class="table-scroll">
             <table class="schemes" data-testid="scheme-table">
-                <caption>"Tokens per image under each scheme. Choose a row to draw its grid."</caption>
+                <caption>"Visual tokens per image under each scheme, and the delimiter tokens the scheme adds around them. Choose a row to draw its grid."</caption>
                 <thead><tr>
-                    <th scope="col">"Scheme"</th><th scope="col">"Tokens"</th><th scope="col">"Grid"</th>
+                    <th scope="col">"Scheme"</th><th scope="col">"Visual tokens"</th><th scope="col">"Delimiters"</th><th scope="col">"Grid"</th>
                     <th scope="col">"Pixels per token"</th><th scope="col">"Cropped"</th><th scope="col">"Padding"</th><th scope="col">"How"</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
