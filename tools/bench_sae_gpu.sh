@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `cargo xtask bench sae --gpu` on a machine with a real GPU, from a prebuilt
-# `target/release/frontier-xtask` (x86-64 Linux): our wgpu backend (Vulkan) beside PyTorch CUDA.
+# `target/release/frontier-xtask` (x86-64 Linux; `cargo build --release -p frontier-xtask --features bench`): our wgpu backend (Vulkan) beside PyTorch CUDA.
 #
 # Needs: the GPU's Vulkan driver; the Vulkan loader (libvulkan1; where the machine lacks it,
 # put its .deb in .gl/ and this unpacks it); python3 with torch built for CUDA.

@@ -8,4 +8,4 @@ pub mod rrm;
 pub mod weak_to_strong;
 
 /// The seeded generator every game shares (the same numbers natively and in wasm).
-pub use frontier_calibration::rng::SplitMix64;
+pub use frontier_base::rng::SplitMix64;

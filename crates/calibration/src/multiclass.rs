@@ -79,7 +79,7 @@ pub fn bootstrap_ece(
     let (mut c, mut k) = (vec![0.0; n], vec![false; n]);
     for _ in 0..resamples {
         for i in 0..n {
-            let j = rng.below(n);
+            let j = rng.index(n);
             c[i] = conf[j];
             k[i] = correct[j];
         }

@@ -7,6 +7,7 @@
 //! The header is resolved once into column indices, so a row costs one split and a few
 //! number parses, with no allocation in the common unquoted case.
 
+use frontier_base::csv;
 use serde_json::Value;
 
 use crate::data::{softmax, ColumnMapping, Dataset, Format, ParseError, RowError, Shape, MAX_ROWS, SUM_TOLERANCE};
@@ -184,43 +185,6 @@ impl Layout {
     }
 }
 
-/// Splits a delimited line into `out` (cleared first). Unquoted lines borrow from `line`;
-/// quoted fields are unescaped into `owned`.
-fn split_line<'a>(
-    line: &'a str,
-    delim: char,
-    out: &mut Vec<Option<&'a str>>,
-    owned: &'a mut Vec<String>,
-) -> Result<(), String> {
-    out.clear();
-    if !line.contains('"') {
-        out.extend(line.split(delim).map(Some));
-        return Ok(());
-    }
-    owned.clear();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if field.is_empty() => quoted = true,
-            (d, false) if d == delim => owned.push(std::mem::take(&mut field)),
-            (other, _) => field.push(other),
-        }
-    }
-    if quoted {
-        return Err("a quoted field is not closed on this line".into());
-    }
-    owned.push(field);
-    out.extend(owned.iter().map(|s| Some(s.as_str())));
-    Ok(())
-}
-
 /// The fields of a JSON object as (name, text) pairs; arrays `probs: [...]` and
 /// `logits: [...]` become `p_i` / `logit_i` columns.
 fn json_fields(row: usize, value: &Value) -> Result<Vec<(String, String)>, RowError> {
@@ -392,9 +356,9 @@ impl Reader {
 
     fn read_delimited_line(&mut self, line: &str, delim: char) -> Result<(), ParseError> {
         let row = self.lines;
-        let mut fields = Vec::new();
-        let mut owned = Vec::new();
-        let split = split_line(line, delim, &mut fields, &mut owned);
+        let mut cells = Vec::new();
+        let split = csv::split_record(line, delim, row, &mut cells).map_err(|e| e.message);
+        let fields: Vec<Option<&str>> = cells.iter().map(|c| Some(c.as_ref())).collect();
         let Some(layout) = &self.layout else {
             split.map_err(|m| ParseError::Row(RowError { row, column: "header".into(), message: m }))?;
             let names: Vec<String> = fields.iter().map(|f| f.unwrap_or_default().trim().to_string()).collect();

@@ -90,7 +90,7 @@ pub fn split(n: usize, fit_fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>)
     let mut rng = crate::rng::SplitMix64::new(seed);
     let mut order: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {
-        let j = rng.below(i + 1);
+        let j = rng.index(i + 1);
         order.swap(i, j);
     }
     let cut = ((n as f64) * fit_fraction.clamp(0.0, 1.0)).round() as usize;

@@ -38,7 +38,7 @@ pub fn sample(id: &str) -> Option<Dataset> {
             let mut rng = SplitMix64::new(3);
             let mut d = empty(Shape::Logits);
             for _ in 0..600 {
-                let label = rng.below(4);
+                let label = rng.index(4);
                 let logits: Vec<f64> =
                     (0..4).map(|k| 3.0 * (rng.normal() + if k == label { 1.2 } else { 0.0 })).collect();
                 let p = softmax(&logits);
@@ -64,7 +64,7 @@ pub fn consistency_sample() -> Vec<crate::consistency::Question> {
         .map(|q| {
             let p = 0.25 + 0.7 * rng.next_f64();
             let samples = (0..12)
-                .map(|_| if rng.next_f64() < p { "42".to_string() } else { format!("{}", 40 + rng.below(3) * 3) })
+                .map(|_| if rng.next_f64() < p { "42".to_string() } else { format!("{}", 40 + rng.index(3) * 3) })
                 .collect();
             crate::consistency::Question { id: format!("q{}", q + 1), samples, gold: "42".into() }
         })

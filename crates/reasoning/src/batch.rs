@@ -1,6 +1,7 @@
 //! Many traces at once: each through the detectors and the article's baseline, with counts per
 //! type, totals, and a CSV table. Shared by the page (in its Web Worker) and the command line.
 
+use frontier_base::csv;
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::{analyze, Analysis, Options};
@@ -101,31 +102,20 @@ pub fn analyze_batch(
     Ok(BatchReport { format, rows, totals, baseline_totals, traces_flagged })
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
 /// One row per trace: counts per type from the detectors and from the baseline.
 pub fn to_csv(report: &BatchReport) -> String {
-    let mut out = String::from("id,steps");
+    let mut header = vec!["id".to_owned(), "steps".to_owned()];
     for prefix in ["", "baseline_"] {
-        for k in FindingType::ALL {
-            out.push_str(&format!(",{prefix}{}", k.id()));
-        }
+        header.extend(FindingType::ALL.iter().map(|k| format!("{prefix}{}", k.id())));
     }
-    out.push('\n');
+    let mut out = String::new();
+    csv::push_row(&mut out, &header);
     for row in &report.rows {
-        out.push_str(&format!("{},{}", csv_field(&row.id), row.steps));
+        let mut cells = vec![row.id.clone(), row.steps.to_string()];
         for counts in [&row.counts, &row.baseline] {
-            for k in FindingType::ALL {
-                out.push_str(&format!(",{}", counts.get(k)));
-            }
+            cells.extend(FindingType::ALL.iter().map(|&k| counts.get(k).to_string()));
         }
-        out.push('\n');
+        csv::push_row(&mut out, &cells);
     }
     out
 }

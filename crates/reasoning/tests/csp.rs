@@ -141,37 +141,14 @@ const ROOMS: [&str; 3] = ["Red", "Blue", "Green"];
 const PEOPLE_LINE: usize = 1;
 const ROOMS_LINE: usize = 2;
 
-/// SplitMix64, repeated here so the test does not lean on the crate's own generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn subset(&mut self, n: usize, size: usize) -> Vec<usize> {
-        let mut all: Vec<usize> = (0..n).collect();
-        for i in (1..n).rev() {
-            all.swap(i, self.below(i + 1));
-        }
-        all.truncate(size);
-        all
-    }
-}
+/// Random specs come from the project's SplitMix64.
+type Rng = frontier_base::SplitMix64;
 
 fn random_spec(rng: &mut Rng) -> Spec {
-    let people = 1 + rng.below(6);
-    let rooms = 1 + rng.below(3);
+    let people = 1 + rng.index(6);
+    let rooms = 1 + rng.index(3);
     let capacities: Vec<Option<usize>> =
-        (0..rooms).map(|_| if rng.below(3) == 0 { None } else { Some(rng.below(4)) }).collect();
+        (0..rooms).map(|_| if rng.index(3) == 0 { None } else { Some(rng.index(4)) }).collect();
     fn names(list: &[usize], table: &[&'static str]) -> Vec<&'static str> {
         list.iter().map(|&i| table[i]).collect()
     }
@@ -185,35 +162,35 @@ fn random_spec(rng: &mut Rng) -> Spec {
         format!("rooms: {}", room_text.join(", ")),
     ];
     let mut rules = Vec::new();
-    for _ in 0..rng.below(6) {
-        if rng.below(4) == 0 {
+    for _ in 0..rng.index(6) {
+        if rng.index(4) == 0 {
             lines.push("# a comment line".to_string());
         }
-        let (rule, text) = match rng.below(5) {
+        let (rule, text) = match rng.index(5) {
             0 | 1 if people >= 2 => {
-                let size = 2 + rng.below(people - 1);
-                let group = rng.subset(people, size);
-                let together = rng.below(2) == 0;
+                let size = 2 + rng.index(people - 1);
+                let group = rng.distinct(people, size);
+                let together = rng.index(2) == 0;
                 let keyword = if together { "together" } else { "apart" };
                 let text = format!("{keyword}: {}", names(&group, &PEOPLE).join(", "));
                 (if together { SpecRule::Together(group) } else { SpecRule::Apart(group) }, text)
             }
             2 | 3 => {
-                let person = rng.below(people);
-                let size = 1 + rng.below(rooms);
-                let set = rng.subset(rooms, size);
-                let inside = rng.below(2) == 0;
+                let person = rng.index(people);
+                let size = 1 + rng.index(rooms);
+                let set = rng.distinct(rooms, size);
+                let inside = rng.index(2) == 0;
                 let keyword = if inside { "IN" } else { "not in" };
                 let text = format!("{keyword}: {}, {}", PEOPLE[person], names(&set, &ROOMS).join(" | "));
                 (if inside { SpecRule::In(person, set) } else { SpecRule::NotIn(person, set) }, text)
             }
             _ => {
-                let room = rng.below(rooms);
-                let count = 1 + rng.below(3);
+                let room = rng.index(rooms);
+                let count = 1 + rng.index(3);
                 (SpecRule::AtLeast(room, count), format!("at least: {}, {count}", ROOMS[room]))
             }
         };
-        let comment = if rng.below(3) == 0 { "   # why not" } else { "" };
+        let comment = if rng.index(3) == 0 { "   # why not" } else { "" };
         lines.push(format!("{text}{comment}"));
         rules.push((lines.len(), rule));
     }
@@ -285,7 +262,7 @@ fn all_assignments(people: usize, rooms: usize) -> Vec<Vec<usize>> {
 /// An answer in one of the forms people write, chosen at random.
 fn answer_text(rng: &mut Rng, rooms: &[Option<usize>]) -> String {
     let placed: Vec<(usize, usize)> = rooms.iter().enumerate().filter_map(|(p, r)| r.map(|r| (p, r))).collect();
-    match rng.below(5) {
+    match rng.index(5) {
         0 => placed.iter().map(|&(p, r)| format!("{}: {}", PEOPLE[p], ROOMS[r])).collect::<Vec<_>>().join(", "),
         1 => placed
             .iter()
@@ -304,7 +281,7 @@ fn answer_text(rng: &mut Rng, rooms: &[Option<usize>]) -> String {
 
 #[test]
 fn solver_count_and_checker_agree_with_brute_force_on_random_problems() {
-    let mut rng = Rng(20_240_229);
+    let mut rng = Rng::new(20_240_229);
     let mut satisfiable = 0;
     let mut impossible = 0;
     for case in 0..400 {
@@ -334,7 +311,7 @@ fn solver_count_and_checker_agree_with_brute_force_on_random_problems() {
         // The checker on random complete and partial assignments.
         for _ in 0..12 {
             let rooms_of: Vec<Option<usize>> =
-                (0..spec.people).map(|_| if rng.below(8) == 0 { None } else { Some(rng.below(rooms)) }).collect();
+                (0..spec.people).map(|_| if rng.index(8) == 0 { None } else { Some(rng.index(rooms)) }).collect();
             let text = answer_text(&mut rng, &rooms_of);
             let check = csp::check_assignment(&problem, &text).unwrap_or_else(|e| panic!("case {case}: {e}\n{text}"));
             let mut got: Vec<usize> = check.violations.iter().filter_map(|v| v.problem_line).collect();
@@ -355,7 +332,7 @@ fn solver_count_and_checker_agree_with_brute_force_on_random_problems() {
 
 #[test]
 fn problems_round_trip_through_text() {
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     for _ in 0..200 {
         let spec = random_spec(&mut rng);
         let problem = parse(&spec.text);

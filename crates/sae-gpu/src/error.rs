@@ -1,3 +1,5 @@
+//! What can go wrong on the GPU path, in words the page shows beside its CPU fallback.
+
 use thiserror::Error;
 
 /// Why the GPU backend cannot train (the app then trains on the CPU and says why).

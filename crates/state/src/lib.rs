@@ -6,11 +6,13 @@
 pub mod envelope;
 pub mod link;
 pub mod quantity;
+pub mod registry;
 pub mod route;
 
 pub use envelope::{Envelope, LoadOutcome};
 pub use link::{decode_link_state, encode_link_state, LinkError, LINK_MAX_CHARS, LINK_WARN_CHARS};
 pub use quantity::{parse_quantity, QuantityError};
+pub use registry::{Control, WidgetMeta};
 pub use route::{Query, Route};
 
 /// A widget's state: a plain serde struct with a schema version and a validity check.

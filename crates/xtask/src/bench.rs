@@ -37,16 +37,6 @@ pub fn run(root: &Path, name: Option<&str>) -> Result<()> {
             }
         },
     };
-    if cfg!(debug_assertions) {
-        // Timings of an unoptimised build say nothing, so the benchmarks run from a release build.
-        step("bench: running xtask built with the release profile");
-        return run_cmd(
-            cargo()
-                .args(["run", "--release", "--quiet", "-p", "frontier-xtask", "--", "bench"])
-                .args(name)
-                .current_dir(root),
-        );
-    }
     for (_, bench) in selected {
         bench(root)?;
     }

@@ -22,7 +22,9 @@ pub fn run(root: &Path) -> Result<()> {
         run_cmd(setup::trunk(root)?.args(["build", "--release"]))?;
         check_wasm(&dist)?;
     }
-    post_process(&dist)
+    post_process(&dist)?;
+    step("dist: sizes, gzip-compressed, against their budgets");
+    crate::budget::report(&dist)
 }
 
 /// Checks that every `.wasm` in `dist` starts with the WebAssembly magic number and version.

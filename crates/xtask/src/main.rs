@@ -1,16 +1,24 @@
 //! `cargo xtask`: the project's build, test and release tasks, written in Rust so that they run the
 //! same way on every machine and in CI.
 
+#[cfg(feature = "bench")]
 mod bench;
+#[cfg(feature = "bench")]
 mod bench_cot;
+#[cfg(feature = "bench")]
 mod bench_sae;
+#[cfg(feature = "bench")]
 mod bench_sae_gpu;
+mod budget;
 mod cmd;
 mod dist;
 mod html;
+mod registry;
 mod serve;
 mod setup;
+mod system;
 mod test;
+mod tidy;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,7 +32,10 @@ commands:
   setup                 install the missing tools (wasm32 target, trunk, wasm-bindgen-cli, binaryen)
   serve                 setup, then `trunk serve` on http://127.0.0.1:8080/
   dist                  setup, then a release build into dist/ with a Content-Security-Policy
-  test [--no-browser]   every check CI runs, in order; --no-browser skips the Chromium steps
+  tidy                  the invariants a machine checks in seconds (dependencies, banned calls, module
+                        headers, ARCHITECTURE.md paths, the widget registry, the size budget)
+  test [--no-browser]   setup (system packages included), then every check CI runs, in order;
+                        --no-browser skips the Chromium steps
   bench [NAME]          benchmarks against a reference implementation (names: costs, calibration, memory, cot, sae)
   bench sae --gpu       our wgpu SAE step on a real GPU (Vulkan) beside PyTorch CUDA
   assets                remake the committed model assets (by hand, not in CI; needs torch, numpy,
@@ -63,20 +74,12 @@ fn dispatch(args: &[String]) -> Result<()> {
     let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
     match (command, rest.as_slice()) {
         ("setup", []) => setup::run(&root),
+        ("tidy", []) => tidy::run(&root),
         ("serve", []) => serve::run(&root),
         ("dist", []) => dist::run(&root),
         ("test", []) => test::run(&root, test::Browser::Yes),
         ("test", ["--no-browser"]) => test::run(&root, test::Browser::No),
-        ("bench", []) => bench::run(&root, None),
-        ("bench", [name]) => bench::run(&root, Some(name)),
-        ("bench", ["sae", "--gpu"]) if cfg!(debug_assertions) => cmd::run(
-            cmd::cargo()
-                .args(["run", "--release", "--quiet", "-p", "frontier-xtask", "--", "bench", "sae", "--gpu"])
-                .current_dir(&root),
-        ),
-        ("bench", ["sae", "--gpu"]) => bench_sae_gpu::run_gpu(&root),
-        ("bench-sae-native", shape) => bench_sae::native(shape),
-        ("bench-sae-gpu", shape) => bench_sae_gpu::gpu_native(shape),
+        ("bench" | "bench-sae-native" | "bench-sae-gpu", _) => bench(&root, command, &rest),
         ("assets", []) => {
             let python = std::env::var("FRONTIER_ASSETS_PYTHON").unwrap_or_else(|_| "python3".into());
             for (script, what) in ASSET_SCRIPTS {
@@ -94,6 +97,42 @@ fn dispatch(args: &[String]) -> Result<()> {
             bail!("unknown command or options: {}", args.join(" "))
         }
     }
+}
+
+/// The benchmarks, built with the `bench` feature (the analysis crates and wgpu) and the release
+/// profile: timings of an unoptimised build say nothing.
+#[cfg(feature = "bench")]
+fn bench(root: &Path, command: &str, rest: &[&str]) -> Result<()> {
+    if cfg!(debug_assertions) {
+        return rerun_for_bench(root, command, rest);
+    }
+    match (command, rest) {
+        ("bench", []) => bench::run(root, None),
+        ("bench", ["sae", "--gpu"]) => bench_sae_gpu::run_gpu(root),
+        ("bench", [name]) => bench::run(root, Some(name)),
+        ("bench-sae-native", shape) => bench_sae::native(shape),
+        ("bench-sae-gpu", shape) => bench_sae_gpu::gpu_native(shape),
+        _ => {
+            println!("{USAGE}");
+            bail!("unknown command or options: {command} {}", rest.join(" "))
+        }
+    }
+}
+
+#[cfg(not(feature = "bench"))]
+fn bench(root: &Path, command: &str, rest: &[&str]) -> Result<()> {
+    rerun_for_bench(root, command, rest)
+}
+
+/// Runs this command again from xtask built in release with the `bench` feature.
+fn rerun_for_bench(root: &Path, command: &str, rest: &[&str]) -> Result<()> {
+    cmd::step("bench: running xtask built with the release profile and the `bench` feature");
+    cmd::run(
+        cmd::cargo()
+            .args(["run", "--release", "--quiet", "-p", "frontier-xtask", "--features", "bench", "--", command])
+            .args(rest)
+            .current_dir(root),
+    )
 }
 
 /// The workspace root, two levels above this crate. Taken from the build so that the tasks work

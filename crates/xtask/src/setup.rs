@@ -7,6 +7,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 use crate::cmd::{cargo, probe, run as run_cmd, step};
+use crate::system;
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Newer trunk releases need a newer rustc than the pinned stable one (see TOOLCHAIN.md).
@@ -16,8 +17,9 @@ const BINARYEN_NPM_VERSION: &str = "132.0.0";
 /// What trunk calls that release when it reads `wasm-opt --version` ("wasm-opt version 132 ...").
 const BINARYEN_TRUNK_VERSION: &str = "version_132";
 
-/// Installs whatever is missing.
+/// Installs whatever the web build is missing.
 pub fn run(root: &Path) -> Result<()> {
+    system::ensure(&system::FOR_WEB_BUILD)?;
     ensure_wasm_target()?;
     ensure_trunk()?;
     ensure_wasm_bindgen(root)?;
@@ -44,7 +46,7 @@ fn ensure_trunk() -> Result<()> {
         return Ok(());
     }
     report_found("trunk", found.as_deref());
-    run_cmd(cargo().args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
+    run_cmd(install_command().args(["trunk", "--version", TRUNK_VERSION, "--locked"]))?;
     let found = probe(Command::new("trunk").arg("--version"));
     if found.as_deref().and_then(second_word) != Some(TRUNK_VERSION) {
         bail!("trunk {TRUNK_VERSION} was installed but `trunk --version` says {found:?}: is ~/.cargo/bin on PATH?");
@@ -66,12 +68,25 @@ pub fn ensure_wasm_bindgen(root: &Path) -> Result<()> {
     }
     report_found("wasm-bindgen", cli.as_deref());
     // Not `--locked`: the CLI's own lock file names a crate version this registry may not serve.
-    run_cmd(cargo().args(["install", "wasm-bindgen-cli", "--version", &version]))?;
+    run_cmd(install_command().args(["wasm-bindgen-cli", "--version", &version]))?;
     let cli = probe(Command::new("wasm-bindgen").arg("--version"));
     if !matches(&cli) {
         bail!("wasm-bindgen-cli {version} was installed but `wasm-bindgen --version` says {cli:?}: is ~/.cargo/bin on PATH?");
     }
     Ok(())
+}
+
+/// `cargo install` with one build folder for every tool (`target/tools`, or under
+/// `CARGO_TARGET_DIR`): trunk and wasm-bindgen-cli share many dependencies (tokio, serde, clap),
+/// which then build once, and an install cut short resumes instead of starting over.
+fn install_command() -> Command {
+    let mut cmd = cargo();
+    cmd.arg("install");
+    let tools_target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"), PathBuf::from)
+        .join("tools");
+    cmd.env("CARGO_TARGET_DIR", tools_target);
+    cmd
 }
 
 fn ensure_binaryen(root: &Path) -> Result<()> {

@@ -6,11 +6,12 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 
 use crate::cmd::{cargo, run as run_cmd, step};
 use crate::dist;
 use crate::setup::{self, WASM_TARGET};
+use crate::{system, tidy};
 
 /// Whether the steps that need Chromium run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +24,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Packages under `crates/` that are not core crates: they may use the OS and need not build for
 /// wasm.
-const NOT_CORE: [&str; 2] = ["frontier-cli", "frontier-xtask"];
+const NOT_CORE: [&str; 2] = tidy::TOOL_CRATES;
 /// Flags that keep Chromium from reaching the network on its own and work as root in a container.
 const CHROMIUM_ARGS: [&str; 7] = [
     "--no-sandbox",
@@ -42,18 +43,23 @@ pub fn run(root: &Path, browser: Browser) -> Result<()> {
     let core = core_crates(root)?;
     println!("core crates: {}", core.join(", "));
     let chromedriver = chromedriver();
-    if browser == Browser::Yes && !(Path::new(CHROMIUM).exists() && chromedriver.exists()) {
-        println!("(`cargo xtask test --no-browser` runs the steps that need no browser)");
-        bail!("missing system packages: run apt-get install chromium chromium-driver");
+    // The same set-up as `cargo xtask serve`, plus what the tests need from the system.
+    setup::run(root)?;
+    if browser == Browser::Yes {
+        system::ensure(&system::FOR_TESTS)?;
     }
+    private_runtime_dir()?;
 
     let mut steps: Vec<(&str, Action<'_>)> = vec![
+        ("tidy", Box::new(|| tidy::run(root))),
         ("rustfmt", Box::new(|| run_cmd(cargo().args(["fmt", "--all", "--check"]).current_dir(root)))),
         (
             "clippy (native)",
             Box::new(|| {
                 run_cmd(
-                    cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]).current_dir(root),
+                    cargo()
+                        .args(["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"])
+                        .current_dir(root),
                 )
             }),
         ),
@@ -81,12 +87,18 @@ pub fn run(root: &Path, browser: Browser) -> Result<()> {
         ),
         (
             "native tests",
-            Box::new(|| run_cmd(cargo().args(["test", "--workspace", "--exclude", "frontier-e2e"]).current_dir(root))),
+            Box::new(|| {
+                run_cmd(
+                    cargo()
+                        .args(["test", "--workspace", "--all-features", "--exclude", "frontier-e2e"])
+                        .current_dir(root),
+                )
+            }),
         ),
     ];
     if browser == Browser::Yes {
         steps.push(("wasm tests in headless Chromium", Box::new(|| wasm_tests(root, &chromedriver))));
-        steps.push(("release build (dist)", Box::new(|| dist::run(root))));
+        steps.push(("release build (dist) and its size budget", Box::new(|| dist::run(root))));
         steps.push(("end-to-end tests in headless Chromium", Box::new(|| e2e_tests(root, &chromedriver))));
     }
 
@@ -101,6 +113,24 @@ pub fn run(root: &Path, browser: Browser) -> Result<()> {
     }
     let skipped = if browser == Browser::No { " (browser steps skipped: --no-browser)" } else { "" };
     println!("xtask test: {total} steps passed{skipped}");
+    Ok(())
+}
+
+/// Mesa's lavapipe (the Vulkan adapter the native wgpu tests run on) wants a private runtime
+/// folder; without one it prints a warning on every test.
+fn private_runtime_dir() -> Result<()> {
+    if std::env::var_os("XDG_RUNTIME_DIR").is_some() {
+        return Ok(());
+    }
+    let dir = std::env::temp_dir().join(format!("frontier-xdg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    // Safe here: xtask is single-threaded at this point, before any step runs.
+    std::env::set_var("XDG_RUNTIME_DIR", &dir);
     Ok(())
 }
 

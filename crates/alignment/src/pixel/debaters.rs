@@ -35,7 +35,7 @@ pub fn choose_pixel(judge: &Judge, game: &Game, strategy: Strategy, rng: &mut Sp
         return None;
     }
     let depth = match strategy {
-        Strategy::Random => return legal.get(rng.below(legal.len())).copied(),
+        Strategy::Random => return legal.get(rng.index(legal.len())).copied(),
         Strategy::Greedy => 1,
         Strategy::Minimax { depth, .. } => depth.max(1),
     };
@@ -81,7 +81,7 @@ pub fn random_reveals(digit: &Digit, k: usize, rng: &mut SplitMix64) -> Vec<Reve
     let mut ink = digit.ink_pixels();
     let k = k.min(ink.len());
     for j in 0..k {
-        let r = j + rng.below(ink.len() - j);
+        let r = j + rng.index(ink.len() - j);
         ink.swap(j, r);
     }
     ink.iter().take(k).filter_map(|&p| Reveal::new(p, digit.pixels()[p]).ok()).collect()

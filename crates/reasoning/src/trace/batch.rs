@@ -1,6 +1,7 @@
 //! Many traces at once: JSON Lines with a `trace` field, CSV with a `trace` column, or plain text
 //! with traces separated by blank lines. Errors name the line and column.
 
+use frontier_base::csv;
 use serde::{Deserialize, Serialize};
 
 /// More traces than this in one upload are refused (the table would not be readable anyway).
@@ -95,68 +96,21 @@ fn jsonl(text: &str) -> Result<Vec<TraceRecord>, BatchError> {
     Ok(out)
 }
 
+/// The header's names, trimmed; a first line that is not valid CSV has none.
 fn split_csv_header(line: &str) -> Vec<String> {
-    line.split(',').map(|f| f.trim().trim_matches('"').to_owned()).collect()
-}
-
-/// RFC 4180 records: fields in double quotes may hold commas, newlines and doubled quotes.
-fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, BatchError> {
-    let mut records = Vec::new();
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let (mut line, mut column) = (1usize, 0usize);
-    let mut record_line = 1;
-    let mut in_quotes = false;
-    let mut quote_start = (0, 0);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        column += 1;
-        if in_quotes {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    column += 1;
-                    field.push('"');
-                }
-                '"' => in_quotes = false,
-                '\n' => {
-                    field.push('\n');
-                    line += 1;
-                    column = 0;
-                }
-                _ => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' if field.is_empty() => {
-                in_quotes = true;
-                quote_start = (line, column);
-            }
-            ',' => fields.push(std::mem::take(&mut field)),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' => {
-                fields.push(std::mem::take(&mut field));
-                records.push((record_line, std::mem::take(&mut fields)));
-                line += 1;
-                column = 0;
-                record_line = line;
-            }
-            _ => field.push(c),
-        }
+    let mut cells = Vec::new();
+    match csv::split_record(line, ',', 1, &mut cells) {
+        Ok(()) => cells.iter().map(|c| c.trim().to_owned()).collect(),
+        Err(_) => Vec::new(),
     }
-    if in_quotes {
-        return Err(error(quote_start.0, quote_start.1, "this quoted field is never closed"));
-    }
-    if !field.is_empty() || !fields.is_empty() {
-        fields.push(field);
-        records.push((record_line, fields));
-    }
-    Ok(records)
 }
 
 fn csv(text: &str) -> Result<Vec<TraceRecord>, BatchError> {
-    let mut records = csv_records(text)?.into_iter().filter(|(_, f)| !(f.len() == 1 && f[0].trim().is_empty()));
+    let records = csv::records(text, ',').map_err(|e| error(e.line, e.column, e.message))?;
+    let mut records = records
+        .into_iter()
+        .map(|r| (r.line, r.fields))
+        .filter(|(_, f)| !(f.len() == 1 && f[0].trim().is_empty()));
     let Some((_, header)) = records.next() else { return Ok(Vec::new()) };
     let find = |name: &str| header.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let trace_col = find("trace").ok_or_else(|| error(1, 1, "the header has no \"trace\" column"))?;

@@ -2,6 +2,10 @@
 //! people export from pandas, R or a spreadsheet: an optional header row, blank lines, `\r\n`,
 //! quoted cells, a byte-order mark. Anything else is an error at its line and column.
 
+use std::borrow::Cow;
+
+use frontier_base::csv;
+
 use super::limits::check_len;
 use super::InputError;
 use crate::Matrix;
@@ -22,8 +26,8 @@ pub fn parse_csv_matrix(text: &str) -> Result<Matrix, InputError> {
         .map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
         .filter(|(_, l)| !l.trim().is_empty())
         .peekable();
-    if let Some((_, first)) = lines.peek() {
-        let cells = split_cells(first, separator(first));
+    if let Some(&(first_line, first)) = lines.peek() {
+        let cells = split_cells(first, csv::sniff_delimiter(first), first_line)?;
         if cells.iter().map(|c| clean(c)).any(|c| !c.is_empty() && c.parse::<f64>().is_err()) {
             lines.next();
         }
@@ -31,12 +35,12 @@ pub fn parse_csv_matrix(text: &str) -> Result<Matrix, InputError> {
     let Some(&(_, first_data)) = lines.peek() else {
         return Err(InputError::Shape { message: "the CSV file has no rows of numbers".to_owned() });
     };
-    let sep = separator(first_data);
+    let sep = csv::sniff_delimiter(first_data);
     let mut values = Vec::new();
     let mut width: Option<(usize, usize)> = None;
     let mut rows = 0usize;
     for (line, text) in lines {
-        let cells = split_cells(text, sep);
+        let cells = split_cells(text, sep, line)?;
         let (cols, first_line) = *width.get_or_insert((cells.len(), line));
         if cells.len() != cols {
             return Err(InputError::Csv {
@@ -58,35 +62,15 @@ pub fn parse_csv_matrix(text: &str) -> Result<Matrix, InputError> {
         .ok_or_else(|| InputError::Shape { message: format!("the CSV rows do not form a {rows} × {cols} matrix") })
 }
 
-/// Tab if the line has one, else semicolon if it has one, else comma.
-fn separator(line: &str) -> char {
-    if line.contains('\t') {
-        '\t'
-    } else if line.contains(';') {
-        ';'
-    } else {
-        ','
-    }
-}
-
-/// The cells of `line`, a separator inside double quotes not splitting a cell.
-fn split_cells(line: &str, sep: char) -> Vec<&str> {
+/// The cells of one line, in the project's one CSV dialect.
+fn split_cells(line: &str, sep: char, line_number: usize) -> Result<Vec<Cow<'_, str>>, InputError> {
     let mut cells = Vec::new();
-    let mut start = 0;
-    let mut quoted = false;
-    for (i, c) in line.char_indices() {
-        if c == '"' {
-            quoted = !quoted;
-        } else if c == sep && !quoted {
-            cells.push(line.get(start..i).unwrap_or_default());
-            start = i + c.len_utf8();
-        }
-    }
-    cells.push(line.get(start..).unwrap_or_default());
-    cells
+    csv::split_record(line, sep, line_number, &mut cells)
+        .map_err(|e| InputError::Csv { line: e.line, column: e.column, message: e.message })?;
+    Ok(cells)
 }
 
-/// A cell's text without surrounding spaces and quotes.
+/// A cell's text without surrounding spaces (and quotes, which a quoted cell has lost already).
 fn clean(cell: &str) -> &str {
     let cell = cell.trim();
     cell.strip_prefix('"').and_then(|c| c.strip_suffix('"')).map_or(cell, str::trim)

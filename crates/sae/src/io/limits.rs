@@ -3,8 +3,8 @@
 
 use super::InputError;
 
-/// 512 MiB: room for about a million f32 activations of width 128.
-pub const MAX_UPLOAD_BYTES: u64 = 512 * 1024 * 1024;
+/// The project's one upload limit (512 MiB: room for about a million f32 activations of width 128).
+pub use frontier_base::limits::MAX_UPLOAD_BYTES;
 
 /// `Err(TooLarge)` when `bytes` is over [`MAX_UPLOAD_BYTES`].
 pub fn check_size(bytes: u64) -> Result<(), InputError> {

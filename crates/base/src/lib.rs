@@ -1,0 +1,12 @@
+//! Foundations shared by the analysis crates, so that each exists once: a seeded random-number
+//! generator (`rng`), a CSV reader and writer with located errors (`csv`), and the size limits
+//! every upload and allocation is checked against (`limits`).
+//!
+//! Like every core crate, this one knows nothing of the web, reads no clock and draws no OS
+//! randomness: seeds come from the caller.
+
+pub mod csv;
+pub mod limits;
+pub mod rng;
+
+pub use rng::{SplitMix64, Xoshiro256pp};
