@@ -65,13 +65,12 @@ pub fn ensure(packages: &[Package]) -> Result<()> {
     Ok(())
 }
 
-/// dpkg's word where there is dpkg; otherwise whether the package's command runs.
+/// Present when its command runs (npm, for one, often comes inside another vendor's nodejs
+/// package, which dpkg does not call "npm"), else when dpkg says it is installed.
 fn installed(package: &Package) -> bool {
-    if let Some(status) = probe(Command::new("dpkg-query").args(["-W", "-f=${Status}", package.name])) {
-        return status.contains("install ok installed");
+    if package.command.is_some_and(|c| probe(Command::new(c).arg("--version")).is_some()) {
+        return true;
     }
-    if probe(Command::new("dpkg-query").arg("--version")).is_some() {
-        return false; // dpkg is there and does not know the package
-    }
-    package.command.is_some_and(|c| probe(Command::new(c).arg("--version")).is_some())
+    probe(Command::new("dpkg-query").args(["-W", "-f=${Status}", package.name]))
+        .is_some_and(|status| status.contains("install ok installed"))
 }
