@@ -131,7 +131,7 @@ fn run_train(args: &TrainArgs) -> Result<Value, UsageError> {
     let mut trainer = Trainer::new(cfg, data, CLI_BUDGET_BYTES).map_err(|e| UsageError(e.to_string()))?;
     trainer.run(cfg.steps).map_err(|e| UsageError(e.to_string()))?;
     let train_seconds = started.elapsed().as_secs_f64();
-    let summary = report(&trainer, true).summary;
+    let summary = report(&trainer, true).map_err(|e| UsageError(e.to_string()))?.summary;
     let mut out = serde_json::to_value(&summary).map_err(|e| UsageError(e.to_string()))?;
     out["train_seconds"] = json!(train_seconds);
     out["config"] = shortest_floats(&cfg)?;
@@ -191,7 +191,7 @@ fn run_eval(weights_path: &Path, data_path: &Path) -> Result<Value, UsageError> 
         )));
     }
     let l1 = extras.l1_coefficient.unwrap_or(0.0);
-    let e = evaluate(&sae, &data, l1);
+    let e = evaluate(&sae, &data, l1).map_err(|e| UsageError(e.to_string()))?;
     Ok(json!({
         "mse": e.mse, "fvu": e.fvu, "l0": e.l0, "loss": e.loss, "l1_coefficient": l1,
         "l1": e.l1, "nmse": e.nmse, "dead_fraction": e.dead_fraction, "dense_fraction": e.dense_fraction,

@@ -26,4 +26,8 @@ pub enum GpuError {
     Readback(String),
     #[error("training diverged at step {step}: the loss is {loss}")]
     Diverged { step: u64, loss: f32 },
+    /// The run's schedule refused a batch, a measurement or a resampling (data or weights whose
+    /// shapes do not fit the SAE).
+    #[error("{0}")]
+    Schedule(frontier_sae::SaeError),
 }

@@ -200,7 +200,7 @@ impl GpuRun {
         }
         let mut steps: Vec<(usize, StepParams)> = Vec::new();
         for (slot, step) in (first..=last).enumerate() {
-            let batch: Matrix = self.schedule.next_batch();
+            let batch: Matrix = self.schedule.next_batch().map_err(GpuError::Schedule)?;
             self.gpu.write_batch(slot, &batch)?;
             steps.push((slot, self.schedule.params_at(step)));
         }
@@ -262,7 +262,7 @@ impl GpuRun {
         for (n, s) in stats.into_iter().enumerate() {
             let params = self.schedule.params_at(flight.first_step + n as u64);
             let decoder = if n + 1 == count { decoder.as_ref() } else { None };
-            self.schedule.finish_step(s, &params, decoder);
+            self.schedule.finish_step(s, &params, decoder).map_err(GpuError::Schedule)?;
             self.last = Some(s);
         }
         if let Some((sae, steps_since_fired)) = checkpoint {
@@ -279,7 +279,7 @@ impl GpuRun {
             return Ok(());
         }
         let sae = self.gpu.read_sae().await?;
-        let plan = self.schedule.resample_plan(&dead, &sae);
+        let plan = self.schedule.resample_plan(&dead, &sae).map_err(GpuError::Schedule)?;
         self.gpu.resample(&plan.features, &plan.directions, plan.encoder_norm);
         Ok(())
     }

@@ -22,6 +22,10 @@ pub enum SaeError {
     /// A weights file that is not a usable SAE.
     #[error("{0}")]
     Weights(String),
+    /// Matrices whose shapes do not fit together (weights that do not match their configuration,
+    /// or a product asked of the wrong operands).
+    #[error(transparent)]
+    Shape(#[from] crate::gemm::ShapeError),
 }
 
 pub(crate) fn setting(setting: &'static str, message: impl Into<String>) -> SaeError {

@@ -1,5 +1,6 @@
 //! Matrix products on row-major slices, through ndarray's `general_mat_mul` (matrixmultiply's
-//! packed, cache-blocked kernels; transposes are free, they only swap strides).
+//! packed, cache-blocked kernels; transposes are free, they only swap strides). Shapes are checked
+//! before every product: a mismatch is a [`ShapeError`] for the caller, never a panic or a skip.
 
 use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayView2, ArrayViewMut2, ShapeBuilder};
@@ -30,32 +31,95 @@ impl<'a> Operand<'a> {
     }
 }
 
-/// `c = a · b + beta · c`, with `c` row-major `m × n`.
-pub fn gemm(a: Operand<'_>, b: Operand<'_>, c: &mut [f32], m: usize, n: usize, beta: f32) {
-    // The shapes are set by this crate, never by user data, so a mismatch is a bug: it is caught in
-    // debug builds and skipped in release rather than becoming a panic in the page.
-    let (Some(a), Some(b)) = (a.view(), b.view()) else {
-        debug_assert!(false, "gemm operand does not match its shape");
-        return;
-    };
-    if a.dim().0 != m || b.dim().1 != n || a.dim().1 != b.dim().0 || c.len() != m * n {
-        debug_assert!(false, "gemm shapes {:?} · {:?} -> {m}×{n}", a.dim(), b.dim());
-        return;
-    }
-    if let Ok(mut c) = ArrayViewMut2::from_shape((m, n), c) {
-        general_mat_mul(1.0, &a, &b, beta, &mut c);
+/// Operand and output shapes that do not fit together: what `gemm` was asked to compute.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "matrix shapes do not match: {a_rows}×{a_cols}{} · {b_rows}×{b_cols}{} into {m}×{n} ({detail})",
+    if *.a_transposed { "ᵀ" } else { "" },
+    if *.b_transposed { "ᵀ" } else { "" }
+)]
+pub struct ShapeError {
+    pub a_rows: usize,
+    pub a_cols: usize,
+    pub a_transposed: bool,
+    pub b_rows: usize,
+    pub b_cols: usize,
+    pub b_transposed: bool,
+    pub m: usize,
+    pub n: usize,
+    /// Which rule was broken.
+    pub detail: String,
+}
+
+impl ShapeError {
+    fn of(a: &Operand<'_>, b: &Operand<'_>, m: usize, n: usize, detail: String) -> ShapeError {
+        ShapeError {
+            a_rows: a.rows,
+            a_cols: a.cols,
+            a_transposed: a.transposed,
+            b_rows: b.rows,
+            b_cols: b.cols,
+            b_transposed: b.transposed,
+            m,
+            n,
+            detail,
+        }
     }
 }
 
-/// `c = a · b + beta · c` for whole matrices.
-pub fn matmul(a: &Matrix, b: &Matrix, c: &mut Matrix, beta: f32) {
-    let (m, n) = (a.rows, b.cols);
-    gemm(Operand::new(&a.values, a.rows, a.cols), Operand::new(&b.values, b.rows, b.cols), &mut c.values, m, n, beta);
+/// Checks that `a · b` is `m × n` and fits an output of `c_len` values: each operand's values are
+/// `rows × cols`, the inner dimensions agree, and the output has `m × n` values.
+pub fn check(a: Operand<'_>, b: Operand<'_>, c_len: usize, m: usize, n: usize) -> Result<(), ShapeError> {
+    let error = |detail: String| ShapeError::of(&a, &b, m, n, detail);
+    for (name, operand) in [("a", &a), ("b", &b)] {
+        if operand.rows.checked_mul(operand.cols) != Some(operand.values.len()) {
+            let (rows, cols, len) = (operand.rows, operand.cols, operand.values.len());
+            return Err(error(format!("{name} holds {len} values, not {rows}×{cols}")));
+        }
+    }
+    let shape = |o: &Operand<'_>| if o.transposed { (o.cols, o.rows) } else { (o.rows, o.cols) };
+    let ((a_rows, a_cols), (b_rows, b_cols)) = (shape(&a), shape(&b));
+    if a_cols != b_rows {
+        return Err(error(format!("inner dimensions {a_cols} and {b_rows} differ")));
+    }
+    if a_rows != m || b_cols != n {
+        return Err(error(format!("the product is {a_rows}×{b_cols}")));
+    }
+    if m.checked_mul(n) != Some(c_len) {
+        return Err(error(format!("the output holds {c_len} values")));
+    }
+    Ok(())
+}
+
+/// `c = a · b + beta · c`, with `c` row-major `m × n`. Every shape is checked first ([`check`]): a
+/// mismatch is a [`ShapeError`] and `c` is left as it was.
+pub fn gemm(a: Operand<'_>, b: Operand<'_>, c: &mut [f32], m: usize, n: usize, beta: f32) -> Result<(), ShapeError> {
+    check(a, b, c.len(), m, n)?;
+    let unviewable = |detail: String| ShapeError::of(&a, &b, m, n, detail);
+    let (Some(av), Some(bv)) = (a.view(), b.view()) else {
+        return Err(unviewable("an operand cannot be viewed as a matrix".into()));
+    };
+    let mut cv = ArrayViewMut2::from_shape((m, n), c).map_err(|e| unviewable(e.to_string()))?;
+    general_mat_mul(1.0, &av, &bv, beta, &mut cv);
+    Ok(())
+}
+
+/// `c = a · b + beta · c` for whole matrices (`c` must already be `a.rows × b.cols`).
+pub fn matmul(a: &Matrix, b: &Matrix, c: &mut Matrix, beta: f32) -> Result<(), ShapeError> {
+    let (a, b) = (Operand::new(&a.values, a.rows, a.cols), Operand::new(&b.values, b.rows, b.cols));
+    if (c.rows, c.cols) != (a.rows, b.cols) {
+        return Err(ShapeError::of(&a, &b, a.rows, b.cols, format!("the output is {}×{}", c.rows, c.cols)));
+    }
+    gemm(a, b, &mut c.values, c.rows, c.cols, beta)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ok(result: Result<(), ShapeError>) {
+        result.unwrap_or_else(|e| panic!("{e}"));
+    }
 
     #[test]
     fn products_with_transposes_match_the_definition() {
@@ -63,15 +127,45 @@ mod tests {
         let a = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
         let b = [7.0, 8.0, 9.0, 10.0, 11.0, 12.0];
         let mut c = [0.0; 4];
-        gemm(Operand::new(&a, 2, 3), Operand::new(&b, 3, 2), &mut c, 2, 2, 0.0);
+        ok(gemm(Operand::new(&a, 2, 3), Operand::new(&b, 3, 2), &mut c, 2, 2, 0.0));
         assert_eq!(c, [58.0, 64.0, 139.0, 154.0]);
         // aᵀ·a is 3×3: [[17, 22, 27], [22, 29, 36], [27, 36, 45]].
         let mut ata = [0.0; 9];
-        gemm(Operand::new(&a, 2, 3).t(), Operand::new(&a, 2, 3), &mut ata, 3, 3, 0.0);
+        ok(gemm(Operand::new(&a, 2, 3).t(), Operand::new(&a, 2, 3), &mut ata, 3, 3, 0.0));
         assert_eq!(ata, [17.0, 22.0, 27.0, 22.0, 29.0, 36.0, 27.0, 36.0, 45.0]);
         // a·aᵀ + 1·c: [[14, 32], [32, 77]] + [[1, 1], [1, 1]].
         let mut aat = [1.0; 4];
-        gemm(Operand::new(&a, 2, 3), Operand::new(&a, 2, 3).t(), &mut aat, 2, 2, 1.0);
+        ok(gemm(Operand::new(&a, 2, 3), Operand::new(&a, 2, 3).t(), &mut aat, 2, 2, 1.0));
         assert_eq!(aat, [15.0, 33.0, 33.0, 78.0]);
+    }
+
+    #[test]
+    fn mismatched_shapes_are_errors_and_leave_the_output_alone() {
+        let a = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let mut c = [7.0; 4];
+        // Inner dimensions: a is 2×3, a again is 2×3 (not 3×2).
+        let e = gemm(Operand::new(&a, 2, 3), Operand::new(&a, 2, 3), &mut c, 2, 3, 0.0);
+        assert_eq!(e.as_ref().map_err(|e| e.detail.as_str()), Err("inner dimensions 3 and 2 differ"));
+        assert_eq!(
+            e.map_err(|e| e.to_string()),
+            Err("matrix shapes do not match: 2×3 · 2×3 into 2×3 (inner dimensions 3 and 2 differ)".to_string())
+        );
+        // An operand whose values are not rows × cols.
+        let e = gemm(Operand::new(&a[..5], 2, 3), Operand::new(&a, 3, 2), &mut c, 2, 2, 0.0);
+        assert_eq!(e.map_err(|e| e.detail), Err("a holds 5 values, not 2×3".to_string()));
+        // The requested output shape is not the product's.
+        let e = gemm(Operand::new(&a, 2, 3), Operand::new(&a, 3, 2), &mut c, 3, 2, 0.0);
+        assert_eq!(e.map_err(|e| e.detail), Err("the product is 2×2".to_string()));
+        // The output buffer is too small.
+        let e = gemm(Operand::new(&a, 2, 3), Operand::new(&a, 3, 2), &mut c[..3], 2, 2, 0.0);
+        assert_eq!(e.map_err(|e| e.detail), Err("the output holds 3 values".to_string()));
+        // A transposed operand is described as such.
+        let e = gemm(Operand::new(&a, 2, 3).t(), Operand::new(&a, 3, 2), &mut c, 3, 2, 0.0);
+        assert!(e.is_err_and(|e| e.to_string().starts_with("matrix shapes do not match: 2×3ᵀ · 3×2 into 3×2")));
+        assert_eq!(c, [7.0; 4], "nothing was written");
+        // Whole matrices: the output must be a.rows × b.cols.
+        let m = Matrix { rows: 2, cols: 3, values: a.to_vec() };
+        let mut out = Matrix::zeros(3, 3);
+        assert_eq!(matmul(&m, &m, &mut out, 0.0).map_err(|e| e.detail), Err("the output is 3×3".to_string()));
     }
 }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::SaeError;
 use crate::model::Sae;
 use crate::Matrix;
 
@@ -55,9 +56,17 @@ impl Evaluation {
 }
 
 /// Evaluates `sae` on every row of `data`. `l1_coeff` is the sparsity coefficient of the reported
-/// loss (the article's).
-pub fn evaluate(sae: &Sae, data: &Matrix, l1_coeff: f32) -> Evaluation {
+/// loss (the article's). Data of another width than the SAE's input, or weights out of shape, are
+/// an error.
+pub fn evaluate(sae: &Sae, data: &Matrix, l1_coeff: f32) -> Result<Evaluation, SaeError> {
     let (d_in, d_sae) = (sae.cfg.d_in, sae.cfg.d_sae);
+    if data.cols != d_in {
+        return Err(SaeError::Width { expected: d_in, found: data.cols });
+    }
+    if data.rows.checked_mul(data.cols) != Some(data.values.len()) {
+        let (rows, cols, found) = (data.rows, data.cols, data.values.len());
+        return Err(SaeError::Data(format!("the data holds {found} values, not {rows}×{cols}")));
+    }
     let rows = data.rows;
     let mut mean = vec![0.0f64; d_in];
     for r in 0..rows {
@@ -71,8 +80,8 @@ pub fn evaluate(sae: &Sae, data: &Matrix, l1_coeff: f32) -> Evaluation {
     for start in (0..rows).step_by(CHUNK_ROWS) {
         let end = (start + CHUNK_ROWS).min(rows);
         let chunk = Matrix { rows: end - start, cols: d_in, values: data.values[start * d_in..end * d_in].to_vec() };
-        let f = sae.encode(&chunk);
-        let recon = sae.decode(&f);
+        let f = sae.encode(&chunk)?;
+        let recon = sae.decode(&f)?;
         for r in 0..chunk.rows {
             let (x, xh) = (chunk.row(r), recon.row(r));
             let (mut x_sq, mut xh_sq, mut dot, mut row_err) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
@@ -109,7 +118,7 @@ pub fn evaluate(sae: &Sae, data: &Matrix, l1_coeff: f32) -> Evaluation {
         density_histogram[bin] += 1;
     }
     let per_feature = |pred: &dyn Fn(f64) -> bool| density.iter().filter(|&&p| pred(p)).count() as f64 / d_sae as f64;
-    Evaluation {
+    Ok(Evaluation {
         rows,
         mse,
         nmse: nmse_sum / n,
@@ -124,7 +133,7 @@ pub fn evaluate(sae: &Sae, data: &Matrix, l1_coeff: f32) -> Evaluation {
         density_histogram,
         shrinkage: ratio_sum / n,
         relative_reconstruction_bias: if cross != 0.0 { recon_sq / cross } else { f64::NAN },
-    }
+    })
 }
 
 #[cfg(test)]
@@ -139,7 +148,7 @@ mod tests {
     fn hand_computed_metrics() {
         // Rows (1, 0), (0, 2), (-1, 0): the ReLU loses the negative row entirely.
         let data = Matrix::from_vec(3, 2, vec![1.0, 0.0, 0.0, 2.0, -1.0, 0.0]).unwrap_or_default();
-        let e = evaluate(&identity(), &data, 0.5);
+        let e = evaluate(&identity(), &data, 0.5).unwrap_or_else(|e| panic!("{e}"));
         // Error only on row 3: (0 − (−1))² = 1, over 6 elements.
         assert!((e.mse - 1.0 / 6.0).abs() < 1e-12);
         // Mean (0, 2/3); Σ‖x − x̄‖² = 1 + 4/9 + 0 + 16/9 + 1 + 4/9 = 14/3; FVU = 1 / (14/3).
@@ -158,5 +167,16 @@ mod tests {
         assert!((e.shrinkage - 2.0 / 3.0).abs() < 1e-12);
         // log10(1/3) = −0.477 falls in the bin starting at −0.5, index (−0.5 + 7) / 0.25 = 26.
         assert_eq!(e.density_histogram[26], 2);
+    }
+
+    #[test]
+    fn data_of_another_width_is_an_error() {
+        let data = Matrix::zeros(3, 5);
+        assert_eq!(evaluate(&identity(), &data, 0.5), Err(SaeError::Width { expected: 2, found: 5 }));
+        let short = Matrix { rows: 3, cols: 2, values: vec![0.0; 5] };
+        assert_eq!(
+            evaluate(&identity(), &short, 0.5).map_err(|e| e.to_string()),
+            Err("the data holds 5 values, not 3×2".to_string())
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! so feature `i`'s decoder direction is row `i` of `w_dec`.
 
 use crate::config::{Arch, InitScheme, SaeConfig};
+use crate::error::SaeError;
 use crate::gemm;
 use crate::rng::Rng;
 use crate::Matrix;
@@ -79,18 +80,41 @@ impl Sae {
         2 * self.cfg.d_in * self.cfg.d_sae + self.cfg.d_in + self.cfg.d_sae
     }
 
+    /// Whether the weights and biases have the shapes `cfg` gives them.
+    pub fn check_shapes(&self) -> Result<(), SaeError> {
+        let (d_in, d_sae) = (self.cfg.d_in, self.cfg.d_sae);
+        let parts = [
+            ("w_enc", (self.w_enc.rows, self.w_enc.cols), (d_in, d_sae), self.w_enc.values.len()),
+            ("w_dec", (self.w_dec.rows, self.w_dec.cols), (d_sae, d_in), self.w_dec.values.len()),
+            ("b_enc", (1, self.b_enc.len()), (1, d_sae), self.b_enc.len()),
+            ("b_dec", (1, self.b_dec.len()), (1, d_in), self.b_dec.len()),
+        ];
+        for (name, (rows, cols), (want_rows, want_cols), len) in parts {
+            if (rows, cols) != (want_rows, want_cols) || rows.checked_mul(cols) != Some(len) {
+                return Err(SaeError::Weights(format!(
+                    "{name} is {rows}×{cols} with {len} values; d_in = {d_in} and d_sae = {d_sae} make it {want_rows}×{want_cols}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Pre-activations `(x − b_dec?) W_enc + b_enc` for a batch `x` of `[rows, d_in]`.
-    pub fn pre_activations(&self, x: &Matrix) -> Matrix {
+    pub fn pre_activations(&self, x: &Matrix) -> Result<Matrix, SaeError> {
+        self.check_shapes()?;
+        if x.cols != self.cfg.d_in {
+            return Err(SaeError::Width { expected: self.cfg.d_in, found: x.cols });
+        }
         let input = if self.cfg.apply_b_dec_to_input { subtract_row(x, &self.b_dec) } else { x.clone() };
         let mut h = Matrix::zeros(x.rows, self.cfg.d_sae);
-        gemm::matmul(&input, &self.w_enc, &mut h, 0.0);
+        gemm::matmul(&input, &self.w_enc, &mut h, 0.0)?;
         add_row(&mut h, &self.b_enc);
-        h
+        Ok(h)
     }
 
     /// Features for inference: ReLU, per-row TopK, or BatchTopK's threshold.
-    pub fn encode(&self, x: &Matrix) -> Matrix {
-        let mut f = self.pre_activations(x);
+    pub fn encode(&self, x: &Matrix) -> Result<Matrix, SaeError> {
+        let mut f = self.pre_activations(x)?;
         match self.cfg.arch {
             Arch::Relu => f.values.iter_mut().for_each(|v| *v = v.max(0.0)),
             Arch::TopK => {
@@ -103,29 +127,30 @@ impl Sae {
                 f.values.iter_mut().for_each(|v| *v = if *v > t { *v } else { 0.0 });
             }
         }
-        f
+        Ok(f)
     }
 
-    /// Reconstruction `f W_dec + b_dec`.
-    pub fn decode(&self, f: &Matrix) -> Matrix {
+    /// Reconstruction `f W_dec + b_dec` of features `f` of `[rows, d_sae]`.
+    pub fn decode(&self, f: &Matrix) -> Result<Matrix, SaeError> {
+        self.check_shapes()?;
         let mut out = Matrix::zeros(f.rows, self.cfg.d_in);
-        gemm::matmul(f, &self.w_dec, &mut out, 0.0);
+        gemm::matmul(f, &self.w_dec, &mut out, 0.0)?;
         add_row(&mut out, &self.b_dec);
-        out
+        Ok(out)
     }
 
     /// The article's `get_top_features(x, top_k)`: for each row, the `k` most active features, as
     /// (index, activation) pairs, largest first (ties: the lower index first).
-    pub fn top_features(&self, x: &Matrix, k: usize) -> Vec<Vec<(usize, f32)>> {
-        let f = self.encode(x);
-        (0..f.rows)
+    pub fn top_features(&self, x: &Matrix, k: usize) -> Result<Vec<Vec<(usize, f32)>>, SaeError> {
+        let f = self.encode(x)?;
+        Ok((0..f.rows)
             .map(|r| {
                 let mut order: Vec<(usize, f32)> = f.row(r).iter().copied().enumerate().collect();
                 order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
                 order.truncate(k);
                 order
             })
-            .collect()
+            .collect())
     }
 
     /// Norms of the decoder rows.
@@ -211,5 +236,26 @@ mod tests {
             assert!((n - 1.0).abs() < 1e-6);
         }
         assert_eq!(sae.w_enc, sae.w_dec.transposed());
+    }
+
+    #[test]
+    fn mismatched_shapes_are_errors() {
+        let sae = Sae::identity(3, false);
+        let x = Matrix { rows: 1, cols: 3, values: vec![1.0, -2.0, 3.0] };
+        assert_eq!(sae.encode(&x).map(|f| f.values), Ok(vec![1.0, 0.0, 3.0]));
+        let wide = Matrix::zeros(2, 4);
+        assert_eq!(sae.encode(&wide), Err(SaeError::Width { expected: 3, found: 4 }));
+        let f = Matrix::zeros(2, 2);
+        let e = sae.decode(&f);
+        assert!(matches!(&e, Err(SaeError::Shape(s)) if s.detail == "inner dimensions 2 and 3 differ"), "{e:?}");
+        let mut broken = sae.clone();
+        broken.w_dec = Matrix::zeros(3, 2);
+        let e = broken.decode(&Matrix::zeros(1, 3));
+        assert_eq!(
+            e.map_err(|e| e.to_string()),
+            Err("w_dec is 3×2 with 6 values; d_in = 3 and d_sae = 3 make it 3×3".to_string())
+        );
+        broken.w_dec.values.pop();
+        assert!(broken.top_features(&x, 1).is_err());
     }
 }

@@ -78,7 +78,7 @@ pub fn initial_sae(cfg: &TrainConfig, data: &DataSource, budget_bytes: u64) -> R
     let mut init_rng = rng.fork(1);
     let mut sae = Sae::init(cfg.sae, cfg.init, cfg.unit_norm_decoder, &mut init_rng);
     if cfg.b_dec_init == BDecInit::GeometricMedian {
-        let sample = data.evaluation_sample(cfg.seed, MEDIAN_SAMPLE_ROWS);
+        let sample = data.try_evaluation_sample(cfg.seed, MEDIAN_SAMPLE_ROWS)?;
         sae.b_dec = geometric_median(&sample);
     }
     Ok((sae, rng))
@@ -127,7 +127,7 @@ impl Schedule {
     }
 
     /// The next training batch.
-    pub fn next_batch(&mut self) -> Matrix {
+    pub fn next_batch(&mut self) -> Result<Matrix, SaeError> {
         self.data.next_batch(&mut self.rng, self.cfg.batch)
     }
 
@@ -154,16 +154,24 @@ impl Schedule {
     }
 
     /// Counts one step done and records its history point where due, with the recovery of the
-    /// true features measured on `decoder` (the decoder after the step) when given.
-    pub fn finish_step(&mut self, stats: StepStats, params: &StepParams, decoder: Option<&Matrix>) {
-        self.step += 1;
-        if self.records_after(self.step) {
+    /// true features measured on `decoder` (the decoder after the step) when given. A decoder of
+    /// another width than the true features is an error, and the step is not counted.
+    pub fn finish_step(
+        &mut self,
+        stats: StepStats,
+        params: &StepParams,
+        decoder: Option<&Matrix>,
+    ) -> Result<(), SaeError> {
+        let step = self.step + 1;
+        if self.records_after(step) {
             let mmcs = match (&self.ground_truth, decoder) {
-                (Some(truth), Some(w_dec)) => Some(recovery::recovery(truth, w_dec).mmcs_true_to_learned),
+                (Some(truth), Some(w_dec)) => Some(recovery::recovery(truth, w_dec)?.mmcs_true_to_learned),
                 _ => None,
             };
-            self.history.push(HistoryPoint { step: self.step, stats, lr: params.lr, l1_coeff: params.l1_coeff, mmcs });
+            self.history.push(HistoryPoint { step, stats, lr: params.lr, l1_coeff: params.l1_coeff, mmcs });
         }
+        self.step = step;
+        Ok(())
     }
 
     /// Goes back to an earlier step (a checkpoint restored after the GPU was lost): later history
@@ -199,9 +207,9 @@ impl Schedule {
     /// Each dead feature gets the direction of an input drawn with probability ∝ its squared
     /// reconstruction loss under `sae`; encoder columns are scaled to a fraction of the mean live
     /// column norm.
-    pub fn resample_plan(&mut self, dead: &[usize], sae: &Sae) -> ResamplePlan {
-        let batch = self.data.next_batch(&mut self.rng, self.cfg.batch.max(dead.len()));
-        let recon = sae.decode(&sae.encode(&batch));
+    pub fn resample_plan(&mut self, dead: &[usize], sae: &Sae) -> Result<ResamplePlan, SaeError> {
+        let batch = self.data.next_batch(&mut self.rng, self.cfg.batch.max(dead.len()))?;
+        let recon = sae.decode(&sae.encode(&batch)?)?;
         let weights: Vec<f64> = (0..batch.rows)
             .map(|r| {
                 let loss: f64 = batch.row(r).iter().zip(recon.row(r)).map(|(a, b)| f64::from(a - b).powi(2)).sum();
@@ -223,7 +231,7 @@ impl Schedule {
             .collect();
         let mean_alive = if alive.is_empty() { 1.0 } else { alive.iter().sum::<f32>() / alive.len() as f32 };
         self.resampled += dead.len();
-        ResamplePlan { features: dead.to_vec(), directions, encoder_norm: RESAMPLE_ENCODER_SCALE * mean_alive }
+        Ok(ResamplePlan { features: dead.to_vec(), directions, encoder_norm: RESAMPLE_ENCODER_SCALE * mean_alive })
     }
 }
 
@@ -287,28 +295,29 @@ impl<B: Backend> Trainer<B> {
             if self.done() {
                 break;
             }
-            self.maybe_resample();
-            let batch = self.schedule.next_batch();
+            self.maybe_resample()?;
+            let batch = self.schedule.next_batch()?;
             let params = self.schedule.params_at(self.schedule.step());
             let stats = self.backend.train_step(&batch, &params)?;
             let decoder = (self.schedule.records_after(self.schedule.step() + 1)
                 && self.schedule.ground_truth.is_some())
             .then(|| self.backend.sae().w_dec);
-            self.schedule.finish_step(stats, &params, decoder.as_ref());
+            self.schedule.finish_step(stats, &params, decoder.as_ref())?;
             last = Some(stats);
         }
         Ok(last)
     }
 
-    fn maybe_resample(&mut self) {
+    fn maybe_resample(&mut self) -> Result<(), SaeError> {
         if !self.schedule.resample_due() {
-            return;
+            return Ok(());
         }
         let dead = self.schedule.dead_features(&self.backend.steps_since_fired());
         if dead.is_empty() {
-            return;
+            return Ok(());
         }
-        let plan = self.schedule.resample_plan(&dead, &self.backend.sae());
+        let plan = self.schedule.resample_plan(&dead, &self.backend.sae())?;
         self.backend.resample(&plan.features, &plan.directions, plan.encoder_norm);
+        Ok(())
     }
 }

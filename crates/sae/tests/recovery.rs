@@ -22,7 +22,7 @@ fn the_documented_configuration_recovers_the_true_features() {
     cfg.seed = 1;
     let mut trainer = Trainer::new(cfg, data(), WASM_BUDGET_BYTES).unwrap_or_else(|e| panic!("{e}"));
     trainer.run(cfg.steps).unwrap_or_else(|e| panic!("{e}"));
-    let r = report(&trainer, true).summary;
+    let r = report(&trainer, true).unwrap_or_else(|e| panic!("{e}")).summary;
     let mmcs = r.mmcs.unwrap_or(0.0);
     assert!(mmcs >= 0.95, "mean max cosine similarity {mmcs}");
     assert!(r.mcc.unwrap_or(0.0) >= 0.95, "{r:?}");
@@ -36,7 +36,7 @@ fn topk_with_auxk_recovers_them_too() {
     cfg.seed = 1;
     let mut trainer = Trainer::new(cfg, data(), WASM_BUDGET_BYTES).unwrap_or_else(|e| panic!("{e}"));
     trainer.run(cfg.steps).unwrap_or_else(|e| panic!("{e}"));
-    let r = report(&trainer, false).summary;
+    let r = report(&trainer, false).unwrap_or_else(|e| panic!("{e}")).summary;
     assert!(r.mmcs.unwrap_or(0.0) >= 0.9, "{r:?}");
     assert!(r.l0 <= 6.0 + 1e-9, "TopK keeps at most k: {}", r.l0);
 }

@@ -37,13 +37,13 @@ fn there_are_six_cases_covering_every_architecture() {
 fn pre_activations_features_and_reconstruction_match_pytorch() {
     for case in cases() {
         let e = &case.expected;
-        let h = case.sae.pre_activations(&case.x);
+        let h = case.sae.pre_activations(&case.x).unwrap_or_else(|e| panic!("{e}"));
         assert_close("pre_activations", &case.name, &h.values, &matrix(&e["pre_activations"]).values, 1e-5, 1e-5);
         if case.sae.cfg.arch != Arch::BatchTopK {
             // BatchTopK's inference rule is a threshold; its training rule is checked below.
-            let f = case.sae.encode(&case.x);
+            let f = case.sae.encode(&case.x).unwrap_or_else(|e| panic!("{e}"));
             assert_close("features", &case.name, &f.values, &matrix(&e["features"]).values, 1e-5, 1e-5);
-            let recon = case.sae.decode(&f);
+            let recon = case.sae.decode(&f).unwrap_or_else(|e| panic!("{e}"));
             assert_close("reconstruction", &case.name, &recon.values, &matrix(&e["reconstruction"]).values, 1e-5, 1e-5);
         }
     }
@@ -97,7 +97,7 @@ fn top_features_match_the_articles_get_top_features() {
         let top = &case.expected["top_features"];
         let k = top["k"].as_u64().unwrap_or(0) as usize;
         let first = Matrix::from_vec(1, case.x.cols, case.x.row(0).to_vec()).unwrap_or_else(|| panic!("row"));
-        let got = &case.sae.top_features(&first, k)[0];
+        let got = &case.sae.top_features(&first, k).unwrap_or_else(|e| panic!("{e}"))[0];
         let indices: Vec<usize> = top["indices"]
             .as_array()
             .unwrap_or_else(|| panic!("indices"))

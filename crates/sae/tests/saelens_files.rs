@@ -47,8 +47,8 @@ fn both_libraries_compute_the_same_features_from_the_same_files() {
         let (sae, _) = load(&fixture(&format!("{name}/sae_weights.safetensors")), &config)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(sae.cfg.arch, arch, "{name}");
-        let f = sae.encode(&x);
-        let recon = sae.decode(&f);
+        let f = sae.encode(&x).unwrap_or_else(|e| panic!("{e}"));
+        let recon = sae.decode(&f).unwrap_or_else(|e| panic!("{e}"));
         for (what, got, want) in
             [("features", &f, &want["features"]), ("reconstruction", &recon, &want["reconstruction"])]
         {

@@ -62,7 +62,7 @@ fn auxk_gives_dead_topk_features_a_gradient() {
     // With AuxK off, a dead feature's encoder gets no gradient at all; with it on, it does.
     let cfg = TrainConfig::recommended(16, 64, Arch::TopK, 4, 10);
     let (sae, _) = initial_sae(&cfg, &data(), WASM_BUDGET_BYTES).unwrap_or_else(|e| panic!("{e}"));
-    let batch = data().evaluation_sample(1, 64);
+    let batch = data().try_evaluation_sample(1, 64).unwrap_or_else(|e| panic!("{e}"));
     let mut params = frontier_sae::StepParams {
         step: 0,
         lr: 1e-3,

@@ -42,8 +42,10 @@ impl Subject for Cpu {
                 stats.push(backend.train_step(x, p).unwrap_or_else(|e| panic!("{e}")));
             }
             if n == last {
-                let f = before.encode(x);
-                let forward = [before.pre_activations(x).values, f.values.clone(), before.decode(&f).values];
+                let f = before.encode(x).unwrap_or_else(|e| panic!("{e}"));
+                let pre = before.pre_activations(x).unwrap_or_else(|e| panic!("{e}"));
+                let forward =
+                    [pre.values, f.values.clone(), before.decode(&f).unwrap_or_else(|e| panic!("{e}")).values];
                 return Outcome {
                     stats,
                     forward,

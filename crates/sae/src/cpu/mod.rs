@@ -101,7 +101,7 @@ impl CpuBackend {
             rows,
             d_sae,
             1.0,
-        );
+        )?;
         b.f.copy_from_slice(&b.h);
         let kept_min = activate(&mut b.f, rows, cfg);
         for row in b.recon.chunks_exact_mut(d_in) {
@@ -114,7 +114,7 @@ impl CpuBackend {
             rows,
             d_in,
             1.0,
-        );
+        )?;
 
         // Losses. Sums run per row in f32 (SIMD-friendly) and across rows in f64.
         let mut sq_err = 0.0f64;
@@ -143,9 +143,9 @@ impl CpuBackend {
         // Backward through the decoder: dW_dec = fᵀ g_out, db_dec = Σ_rows g_out, g_f = g_out W_decᵀ.
         let grads = &mut self.grads;
         let g_out = Operand::new(&b.g_out, rows, d_in);
-        gemm(Operand::new(&b.f, rows, d_sae).t(), g_out, &mut grads.w_dec, d_sae, d_in, 0.0);
+        gemm(Operand::new(&b.f, rows, d_sae).t(), g_out, &mut grads.w_dec, d_sae, d_in, 0.0)?;
         column_sums(&b.g_out, d_in, &mut grads.b_dec);
-        gemm(g_out, Operand::new(&sae.w_dec.values, d_sae, d_in).t(), &mut b.g_h, rows, d_sae, 0.0);
+        gemm(g_out, Operand::new(&sae.w_dec.values, d_sae, d_in).t(), &mut b.g_h, rows, d_sae, 0.0)?;
         // Through the L1 term and the activation: only active features pass gradient.
         let l1_grad = params.l1_coeff / (rows * d_sae) as f32;
         // Written without a branch: about half the features are active, so a branch mispredicts,
@@ -165,7 +165,7 @@ impl CpuBackend {
             d_in,
             d_sae,
             0.0,
-        );
+        )?;
         column_sums(&b.g_h, d_sae, &mut grads.b_enc);
         if cfg.apply_b_dec_to_input {
             for (i, g) in grads.b_dec.iter_mut().enumerate() {

@@ -5,6 +5,7 @@ pub mod bundled;
 pub mod sparse_coding;
 pub mod tms;
 
+use crate::error::SaeError;
 use crate::rng::Rng;
 use crate::Matrix;
 
@@ -70,26 +71,42 @@ impl DataSource {
     }
 
     /// The next `rows` training rows.
-    pub fn next_batch(&mut self, rng: &mut Rng, rows: usize) -> Matrix {
-        match self {
-            Self::SparseCoding(s) => s.sample(rng, rows),
+    pub fn next_batch(&mut self, rng: &mut Rng, rows: usize) -> Result<Matrix, SaeError> {
+        Ok(match self {
+            Self::SparseCoding(s) => s.sample(rng, rows)?,
             Self::Tms(t) => t.sample(rng, rows),
             Self::Activations(s) => s.next_batch(rng, rows),
-        }
+        })
     }
 
     /// A fixed evaluation sample: the whole matrix for real data (up to `rows`), fresh draws from a
     /// separate stream for synthetic data.
-    pub fn evaluation_sample(&self, seed: u64, rows: usize) -> Matrix {
+    pub fn try_evaluation_sample(&self, seed: u64, rows: usize) -> Result<Matrix, SaeError> {
         let mut rng = evaluation_rng(seed);
-        match self {
-            Self::SparseCoding(s) => s.sample(&mut rng, rows),
+        Ok(match self {
+            Self::SparseCoding(s) => s.sample(&mut rng, rows)?,
             Self::Tms(t) => t.sample(&mut rng, rows),
             Self::Activations(s) => {
                 let take = rows.min(s.data.rows);
-                Matrix { rows: take, cols: s.data.cols, values: s.data.values[..take * s.data.cols].to_vec() }
+                let values = s.data.values.get(..take * s.data.cols).ok_or_else(|| {
+                    let found = s.data.values.len();
+                    SaeError::Data(format!("the activations hold {found} values, fewer than {take} rows"))
+                })?;
+                Matrix { rows: take, cols: s.data.cols, values: values.to_vec() }
             }
-        }
+        })
+    }
+
+    /// [`DataSource::try_evaluation_sample`] for callers with no error path (the page's SAE
+    /// worker, until the run driver moves into the SAE crates). It fails only when a synthetic
+    /// source's public fields were changed out of step after it was built; then every value of the
+    /// `rows × d_in` sample is NaN, so nothing measured on it looks plausible.
+    pub fn evaluation_sample(&self, seed: u64, rows: usize) -> Matrix {
+        self.try_evaluation_sample(seed, rows).unwrap_or_else(|_| Matrix {
+            rows,
+            cols: self.d_in(),
+            values: vec![f32::NAN; rows.saturating_mul(self.d_in())],
+        })
     }
 }
 
@@ -191,7 +208,7 @@ mod tests {
         let data = Matrix::from_vec(5, 1, vec![0.0, 1.0, 2.0, 3.0, 4.0]).unwrap_or_default();
         let mut source = DataSource::activations(data);
         let mut rng = Rng::new(1);
-        let mut seen: Vec<f32> = source.next_batch(&mut rng, 5).values;
+        let mut seen: Vec<f32> = source.next_batch(&mut rng, 5).map(|m| m.values).unwrap_or_default();
         seen.sort_by(f32::total_cmp);
         assert_eq!(seen, vec![0.0, 1.0, 2.0, 3.0, 4.0]);
     }

@@ -79,9 +79,14 @@ impl SparseCoding {
         Ok(Self { spec, dictionary, probabilities, loadings })
     }
 
-    /// `rows` samples, and the coefficients that made them (`[rows, n_features]`).
-    pub fn sample_with_codes(&self, rng: &mut Rng, rows: usize) -> (Matrix, Matrix) {
+    /// `rows` samples, and the coefficients that made them (`[rows, n_features]`). An error when
+    /// the public fields were changed out of step with each other after [`SparseCoding::new`].
+    pub fn sample_with_codes(&self, rng: &mut Rng, rows: usize) -> Result<(Matrix, Matrix), SaeError> {
         let (n, d) = (self.spec.n_features, self.spec.d);
+        if self.probabilities.len() != n || self.loadings.len() != n * CORRELATION_RANK {
+            let found = self.probabilities.len();
+            return Err(setting("features", format!("{found} firing probabilities for {n} features")));
+        }
         let mut codes = Matrix::zeros(rows, n);
         let rho = self.spec.correlation.clamp(0.0, 1.0);
         let mut factors = [0.0f32; CORRELATION_RANK];
@@ -108,12 +113,12 @@ impl SparseCoding {
             }
         }
         let mut x = Matrix::zeros(rows, d);
-        crate::gemm::matmul(&codes, &self.dictionary, &mut x, 0.0);
-        (x, codes)
+        crate::gemm::matmul(&codes, &self.dictionary, &mut x, 0.0)?;
+        Ok((x, codes))
     }
 
-    pub fn sample(&self, rng: &mut Rng, rows: usize) -> Matrix {
-        self.sample_with_codes(rng, rows).0
+    pub fn sample(&self, rng: &mut Rng, rows: usize) -> Result<Matrix, SaeError> {
+        Ok(self.sample_with_codes(rng, rows)?.0)
     }
 }
 
@@ -149,7 +154,7 @@ mod tests {
         for correlation in [0.0, 0.8] {
             let spec = SparseCodingSpec { n_features: 64, d: 16, avg_active: 5.0, correlation, ..Default::default() };
             let data = SparseCoding::new(spec).unwrap_or_else(|e| panic!("{e}"));
-            let (_, codes) = data.sample_with_codes(&mut Rng::new(2), 20_000);
+            let (_, codes) = data.sample_with_codes(&mut Rng::new(2), 20_000).unwrap_or_else(|e| panic!("{e}"));
             let active = codes.values.iter().filter(|&&c| c > 0.0).count() as f64 / 20_000.0;
             // The marginals are kept exactly; a coefficient of exactly 0 is rare (1 in 2^24).
             assert!((active - 5.0).abs() < 0.1, "correlation {correlation}: {active}");
@@ -161,7 +166,7 @@ mod tests {
         let co_fire = |correlation: f32| {
             let spec = SparseCodingSpec { n_features: 32, d: 8, avg_active: 4.0, decay: 1.0, correlation, seed: 5 };
             let data = SparseCoding::new(spec).unwrap_or_else(|e| panic!("{e}"));
-            let (_, codes) = data.sample_with_codes(&mut Rng::new(3), 20_000);
+            let (_, codes) = data.sample_with_codes(&mut Rng::new(3), 20_000).unwrap_or_else(|e| panic!("{e}"));
             // Variance of the number of active features: independent firing gives Σp(1−p) = 3.5.
             let counts: Vec<f64> =
                 (0..codes.rows).map(|r| codes.row(r).iter().filter(|&&c| c > 0.0).count() as f64).collect();
@@ -171,5 +176,17 @@ mod tests {
         let independent = co_fire(0.0);
         assert!((independent - 3.5).abs() < 0.2, "{independent}");
         assert!(co_fire(0.9) > 2.0 * independent);
+    }
+
+    #[test]
+    fn a_dictionary_changed_out_of_shape_is_an_error() {
+        let spec = SparseCodingSpec { n_features: 8, d: 4, avg_active: 2.0, ..Default::default() };
+        let mut data = SparseCoding::new(spec).unwrap_or_else(|e| panic!("{e}"));
+        data.dictionary = Matrix::zeros(8, 3);
+        let e = data.sample(&mut Rng::new(1), 5);
+        assert!(matches!(&e, Err(SaeError::Shape(s)) if s.detail == "the output is 5×4"), "{e:?}");
+        data.probabilities.pop();
+        let e = data.sample(&mut Rng::new(1), 5).map_err(|e| e.to_string());
+        assert_eq!(e, Err("features: 7 firing probabilities for 8 features".to_string()));
     }
 }

@@ -153,7 +153,10 @@ fn top_examples(lab: Lab, trained: &Shared<Trained>, j: usize, s: &FeatureStats)
             let seq = tokens.sequence_of(row);
             let lo = row.saturating_sub(CONTEXT).max(seq.start);
             let hi = (row + CONTEXT + 1).min(seq.end);
-            let acts = features::activations_on(&trained.sae, &tokens.activations, lo..hi, j);
+            let acts = match features::activations_on(&trained.sae, &tokens.activations, lo..hi, j) {
+                Ok(acts) => acts,
+                Err(e) => return view! { <li class="error" role="alert">{e.to_string()}</li> }.into_any(),
+            };
             let peak = acts.iter().copied().fold(0.0f32, f32::max).max(1e-9);
             let spans = (lo..hi)
                 .zip(acts)
@@ -166,7 +169,7 @@ fn top_examples(lab: Lab, trained: &Shared<Trained>, j: usize, s: &FeatureStats)
                     view! { <span class=class title=format!("{act:.3}")>{text}</span> }
                 })
                 .collect_view();
-            view! { <li><span class="sae-act">{short(f64::from(a))}</span>" "<span class="sae-context">{spans}</span>{format!(" ({})", tokens.source_of(row))}</li> }
+            view! { <li><span class="sae-act">{short(f64::from(a))}</span>" "<span class="sae-context">{spans}</span>{format!(" ({})", tokens.source_of(row))}</li> }.into_any()
         })
         .collect_view();
     view! { <h5>"Top-activating tokens, in context"</h5><ol class="sae-top">{items}</ol> }.into_any()
@@ -230,7 +233,10 @@ fn Inspect(lab: Lab, trained: Shared<Trained>) -> impl IntoView {
         let tokens = lab.tokens.get().filter(|_| lab.state.with_untracked(|s| s.data == DataKind::Minilm))?;
         let row = row.min(tokens.activations.rows.saturating_sub(1));
         let x = Matrix::from_vec(1, tokens.activations.cols, tokens.activations.row(row).to_vec())?;
-        let top = trained.sae.top_features(&x, 10);
+        let top = match trained.sae.top_features(&x, 10) {
+            Ok(top) => top,
+            Err(e) => return Some(view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()),
+        };
         let seq = tokens.sequence_of(row);
         let sentence: String = seq
             .clone()
@@ -253,10 +259,13 @@ fn Inspect(lab: Lab, trained: Shared<Trained>) -> impl IntoView {
                 view! { <li><button type="button" class="link" on:click=open>{format!("#{j}")}</button>{format!(" {}", short(f64::from(a)))}</li> }
             })
             .collect_view();
-        Some(view! {
-            <p>{format!("Token {row}: {}", sentence.trim())}</p>
-            <ol class="sae-top" data-testid="sae-input-features">{items}</ol>
-        })
+        Some(
+            view! {
+                <p>{format!("Token {row}: {}", sentence.trim())}</p>
+                <ol class="sae-top" data-testid="sae-input-features">{items}</ol>
+            }
+            .into_any(),
+        )
     };
     let synthetic_result = move || synthetic_input(lab, &trained_synthetic);
     let real = move || lab.state.with(|s| s.data == DataKind::Minilm);
@@ -291,19 +300,28 @@ const SYNTHETIC_INPUTS: usize = 1000;
 
 /// A sparse-coding input: which true features made it, and which learned features fire on it,
 /// each with the true feature it is closest to.
-fn synthetic_input(lab: Lab, trained: &Shared<Trained>) -> Option<impl IntoView> {
+fn synthetic_input(lab: Lab, trained: &Shared<Trained>) -> Option<AnyView> {
     let s = lab.state.get();
     let Some(frontier_sae::data::SyntheticSpec::SparseCoding(spec)) = s.synthetic() else { return None };
     let coding = frontier_sae::data::SparseCoding::new(spec).ok()?;
     let row = s.input_row.min(SYNTHETIC_INPUTS - 1);
     let mut rng = frontier_sae::data::evaluation_rng(s.seed);
-    let (x, codes) = coding.sample_with_codes(&mut rng, row + 1);
+    let error =
+        |e: frontier_sae::SaeError| Some(view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any());
+    let (x, codes) = match coding.sample_with_codes(&mut rng, row + 1) {
+        Ok(sample) => sample,
+        Err(e) => return error(e),
+    };
     let input = Matrix::from_vec(1, x.cols, x.row(row).to_vec())?;
     let mut truth: Vec<(usize, f32)> = codes.row(row).iter().copied().enumerate().filter(|(_, c)| *c > 0.0).collect();
     truth.sort_by(|a, b| b.1.total_cmp(&a.1));
     let truth_text = truth.iter().map(|(i, c)| format!("#{i} × {c:.3}")).collect::<Vec<_>>().join(", ");
     let best = trained.finished.best_true.clone().unwrap_or_default();
-    let items = trained.sae.top_features(&input, 10).first()?.iter().filter(|(_, a)| *a > 0.0).map(|&(j, a)| {
+    let top = match trained.sae.top_features(&input, 10) {
+        Ok(top) => top,
+        Err(e) => return error(e),
+    };
+    let items = top.first()?.iter().filter(|(_, a)| *a > 0.0).map(|&(j, a)| {
         let open = move |_| lab.state.update(|s| s.feature = Some(j));
         let matched = best.get(j).map(|(t, c)| format!(" → true #{t} (cos {c:.3})")).unwrap_or_default();
         view! { <li><button type="button" class="link" on:click=open>{format!("#{j}")}</button>{format!(" {}{matched}", short(f64::from(a)))}</li> }
@@ -311,5 +329,5 @@ fn synthetic_input(lab: Lab, trained: &Shared<Trained>) -> Option<impl IntoView>
     Some(view! {
         <p>{format!("Made of true features: {}.", if truth_text.is_empty() { "none".to_string() } else { truth_text })}</p>
         <ol class="sae-top" data-testid="sae-input-features">{items}</ol>
-    })
+    }.into_any())
 }
