@@ -4,10 +4,8 @@
 use clap::Args as ClapArgs;
 use frontier_costs::edge::config::parse_config;
 use frontier_costs::edge::directions::speculative_on_device;
-use frontier_costs::edge::inverse::{best_format, devices_meeting, max_context};
-use frontier_costs::edge::realistic::{DEFAULT_COMPUTE_EFFICIENCY, DEFAULT_RUNTIME_GB};
 use frontier_costs::edge::{
-    ArticleEdgeInputs, Device, EdgeInputs, KvFormat, ModelArch, WeightFormat, MODELS, WEIGHT_FORMATS,
+    ArticleEdgeInputs, Device, EdgeSettings, KvFormat, ModelArch, WeightFormat, Weights, MODELS, WEIGHT_FORMATS,
 };
 use serde_json::{json, Value};
 
@@ -15,19 +13,19 @@ use crate::UsageError;
 
 #[derive(ClapArgs)]
 pub struct Args {
-    /// Article mode: parameter count.
+    /// The article's parameter count (realistic mode: what `corrections` compares with; default 8e9).
     #[arg(long, allow_negative_numbers = true)]
     params: Option<f64>,
-    /// Bits per weight (article mode; in realistic mode, instead of --quant).
+    /// The article's bits per weight (realistic mode: the weights' too when there is no --quant).
     #[arg(long, allow_negative_numbers = true)]
     bits: Option<f64>,
-    /// Article mode: device RAM.
+    /// The article's device RAM (realistic mode: default 8).
     #[arg(long, allow_negative_numbers = true)]
     ram_gb: Option<f64>,
-    /// Article mode: memory bandwidth.
+    /// The article's memory bandwidth (realistic mode: what `corrections` compares with; default 100).
     #[arg(long, allow_negative_numbers = true)]
     bandwidth_gb_s: Option<f64>,
-    /// Article mode: tokens per second wanted.
+    /// The article's tokens per second wanted (realistic mode: default 15).
     #[arg(long, allow_negative_numbers = true)]
     target_tps: Option<f64>,
     /// Realistic mode: a model preset (llama-3.1-8b, mixtral-8x7b, deepseek-v3, ...).
@@ -94,16 +92,12 @@ pub fn run(args: &Args) -> Result<Value, UsageError> {
         }
         (None, None) => return article(args),
     };
-    let bits_per_weight = match (&args.quant, args.bits) {
-        (Some(q), _) => {
-            WeightFormat::by_id(q)
-                .ok_or_else(|| {
-                    let known: Vec<&str> = WEIGHT_FORMATS.iter().map(|f| f.id).collect();
-                    UsageError(format!("unknown format {q:?}; known formats: {}", known.join(", ")))
-                })?
-                .bits_per_weight
-        }
-        (None, Some(bits)) => bits,
+    let weights = match (&args.quant, args.bits) {
+        (Some(q), _) => Weights::Format(WeightFormat::by_id(q).ok_or_else(|| {
+            let known: Vec<&str> = WEIGHT_FORMATS.iter().map(|f| f.id).collect();
+            UsageError(format!("unknown format {q:?}; known formats: {}", known.join(", ")))
+        })?),
+        (None, Some(bits)) => Weights::PlainBits(bits),
         (None, None) => return Err(UsageError("--quant FORMAT or --bits N is required with --model".into())),
     };
     let device_id = args.device.as_deref().ok_or_else(|| UsageError("--device ID is required with --model".into()))?;
@@ -112,35 +106,43 @@ pub fn run(args: &Args) -> Result<Value, UsageError> {
     })?;
     let kv_format = KvFormat::from_id(&args.kv_quant)
         .ok_or_else(|| UsageError(format!("unknown KV format {:?}; known: F16, Q8_0, Q4_0", args.kv_quant)))?;
-    let inputs = EdgeInputs {
-        model,
-        bits_per_weight,
+    // The corrections compare the realistic model with the article's check: its iPhone
+    // example, with whichever of the article's numbers the flags give.
+    let example = ArticleEdgeInputs::EXAMPLE;
+    let settings = EdgeSettings {
+        article: ArticleEdgeInputs {
+            params: args.params.unwrap_or(example.params),
+            bits: args.bits.unwrap_or(example.bits),
+            ram_gb: args.ram_gb.unwrap_or(example.ram_gb),
+            bandwidth_gb_s: args.bandwidth_gb_s.unwrap_or(example.bandwidth_gb_s),
+            target_tps: args.target_tps.unwrap_or(example.target_tps),
+        },
         kv_format,
         context: args.context,
         batch: args.batch,
-        device,
-        runtime_gb: DEFAULT_RUNTIME_GB,
-        compute_efficiency: DEFAULT_COMPUTE_EFFICIENCY,
         prompt_tokens: args.prompt_tokens,
+        min_tokens_per_sec: args.min_tps,
+        ..EdgeSettings::new(model, weights, device)
     };
-    let report = inputs.evaluate().map_err(invalid)?;
-    let mut out = to_value(&report)?;
+    let analysis = settings.analyze().map_err(invalid)?;
+    let mut out = to_value(&analysis.realistic)?;
     let Value::Object(map) = &mut out else { return Ok(out) };
-    map.insert("model".into(), json!(inputs.model.id));
-    map.insert("device".into(), json!(inputs.device.id));
-    map.insert("bits_per_weight".into(), json!(bits_per_weight));
-    map.insert("max_context".into(), to_value(&max_context(&inputs).map_err(invalid)?)?);
-    map.insert("best_format".into(), json!(best_format(&inputs).map_err(invalid)?.map(|f| f.id)));
+    map.insert("model".into(), json!(settings.model.id));
+    map.insert("device".into(), json!(settings.device.id));
+    map.insert("bits_per_weight".into(), json!(settings.weights.bits_per_weight()));
+    map.insert("max_context".into(), to_value(&analysis.max_context)?);
+    map.insert("best_format".into(), json!(analysis.best_format.map(|f| f.id)));
+    map.insert("corrections".into(), to_value(&analysis.corrections)?);
     if args.speculative {
         let draft_id = args.draft.as_deref().ok_or_else(|| UsageError("--speculative needs --draft ID".into()))?;
         let draft = model_by_id(draft_id)?;
-        let s = speculative_on_device(&inputs, &draft, args.alpha, args.gamma).map_err(invalid)?;
+        let s = speculative_on_device(&settings.inputs(), &draft, args.alpha, args.gamma).map_err(invalid)?;
         map.insert("speculative".into(), to_value(&s)?);
         map.insert("expected_tokens_per_step".into(), json!(s.expected_tokens_per_step));
         map.insert("speedup".into(), json!(s.speedup));
     }
-    if let Some(min) = args.min_tps {
-        map.insert("devices".into(), to_value(&devices_meeting(&inputs, min).map_err(invalid)?)?);
+    if let Some(devices) = &analysis.devices {
+        map.insert("devices".into(), to_value(devices)?);
     }
     Ok(out)
 }
@@ -157,4 +159,56 @@ fn article(args: &Args) -> Result<Value, UsageError> {
         target_tps: need("target-tps", args.target_tps)?,
     };
     to_value(&inputs.evaluate().map_err(invalid)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn edge(argv: &[&str]) -> Result<Value, UsageError> {
+        let cli = Cli::try_parse_from(std::iter::once("edge").chain(argv.iter().copied()))
+            .map_err(|e| UsageError(e.to_string()))?;
+        run(&cli.args)
+    }
+
+    fn kinds(v: &Value) -> Vec<&str> {
+        v["corrections"].as_array().map_or_else(Vec::new, |a| a.iter().filter_map(|c| c["kind"].as_str()).collect())
+    }
+
+    #[test]
+    fn realistic_mode_prints_the_corrections_against_the_articles_example() -> Result<(), UsageError> {
+        let v = edge(&["--model", "llama-3.1-8b", "--quant", "Q4_K_M", "--device", "iphone-16-pro"])?;
+        assert_eq!(kinds(&v), ["bandwidth", "weights_size", "kv_cache"]);
+        // 100 GB/s in the article against the iPhone's derived 60; 8e9 · 4 / 8 = 4 GB against
+        // the Q4_K_M file; the fixed 0.5 GB against 131,072 B · 4,096 = 0.537 GB.
+        assert_eq!(
+            (v["corrections"][0]["article_gb_s"].as_f64(), v["corrections"][0]["real_gb_s"].as_f64()),
+            (Some(100.0), Some(60.0))
+        );
+        assert_eq!(v["corrections"][1]["article_gb"].as_f64(), Some(4.0));
+        assert_eq!(v["corrections"][1]["format"].as_str(), Some("Q4_K_M"));
+        assert_eq!(v["corrections"][2]["kv_bytes_per_token"].as_f64(), Some(131_072.0));
+        // The article's numbers come from the flags where given: told the M2 Max's 400 GB/s,
+        // the bandwidth correction goes.
+        let v = edge(&[
+            "--model",
+            "llama-3.1-8b",
+            "--quant",
+            "Q4_K_M",
+            "--device",
+            "apple-m2-max",
+            "--bandwidth-gb-s",
+            "400",
+        ])?;
+        assert_eq!(kinds(&v), ["weights_size", "kv_cache"]);
+        assert_eq!(v["best_format"], "F16");
+        Ok(())
+    }
 }

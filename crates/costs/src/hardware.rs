@@ -1,5 +1,8 @@
 //! Accelerator table: dense tensor throughput, memory and bandwidth, one source per row.
 //!
+//! This is the one table of GPUs: the edge devices that are GPUs (`edge/devices.rs`) read
+//! their memory, bandwidth and peak from these rows.
+//!
 //! Only dense peaks appear here. Datasheets also quote "with sparsity" numbers that are
 //! twice as large; dividing by those halves every MFU, a bug several well-known tools
 //! have shipped (see the source notes in `shared/references/costs_edge.md`, section B2).
@@ -67,6 +70,35 @@ impl Accelerator {
     pub fn by_id(id: &str) -> Option<&'static Accelerator> {
         ACCELERATORS.iter().find(|a| a.id == id)
     }
+
+    /// The row with `id`, for other tables that read a GPU's numbers from this one (the edge
+    /// devices). Meant for `const` items: an id missing here then stops the build.
+    pub(crate) const fn row(id: &str) -> &'static Accelerator {
+        let mut i = 0;
+        while i < ACCELERATORS.len() {
+            if same_id(ACCELERATORS[i].id, id) {
+                return &ACCELERATORS[i];
+            }
+            i += 1;
+        }
+        panic!("no such id in the accelerator table")
+    }
+}
+
+/// `a == b` for ids, usable in a `const fn`.
+const fn same_id(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// The accelerator table. Sources are abbreviated; the full notes are in the references.
@@ -204,5 +236,13 @@ mod tests {
         assert_eq!(h800, Some(Some(989.0)));
         let a100 = Accelerator::by_id("a100-80gb").map(|a| a.peak_tflops(Precision::Fp8));
         assert_eq!(a100, Some(None));
+    }
+
+    #[test]
+    fn the_const_lookup_finds_the_same_row_as_by_id() {
+        for a in ACCELERATORS {
+            assert_eq!(Accelerator::row(a.id), a);
+        }
+        assert!(same_id("h100-sxm", "h100-sxm") && !same_id("h100-sxm", "h100-pcie") && !same_id("h100", "h100-sxm"));
     }
 }

@@ -60,6 +60,33 @@ impl WeightFormat {
     }
 }
 
+/// The weights of a model: a row of the whole-file table, or plain N-bit weights (the
+/// article's idealisation, every weight at exactly `bits`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weights {
+    Format(&'static WeightFormat),
+    PlainBits(f64),
+}
+
+impl Weights {
+    /// Bits per weight over the whole file.
+    pub fn bits_per_weight(self) -> f64 {
+        match self {
+            Weights::Format(f) => f.bits_per_weight,
+            Weights::PlainBits(bits) => bits,
+        }
+    }
+
+    /// The table row, where the weights are one.
+    pub fn format(self) -> Option<&'static WeightFormat> {
+        match self {
+            Weights::Format(f) => Some(f),
+            Weights::PlainBits(_) => None,
+        }
+    }
+}
+
 /// The KV cache's element format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum KvFormat {

@@ -12,7 +12,7 @@ use crate::error::InputError;
 /// `None` when not even one token fits. Memory grows with context, so bisection works.
 pub fn max_context(inputs: &EdgeInputs) -> Result<Option<f64>, InputError> {
     inputs.validate()?;
-    let usable = inputs.device.ram_gb * inputs.device.usable_fraction;
+    let usable = inputs.device.usable_memory_gb();
     let fits = |ctx: f64| inputs.memory_gb(ctx) <= usable;
     if !fits(1.0) {
         return Ok(None);
@@ -36,7 +36,7 @@ pub fn max_context(inputs: &EdgeInputs) -> Result<Option<f64>, InputError> {
 /// The format with the most bits per weight (the least quality loss) that fits.
 pub fn best_format(inputs: &EdgeInputs) -> Result<Option<&'static WeightFormat>, InputError> {
     inputs.validate()?;
-    let usable = inputs.device.ram_gb * inputs.device.usable_fraction;
+    let usable = inputs.device.usable_memory_gb();
     Ok(WEIGHT_FORMATS
         .iter()
         .filter(|f| {

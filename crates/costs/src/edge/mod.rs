@@ -4,10 +4,14 @@
 //! bit width plus a fixed 0.5 GB cache). [`realistic`] uses the architecture: whole-file bits
 //! per weight, a KV cache computed from layers, heads and context (MLA and sliding windows
 //! included), the part of RAM an app may really use, bandwidth efficiency and thermal
-//! throttling. Decode is bandwidth-bound, prefill compute-bound (roofline).
+//! throttling. Decode is bandwidth-bound, prefill compute-bound (roofline). [`corrections`]
+//! says, as data, where the two disagree; [`analysis`] is the one call the page and the CLI
+//! make ([`EdgeSettings::analyze`]).
 
+pub mod analysis;
 pub mod article;
 pub mod config;
+pub mod corrections;
 pub mod devices;
 pub mod directions;
 pub mod formats;
@@ -15,9 +19,11 @@ pub mod inverse;
 pub mod models;
 pub mod realistic;
 
+pub use analysis::{EdgeAnalysis, EdgeSettings};
 pub use article::{ArticleEdgeInputs, ArticleEdgeReport};
+pub use corrections::{Correction, CorrectionKind};
 pub use devices::Device;
-pub use formats::{KvFormat, WeightFormat, WEIGHT_FORMATS};
+pub use formats::{KvFormat, WeightFormat, Weights, WEIGHT_FORMATS};
 pub use models::{Attention, ModelArch, MODELS};
 pub use realistic::{EdgeInputs, EdgeReport};
 

@@ -73,7 +73,7 @@ impl Device {
     /// The roofline: FLOP/s a kernel of `flops_per_byte` can reach on this device,
     /// min(peak compute, intensity · bandwidth), at 100 % efficiency.
     pub fn attainable_flops_per_s(&self, flops_per_byte: f64) -> f64 {
-        (self.compute_tflops * 1e12).min(flops_per_byte * self.bandwidth_gb_s * GB)
+        self.peak_flops_per_s().min(flops_per_byte * self.bandwidth_gb_s * GB)
     }
 }
 
@@ -128,15 +128,15 @@ impl EdgeInputs {
         let weights_gb = self.weights_bytes() / GB;
         let kv_cache_gb = self.kv_cache_bytes(self.context) / GB;
         let total_memory_gb = weights_gb + kv_cache_gb + self.runtime_gb;
-        let usable_memory_gb = d.ram_gb * d.usable_fraction;
+        let usable_memory_gb = d.usable_memory_gb();
         // One decode step makes `batch` tokens: it reads the active weights once and every
         // sequence's whole cache once.
         let active_weight_bytes = self.model.active_params * self.bits_per_weight / 8.0;
         let bytes_per_step = active_weight_bytes + self.kv_cache_bytes(self.context);
-        let bandwidth = d.bandwidth_gb_s * GB;
+        let bandwidth = d.bandwidth_bytes_per_s();
         let decode_ceiling = self.batch * bandwidth / bytes_per_step;
         let decode_tokens_per_sec = decode_ceiling * d.bandwidth_efficiency;
-        let peak_flops = d.compute_tflops * 1e12;
+        let peak_flops = d.peak_flops_per_s();
         // Prefill: about 2 FLOPs per active parameter per prompt token.
         let prefill_flops = 2.0 * self.model.active_params * self.prompt_tokens;
         let prefill_seconds = prefill_flops / (peak_flops * self.compute_efficiency);

@@ -1,7 +1,8 @@
 //! The edge widget's charts: memory needs against the device, speed against bits per
 //! weight, and the roofline. Every value comes from the core; this file only draws.
 
-use frontier_costs::edge::{EdgeInputs, ModelArch, WeightFormat, WEIGHT_FORMATS};
+use frontier_costs::edge::analysis::{format_sweep, memory_grid};
+use frontier_costs::edge::{ModelArch, WeightFormat};
 use leptos::prelude::*;
 use plotters::prelude::*;
 
@@ -18,28 +19,17 @@ const INK: RGBColor = RGBColor(40, 40, 40);
 
 type Drawn = Result<String, String>;
 
-/// Total memory (GB) of each model in each format at the state's context.
+/// Total memory (GB) of each model in each format at the state's context (from the core's
+/// grid; NaN where a cell does not evaluate).
 fn memory_rows(s: &EdgeState) -> Vec<(String, Vec<f64>)> {
     let Ok(base) = s.inputs() else { return Vec::new() };
-    MEMORY_MODELS
+    let models: Vec<ModelArch> = MEMORY_MODELS.iter().filter_map(|id| ModelArch::by_id(id)).collect();
+    let formats: Vec<&WeightFormat> = MEMORY_FORMATS.iter().filter_map(|f| WeightFormat::by_id(f)).collect();
+    let grid = memory_grid(&base, &models, &formats);
+    models
         .iter()
-        .filter_map(|id| ModelArch::by_id(id))
-        .map(|model| {
-            let values = MEMORY_FORMATS
-                .iter()
-                .filter_map(|f| WeightFormat::by_id(f))
-                .map(|f| {
-                    let i = EdgeInputs {
-                        model: model.clone(),
-                        bits_per_weight: f.bits_per_weight,
-                        context: s.context.min(model.context),
-                        ..base.clone()
-                    };
-                    i.evaluate().map_or(f64::NAN, |r| r.total_memory_gb)
-                })
-                .collect();
-            (model.name.to_string(), values)
-        })
+        .zip(grid)
+        .map(|(model, row)| (model.name.to_string(), row.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect()))
         .collect()
 }
 
@@ -95,12 +85,9 @@ fn memory_svg(rows: &[(String, Vec<f64>)], usable_gb: f64, ram_gb: f64) -> Drawn
 /// Decode speed of the current model and device in every format.
 fn speed_points(s: &EdgeState) -> Vec<(&'static str, f64, f64, bool, Option<f64>)> {
     let Ok(base) = s.inputs() else { return Vec::new() };
-    WEIGHT_FORMATS
-        .iter()
-        .filter_map(|f| {
-            let r = EdgeInputs { bits_per_weight: f.bits_per_weight, ..base.clone() }.evaluate().ok()?;
-            Some((f.id, f.bits_per_weight, r.decode_tokens_per_sec, r.fits, f.delta_ppl))
-        })
+    format_sweep(&base)
+        .into_iter()
+        .map(|p| (p.format.id, p.format.bits_per_weight, p.decode_tokens_per_sec, p.fits, p.format.delta_ppl))
         .collect()
 }
 
@@ -142,7 +129,7 @@ fn roofline_svg(s: &EdgeState) -> Drawn {
     let r = s.inputs().and_then(|i| i.evaluate().map_err(|x| x.to_string()))?;
     let d = &s.device;
     let xs: Vec<f64> = (0..=60).map(|i| 10f64.powf(-1.0 + 5.0 * f64::from(i) / 60.0)).collect();
-    let peak = d.compute_tflops * 1e12;
+    let peak = d.peak_flops_per_s();
     draw_svg((640, 300), |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(10)
@@ -181,14 +168,14 @@ fn or_message(d: Drawn) -> String {
 pub fn Charts(state: RwSignal<EdgeState>) -> impl IntoView {
     let rows = Memo::new(move |_| state.with(memory_rows));
     let memory = Signal::derive(move || {
-        let (usable, ram) = state.with(|s| (s.device.ram_gb * s.device.usable_fraction, s.device.ram_gb));
+        let (usable, ram) = state.with(|s| (s.device.usable_memory_gb(), s.device.ram_gb));
         or_message(memory_svg(&rows.get(), usable, ram))
     });
     let memory_caption = Signal::derive(move || {
         state.with(|s| {
             format!(
                 "Memory needed by six models in four formats at {} tokens of context (bars, log scale) against {}: usable memory {:.1} GB (thick line) and total RAM {} GB (thin line).",
-                sci(s.context), s.device.name, s.device.ram_gb * s.device.usable_fraction, sci(s.device.ram_gb)
+                sci(s.context), s.device.name, s.device.usable_memory_gb(), sci(s.device.ram_gb)
             )
         })
     });
@@ -262,7 +249,7 @@ pub fn Charts(state: RwSignal<EdgeState>) -> impl IntoView {
                     vec![
                         "Ridge".into(),
                         format!("{:.1}", r.roofline.ridge_flops_per_byte),
-                        sci(s.device.compute_tflops * 1e12),
+                        sci(s.device.peak_flops_per_s()),
                     ],
                 ]
             });

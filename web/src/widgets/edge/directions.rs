@@ -1,13 +1,12 @@
 //! The article's directions as live models, and the inverse questions.
 
 use frontier_costs::edge::directions::{flash_tokens_per_sec, moe_offload_tokens_per_sec, speculative_on_device};
-use frontier_costs::edge::inverse::{best_format, devices_meeting, max_context};
 use frontier_costs::edge::{Device, ModelArch, MODELS};
 use leptos::prelude::*;
 
 use super::inputs::setter;
 use super::state::EdgeState;
-use super::verdict::report;
+use super::verdict::{analysis, report};
 use crate::framework::format::{sci, short};
 use crate::framework::scale::Scale;
 use crate::framework::slider::NumberField;
@@ -99,10 +98,8 @@ pub fn Directions(state: RwSignal<EdgeState>) -> impl IntoView {
 pub fn Inverse(state: RwSignal<EdgeState>) -> impl IntoView {
     let answers = move || {
         let s = state.get();
-        let inputs = s.inputs().ok()?;
-        let ctx = max_context(&inputs).ok()?;
-        let format = best_format(&inputs).ok()?;
-        let devices = devices_meeting(&inputs, s.directions.min_tps).ok()?;
+        let a = analysis(&s).ok()?;
+        let (ctx, format, devices) = (a.max_context, a.best_format, a.devices.unwrap_or_default());
         Some(view! {
             <p data-testid="max-context">{match ctx {
                 Some(c) => format!("Longest context that fits: {} tokens.", short(c)),

@@ -1,7 +1,9 @@
 //! The edge widget's state: the article's inputs and the realistic model's, side by side.
 
 use frontier_costs::edge::realistic::{DEFAULT_COMPUTE_EFFICIENCY, DEFAULT_RUNTIME_GB};
-use frontier_costs::edge::{ArticleEdgeInputs, Device, EdgeInputs, KvFormat, ModelArch, WeightFormat};
+use frontier_costs::edge::{
+    ArticleEdgeInputs, Device, EdgeInputs, EdgeSettings, KvFormat, ModelArch, WeightFormat, Weights,
+};
 use frontier_state::WidgetState;
 use serde::{Deserialize, Serialize};
 
@@ -78,27 +80,38 @@ impl EdgeState {
         }
     }
 
-    pub fn bits_per_weight(&self) -> Option<f64> {
+    pub fn weights(&self) -> Option<Weights> {
         if self.format == PLAIN_BITS {
-            Some(self.bits)
+            Some(Weights::PlainBits(self.bits))
         } else {
-            WeightFormat::by_id(&self.format).map(|f| f.bits_per_weight)
+            WeightFormat::by_id(&self.format).map(Weights::Format)
         }
+    }
+
+    pub fn bits_per_weight(&self) -> Option<f64> {
+        self.weights().map(Weights::bits_per_weight)
+    }
+
+    /// The analysis' settings (the same struct `frontier edge` fills), if the ids resolve.
+    pub fn settings(&self) -> Result<EdgeSettings, String> {
+        Ok(EdgeSettings {
+            article: self.article,
+            model: self.model().ok_or_else(|| format!("model: unknown id {:?}", self.model_id))?,
+            weights: self.weights().ok_or_else(|| format!("format: unknown id {:?}", self.format))?,
+            kv_format: self.kv_format,
+            context: self.context,
+            batch: self.batch,
+            prompt_tokens: self.prompt_tokens,
+            device: self.device.clone(),
+            runtime_gb: DEFAULT_RUNTIME_GB,
+            compute_efficiency: DEFAULT_COMPUTE_EFFICIENCY,
+            min_tokens_per_sec: Some(self.directions.min_tps),
+        })
     }
 
     /// The realistic model's inputs, if the ids resolve.
     pub fn inputs(&self) -> Result<EdgeInputs, String> {
-        Ok(EdgeInputs {
-            model: self.model().ok_or_else(|| format!("model: unknown id {:?}", self.model_id))?,
-            bits_per_weight: self.bits_per_weight().ok_or_else(|| format!("format: unknown id {:?}", self.format))?,
-            kv_format: self.kv_format,
-            context: self.context,
-            batch: self.batch,
-            device: self.device.clone(),
-            runtime_gb: DEFAULT_RUNTIME_GB,
-            compute_efficiency: DEFAULT_COMPUTE_EFFICIENCY,
-            prompt_tokens: self.prompt_tokens,
-        })
+        self.settings().map(|s| s.inputs())
     }
 }
 
@@ -107,8 +120,7 @@ impl WidgetState for EdgeState {
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {
-        self.article.validate().map_err(|e| e.to_string())?;
-        self.inputs()?.validate().map_err(|e| e.to_string())?;
+        self.settings()?.validate().map_err(|e| e.to_string())?;
         if ModelArch::by_id(&self.directions.draft_id).is_none() {
             return Err(format!("draft: unknown id {:?}", self.directions.draft_id));
         }

@@ -4,11 +4,11 @@
 use std::sync::Arc;
 
 use frontier_costs::edge::realistic::Bound;
-use frontier_costs::edge::{EdgeReport, WeightFormat, GIB};
+use frontier_costs::edge::{Correction, EdgeAnalysis, EdgeReport};
 use leptos::prelude::*;
 
 use super::state::EdgeState;
-use crate::framework::format::sci;
+use crate::framework::format::{sci, short};
 use crate::framework::frame::ExportItem;
 
 fn gb(v: f64) -> String {
@@ -23,17 +23,23 @@ fn tps(v: f64) -> String {
     }
 }
 
+/// The analysis `frontier edge` runs, on the page's settings.
+pub fn analysis(state: &EdgeState) -> Result<EdgeAnalysis, String> {
+    state.settings()?.analyze().map_err(|e| e.to_string())
+}
+
 pub fn report(state: &EdgeState) -> Result<EdgeReport, String> {
-    state.inputs()?.evaluate().map_err(|e| e.to_string())
+    analysis(state).map(|a| a.realistic)
 }
 
 pub fn exports(state: RwSignal<EdgeState>) -> Vec<ExportItem> {
     let json = move || -> Result<String, String> {
         let s = state.get_untracked();
-        let article = s.article.evaluate().map_err(|e| e.to_string())?;
-        let realistic = report(&s)?;
-        let value =
-            serde_json::json!({ "widget": "edge-feasibility", "state": s, "article": article, "realistic": realistic });
+        let a = analysis(&s)?;
+        let value = serde_json::json!({
+            "widget": "edge-feasibility", "state": s, "article": a.article, "realistic": a.realistic,
+            "corrections": a.corrections,
+        });
         serde_json::to_string_pretty(&value).map_err(|e| e.to_string())
     };
     let csv = move || -> Result<String, String> {
@@ -158,40 +164,59 @@ pub fn Breakdown(state: RwSignal<EdgeState>) -> impl IntoView {
     }
 }
 
-/// Where the article's assumptions meet the chosen model or device, the sourced correction.
+/// One correction in words; every number comes from the core's [`Correction`].
+fn correction_text(c: &Correction) -> String {
+    match c {
+        Correction::Bandwidth { device_name, article_gb_s, real_gb_s, estimated, .. } => format!(
+            "Bandwidth: the article's check reads the weights at {} GB/s; the {device_name} has {} GB/s{}, used here.",
+            sci(*article_gb_s),
+            sci(*real_gb_s),
+            if *estimated { " (estimated)" } else { "" }
+        ),
+        Correction::WeightsSize {
+            model_name, format, article_params, article_bits, article_gb, bits_per_weight, real_gb, real_gib, ..
+        } => match format {
+            Some(f) => format!(
+                "Weights: a real {f} file of {model_name} is {real_gib:.2} GiB ({}, {bits_per_weight:.2} bits per weight over the whole file), not the {} that {} parameters at {} plain bits give.",
+                gb(*real_gb), gb(*article_gb), short(*article_params), sci(*article_bits)
+            ),
+            None => format!(
+                "Weights: {model_name} at {} bits per weight is {}, not the {} that {} parameters at {} bits give.",
+                sci(*bits_per_weight), gb(*real_gb), gb(*article_gb), short(*article_params), sci(*article_bits)
+            ),
+        },
+        Correction::KvCache { article_gb, kv_bytes_per_token, context_tokens, batch, real_gb, .. } => format!(
+            "The KV cache is not a fixed {}: this model stores {} bytes per token, {} for {}.",
+            gb(*article_gb),
+            sci(*kv_bytes_per_token),
+            gb(*real_gb),
+            if *batch > 1.0 {
+                format!("{} sequences of {} tokens", sci(*batch), sci(*context_tokens))
+            } else {
+                format!("{} tokens of context", sci(*context_tokens))
+            }
+        ),
+    }
+}
+
+/// Where the article's assumptions meet the chosen model or device, the sourced corrections
+/// the core finds for them.
 #[component]
 pub fn Corrections(state: RwSignal<EdgeState>) -> impl IntoView {
     move || {
-        let s = state.get();
-        let mut items = Vec::new();
-        if s.device.id == "iphone-16-pro" && s.article.bandwidth_gb_s >= 100.0 {
-            items.push(format!(
-                "The article gives the iPhone 16 Pro 100 GB/s, the figure of a base M2/M3 Mac. Apple publishes none for the A18 Pro; a 64-bit LPDDR5X-7500 bus gives about {} GB/s (estimated), used here.",
-                sci(s.device.bandwidth_gb_s)
-            ));
-        }
-        if s.model_id == "llama-3.1-8b" {
-            if let Some(f) = WeightFormat::by_id(&s.format) {
-                let gib = s.model().map_or(0.0, |m| m.total_params * f.bits_per_weight / 8.0 / GIB);
-                items.push(format!(
-                    "A real {} file of Llama 3.1 8B is {gib:.2} GiB ({:.2} bits per weight over the whole file, llama.cpp's measurement), not the {} GB that {} plain bits give.",
-                    f.id, f.bits_per_weight, sci(8e9 * s.article.bits / 8e9), sci(s.article.bits)
-                ));
-            }
-        }
-        if let Ok(r) = report(&s) {
-            items.push(format!(
-                "The KV cache is not a fixed 0.5 GB: this model stores {} bytes per token, {} at {} tokens of context.",
-                sci(r.kv_bytes_per_token),
-                gb(r.kv_cache_gb),
-                sci(s.context)
-            ));
-        }
-        (!items.is_empty()).then(|| {
+        let corrections = state.with(analysis).map(|a| a.corrections).unwrap_or_default();
+        (!corrections.is_empty()).then(|| {
             view! {
-                <section class="claim" aria-label="Corrections to the article">
+                <section class="claim" aria-label="Corrections to the article" data-testid="edge-corrections">
                     <h3>"Where the article's numbers differ"</h3>
-                    <ul>{items.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
+                    <ul>
+                        {corrections
+                            .into_iter()
+                            .map(|c| view! {
+                                <li>{correction_text(&c)}" "<span class="source">{format!("Source: {}.", c.source())}</span></li>
+                            })
+                            .collect_view()}
+                    </ul>
                 </section>
             }
         })
