@@ -29,6 +29,9 @@ pub const WAIT: Duration = Duration::from_secs(20);
 const POLL: Duration = Duration::from_millis(100);
 /// The most one test body may take, so that a hung WebDriver call cannot stall CI.
 const TEST_LIMIT: Duration = Duration::from_secs(180);
+/// The most a test over every registered widget may take (twelve widgets, each opened several
+/// times).
+pub const REGISTRY_TEST_LIMIT: Duration = Duration::from_secs(420);
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Flags that work as root in a container and keep Chromium from reaching the network by itself.
@@ -316,7 +319,12 @@ window.addEventListener("message", (event) => {{
 </head>
 <body>
 <h1>A blog post</h1>
-<iframe id="app" src="{app_origin}/{EMBED_ROUTE}" title="Frontier Lab" width="640" height="200" style="border:0"></iframe>
+<iframe id="app" title="Frontier Lab" width="640" height="200" style="border:0"></iframe>
+<script>
+// The route to frame comes after the harness's own `#`, so that one harness serves every widget.
+const route = location.hash.length > 1 ? decodeURIComponent(location.hash.slice(1)) : "{EMBED_ROUTE}";
+document.getElementById("app").src = "{app_origin}/" + route;
+</script>
 </body>
 </html>
 "#
@@ -537,6 +545,16 @@ impl Page {
         self.client.goto(&format!("{}/", self.harness_origin)).await.context("cannot open the embed harness")
     }
 
+    /// Opens the embed harness framing `route` (`#/embed/<widget>?…`) instead of the default.
+    pub async fn goto_harness_route(&self, route: &str) -> Result<()> {
+        let url = format!(
+            "{}/#{}",
+            self.harness_origin,
+            url::form_urlencoded::byte_serialize(route.as_bytes()).collect::<String>()
+        );
+        self.client.goto(&url).await.with_context(|| format!("cannot open the embed harness for {route}"))
+    }
+
     /// Every request the app's server answered so far.
     pub fn app_requests(&self) -> Vec<Request> {
         self.app_requests.lock().unwrap_or_else(PoisonError::into_inner).clone()
@@ -663,6 +681,15 @@ where
     F: FnOnce(Page) -> Fut,
     Fut: Future<Output = Result<()>> + Send + 'static,
 {
+    run_within(extra_args, TEST_LIMIT, body).await
+}
+
+/// As [`run_with_args`], with the body allowed `limit` instead of the usual three minutes.
+pub async fn run_within<F, Fut>(extra_args: &[&str], limit: Duration, body: F) -> Result<()>
+where
+    F: FnOnce(Page) -> Fut,
+    Fut: Future<Output = Result<()>> + Send + 'static,
+{
     let dist = dist_dir();
     let _turn = BROWSER_TURN.lock().await;
     let app = Server::files(&dist).await?;
@@ -680,12 +707,12 @@ where
     // The body runs as its own task so that a panic in it comes back as an error here, and the
     // browser is still closed below.
     let mut task = tokio::spawn(body(page.clone()));
-    let outcome = match tokio::time::timeout(TEST_LIMIT, &mut task).await {
+    let outcome = match tokio::time::timeout(limit, &mut task).await {
         Ok(Ok(result)) => result,
         Ok(Err(join_error)) => Err(anyhow!("the test panicked: {}", panic_message(join_error))),
         Err(_) => {
             task.abort();
-            Err(anyhow!("the test did not finish within {} s", TEST_LIMIT.as_secs()))
+            Err(anyhow!("the test did not finish within {} s", limit.as_secs()))
         }
     };
     let checks = page.after_test().await;

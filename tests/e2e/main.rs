@@ -10,6 +10,7 @@ use frontier_e2e::run;
 
 mod alignment;
 mod calibration;
+mod contract;
 mod edge;
 mod grounding;
 mod landscape;

@@ -67,10 +67,18 @@ pub fn run(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The resolved graph for the two platforms the crates build for (this machine and wasm32), so
+/// that other platforms' crates are neither downloaded nor judged.
 fn cargo_metadata(root: &Path) -> Result<Value> {
     step("tidy: cargo metadata");
-    let text =
-        capture(Command::new("cargo").args(["metadata", "--format-version", "1", "--locked"]).current_dir(root))?;
+    let rustc = capture(Command::new("rustc").arg("-vV"))?;
+    let host = rustc.lines().find_map(|l| l.strip_prefix("host: ")).context("`rustc -vV` names no host")?;
+    let text = capture(
+        Command::new("cargo")
+            .args(["metadata", "--format-version", "1", "--locked", "--filter-platform", host])
+            .args(["--filter-platform", crate::setup::WASM_TARGET])
+            .current_dir(root),
+    )?;
     serde_json::from_str(&text).context("cargo metadata printed something that is not JSON")
 }
 

@@ -19,13 +19,6 @@ pub struct ExportItem {
     pub make: Arc<dyn Fn() -> Result<String, String> + Send + Sync>,
 }
 
-/// A control a teacher can hide with a classroom link (`hide=<id>`).
-#[derive(Clone, Copy)]
-pub struct Hideable {
-    pub id: &'static str,
-    pub label: &'static str,
-}
-
 /// The `<iframe>` line for embedding `url`.
 fn iframe_line(url: &str, title: &str) -> String {
     let escape = |s: &str| s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
@@ -39,13 +32,11 @@ fn iframe_line(url: &str, title: &str) -> String {
 #[component]
 pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
     host: Host<T>,
-    title: &'static str,
-    summary: &'static str,
     exports: Vec<ExportItem>,
-    hideables: Vec<Hideable>,
-    explain: ViewFn,
     children: Children,
 ) -> impl IntoView {
+    let meta = host.meta;
+    let title = meta.title;
     let status = RwSignal::new(String::new());
     let manual_copy = RwSignal::new(None::<String>);
     let copy = move |text: String, what: &'static str| {
@@ -164,8 +155,8 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
     let classroom = (!host.embed).then(|| {
         let chosen = RwSignal::new(host.query.hide.clone());
         let host = host.clone();
-        let boxes = hideables
-            .into_iter()
+        let boxes = meta
+            .hideable()
             .map(|h| {
                 let checked = move || chosen.with(|c| c.iter().any(|x| x == h.id));
                 let toggle = move |_| {
@@ -195,13 +186,13 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
         let href = host.link(false, host.query.hide.clone());
         view! { <a class="open-full" href=href target="_blank" rel="noopener">"Open in Frontier Lab ↗"</a> }
     });
-    let show_explain = !host.hides("explain");
+    let explain = (!host.hides(frontier_state::registry::EXPLAIN.id)).then_some(host.explain);
 
     view! {
         <section class="widget" data-widget=T::WIDGET_ID aria-labelledby=format!("{}-title", T::WIDGET_ID)>
             <header class="widget-head">
                 <h2 id=format!("{}-title", T::WIDGET_ID)>{title}</h2>
-                <p class="summary">{summary}</p>
+                <p class="summary">{meta.intro}</p>
                 {open_full}
             </header>
             <div class="notices" aria-live="polite">{notices}</div>
@@ -216,7 +207,7 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
                     </div>
                 </details>
                 <label class="button">"Import state"<input type="file" accept=".json,application/json" class="visually-hidden" on:change=import/></label>
-                <button type="button" on:click=reset>"Reset"</button>
+                <button type="button" data-testid="reset" on:click=reset>"Reset"</button>
             </div>
             <p class="status" aria-live="polite">{move || status.get()}</p>
             {move || manual_copy.get().map(|text| view! {
@@ -224,7 +215,7 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
             })}
             <div class="widget-body">{children()}</div>
             {classroom}
-            {show_explain.then(|| view! { <div class="explain">{explain.run()}</div> })}
+            {explain.map(|explain| view! { <div class="explain" data-control="explain">{explain()}</div> })}
         </section>
     }
 }

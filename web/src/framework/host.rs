@@ -7,7 +7,7 @@
 
 use frontier_state::envelope::{aside_key, storage_key};
 use frontier_state::{
-    decode_link_state, encode_link_state, Envelope, LoadOutcome, Query, Route, WidgetState, LINK_MAX_CHARS,
+    decode_link_state, encode_link_state, Envelope, LoadOutcome, Query, Route, WidgetMeta, WidgetState, LINK_MAX_CHARS,
 };
 use leptos::prelude::*;
 
@@ -45,7 +45,10 @@ pub struct Host<T: WidgetState + Send + Sync + 'static> {
     pub state: RwSignal<T>,
     pub notices: RwSignal<Vec<Notice>>,
     pub query: Query,
-    pub problem: &'static str,
+    /// The widget's declaration in the registry.
+    pub meta: &'static WidgetMeta,
+    /// The widget's explanation, which the frame shows unless a classroom link hides it.
+    pub explain: fn() -> AnyView,
     pub embed: bool,
     pub store: StoredValue<Store, LocalStorage>,
     example: fn() -> T,
@@ -53,7 +56,13 @@ pub struct Host<T: WidgetState + Send + Sync + 'static> {
 
 impl<T: WidgetState + Send + Sync + 'static> Host<T> {
     /// Resolves the starting state and starts autosave and URL sync.
-    pub fn new(problem: &'static str, query: Query, embed: bool, example: fn() -> T) -> Self {
+    pub fn new(
+        meta: &'static WidgetMeta,
+        explain: fn() -> AnyView,
+        query: Query,
+        embed: bool,
+        example: fn() -> T,
+    ) -> Self {
         let store = Store::open();
         let mut notices = Vec::new();
         let key = storage_key(T::WIDGET_ID);
@@ -133,7 +142,8 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
             state: RwSignal::new(initial),
             notices: RwSignal::new(notices),
             query,
-            problem,
+            meta,
+            explain,
             embed,
             store: StoredValue::new_local(store),
             example,
@@ -183,7 +193,7 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
         if embed {
             Route::Embed { widget: T::WIDGET_ID.to_string(), query }
         } else {
-            Route::Widget { problem: self.problem.to_string(), widget: T::WIDGET_ID.to_string(), query }
+            Route::Widget { problem: self.meta.problem.to_string(), widget: T::WIDGET_ID.to_string(), query }
         }
     }
 
@@ -194,7 +204,7 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
         let route = if embed {
             Route::Embed { widget: T::WIDGET_ID.to_string(), query }
         } else {
-            Route::Widget { problem: self.problem.to_string(), widget: T::WIDGET_ID.to_string(), query }
+            Route::Widget { problem: self.meta.problem.to_string(), widget: T::WIDGET_ID.to_string(), query }
         };
         format!("{}{}", dom::page_base_url(), route.to_hash())
     }

@@ -16,7 +16,11 @@ pub fn Home() -> impl IntoView {
             } else {
                 view! {
                     <ul class="widget-links">
-                        {widgets.into_iter().map(|w| view! { <li><a href=format!("#/{}/{}", p.id, w.id)>{w.title}</a></li> }).collect_view()}
+                        {widgets.into_iter().map(|w| {
+                            // The registry, readable from the page: the contract suite takes its widgets from here.
+                            let controls = w.hideable().map(|c| c.id).collect::<Vec<_>>().join(",");
+                            view! { <li><a href=format!("#/{}/{}", p.id, w.id) data-widget=w.id data-controls=controls>{w.title}</a></li> }
+                        }).collect_view()}
                     </ul>
                 }
                 .into_any()

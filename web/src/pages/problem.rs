@@ -11,7 +11,7 @@ pub fn ProblemPage(id: String) -> impl IntoView {
     let Some(p) = problem(&id) else {
         return view! { <section class="page"><h1>"Unknown problem"</h1><p><a href="#/">"See all problems"</a></p></section> }.into_any();
     };
-    let widgets = widgets_of(p.id).map(|w| render(w, Query::default(), false)).collect_view();
+    let widgets = widgets_of(p.id).filter_map(|w| render(w.id, Query::default(), false)).collect_view();
     view! {
         <section class="page">
             <nav class="crumbs" aria-label="Breadcrumb"><a href="#/">"Problems"</a>" / "{p.name}</nav>

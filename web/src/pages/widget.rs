@@ -19,7 +19,7 @@ pub fn WidgetPage(problem: String, widget: String, query: Query) -> impl IntoVie
             <nav class="crumbs" aria-label="Breadcrumb">
                 <a href="#/">"Problems"</a>" / "<a href=format!("#/{}", info.problem)>{problem_name}</a>" / "{info.title}
             </nav>
-            {render(info, query, false)}
+            {render(info.id, query, false)}
         </section>
     }
     .into_any()
@@ -31,5 +31,5 @@ pub fn EmbedPage(widget: String, query: Query) -> impl IntoView {
         return view! { <p>"This widget does not exist. " <a href="#/" target="_blank" rel="noopener">"Open Frontier Lab"</a></p> }.into_any();
     };
     start_posting_height();
-    render(info, query, true)
+    render(info.id, query, true).unwrap_or_else(|| view! { <p>"This widget is not available."</p> }.into_any())
 }

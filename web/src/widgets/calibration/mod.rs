@@ -16,25 +16,50 @@ use std::sync::Arc;
 use frontier_calibration::evaluate;
 use frontier_calibration::samples::sample;
 use frontier_calibration::selective::risk_coverage;
-use frontier_state::Query;
+use frontier_state::{Control, WidgetMeta};
 use leptos::prelude::*;
 
-use crate::framework::frame::{Hideable, WidgetFrame};
+use crate::framework::frame::WidgetFrame;
 use crate::framework::host::Host;
+use crate::framework::widget::Widget;
 use state::UPLOAD;
 
-const HIDEABLES: &[Hideable] = &[
-    Hideable { id: "data", label: "Data choice and upload" },
-    Hideable { id: "binning", label: "Bins and convention" },
-    Hideable { id: "recalibration", label: "Recalibration" },
-    Hideable { id: "abstention", label: "Abstention" },
-    Hideable { id: "consistency", label: "Self-consistency" },
-    Hideable { id: "explain", label: "Explanation" },
-];
+
+/// The widget as the registry declares it.
+pub struct CalibrationWidget;
+
+impl Widget for CalibrationWidget {
+    type State = CalibrationState;
+    const META: WidgetMeta = WidgetMeta {
+        id: "calibration",
+        problem: "hallucination",
+        title: "Calibration",
+        summary: "Upload model confidences: ECE and its relatives under every convention, recalibration, abstention.",
+        intro: "Does the model's confidence match how often it is right? ECE and its relatives under every binning convention, recalibration, and abstention.",
+        controls: &[
+            Control { id: "data", label: "Data choice and upload" },
+            Control { id: "binning", label: "Bins and convention" },
+            Control { id: "recalibration", label: "Recalibration" },
+            Control { id: "abstention", label: "Abstention" },
+            Control { id: "consistency", label: "Self-consistency" },
+        ],
+    };
+
+    fn example() -> CalibrationState {
+        CalibrationState::example()
+    }
+
+    fn explain() -> AnyView {
+        view! { <explain::Explanation/> }.into_any()
+    }
+
+    fn view(host: Host<CalibrationState>) -> AnyView {
+        view! { <Calibration host=host/> }.into_any()
+    }
+}
 
 #[component]
-pub fn Calibration(query: Query, embed: bool) -> impl IntoView {
-    let host = Host::new("hallucination", query, embed, CalibrationState::example);
+fn Calibration(host: Host<CalibrationState>) -> impl IntoView {
     let state = host.state;
     // The last visit's file comes back with the page; it is never part of the state or links.
     let (restored, note) = match saved::load() {
@@ -67,20 +92,13 @@ pub fn Calibration(query: Query, embed: bool) -> impl IntoView {
     let curve = Memo::new(move |_| data.get().and_then(|d| risk_coverage(&d.confidences, &d.correct)).map(Arc::new));
     let show = host.shows();
     view! {
-        <WidgetFrame
-            host=host.clone()
-            title="Calibration"
-            summary="Does the model's confidence match how often it is right? ECE and its relatives under every binning convention, recalibration, and abstention."
-            exports=results::exports(state, data)
-            hideables=HIDEABLES.to_vec()
-            explain=ViewFn::from(explain::Explanation)
-        >
-            {show("data").then(|| view! { <input::DataPicker state=state uploaded=uploaded restored=note.clone()/> })}
+        <WidgetFrame host=host.clone() exports=results::exports(state, data)>
+            {show("data").then(|| view! { <div class="control" data-control="data"> <input::DataPicker state=state uploaded=uploaded restored=note.clone()/> </div> })}
             <results::Summary state=state data=data report=report show_binning=show("binning")/>
             <charts::Charts state=state data=data report=report curve=curve/>
-            {show("recalibration").then(|| view! { <results::Recalibration state=state data=data/> })}
-            {show("abstention").then(|| view! { <results::Abstention state=state data=data curve=curve/> })}
-            {show("consistency").then(|| view! { <consistency::SelfConsistency/> })}
+            {show("recalibration").then(|| view! { <div class="control" data-control="recalibration"> <results::Recalibration state=state data=data/> </div> })}
+            {show("abstention").then(|| view! { <div class="control" data-control="abstention"> <results::Abstention state=state data=data curve=curve/> </div> })}
+            {show("consistency").then(|| view! { <div class="control" data-control="consistency"> <consistency::SelfConsistency/> </div> })}
         </WidgetFrame>
     }
 }

@@ -113,7 +113,7 @@ pub fn Summary(
             }
         });
         view! {
-            <div class="row">
+            <div class="row" data-control="binning">
                 <NumberField id="bins" label="Bins" whole=true value=Signal::derive(move || state.with(|s| s.bins as f64))
                     on_change=set_bins scale=Scale { min: 1.0, max: 50.0, log: false } display=|v| format!("{v}")/>
                 <div class="field">

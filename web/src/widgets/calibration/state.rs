@@ -26,7 +26,7 @@ impl CalibrationState {
 }
 
 impl WidgetState for CalibrationState {
-    const WIDGET_ID: &'static str = "calibration";
+    const WIDGET_ID: &'static str = <super::CalibrationWidget as crate::framework::widget::Widget>::META.id;
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {

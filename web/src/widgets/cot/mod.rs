@@ -14,22 +14,17 @@ use frontier_reasoning::arith::Check;
 use frontier_reasoning::batch::BatchReport;
 use frontier_reasoning::trace::StepMode;
 use frontier_reasoning::{analyze, Analysis, FindingType, Options};
-use frontier_state::Query;
+use frontier_state::{Control, WidgetMeta};
 use leptos::prelude::*;
 
 use crate::framework::choice::Choice;
 use crate::framework::dom;
-use crate::framework::frame::{ExportItem, Hideable, WidgetFrame};
+use crate::framework::frame::{ExportItem, WidgetFrame};
 use crate::framework::host::Host;
+use crate::framework::widget::Widget;
 use highlight::{FindingsTable, HighlightedTrace};
 use state::MAX_TRACE_BYTES;
 
-const HIDEABLES: &[Hideable] = &[
-    Hideable { id: "baseline", label: "The article's rules" },
-    Hideable { id: "equations", label: "Equations checked" },
-    Hideable { id: "batch", label: "Many traces" },
-    Hideable { id: "explain", label: "Explanation" },
-];
 
 /// Traces at least this long are checked after a pause in typing rather than at every key.
 const DEBOUNCE_FROM_BYTES: usize = 100_000;
@@ -239,9 +234,39 @@ fn Explanation() -> impl IntoView {
     }
 }
 
+/// The widget as the registry declares it.
+pub struct CotWidget;
+
+impl Widget for CotWidget {
+    type State = CotState;
+    const META: WidgetMeta = WidgetMeta {
+        id: "cot",
+        problem: "reasoning",
+        title: "Chain-of-thought checker",
+        summary: "Paste a chain of thought: arithmetic checked exactly, contradictions and unsupported steps found, beside the article's three rules.",
+        intro: "Paste a chain of thought: its arithmetic checked exactly, its contradictions and unsupported steps found, beside the article's three rules.",
+        controls: &[
+            Control { id: "baseline", label: "The article's rules" },
+            Control { id: "equations", label: "Equations checked" },
+            Control { id: "batch", label: "Many traces" },
+        ],
+    };
+
+    fn example() -> CotState {
+        CotState::example()
+    }
+
+    fn explain() -> AnyView {
+        view! { <Explanation/> }.into_any()
+    }
+
+    fn view(host: Host<CotState>) -> AnyView {
+        view! { <CotLab host=host/> }.into_any()
+    }
+}
+
 #[component]
-pub fn CotLab(query: Query, embed: bool) -> impl IntoView {
-    let host = Host::new("reasoning", query, embed, CotState::example);
+fn CotLab(host: Host<CotState>) -> impl IntoView {
     let state = host.state;
     // Short traces are checked as they are typed. A long one (checking runs at roughly 0.3–0.5 s
     // per MB in the page) is checked once typing pauses, so keys never wait on it.
@@ -274,14 +299,7 @@ pub fn CotLab(query: Query, embed: bool) -> impl IntoView {
     let checks = Signal::derive(move || results.get().detectors.checks.clone());
     let mode = Signal::derive(move || state.with(|s| s.steps));
     view! {
-        <WidgetFrame
-            host=host.clone()
-            title="Chain-of-thought checker"
-            summary="Paste a chain of thought: its arithmetic checked exactly, its contradictions and unsupported steps found, beside the article's three rules."
-            exports=exports(state, batch)
-            hideables=HIDEABLES.to_vec()
-            explain=ViewFn::from(Explanation)
-        >
+        <WidgetFrame host=host.clone() exports=exports(state, batch)>
             <Input state=state/>
             <Summary results=results/>
             <div class="cot-columns">
@@ -290,16 +308,15 @@ pub fn CotLab(query: Query, embed: bool) -> impl IntoView {
                     <HighlightedTrace trace=trace analysis=detectors label="The trace with the detectors' findings"/>
                     <FindingsTable analysis=detectors caption="The detectors' findings"/>
                 </section>
-                {show("baseline").then(|| view! {
+                {show("baseline").then(|| view! { <div class="control" data-control="baseline">
                     <section aria-label="The article's rules">
                         <h3>"The article's rules"</h3>
                         <HighlightedTrace trace=trace analysis=baseline label="The trace with the article's rules' findings"/>
                         <FindingsTable analysis=baseline caption="The article's rules' findings"/>
-                    </section>
-                })}
+                    </section> </div> })}
             </div>
-            {show("equations").then(|| view! { <Equations checks=checks/> })}
-            {show("batch").then(|| view! { <batch::Batch mode=mode report=batch/> })}
+            {show("equations").then(|| view! { <div class="control" data-control="equations"> <Equations checks=checks/> </div> })}
+            {show("batch").then(|| view! { <div class="control" data-control="batch"> <batch::Batch mode=mode report=batch/> </div> })}
         </WidgetFrame>
     }
 }

@@ -40,7 +40,7 @@ impl CotState {
 }
 
 impl WidgetState for CotState {
-    const WIDGET_ID: &'static str = "cot";
+    const WIDGET_ID: &'static str = <super::CotWidget as crate::framework::widget::Widget>::META.id;
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {

@@ -5,24 +5,20 @@
 use std::sync::Arc;
 
 use frontier_reasoning::csp::{check_assignment, parse, solve, Check, Problem, Solution, EXAMPLE, IMPOSSIBLE_EXAMPLE};
-use frontier_state::{Query, WidgetState};
+use frontier_state::{Control, WidgetMeta, WidgetState};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::framework::choice::Choice;
-use crate::framework::frame::{ExportItem, Hideable, WidgetFrame};
+use crate::framework::frame::{ExportItem, WidgetFrame};
 use crate::framework::host::Host;
+use crate::framework::widget::Widget;
 use crate::framework::shared::Shared;
 
 /// Solutions counted in the page at most; the command line counts up to 100,000 and more.
 const PAGE_COUNT_LIMITS: &[(&str, &str)] = &[("100", "up to 100"), ("1000", "up to 1,000"), ("10000", "up to 10,000")];
 const MAX_TEXT_BYTES: usize = 64 << 10;
 
-const HIDEABLES: &[Hideable] = &[
-    Hideable { id: "solutions", label: "Solutions" },
-    Hideable { id: "check", label: "Check an assignment" },
-    Hideable { id: "explain", label: "Explanation" },
-];
 
 /// A proposal for the worked example that breaks two constraints.
 const EXAMPLE_PROPOSAL: &str = "Ana: Red\nBen: Red\nCai: Blue\nDee: Blue\nEli: Green\n";
@@ -42,7 +38,7 @@ impl CspState {
 }
 
 impl WidgetState for CspState {
-    const WIDGET_ID: &'static str = "csp";
+    const WIDGET_ID: &'static str = <CspWidget as crate::framework::widget::Widget>::META.id;
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {
@@ -159,9 +155,38 @@ fn Explanation() -> impl IntoView {
     }
 }
 
+/// The widget as the registry declares it.
+pub struct CspWidget;
+
+impl Widget for CspWidget {
+    type State = CspState;
+    const META: WidgetMeta = WidgetMeta {
+        id: "csp",
+        problem: "reasoning",
+        title: "Constraint solver: people and rooms",
+        summary: "Assign people to rooms under constraints: a SAT solver says whether it can be done, counts the ways, and checks a model's answer.",
+        intro: "Assign people to rooms under constraints: a SAT solver says whether it can be done, counts the ways, and checks a model's answer.",
+        controls: &[
+            Control { id: "solutions", label: "Solutions" },
+            Control { id: "check", label: "Check an assignment" },
+        ],
+    };
+
+    fn example() -> CspState {
+        CspState::example()
+    }
+
+    fn explain() -> AnyView {
+        view! { <Explanation/> }.into_any()
+    }
+
+    fn view(host: Host<CspState>) -> AnyView {
+        view! { <CspLab host=host/> }.into_any()
+    }
+}
+
 #[component]
-pub fn CspLab(query: Query, embed: bool) -> impl IntoView {
-    let host = Host::new("reasoning", query, embed, CspState::example);
+fn CspLab(host: Host<CspState>) -> impl IntoView {
     let state = host.state;
     let solved = Memo::new(move |_| state.with(run));
     let show = host.shows();
@@ -169,14 +194,7 @@ pub fn CspLab(query: Query, embed: bool) -> impl IntoView {
     let limit_id = move || state.with(|s| s.count_limit.to_string());
     let load = move |text: &'static str| move |_| state.update(|s| s.problem = text.into());
     view! {
-        <WidgetFrame
-            host=host.clone()
-            title="Constraint solver: people and rooms"
-            summary="Assign people to rooms under constraints: a SAT solver says whether it can be done, counts the ways, and checks a model's answer."
-            exports=exports(state)
-            hideables=HIDEABLES.to_vec()
-            explain=ViewFn::from(Explanation)
-        >
+        <WidgetFrame host=host.clone() exports=exports(state)>
             <fieldset class="group">
                 <legend>"The problem"</legend>
                 <div class="field">
@@ -198,12 +216,12 @@ pub fn CspLab(query: Query, embed: bool) -> impl IntoView {
                     let (problem, solution) = (problem.clone(), solution.clone());
                     view! {
                         <p class="status" data-testid="csp-status">{status_line(&solution)}</p>
-                        {show_solutions.then(|| view! { <Solutions problem=problem.clone() solution=solution.clone()/> })}
+                        {show_solutions.then(|| view! { <div class="control" data-control="solutions"> <Solutions problem=problem.clone() solution=solution.clone()/> </div> })}
                     }
                     .into_any()
                 }
             }}
-            {show("check").then(|| view! {
+            {show("check").then(|| view! { <div class="control" data-control="check">
                 <fieldset class="group">
                     <legend>"Check an assignment"</legend>
                     <div class="field">
@@ -222,8 +240,7 @@ pub fn CspLab(query: Query, embed: bool) -> impl IntoView {
                             Err(_) => view! { <p class="hint">"Fix the problem first."</p> }.into_any(),
                         }
                     }}
-                </fieldset>
-            })}
+                </fieldset> </div> })}
         </WidgetFrame>
     }
 }

@@ -12,22 +12,18 @@ pub use state::DebateState;
 use std::sync::Arc;
 
 use frontier_alignment::debate::HonestStrategy;
-use frontier_state::Query;
+use frontier_state::{Control, WidgetMeta};
 use leptos::prelude::*;
 
 use crate::framework::choice::Choice;
-use crate::framework::frame::{ExportItem, Hideable, WidgetFrame};
+use crate::framework::frame::{ExportItem, WidgetFrame};
 use crate::framework::host::Host;
+use crate::framework::widget::Widget;
 use crate::framework::scale::Scale;
+use crate::framework::seed::NewSeed;
 use crate::framework::slider::NumberField;
 use state::{Role, MAX_STEPS_LOG2};
 
-const HIDEABLES: &[Hideable] = &[
-    Hideable { id: "setup", label: "Game setup" },
-    Hideable { id: "winrates", label: "Many games" },
-    Hideable { id: "rrm", label: "Chain of verifiers" },
-    Hideable { id: "explain", label: "Explanation" },
-];
 
 const ROLES: &[(&str, &str)] = &[
     ("watch", "Watch (everyone is played for you)"),
@@ -149,6 +145,7 @@ fn Setup(state: RwSignal<DebateState>) -> impl IntoView {
                     on_change=set_lie scale=Scale { min: 1.0, max: 67_108_864.0, log: true } display=|v| format!("{v}")/>
                 <NumberField id="debate-seed" label="Seed" whole=true value=Signal::derive(move || state.with(|s| s.seed as f64))
                     on_change=set_seed scale=Scale { min: 0.0, max: 1000.0, log: false } display=|v| format!("{v}")/>
+                <NewSeed id="debate-seed" below=1000 on_seed=Callback::new(move |seed: u64| { let _ = set_seed.run(seed as f64); })/>
             </div>
             <div class="row">
                 <NumberField id="debate-judge-accuracy" label="Judge accuracy" value=Signal::derive(move || state.with(|s| s.judge_accuracy))
@@ -173,25 +170,48 @@ fn Explanation() -> impl IntoView {
     }
 }
 
+/// The widget as the registry declares it.
+pub struct DebateWidget;
+
+impl Widget for DebateWidget {
+    type State = DebateState;
+    const META: WidgetMeta = WidgetMeta {
+        id: "debate",
+        problem: "alignment",
+        title: "Debate over a long computation",
+        summary: "Two debaters disagree about a million-step computation; the judge checks one step. Play the liar, the honest side or the judge.",
+        intro: "Two debaters disagree about a million-step computation; by binary search the judge checks one step. Play the liar, the honest side or the judge.",
+        controls: &[
+            Control { id: "setup", label: "Game setup" },
+            Control { id: "winrates", label: "Many games" },
+            Control { id: "rrm", label: "Chain of verifiers" },
+        ],
+    };
+
+    fn example() -> DebateState {
+        DebateState::example()
+    }
+
+    fn explain() -> AnyView {
+        view! { <Explanation/> }.into_any()
+    }
+
+    fn view(host: Host<DebateState>) -> AnyView {
+        view! { <DebateLab host=host/> }.into_any()
+    }
+}
+
 #[component]
-pub fn DebateLab(query: Query, embed: bool) -> impl IntoView {
-    let host = Host::new("alignment", query, embed, DebateState::example);
+fn DebateLab(host: Host<DebateState>) -> impl IntoView {
     let state = host.state;
     let replayed = Memo::new(move |_| state.with(DebateState::replay));
     let show = host.shows();
     view! {
-        <WidgetFrame
-            host=host.clone()
-            title="Debate over a long computation"
-            summary="Two debaters disagree about a million-step computation; by binary search the judge checks one step. Play the liar, the honest side or the judge."
-            exports=exports(state)
-            hideables=HIDEABLES.to_vec()
-            explain=ViewFn::from(Explanation)
-        >
-            {show("setup").then(|| view! { <Setup state=state/> })}
+        <WidgetFrame host=host.clone() exports=exports(state)>
+            {show("setup").then(|| view! { <div class="control" data-control="setup"> <Setup state=state/> </div> })}
             <board::Board state=state replayed=replayed/>
-            {show("winrates").then(|| view! { <oversight::WinRates state=state/> })}
-            {show("rrm").then(|| view! { <oversight::Chain state=state/> })}
+            {show("winrates").then(|| view! { <div class="control" data-control="winrates"> <oversight::WinRates state=state/> </div> })}
+            {show("rrm").then(|| view! { <div class="control" data-control="rrm"> <oversight::Chain state=state/> </div> })}
         </WidgetFrame>
     }
 }

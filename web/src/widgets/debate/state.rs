@@ -105,7 +105,7 @@ impl DebateState {
 }
 
 impl WidgetState for DebateState {
-    const WIDGET_ID: &'static str = "debate";
+    const WIDGET_ID: &'static str = <super::DebateWidget as crate::framework::widget::Widget>::META.id;
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {

@@ -75,7 +75,7 @@ pub fn Inputs(host: Host<EdgeState>) -> impl IntoView {
 
     view! {
         <div class="inputs">
-            {show("article").then(|| view! {
+            {show("article").then(|| view! { <div class="control" data-control="article">
                 <details class="group-details">
                     <summary>"Article mode inputs"</summary>
                     <NumberField id="article_params" label="Parameters" value=Signal::derive(move || state.with(|s| s.article.params))
@@ -88,9 +88,8 @@ pub fn Inputs(host: Host<EdgeState>) -> impl IntoView {
                         on_change=setter(state, |s, v| s.article.bandwidth_gb_s = v) scale=Scale { min: 5.0, max: 5000.0, log: true } display=sci/>
                     <NumberField id="article_target" label="Target speed" unit="tokens/s" value=Signal::derive(move || state.with(|s| s.article.target_tps))
                         on_change=setter(state, |s, v| s.article.target_tps = v) scale=Scale { min: 1.0, max: 500.0, log: true } display=sci/>
-                </details>
-            })}
-            {show("model").then(|| view! {
+                </details> </div> })}
+            {show("model").then(|| view! { <div class="control" data-control="model">
                 <div class="field">
                     <label for="edge-model">"Model"</label>
                     <select id="edge-model" data-testid="edge-model" on:change=on_model prop:value=move || state.with(|s| s.model_id.clone())>
@@ -121,9 +120,8 @@ pub fn Inputs(host: Host<EdgeState>) -> impl IntoView {
                 {move || (state.with(|s| s.format == PLAIN_BITS)).then(|| view! {
                     <NumberField id="bits" label="Bits per weight" value=Signal::derive(move || state.with(|s| s.bits))
                         on_change=setter(state, |s, v| s.bits = v) scale=Scale { min: 1.0, max: 32.0, log: true } display=sci/>
-                })}
-            })}
-            {show("context").then(|| view! {
+                })} </div> })}
+            {show("context").then(|| view! { <div class="control" data-control="context">
                 <NumberField id="context" label="Context" unit="tokens" whole=true value=Signal::derive(move || state.with(|s| s.context))
                     on_change=setter(state, |s, v| s.context = v.round().max(1.0)) scale=Scale { min: 128.0, max: 1_048_576.0, log: true } display=short/>
                 <p class="hint">{move || format!("This model's limit: {} tokens.", short(context_max()))}</p>
@@ -133,9 +131,8 @@ pub fn Inputs(host: Host<EdgeState>) -> impl IntoView {
                 <NumberField id="batch" label="Batch (parallel sequences)" whole=true value=Signal::derive(move || state.with(|s| s.batch))
                     on_change=setter(state, |s, v| s.batch = v) scale=Scale { min: 1.0, max: 256.0, log: true } display=sci/>
                 <NumberField id="prompt_tokens" label="Prompt length (for prefill)" unit="tokens" whole=true value=Signal::derive(move || state.with(|s| s.prompt_tokens))
-                    on_change=setter(state, |s, v| s.prompt_tokens = v) scale=Scale { min: 16.0, max: 131_072.0, log: true } display=short/>
-            })}
-            {show("device").then(|| view! {
+                    on_change=setter(state, |s, v| s.prompt_tokens = v) scale=Scale { min: 16.0, max: 131_072.0, log: true } display=short/> </div> })}
+            {show("device").then(|| view! { <div class="control" data-control="device">
                 <fieldset class="group">
                     <legend>"Device"</legend>
                     <div class="field">
@@ -161,8 +158,7 @@ pub fn Inputs(host: Host<EdgeState>) -> impl IntoView {
                         on_change=setter(state, |s, v| s.device.bandwidth_efficiency = v) scale=Scale { min: 0.1, max: 1.0, log: false } display=fraction/>
                     <NumberField id="sustained_factor" label="Sustained (thermal) factor" value=Signal::derive(move || state.with(|s| s.device.sustained_factor))
                         on_change=setter(state, |s, v| s.device.sustained_factor = v) scale=Scale { min: 0.1, max: 1.0, log: false } display=fraction/>
-                </fieldset>
-            })}
+                </fieldset> </div> })}
         </div>
     }
 }

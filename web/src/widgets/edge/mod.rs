@@ -10,46 +10,64 @@ mod verdict;
 
 pub use state::EdgeState;
 
-use frontier_state::Query;
+use frontier_state::{Control, WidgetMeta};
 use leptos::prelude::*;
 
-use crate::framework::frame::{Hideable, WidgetFrame};
+use crate::framework::frame::WidgetFrame;
 use crate::framework::host::Host;
+use crate::framework::widget::Widget;
 
-const HIDEABLES: &[Hideable] = &[
-    Hideable { id: "article", label: "Article mode" },
-    Hideable { id: "model", label: "Model and format" },
-    Hideable { id: "context", label: "Context and batch" },
-    Hideable { id: "device", label: "Device" },
-    Hideable { id: "directions", label: "Directions" },
-    Hideable { id: "inverse", label: "Inverse questions" },
-    Hideable { id: "charts", label: "Charts" },
-    Hideable { id: "explain", label: "Explanation" },
-];
+
+/// The widget as the registry declares it.
+pub struct EdgeFeasibilityWidget;
+
+impl Widget for EdgeFeasibilityWidget {
+    type State = EdgeState;
+    const META: WidgetMeta = WidgetMeta {
+        id: "edge-feasibility",
+        problem: "edge",
+        title: "Edge feasibility",
+        summary: "Will a model fit on a device, how fast will it run, and what would make it fit.",
+        intro: "Will a model fit on a phone, a laptop or a GPU, how fast will it generate, and what would make it fit.",
+        controls: &[
+            Control { id: "article", label: "Article mode" },
+            Control { id: "model", label: "Model and format" },
+            Control { id: "context", label: "Context and batch" },
+            Control { id: "device", label: "Device" },
+            Control { id: "directions", label: "Directions" },
+            Control { id: "inverse", label: "Inverse questions" },
+            Control { id: "charts", label: "Charts" },
+        ],
+    };
+
+    fn example() -> EdgeState {
+        EdgeState::example()
+    }
+
+    fn explain() -> AnyView {
+        view! { <explain::Explanation/> }.into_any()
+    }
+
+    fn view(host: Host<EdgeState>) -> AnyView {
+        view! { <EdgeFeasibility host=host/> }.into_any()
+    }
+}
 
 #[component]
-pub fn EdgeFeasibility(query: Query, embed: bool) -> impl IntoView {
-    let host = Host::new("edge", query, embed, EdgeState::example);
+fn EdgeFeasibility(host: Host<EdgeState>) -> impl IntoView {
     let state = host.state;
     let show = host.shows();
     view! {
-        <WidgetFrame
-            host=host.clone()
-            title="Edge feasibility"
-            summary="Will a model fit on a phone, a laptop or a GPU, how fast will it generate, and what would make it fit."
-            exports=verdict::exports(state)
-            hideables=HIDEABLES.to_vec()
-            explain=ViewFn::from(explain::Explanation)
-        >
+        <WidgetFrame host=host.clone() exports=verdict::exports(state)>
             <verdict::Verdicts state=state show_article=show("article")/>
             <div class="edge-grid">
                 <inputs::Inputs host=host.clone()/>
                 <verdict::Breakdown state=state/>
             </div>
             <verdict::Corrections state=state/>
-            {show("directions").then(|| view! { <directions::Directions state=state/> })}
-            {show("inverse").then(|| view! { <directions::Inverse state=state/> })}
-            {show("charts").then(|| view! { <charts::Charts state=state/> })}
+            {show("directions").then(|| view! { <div class="control" data-control="directions"> <directions::Directions state=state/> </div> })}
+            {show("inverse").then(|| view! { <div class="control" data-control="inverse"> <directions::Inverse state=state/> </div> })}
+            {show("charts").then(|| view! { <div class="control" data-control="charts"> <charts::Charts state=state/> </div> })}
         </WidgetFrame>
     }
 }

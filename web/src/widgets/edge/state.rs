@@ -116,7 +116,7 @@ impl EdgeState {
 }
 
 impl WidgetState for EdgeState {
-    const WIDGET_ID: &'static str = "edge-feasibility";
+    const WIDGET_ID: &'static str = <super::EdgeFeasibilityWidget as crate::framework::widget::Widget>::META.id;
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {

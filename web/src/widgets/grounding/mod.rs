@@ -15,20 +15,15 @@ pub use state::GroundingState;
 use std::sync::Arc;
 
 use frontier_grounding::roi::RoiPlan;
-use frontier_state::Query;
+use frontier_state::{Control, WidgetMeta};
 use leptos::prelude::*;
 
-use crate::framework::frame::{ExportItem, Hideable, WidgetFrame};
+use crate::framework::frame::{ExportItem, WidgetFrame};
 use crate::framework::host::{Host, Notice, NoticeKind};
+use crate::framework::widget::Widget;
 use image::Uploaded;
 use state::{example, ImageChoice};
 
-const HIDEABLES: &[Hideable] = &[
-    Hideable { id: "settings", label: "Scheme settings" },
-    Hideable { id: "roi", label: "Regions of interest" },
-    Hideable { id: "anchors", label: "Benchmark table" },
-    Hideable { id: "explain", label: "Explanation" },
-];
 
 fn roi_plan(s: &GroundingState) -> Result<RoiPlan, String> {
     let (w, h) = s.size();
@@ -90,13 +85,43 @@ fn exports(state: RwSignal<GroundingState>) -> Vec<ExportItem> {
     ]
 }
 
+/// The widget as the registry declares it.
+pub struct GroundingWidget;
+
+impl Widget for GroundingWidget {
+    type State = GroundingState;
+    const META: WidgetMeta = WidgetMeta {
+        id: "grounding",
+        problem: "grounding",
+        title: "How vision encoders see your image",
+        summary: "Tokens per image under CLIP, LLaVA-NeXT, Qwen2-VL and InternVL, drawn over your own image; regions of interest planned.",
+        intro: "Tokens per image under CLIP, LLaVA-NeXT, Qwen2-VL and InternVL, drawn over your own image; the article's 576-token claim checked; regions of interest planned.",
+        controls: &[
+            Control { id: "settings", label: "Scheme settings" },
+            Control { id: "roi", label: "Regions of interest" },
+            Control { id: "anchors", label: "Benchmark table" },
+        ],
+    };
+
+    fn example() -> GroundingState {
+        GroundingState::example()
+    }
+
+    fn explain() -> AnyView {
+        view! { <explain::Explanation/> }.into_any()
+    }
+
+    fn view(host: Host<GroundingState>) -> AnyView {
+        view! { <GroundingLab host=host/> }.into_any()
+    }
+}
+
 #[component]
-pub fn GroundingLab(query: Query, embed: bool) -> impl IntoView {
-    let host = Host::new("grounding", query, embed, GroundingState::example);
+fn GroundingLab(host: Host<GroundingState>) -> impl IntoView {
     let state = host.state;
     // The user's image, when this browser has it (never in the state or the link).
     let uploaded = RwSignal::new(None::<Uploaded>);
-    if !embed {
+    if !host.embed {
         match image::load() {
             Ok(saved) => uploaded.set(saved),
             Err(e) => host
@@ -123,23 +148,16 @@ pub fn GroundingLab(query: Query, embed: bool) -> impl IntoView {
     let regions = Memo::new(move |_| state.with(roi_plan));
     let show = host.shows();
     view! {
-        <WidgetFrame
-            host=host.clone()
-            title="How vision encoders see your image"
-            summary="Tokens per image under CLIP, LLaVA-NeXT, Qwen2-VL and InternVL, drawn over your own image; the article's 576-token claim checked; regions of interest planned."
-            exports=exports(state)
-            hideables=HIDEABLES.to_vec()
-            explain=ViewFn::from(explain::Explanation)
-        >
+        <WidgetFrame host=host.clone() exports=exports(state)>
             <image::Picker state=state uploaded=uploaded/>
             <table::ArticleCheck state=state/>
             <div class="grounding-grid">
                 <overlay::Overlay state=state plan=plan image_url=image_url/>
                 <table::SchemeTable state=state plans=plans/>
             </div>
-            {show("settings").then(|| view! { <table::SchemeSettings state=state/> })}
-            {show("roi").then(|| view! { <roi::RoiPanel state=state plan=regions/> })}
-            {show("anchors").then(|| view! { <anchors::Anchors/> })}
+            {show("settings").then(|| view! { <div class="control" data-control="settings"> <table::SchemeSettings state=state/> </div> })}
+            {show("roi").then(|| view! { <div class="control" data-control="roi"> <roi::RoiPanel state=state plan=regions/> </div> })}
+            {show("anchors").then(|| view! { <div class="control" data-control="anchors"> <anchors::Anchors/> </div> })}
         </WidgetFrame>
     }
 }

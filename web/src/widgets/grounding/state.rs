@@ -98,7 +98,7 @@ impl GroundingState {
 }
 
 impl WidgetState for GroundingState {
-    const WIDGET_ID: &'static str = "grounding";
+    const WIDGET_ID: &'static str = <super::GroundingWidget as crate::framework::widget::Widget>::META.id;
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {

@@ -14,26 +14,21 @@ pub use state::MemoryState;
 use std::sync::Arc;
 
 use frontier_memory::{example, import};
-use frontier_state::Query;
+use frontier_state::{Control, WidgetMeta};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::framework::choice::Choice;
 use crate::framework::dom;
-use crate::framework::frame::{ExportItem, Hideable, WidgetFrame};
+use crate::framework::frame::{ExportItem, WidgetFrame};
 use crate::framework::host::Host;
+use crate::framework::widget::Widget;
 use crate::framework::scale::Scale;
 use crate::framework::slider::NumberField;
 use frontier_memory::static_model::StaticEmbedder;
 use replay::{replay, Shared, Table, STATIC_MODEL_URL};
 use state::MAX_OPS;
 
-const HIDEABLES: &[Hideable] = &[
-    Hideable { id: "settings", label: "Policy and capacity" },
-    Hideable { id: "edit", label: "Store and forget" },
-    Hideable { id: "quiz", label: "Quiz" },
-    Hideable { id: "explain", label: "Explanation" },
-];
 
 fn exports(state: RwSignal<MemoryState>, replayed: Memo<Shared>) -> Vec<ExportItem> {
     let memories = move || -> Result<String, String> {
@@ -170,9 +165,39 @@ fn Settings(state: RwSignal<MemoryState>) -> impl IntoView {
     }
 }
 
+/// The widget as the registry declares it.
+pub struct MemoryWidget;
+
+impl Widget for MemoryWidget {
+    type State = MemoryState;
+    const META: WidgetMeta = WidgetMeta {
+        id: "memory",
+        problem: "memory",
+        title: "Long-term memory",
+        summary: "Fill a memory, query it at any time, correct it, make it forget, watch it evict; a quiz grades it.",
+        intro: "A memory you can fill, query at any time, correct, make forget and watch evict: the article's store beside better rules.",
+        controls: &[
+            Control { id: "settings", label: "Policy and capacity" },
+            Control { id: "edit", label: "Store and forget" },
+            Control { id: "quiz", label: "Quiz" },
+        ],
+    };
+
+    fn example() -> MemoryState {
+        MemoryState::example()
+    }
+
+    fn explain() -> AnyView {
+        view! { <explain::Explanation/> }.into_any()
+    }
+
+    fn view(host: Host<MemoryState>) -> AnyView {
+        view! { <MemoryLab host=host/> }.into_any()
+    }
+}
+
 #[component]
-pub fn MemoryLab(query: Query, embed: bool) -> impl IntoView {
-    let host = Host::new("memory", query, embed, MemoryState::example);
+fn MemoryLab(host: Host<MemoryState>) -> impl IntoView {
     let state = host.state;
     let table = RwSignal::new(Table::NotLoaded);
     // The distilled table is fetched from this site the first time it is chosen.
@@ -192,20 +217,13 @@ pub fn MemoryLab(query: Query, embed: bool) -> impl IntoView {
     let replayed = Memo::new(move |_| state.with(|s| table.with(|t| replay(s, t))));
     let show = host.shows();
     view! {
-        <WidgetFrame
-            host=host.clone()
-            title="Long-term memory"
-            summary="A memory you can fill, query at any time, correct, make forget and watch evict: the article's store beside better rules."
-            exports=exports(state, replayed)
-            hideables=HIDEABLES.to_vec()
-            explain=ViewFn::from(explain::Explanation)
-        >
-            {show("settings").then(|| view! { <Settings state=state/> })}
+        <WidgetFrame host=host.clone() exports=exports(state, replayed)>
+            {show("settings").then(|| view! { <div class="control" data-control="settings"> <Settings state=state/> </div> })}
             <query::Clock state=state/>
             <query::Query state=state replayed=replayed/>
-            {show("edit").then(|| view! { <edit::Edit state=state replayed=replayed/> })}
+            {show("edit").then(|| view! { <div class="control" data-control="edit"> <edit::Edit state=state replayed=replayed/> </div> })}
             <table::Memories state=state replayed=replayed/>
-            {show("quiz").then(|| view! { <quiz::Quiz state=state replayed=replayed/> })}
+            {show("quiz").then(|| view! { <div class="control" data-control="quiz"> <quiz::Quiz state=state replayed=replayed/> </div> })}
         </WidgetFrame>
     }
 }

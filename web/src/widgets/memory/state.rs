@@ -86,7 +86,7 @@ impl MemoryState {
 }
 
 impl WidgetState for MemoryState {
-    const WIDGET_ID: &'static str = "memory";
+    const WIDGET_ID: &'static str = <super::MemoryWidget as crate::framework::widget::Widget>::META.id;
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {

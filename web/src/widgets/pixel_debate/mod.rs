@@ -12,13 +12,15 @@ use std::sync::Arc;
 use frontier_alignment::pixel::{
     evaluate, replay, Accuracy, Debaters, Digits, Judge, Player, Replay, Strategy, PAPER_FIGURES, SIDE,
 };
-use frontier_state::Query;
+use frontier_state::{Control, WidgetMeta};
 use leptos::prelude::*;
 
 use crate::framework::choice::Choice;
 use crate::framework::dom;
-use crate::framework::frame::{ExportItem, Hideable, WidgetFrame};
+use crate::framework::frame::{ExportItem, WidgetFrame};
 use crate::framework::host::Host;
+use crate::framework::widget::Widget;
+use crate::framework::seed::NewSeed;
 use crate::framework::shared::Shared;
 use state::{Role, STRATEGIES};
 
@@ -184,11 +186,6 @@ fn Measure(assets: RwSignal<Assets>, state: RwSignal<PixelState>) -> impl IntoVi
     }
 }
 
-const HIDEABLES: &[Hideable] = &[
-    Hideable { id: "setup", label: "Setup" },
-    Hideable { id: "measure", label: "Measurement" },
-    Hideable { id: "explain", label: "Explanation" },
-];
 const ROLES: &[(&str, &str)] = &[("watch", "Watch"), ("liar", "Play the liar"), ("judge", "Be the judge")];
 const PIXELS: &[(&str, &str)] = &[("4", "4 pixels"), ("6", "6 pixels (the paper's main setting)"), ("8", "8 pixels")];
 const LABELS: &[(&str, &str)] = &[
@@ -212,9 +209,38 @@ fn Explanation() -> impl IntoView {
     }
 }
 
+/// The widget as the registry declares it.
+pub struct PixelDebateWidget;
+
+impl Widget for PixelDebateWidget {
+    type State = PixelState;
+    const META: WidgetMeta = WidgetMeta {
+        id: "pixel-debate",
+        problem: "alignment",
+        title: "Pixel debate",
+        summary: "A judge sees six pixels of a digit; an honest and a lying debater choose which. A toy reproduction of Irving et al.",
+        intro: "A judge sees six pixels of a digit; two debaters, one honest and one lying, choose which. A toy reproduction of Irving et al.",
+        controls: &[
+            Control { id: "setup", label: "Setup" },
+            Control { id: "measure", label: "Measurement" },
+        ],
+    };
+
+    fn example() -> PixelState {
+        PixelState::example()
+    }
+
+    fn explain() -> AnyView {
+        view! { <Explanation/> }.into_any()
+    }
+
+    fn view(host: Host<PixelState>) -> AnyView {
+        view! { <PixelDebate host=host/> }.into_any()
+    }
+}
+
 #[component]
-pub fn PixelDebate(query: Query, embed: bool) -> impl IntoView {
-    let host = Host::new("alignment", query, embed, PixelState::example);
+fn PixelDebate(host: Host<PixelState>) -> impl IntoView {
     let state = host.state;
     let assets = RwSignal::new(Assets::Loading);
     leptos::task::spawn_local(async move {
@@ -269,15 +295,8 @@ pub fn PixelDebate(query: Query, embed: bool) -> impl IntoView {
     };
     let show = host.shows();
     view! {
-        <WidgetFrame
-            host=host.clone()
-            title="Pixel debate"
-            summary="A judge sees six pixels of a digit; two debaters, one honest and one lying, choose which. A toy reproduction of Irving et al."
-            exports=exports
-            hideables=HIDEABLES.to_vec()
-            explain=ViewFn::from(Explanation)
-        >
-            {show("setup").then(|| view! {
+        <WidgetFrame host=host.clone() exports=exports>
+            {show("setup").then(|| view! { <div class="control" data-control="setup">
                 <fieldset class="group">
                     <legend>"The game"</legend>
                     <div class="row">
@@ -295,9 +314,10 @@ pub fn PixelDebate(query: Query, embed: bool) -> impl IntoView {
                         <span data-testid="pixel-digit-index">{move || format!("Digit {} of {}", state.with(|s| s.digit) + 1, digit_count())}</span>
                         <button type="button" data-testid="pixel-next" on:click=move |_| { let n = digit_count().max(1); reset_game(Box::new(move |s| s.digit = (s.digit + 1) % n)) }>"Next digit"</button>
                         <button type="button" on:click=move |_| reset_game(Box::new(|_| {}))>"Start again"</button>
+                        <span data-testid="pixel-seed">{move || format!("Seed {}", state.with(|s| s.seed))}</span>
+                        <NewSeed id="pixel-seed" below=1000 on_seed=Callback::new(move |seed: u64| reset_game(Box::new(move |s| s.seed = seed)))/>
                     </div>
-                </fieldset>
-            })}
+                </fieldset> </div> })}
             {move || assets.with(|a| match a {
                 Assets::Loading => Some(view! { <p class="status">"Loading the judge and 1,000 held-out digits from this site…"</p> }.into_any()),
                 Assets::Failed(e) => Some(view! { <p class="error" role="alert">{e.clone()}</p> }.into_any()),
@@ -308,7 +328,7 @@ pub fn PixelDebate(query: Query, embed: bool) -> impl IntoView {
                 <div><Outcome state=state played=played/>
                 {move || played.get().and_then(Result::ok).and_then(|p| stale(&p)).map(|s| view! { <p class="notice warning">{s}</p> })}</div>
             </div>
-            {show("measure").then(|| view! { <Measure assets=assets state=state/> })}
+            {show("measure").then(|| view! { <div class="control" data-control="measure"> <Measure assets=assets state=state/> </div> })}
         </WidgetFrame>
     }
 }

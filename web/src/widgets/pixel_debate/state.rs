@@ -67,7 +67,7 @@ impl PixelState {
 }
 
 impl WidgetState for PixelState {
-    const WIDGET_ID: &'static str = "pixel-debate";
+    const WIDGET_ID: &'static str = <super::PixelDebateWidget as crate::framework::widget::Widget>::META.id;
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {

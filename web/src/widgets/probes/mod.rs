@@ -7,15 +7,17 @@ use std::sync::Arc;
 use frontier_reasoning::probes::{
     generate, grade_optional, parse_pasted_answers, report, Probe, Report, Task, MAX_PROBES,
 };
-use frontier_state::{Query, WidgetState};
+use frontier_state::{Control, WidgetMeta, WidgetState};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::framework::choice::Choice;
 use crate::framework::dom;
-use crate::framework::frame::{ExportItem, Hideable, WidgetFrame};
+use crate::framework::frame::{ExportItem, WidgetFrame};
 use crate::framework::host::Host;
+use crate::framework::widget::Widget;
 use crate::framework::scale::Scale;
+use crate::framework::seed::NewSeed;
 use crate::framework::shared::Shared;
 use crate::framework::slider::NumberField;
 
@@ -43,8 +45,6 @@ const EXAMPLE_ANSWERS: &str = "1. zero
 ";
 const MAX_ANSWERS_BYTES: usize = 256 << 10;
 
-const HIDEABLES: &[Hideable] =
-    &[Hideable { id: "answers", label: "Expected answers" }, Hideable { id: "explain", label: "Explanation" }];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProbesState {
@@ -79,7 +79,7 @@ impl ProbesState {
 }
 
 impl WidgetState for ProbesState {
-    const WIDGET_ID: &'static str = "probes";
+    const WIDGET_ID: &'static str = <ProbesWidget as crate::framework::widget::Widget>::META.id;
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {
@@ -204,7 +204,7 @@ fn Items(items: Vec<Probe>, report: Report, show_answers: bool) -> impl IntoView
                     <th scope="row">{(i + 1).to_string()}</th>
                     <td>{item.task.id()}</td>
                     <td class="probe-prompt">{item.prompt.clone()}</td>
-                    {show_answers.then(|| view! { <td>{g.expected.clone()}</td> })}
+                    {show_answers.then(|| view! { <td data-control="answers">{g.expected.clone()}</td> })}
                     <td>{g.response.clone().unwrap_or_default()}</td>
                     <td>{g.parsed.clone().unwrap_or_else(|| "—".into())}</td>
                     <td>{verdict}{(!g.note.is_empty() && g.note != verdict).then(|| format!(" ({})", g.note))}</td>
@@ -217,7 +217,7 @@ fn Items(items: Vec<Probe>, report: Report, show_answers: bool) -> impl IntoView
             <table class="probes-items">
                 <caption>"Items, answers as given, what was read from them, and the grade"</caption>
                 <thead><tr><th scope="col">"#"</th><th scope="col">"Task"</th><th scope="col">"Prompt"</th>
-                    {show_answers.then(|| view! { <th scope="col">"Expected"</th> })}
+                    {show_answers.then(|| view! { <th scope="col" data-control="answers">"Expected"</th> })}
                     <th scope="col">"Answer"</th><th scope="col">"Read as"</th><th scope="col">"Grade"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
@@ -234,9 +234,37 @@ fn Explanation() -> impl IntoView {
     }
 }
 
+/// The widget as the registry declares it.
+pub struct ProbesWidget;
+
+impl Widget for ProbesWidget {
+    type State = ProbesState;
+    const META: WidgetMeta = WidgetMeta {
+        id: "probes",
+        problem: "reasoning",
+        title: "Reasoning probes",
+        summary: "Fresh counting, compass, calendar, negation and room questions with exact answers; grade a model beside the article's figures.",
+        intro: "Fresh counting, compass, calendar, negation and room-assignment questions with exact answers: paste a model's replies, get its accuracy beside the article's figures.",
+        controls: &[
+            Control { id: "answers", label: "Expected answers" },
+        ],
+    };
+
+    fn example() -> ProbesState {
+        ProbesState::example()
+    }
+
+    fn explain() -> AnyView {
+        view! { <Explanation/> }.into_any()
+    }
+
+    fn view(host: Host<ProbesState>) -> AnyView {
+        view! { <ProbesLab host=host/> }.into_any()
+    }
+}
+
 #[component]
-pub fn ProbesLab(query: Query, embed: bool) -> impl IntoView {
-    let host = Host::new("reasoning", query, embed, ProbesState::example);
+fn ProbesLab(host: Host<ProbesState>) -> impl IntoView {
     let state = host.state;
     let graded = Memo::new(move |_| state.with(run));
     let show = host.shows();
@@ -266,14 +294,7 @@ pub fn ProbesLab(query: Query, embed: bool) -> impl IntoView {
         Ok(())
     });
     view! {
-        <WidgetFrame
-            host=host.clone()
-            title="Reasoning probes"
-            summary="Fresh counting, compass, calendar, negation and room-assignment questions with exact answers: paste a model's replies, get its accuracy beside the article's figures."
-            exports=exports(state)
-            hideables=HIDEABLES.to_vec()
-            explain=ViewFn::from(Explanation)
-        >
+        <WidgetFrame host=host.clone() exports=exports(state)>
             <fieldset class="group">
                 <legend>"The questions"</legend>
                 <div class="row">
@@ -283,6 +304,7 @@ pub fn ProbesLab(query: Query, embed: bool) -> impl IntoView {
                         on_change=set_count scale=Scale { min: 1.0, max: MAX_PER_TASK as f64, log: true } display=|v| format!("{v}")/>
                     <NumberField id="probes-seed" label="Seed" whole=true value=Signal::derive(move || state.with(|s| s.seed as f64))
                         on_change=set_seed scale=Scale { min: 0.0, max: 10_000.0, log: false } display=|v| format!("{v}")/>
+                    <NewSeed id="probes-seed" below=10_000 on_seed=Callback::new(move |seed: u64| state.update(|s| s.seed = seed))/>
                 </div>
                 <div class="row">
                     <button type="button" on:click=copy_prompts data-testid="probes-copy">"Copy the prompts"</button>

@@ -1,7 +1,7 @@
 //! The settings: data, architecture and hyperparameters. Every change goes through the state's
 //! validation; a change takes effect at the next Train.
 
-use frontier_sae::config::Arch;
+use frontier_sae::config::{Arch, Preset};
 use frontier_sae_gpu::choice::BackendChoice;
 use leptos::prelude::*;
 
@@ -9,6 +9,7 @@ use super::{DataKind, Lab, SaeState};
 use crate::framework::choice::Choice;
 use crate::framework::dom;
 use crate::framework::scale::Scale;
+use crate::framework::seed::NewSeed;
 use crate::framework::slider::{setter, NumberField};
 
 const DATA: &[(&str, &str)] = &[
@@ -43,7 +44,7 @@ pub fn Controls(lab: Lab) -> impl IntoView {
     let get = move |f: fn(&SaeState) -> f64| Signal::derive(move || state.with(f));
     let data = Signal::derive(move || state.with(|s| s.data.id().to_string()));
     let arch = Signal::derive(move || state.with(|s| s.arch.id().to_string()));
-    let preset = Signal::derive(move || state.with(|s| s.preset.clone()));
+    let preset = Signal::derive(move || state.with(|s| s.preset.id().to_string()));
     let backend = Signal::derive(move || state.with(|s| s.backend.id().to_string()));
     let set_backend = Callback::new(move |id: String| {
         if let Some(choice) = BackendChoice::parse(&id) {
@@ -66,26 +67,21 @@ pub fn Controls(lab: Lab) -> impl IntoView {
         if let Some(a) = Arch::parse(&id) {
             state.update(|s| {
                 s.arch = a;
-                if a != Arch::Relu && s.preset == "recommended" {
-                    s.l1 = 0.0;
+                if a != Arch::Relu && s.preset == Preset::Recommended {
+                    s.l1 = Preset::Recommended.default_l1(a);
                 } else if a == Arch::Relu && s.l1 == 0.0 {
-                    s.l1 = 1.0;
+                    s.l1 = Preset::Recommended.default_l1(Arch::Relu);
                 }
             });
         }
     });
     let set_preset = Callback::new(move |id: String| {
-        state.update(|s| {
-            s.preset = id;
-            // The article's sparsity coefficient is 1e-3; the recommended one is about 1.
-            s.l1 = if s.preset == "article" {
-                1e-3
-            } else if s.arch == Arch::Relu {
-                1.0
-            } else {
-                0.0
-            };
-        })
+        if let Some(preset) = Preset::parse(&id) {
+            state.update(|s| {
+                s.preset = preset;
+                s.l1 = preset.default_l1(s.arch);
+            })
+        }
     });
     let on_file = move |ev: leptos::ev::Event| {
         if let Some(file) = dom::event_file(&ev) {
@@ -153,6 +149,7 @@ pub fn Controls(lab: Lab) -> impl IntoView {
                 on_change=setter(state, |s, v| s.batch = v.round() as usize) scale=Scale { min: 16.0, max: 8192.0, log: true } whole=true display=whole/>
             <NumberField id="sae-seed" label="Seed" value=get(|s| s.seed as f64)
                 on_change=setter(state, |s, v| s.seed = v.max(0.0).round() as u64) scale=Scale { min: 0.0, max: 1000.0, log: false } whole=true display=whole/>
+            <NewSeed id="sae-seed" below=1000 on_seed=Callback::new(move |seed: u64| state.update(|s| s.seed = seed))/>
             <Choice id="sae-backend" label="Backend" options=BACKENDS value=backend on_change=set_backend/>
             </div>
         </section>

@@ -16,12 +16,13 @@ use frontier_sae::data::bundled::TokenActivations;
 use frontier_sae::saelens;
 use frontier_sae::train::HistoryPoint;
 use frontier_sae::Sae;
-use frontier_state::{Query, WidgetState};
+use frontier_state::{Control, WidgetMeta, WidgetState};
 use leptos::prelude::*;
 
 use crate::framework::dom;
-use crate::framework::frame::{ExportItem, Hideable, WidgetFrame};
+use crate::framework::frame::{ExportItem, WidgetFrame};
 use crate::framework::host::Host;
+use crate::framework::widget::Widget;
 use crate::framework::shared::Shared;
 use crate::sae_worker::{Finished, SaeCommand, SaeReply};
 use browser::Browser;
@@ -32,11 +33,6 @@ use session::Session;
 /// The bundled activations, copied next to index.html by Trunk.
 const MINILM_URL: &str = "./minilm-l3.safetensors";
 
-const HIDEABLES: &[Hideable] = &[
-    Hideable { id: "settings", label: "Settings" },
-    Hideable { id: "browser", label: "Feature browser" },
-    Hideable { id: "explain", label: "Explanation" },
-];
 
 /// Where a run stands.
 #[derive(Clone, PartialEq, Debug)]
@@ -214,9 +210,38 @@ fn exports(lab: Lab) -> Vec<ExportItem> {
     ]
 }
 
+/// The widget as the registry declares it.
+pub struct SaeWidget;
+
+impl Widget for SaeWidget {
+    type State = SaeState;
+    const META: WidgetMeta = WidgetMeta {
+        id: "sae",
+        problem: "interpretability",
+        title: "Sparse autoencoders",
+        summary: "Train a sparse autoencoder in your browser on superposed toy features or real MiniLM activations, measure it, and browse its features.",
+        intro: "Train a sparse autoencoder in your browser, watch it find the features hidden in superposition, and browse them.",
+        controls: &[
+            Control { id: "settings", label: "Settings" },
+            Control { id: "browser", label: "Feature browser" },
+        ],
+    };
+
+    fn example() -> SaeState {
+        SaeState::example()
+    }
+
+    fn explain() -> AnyView {
+        view! { <Explain/> }.into_any()
+    }
+
+    fn view(host: Host<SaeState>) -> AnyView {
+        view! { <SaeLab host=host/> }.into_any()
+    }
+}
+
 #[component]
-pub fn SaeLab(query: Query, embed: bool) -> impl IntoView {
-    let host = Host::new("interpretability", query, embed, SaeState::example);
+fn SaeLab(host: Host<SaeState>) -> impl IntoView {
     let lab = Lab {
         state: host.state,
         status: RwSignal::new(RunStatus::Idle),
@@ -244,11 +269,9 @@ pub fn SaeLab(query: Query, embed: bool) -> impl IntoView {
             }
         }
     };
-    let explain = ViewFn::from(move || view! { <Explain/> });
     view! {
-        <WidgetFrame host=host.clone() title="Sparse autoencoders" summary="Train a sparse autoencoder in your browser, watch it find the features hidden in superposition, and browse them."
-            exports=exports(lab) hideables=HIDEABLES.to_vec() explain=explain>
-            {show_settings.then(|| view! { <Controls lab=lab/> })}
+        <WidgetFrame host=host.clone() exports=exports(lab)>
+            {show_settings.then(|| view! { <div class="control" data-control="settings"> <Controls lab=lab/> </div> })}
             <RunBar lab=lab/>
             <Curves history=lab.history/>
             {move || lab.trained.get().map(|t| view! {
@@ -256,7 +279,7 @@ pub fn SaeLab(query: Query, embed: bool) -> impl IntoView {
                 <p><button type="button" data-testid="sae-weights" on:click=download_weights>"Download the weights (sae_weights.safetensors)"</button>
                 " With cfg.json (Export) they open in SAELens: SAE.load_from_disk(folder)."</p>
             })}
-            {show_browser.then(|| view! { <Browser lab=lab/> })}
+            {show_browser.then(|| view! { <div class="control" data-control="browser"> <Browser lab=lab/> </div> })}
         </WidgetFrame>
     }
 }

@@ -1,7 +1,7 @@
 //! The SAE lab's settings: which data, which architecture, the hyperparameters and what is
 //! selected in the browser. They live in the link, so a shared link trains the same SAE.
 
-use frontier_sae::config::{Arch, TrainConfig};
+use frontier_sae::config::{Arch, DictionarySize, Preset, TrainConfig, TrainSettings};
 use frontier_sae::data::{SparseCodingSpec, SyntheticSpec, TmsSpec};
 use frontier_sae_gpu::choice::BackendChoice;
 use frontier_state::WidgetState;
@@ -47,8 +47,8 @@ pub struct SaeState {
     pub tms_hidden: usize,
     pub tms_sparsity: f32,
     pub arch: Arch,
-    /// `recommended` or `article`.
-    pub preset: String,
+    /// `recommended` or `article` in links.
+    pub preset: Preset,
     /// Dictionary size as a multiple of the input width (the article: 8–64×).
     pub ratio: f32,
     pub k: usize,
@@ -85,7 +85,7 @@ impl SaeState {
             tms_hidden: 2,
             tms_sparsity: 0.9,
             arch: Arch::Relu,
-            preset: "recommended".into(),
+            preset: Preset::Recommended,
             ratio: 4.0,
             k: 4,
             l1: 1.0,
@@ -121,29 +121,30 @@ impl SaeState {
         }
     }
 
+    /// The run's settings, as `frontier sae train` fills them from its flags.
+    pub fn settings(&self) -> TrainSettings {
+        TrainSettings {
+            preset: self.preset,
+            arch: self.arch,
+            dictionary: DictionarySize::Ratio(self.ratio),
+            k: self.k,
+            l1: Some(self.l1),
+            lr: Some(self.lr),
+            steps: self.steps,
+            batch: self.batch,
+            seed: self.seed,
+            dead_handling: true,
+        }
+    }
+
     /// The training configuration for data `d_in` wide.
     pub fn train_config(&self, d_in: usize) -> TrainConfig {
-        let d_sae = ((self.ratio * d_in as f32).round() as usize).max(1);
-        let mut cfg = if self.preset == "article" {
-            let mut cfg = TrainConfig::article(d_in, d_sae);
-            cfg.sae.arch = self.arch;
-            cfg
-        } else {
-            TrainConfig::recommended(d_in, d_sae, self.arch, self.k, self.steps)
-        };
-        cfg.sae.k = if self.arch.uses_k() { self.k.min(d_sae).max(1) } else { 0 };
-        cfg.steps = self.steps;
-        cfg.batch = self.batch;
-        cfg.lr = self.lr;
-        cfg.l1_coeff = self.l1;
-        cfg.l1_warmup_steps = if self.preset == "article" { 0 } else { self.steps / 20 };
-        cfg.seed = self.seed;
-        cfg
+        self.settings().config(d_in)
     }
 }
 
 impl WidgetState for SaeState {
-    const WIDGET_ID: &'static str = "sae";
+    const WIDGET_ID: &'static str = <super::SaeWidget as crate::framework::widget::Widget>::META.id;
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {
@@ -163,8 +164,7 @@ impl WidgetState for SaeState {
         check(self.lr.is_finite() && self.lr > 0.0 && self.lr <= 1.0, "learning rate: above 0, at most 1")?;
         check((1..=MAX_STEPS).contains(&self.steps), "steps: 1 to 200,000")?;
         check((1..=MAX_BATCH).contains(&self.batch), "batch: 1 to 8192")?;
-        check(self.preset == "recommended" || self.preset == "article", "preset: recommended or article")?;
-        Ok(())
+        self.settings().validate().map_err(|e| e.to_string())
     }
 }
 
@@ -180,5 +180,11 @@ mod tests {
         assert_eq!(cfg.sae.d_sae, 128);
         assert!(cfg.unit_norm_decoder && cfg.sae.apply_b_dec_to_input);
         assert_eq!(cfg.validate(), Ok(()));
+        // What the page built itself before `TrainSettings` (1500 steps: a warm-up of 75).
+        assert_eq!((cfg.steps, cfg.batch, cfg.l1_warmup_steps, cfg.sae.k), (1500, 512, 75, 0));
+        assert_eq!((cfg.l1_coeff, cfg.lr, cfg.dead.resample_every), (1.0, 1e-3, 500));
+        // Links name the preset as before.
+        let json = serde_json::to_value(&s).unwrap_or_default();
+        assert_eq!(json["preset"], "recommended");
     }
 }

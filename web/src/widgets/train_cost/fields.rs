@@ -47,7 +47,7 @@ pub fn Inputs(host: Host<TrainCostState>) -> impl IntoView {
             }
         };
         view! {
-            <div class="field">
+            <div class="field" data-control="presets">
                 <label for="train-preset">"Preset"</label>
                 <select id="train-preset" data-testid="preset" on:change=on_change
                     prop:value=move || state.with(|s| s.preset.clone().unwrap_or_default())>
@@ -93,7 +93,7 @@ pub fn Inputs(host: Host<TrainCostState>) -> impl IntoView {
             Ok(())
         });
         view! {
-            <fieldset class="group">
+            <fieldset class="group" data-control="hardware">
                 <legend>"Hardware"</legend>
                 <div class="field">
                     <label for="train-hardware">"GPU"</label>
@@ -157,7 +157,7 @@ pub fn Inputs(host: Host<TrainCostState>) -> impl IntoView {
             })
         };
         view! {
-            <fieldset class="group">
+            <fieldset class="group" data-control="attention">
                 <legend>"Attention FLOPs"</legend>
                 <div class="radios" role="radiogroup" aria-label="Attention FLOPs convention">
                     {mode_radio(AttentionMode::Off, "Not counted (the article)")}
@@ -172,28 +172,23 @@ pub fn Inputs(host: Host<TrainCostState>) -> impl IntoView {
     view! {
         <div class="inputs">
             {preset_select}
-            {show("active_params").then(|| view! {
+            {show("active_params").then(|| view! { <div class="control" data-control="active_params">
                 <NumberField id="active_params" label="Active parameters" value=Signal::derive(move || inputs().active_params)
-                    on_change=setter(state, |i, v| i.active_params = v) scale=Scale { min: 1e8, max: 1e13, log: true } display=short/>
-            })}
-            {show("tokens").then(|| view! {
+                    on_change=setter(state, |i, v| i.active_params = v) scale=Scale { min: 1e8, max: 1e13, log: true } display=short/> </div> })}
+            {show("tokens").then(|| view! { <div class="control" data-control="tokens">
                 <NumberField id="tokens" label="Training tokens" value=Signal::derive(move || inputs().tokens)
-                    on_change=setter(state, |i, v| i.tokens = v) scale=Scale { min: 1e9, max: 1e15, log: true } display=short/>
-            })}
-            {show("gpus").then(|| view! {
+                    on_change=setter(state, |i, v| i.tokens = v) scale=Scale { min: 1e9, max: 1e15, log: true } display=short/> </div> })}
+            {show("gpus").then(|| view! { <div class="control" data-control="gpus">
                 <NumberField id="gpus" label="GPUs" value=Signal::derive(move || inputs().gpus) whole=true
-                    on_change=setter(state, |i, v| i.gpus = v) scale=Scale { min: 1.0, max: 1e6, log: true } display=sci/>
-            })}
-            {show("hours").then(|| view! {
+                    on_change=setter(state, |i, v| i.gpus = v) scale=Scale { min: 1.0, max: 1e6, log: true } display=sci/> </div> })}
+            {show("hours").then(|| view! { <div class="control" data-control="hours">
                 <NumberField id="hours" label="Wall-clock time" unit="hours" value=Signal::derive(move || inputs().hours)
                     on_change=setter(state, |i, v| i.hours = v) scale=Scale { min: 1.0, max: 1e5, log: true } display=sci/>
-                <p class="hint">{move || days_and_hours(inputs().hours)}</p>
-            })}
-            {show("usd_per_gpu_hour").then(|| view! {
+                <p class="hint">{move || days_and_hours(inputs().hours)}</p> </div> })}
+            {show("usd_per_gpu_hour").then(|| view! { <div class="control" data-control="usd_per_gpu_hour">
                 <NumberField id="usd_per_gpu_hour" label="Price per GPU-hour" unit="USD" value=Signal::derive(move || inputs().usd_per_gpu_hour)
                     on_change=setter(state, |i, v| i.usd_per_gpu_hour = v) scale=Scale { min: 0.1, max: 100.0, log: true } display=sci/>
-                <p class="hint">"$2 is DeepSeek's own assumption; 2026 rental prices for an H100 range from about $1.50 to $4.80 per hour."</p>
-            })}
+                <p class="hint">"$2 is DeepSeek's own assumption; 2026 rental prices for an H100 range from about $1.50 to $4.80 per hour."</p> </div> })}
             {hardware}
             {attention}
         </div>

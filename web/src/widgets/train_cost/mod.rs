@@ -9,47 +9,65 @@ mod state;
 
 pub use state::TrainCostState;
 
-use frontier_state::Query;
+use frontier_state::{Control, WidgetMeta};
 use leptos::prelude::*;
 
-use crate::framework::frame::{Hideable, WidgetFrame};
+use crate::framework::frame::WidgetFrame;
 use crate::framework::host::Host;
+use crate::framework::widget::Widget;
 
-const HIDEABLES: &[Hideable] = &[
-    Hideable { id: "presets", label: "Presets" },
-    Hideable { id: "active_params", label: "Active parameters" },
-    Hideable { id: "tokens", label: "Tokens" },
-    Hideable { id: "gpus", label: "GPUs" },
-    Hideable { id: "hours", label: "Hours" },
-    Hideable { id: "hardware", label: "Hardware and peak" },
-    Hideable { id: "usd_per_gpu_hour", label: "Price" },
-    Hideable { id: "attention", label: "Attention FLOPs" },
-    Hideable { id: "charts", label: "Charts" },
-    Hideable { id: "grid", label: "Grid export" },
-    Hideable { id: "explain", label: "Explanation" },
-];
+
+/// The widget as the registry declares it.
+pub struct TrainCostWidget;
+
+impl Widget for TrainCostWidget {
+    type State = TrainCostState;
+    const META: WidgetMeta = WidgetMeta {
+        id: "train-cost",
+        problem: "training",
+        title: "Training efficiency and cost",
+        summary: "FLOPs, MFU and dollars of a training run, from the article's formula to the conventions behind published numbers.",
+        intro: "How much compute a training run used, how much of its GPUs' peak that was (MFU), and what it cost.",
+        controls: &[
+            Control { id: "presets", label: "Presets" },
+            Control { id: "active_params", label: "Active parameters" },
+            Control { id: "tokens", label: "Tokens" },
+            Control { id: "gpus", label: "GPUs" },
+            Control { id: "hours", label: "Hours" },
+            Control { id: "hardware", label: "Hardware and peak" },
+            Control { id: "usd_per_gpu_hour", label: "Price" },
+            Control { id: "attention", label: "Attention FLOPs" },
+            Control { id: "charts", label: "Charts" },
+            Control { id: "grid", label: "Grid export" },
+        ],
+    };
+
+    fn example() -> TrainCostState {
+        TrainCostState::example()
+    }
+
+    fn explain() -> AnyView {
+        view! { <explain::Explanation/> }.into_any()
+    }
+
+    fn view(host: Host<TrainCostState>) -> AnyView {
+        view! { <TrainCost host=host/> }.into_any()
+    }
+}
 
 #[component]
-pub fn TrainCost(query: Query, embed: bool) -> impl IntoView {
-    let host = Host::new("training", query, embed, TrainCostState::example);
+fn TrainCost(host: Host<TrainCostState>) -> impl IntoView {
     let state = host.state;
     let report = Memo::new(move |_| state.with(|s| s.inputs.evaluate()));
     view! {
-        <WidgetFrame
-            host=host.clone()
-            title="Training efficiency and cost"
-            summary="How much compute a training run used, how much of its GPUs' peak that was (MFU), and what it cost."
-            exports=results::exports(state)
-            hideables=HIDEABLES.to_vec()
-            explain=ViewFn::from(explain::Explanation)
-        >
+        <WidgetFrame host=host.clone() exports=results::exports(state)>
             <div class="train-cost">
                 <fields::Inputs host=host.clone()/>
                 <results::Results report=report/>
             </div>
             <results::ClaimCheck state=state report=report/>
-            {(!host.hides("charts")).then(|| view! { <charts::Charts state=state/> })}
-            {(!host.hides("grid")).then(|| view! { <grid::GridExport state=state/> })}
+            {(!host.hides("charts")).then(|| view! { <div class="control" data-control="charts"> <charts::Charts state=state/> </div> })}
+            {(!host.hides("grid")).then(|| view! { <div class="control" data-control="grid"> <grid::GridExport state=state/> </div> })}
         </WidgetFrame>
     }
 }

@@ -45,7 +45,7 @@ impl TrainCostState {
 }
 
 impl WidgetState for TrainCostState {
-    const WIDGET_ID: &'static str = "train-cost";
+    const WIDGET_ID: &'static str = <super::TrainCostWidget as crate::framework::widget::Widget>::META.id;
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {

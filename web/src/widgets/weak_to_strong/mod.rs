@@ -8,14 +8,15 @@ use std::sync::Arc;
 use frontier_alignment::weak_to_strong::{
     Corpus, Lab, Outcome, StudentFeatures, SweepPoint, TrainConfig, TransferLoss, WeakConfig, MAX_WEAK_WORDS, PAPER_PGR,
 };
-use frontier_state::{Query, WidgetState};
+use frontier_state::{Control, WidgetMeta, WidgetState};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::framework::choice::Choice;
 use crate::framework::dom;
-use crate::framework::frame::{ExportItem, Hideable, WidgetFrame};
+use crate::framework::frame::{ExportItem, WidgetFrame};
 use crate::framework::host::Host;
+use crate::framework::widget::Widget;
 use crate::framework::scale::Scale;
 use crate::framework::slider::NumberField;
 
@@ -50,7 +51,7 @@ impl WeakToStrongState {
 }
 
 impl WidgetState for WeakToStrongState {
-    const WIDGET_ID: &'static str = "weak-to-strong";
+    const WIDGET_ID: &'static str = <WeakToStrongWidget as crate::framework::widget::Widget>::META.id;
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {
@@ -91,12 +92,6 @@ enum Data {
     Failed(String),
 }
 
-const HIDEABLES: &[Hideable] = &[
-    Hideable { id: "settings", label: "Supervisor and student" },
-    Hideable { id: "sweep", label: "Sweep" },
-    Hideable { id: "paper", label: "The paper's figures" },
-    Hideable { id: "explain", label: "Explanation" },
-];
 const STUDENTS: &[(&str, &str)] = &[
     ("embedding", "Pretrained: MiniLM sentence embeddings"),
     ("random", "Control: random word features (no pretraining)"),
@@ -221,9 +216,39 @@ fn exports(outcome: Memo<Option<Result<Outcome, String>>>, state: RwSignal<WeakT
     }]
 }
 
+/// The widget as the registry declares it.
+pub struct WeakToStrongWidget;
+
+impl Widget for WeakToStrongWidget {
+    type State = WeakToStrongState;
+    const META: WidgetMeta = WidgetMeta {
+        id: "weak-to-strong",
+        problem: "alignment",
+        title: "Weak-to-strong generalization",
+        summary: "A weak supervisor labels sentences, a strong student learns from it: the gap recovered, naively and with the auxiliary confidence loss.",
+        intro: "A weak supervisor labels sentences; a strong student learns from its labels. How much of the gap does it recover?",
+        controls: &[
+            Control { id: "settings", label: "Supervisor and student" },
+            Control { id: "sweep", label: "Sweep" },
+            Control { id: "paper", label: "The paper's figures" },
+        ],
+    };
+
+    fn example() -> WeakToStrongState {
+        WeakToStrongState::example()
+    }
+
+    fn explain() -> AnyView {
+        view! { <Explanation/> }.into_any()
+    }
+
+    fn view(host: Host<WeakToStrongState>) -> AnyView {
+        view! { <WeakToStrongLab host=host/> }.into_any()
+    }
+}
+
 #[component]
-pub fn WeakToStrongLab(query: Query, embed: bool) -> impl IntoView {
-    let host = Host::new("alignment", query, embed, WeakToStrongState::example);
+fn WeakToStrongLab(host: Host<WeakToStrongState>) -> impl IntoView {
     let state = host.state;
     let data = RwSignal::new(Data::Loading);
     leptos::task::spawn_local(async move {
@@ -275,15 +300,8 @@ pub fn WeakToStrongLab(query: Query, embed: bool) -> impl IntoView {
     });
     let show = host.shows();
     view! {
-        <WidgetFrame
-            host=host.clone()
-            title="Weak-to-strong generalization"
-            summary="A weak supervisor labels sentences; a strong student learns from its labels. How much of the gap does it recover?"
-            exports=exports(outcome, state)
-            hideables=HIDEABLES.to_vec()
-            explain=ViewFn::from(Explanation)
-        >
-            {show("settings").then(|| view! {
+        <WidgetFrame host=host.clone() exports=exports(outcome, state)>
+            {show("settings").then(|| view! { <div class="control" data-control="settings">
                 <fieldset class="group">
                     <legend>"Supervisor and student"</legend>
                     <div class="row">
@@ -296,12 +314,11 @@ pub fn WeakToStrongLab(query: Query, embed: bool) -> impl IntoView {
                         <Choice id="w2s-student" label="Strong student" options=STUDENTS value=Signal::derive(move || state.with(|s| s.student.clone()))
                             on_change=Callback::new(move |v| state.update(|s| s.student = v))/>
                     </div>
-                </fieldset>
-            })}
+                </fieldset> </div> })}
             {move || matches!(data.get(), Data::Loading).then(|| view! { <p class="status">"Loading 2,800 sentences and their embeddings from this site…"</p> })}
             <Results outcome=outcome/>
-            {show("sweep").then(|| view! { <Sweep lab=lab state=state/> })}
-            {show("paper").then(|| view! { <Paper/> })}
+            {show("sweep").then(|| view! { <div class="control" data-control="sweep"> <Sweep lab=lab state=state/> </div> })}
+            {show("paper").then(|| view! { <div class="control" data-control="paper"> <Paper/> </div> })}
         </WidgetFrame>
     }
 }
