@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::{Args as ClapArgs, Subcommand};
-use frontier_sae::config::{Arch, TrainConfig};
+use frontier_sae::config::{Arch, DictionarySize, Preset, TrainSettings};
 use frontier_sae::data::{DataSource, SyntheticSpec};
 use frontier_sae::io::parse_activations;
 use frontier_sae::metrics::evaluate;
@@ -98,35 +98,31 @@ pub fn run(args: &Args) -> Result<Value, UsageError> {
     }
 }
 
-fn run_train(args: &TrainArgs) -> Result<Value, UsageError> {
+/// The flags as the run's settings, the same type the page fills in.
+fn settings(args: &TrainArgs) -> Result<TrainSettings, UsageError> {
     let arch = Arch::parse(&args.arch)
         .ok_or_else(|| UsageError(format!("--arch {}: expected relu, topk or batchtopk", args.arch)))?;
+    let preset = Preset::parse(&args.preset)
+        .ok_or_else(|| UsageError(format!("--preset {}: expected recommended or article", args.preset)))?;
+    Ok(TrainSettings {
+        preset,
+        arch,
+        dictionary: DictionarySize::Features(args.d_sae),
+        k: args.k,
+        l1: args.l1,
+        lr: args.lr,
+        steps: args.steps,
+        batch: args.batch,
+        seed: args.seed,
+        dead_handling: !args.no_dead_handling,
+    })
+}
+
+fn run_train(args: &TrainArgs) -> Result<Value, UsageError> {
+    let settings = settings(args)?;
+    settings.validate().map_err(|e| UsageError(e.to_string()))?;
     let data = data_source(args)?;
-    let d_in = data.d_in();
-    let mut cfg = match args.preset.as_str() {
-        "recommended" => TrainConfig::recommended(d_in, args.d_sae, arch, args.k, args.steps),
-        "article" => TrainConfig {
-            sae: frontier_sae::SaeConfig { arch, k: args.k, ..TrainConfig::article(d_in, args.d_sae).sae },
-            ..TrainConfig::article(d_in, args.d_sae)
-        },
-        other => return Err(UsageError(format!("--preset {other}: expected recommended or article"))),
-    };
-    cfg.steps = args.steps;
-    cfg.batch = args.batch;
-    cfg.seed = args.seed;
-    if !arch.uses_k() {
-        cfg.sae.k = 0;
-    }
-    if let Some(l1) = args.l1 {
-        cfg.l1_coeff = l1;
-    }
-    if let Some(lr) = args.lr {
-        cfg.lr = lr;
-    }
-    if args.no_dead_handling {
-        cfg.dead.resample_every = 0;
-        cfg.dead.auxk_coeff = 0.0;
-    }
+    let cfg = settings.config(data.d_in());
     let started = Instant::now();
     let mut trainer = Trainer::new(cfg, data, CLI_BUDGET_BYTES).map_err(|e| UsageError(e.to_string()))?;
     trainer.run(cfg.steps).map_err(|e| UsageError(e.to_string()))?;

@@ -101,3 +101,49 @@ fn errors_exit_with_status_2_and_say_why() {
     assert_eq!(code, 2);
     assert!(stderr.contains("relu, topk or batchtopk"), "{stderr}");
 }
+
+#[test]
+fn train_reports_the_run_its_flags_make() {
+    // The defaults (recommended ReLU) on 40 steps: the L1 warm-up is 40 / 20 = 2 steps, the
+    // coefficient 1, the rate 1e-3, resampling every 500 steps (frontier_sae::config::TrainSettings).
+    let small = ["sae", "train", "--data", "synthetic:sparse-coding", "--features", "16", "--dims", "8"];
+    let run =
+        |extra: &[&str]| frontier(&[&small[..], &["--d-sae", "32", "--steps", "40", "--batch", "32"], extra].concat());
+    let (code, json, stderr) = run(&[]);
+    assert_eq!(code, 0, "{stderr}");
+    let cfg = &json["config"];
+    assert_eq!(cfg["l1_warmup_steps"], 2, "{cfg}");
+    assert_eq!((cfg["l1_coeff"].as_f64(), cfg["lr"].as_f64()), (Some(1.0), Some(0.001)), "{cfg}");
+    assert_eq!((cfg["steps"].as_u64(), cfg["batch"].as_u64()), (Some(40), Some(32)), "{cfg}");
+    assert_eq!(
+        (cfg["sae"]["d_in"].as_u64(), cfg["sae"]["d_sae"].as_u64(), cfg["sae"]["k"].as_u64()),
+        (Some(8), Some(32), Some(0))
+    );
+    assert_eq!(cfg["dead"]["resample_every"], 500, "{cfg}");
+    assert_eq!(
+        cfg["schedule"],
+        serde_json::json!({ "kind": "warmup_decay", "warmup_steps": 0, "decay_fraction": 0.2 })
+    );
+
+    // The article's preset: its coefficient 1e-3, no warm-up, a constant rate.
+    let (code, json, stderr) = run(&["--preset", "article"]);
+    assert_eq!(code, 0, "{stderr}");
+    let cfg = &json["config"];
+    assert_eq!((cfg["l1_coeff"].as_f64(), cfg["l1_warmup_steps"].as_u64()), (Some(0.001), Some(0)), "{cfg}");
+    assert_eq!(cfg["schedule"], serde_json::json!({ "kind": "constant" }));
+
+    // TopK without dead-feature handling: no L1, no AuxK, no resampling.
+    let (code, json, stderr) = run(&["--arch", "topk", "--k", "4", "--no-dead-handling"]);
+    assert_eq!(code, 0, "{stderr}");
+    let cfg = &json["config"];
+    assert_eq!((cfg["sae"]["k"].as_u64(), cfg["l1_coeff"].as_f64()), (Some(4), Some(0.0)), "{cfg}");
+    assert_eq!((cfg["dead"]["auxk_coeff"].as_f64(), cfg["dead"]["resample_every"].as_u64()), (Some(0.0), Some(0)));
+
+    // A k larger than the dictionary is refused, naming the setting.
+    let (code, _, stderr) = run(&["--arch", "topk", "--k", "33"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("k: must be between 1 and d_sae = 32"), "{stderr}");
+    let (code, _, stderr) = run(&["--preset", "fast"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--preset fast: expected recommended or article"), "{stderr}");
+}

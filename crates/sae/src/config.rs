@@ -280,6 +280,140 @@ impl TrainConfig {
     }
 }
 
+/// The recipe a run starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Preset {
+    /// [`TrainConfig::recommended`]: tied initialisation, geometric-median `b_dec`, unit-norm
+    /// decoder, warm-ups and decay, resampling or AuxK.
+    #[default]
+    Recommended,
+    /// [`TrainConfig::article`]: the article's model, loss and `nn.Linear` initialisation, nothing
+    /// else.
+    Article,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 2] = [Preset::Recommended, Preset::Article];
+
+    /// The id in links and on the command line (`--preset`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Preset::Recommended => "recommended",
+            Preset::Article => "article",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Preset> {
+        Preset::ALL.into_iter().find(|p| p.id() == id)
+    }
+
+    /// The run this preset describes before any choice overrides it.
+    pub fn base(self, d_in: usize, d_sae: usize, arch: Arch, k: usize, steps: u64) -> TrainConfig {
+        match self {
+            Preset::Recommended => TrainConfig::recommended(d_in, d_sae, arch, k, steps),
+            Preset::Article => TrainConfig::article(d_in, d_sae),
+        }
+    }
+
+    /// The preset's sparsity coefficient for `arch` (the article: 1e-3; recommended: 1 for ReLU,
+    /// 0 for TopK and BatchTopK, whose sparsity is k).
+    pub fn default_l1(self, arch: Arch) -> f32 {
+        self.base(1, 1, arch, 1, 1).l1_coeff
+    }
+}
+
+/// How many features the dictionary has.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DictionarySize {
+    /// Exactly this many (`frontier sae train --d-sae`).
+    Features(usize),
+    /// This multiple of the input width, rounded, at least 1 (the page's "× input width").
+    Ratio(f32),
+}
+
+impl DictionarySize {
+    /// `d_sae` for data `d_in` wide.
+    pub fn features(self, d_in: usize) -> usize {
+        match self {
+            DictionarySize::Features(n) => n,
+            DictionarySize::Ratio(ratio) => ((ratio * d_in as f32).round() as usize).max(1),
+        }
+    }
+}
+
+/// What a person chooses for a training run, the same for the page and `frontier sae train`;
+/// [`TrainSettings::config`] turns it into the run for data of a given width.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TrainSettings {
+    pub preset: Preset,
+    pub arch: Arch,
+    pub dictionary: DictionarySize,
+    /// Active features per row for TopK and BatchTopK (ignored by ReLU); at most the dictionary.
+    pub k: usize,
+    /// The sparsity coefficient; `None` keeps the preset's ([`Preset::default_l1`]).
+    pub l1: Option<f32>,
+    /// The learning rate; `None` keeps the preset's (1e-3).
+    pub lr: Option<f32>,
+    pub steps: u64,
+    pub batch: usize,
+    pub seed: u64,
+    /// The preset's dead-feature handling (resampling for ReLU, AuxK for TopK and BatchTopK);
+    /// `false` turns both off.
+    pub dead_handling: bool,
+}
+
+impl TrainSettings {
+    /// Checks what can be checked before the data's width is known; the error names the setting.
+    pub fn validate(&self) -> Result<(), SaeError> {
+        match self.dictionary {
+            DictionarySize::Features(0) => return Err(setting("d_sae", "must be at least 1")),
+            DictionarySize::Features(n) if self.arch.uses_k() && !(1..=n).contains(&self.k) => {
+                return Err(setting("k", format!("must be between 1 and d_sae = {n}")));
+            }
+            DictionarySize::Ratio(ratio) if !(ratio.is_finite() && ratio > 0.0) => {
+                return Err(setting("ratio", "must be a positive multiple of the input width"));
+            }
+            _ => {}
+        }
+        if self.arch.uses_k() && self.k == 0 {
+            return Err(setting("k", "must be at least 1"));
+        }
+        if self.batch == 0 {
+            return Err(setting("batch", "must be at least 1"));
+        }
+        if self.lr.is_some_and(|lr| !(lr.is_finite() && lr > 0.0)) {
+            return Err(setting("lr", "must be a positive number"));
+        }
+        if self.l1.is_some_and(|l1| !(l1.is_finite() && l1 >= 0.0)) {
+            return Err(setting("l1", "must be zero or positive"));
+        }
+        Ok(())
+    }
+
+    /// The run on data `d_in` wide: the preset's recipe (its L1 warm-up over the first
+    /// `steps / 20` steps when recommended), with the chosen architecture, dictionary, k (clamped
+    /// to 1 ..= d_sae when the dictionary is a ratio), steps, batch, seed, and L1 and learning rate
+    /// where given.
+    pub fn config(&self, d_in: usize) -> TrainConfig {
+        let d_sae = self.dictionary.features(d_in);
+        let mut cfg = self.preset.base(d_in, d_sae, self.arch, self.k, self.steps);
+        cfg.sae.arch = self.arch;
+        cfg.sae.k = if self.arch.uses_k() { self.k.clamp(1, d_sae) } else { 0 };
+        cfg.steps = self.steps;
+        cfg.batch = self.batch;
+        cfg.seed = self.seed;
+        cfg.l1_coeff = self.l1.unwrap_or(cfg.l1_coeff);
+        cfg.lr = self.lr.unwrap_or(cfg.lr);
+        if !self.dead_handling {
+            cfg.dead.resample_every = 0;
+            cfg.dead.auxk_coeff = 0.0;
+        }
+        cfg
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,5 +451,213 @@ mod tests {
     fn k_must_fit_the_dictionary() {
         let cfg = SaeConfig { d_in: 4, d_sae: 8, arch: Arch::TopK, k: 9, apply_b_dec_to_input: true };
         assert!(cfg.validate().is_err());
+    }
+
+    /// The page's worked example (web/src/widgets/sae/state.rs, `SaeState::example`): sparse
+    /// coding in 32 dimensions, a 4× recommended ReLU SAE, L1 1, learning rate 1e-3, 1,500 steps
+    /// of 512 rows, seed 0.
+    fn page_example() -> TrainSettings {
+        TrainSettings {
+            preset: Preset::Recommended,
+            arch: Arch::Relu,
+            dictionary: DictionarySize::Ratio(4.0),
+            k: 4,
+            l1: Some(1.0),
+            lr: Some(1e-3),
+            steps: 1500,
+            batch: 512,
+            seed: 0,
+            dead_handling: true,
+        }
+    }
+
+    /// `frontier sae train --data … --d-sae 128` with every other flag at its default (arch relu,
+    /// k 8, steps 3000, batch 1024, seed 0, preset recommended, no --l1, --lr or
+    /// --no-dead-handling).
+    fn cli_defaults() -> TrainSettings {
+        TrainSettings {
+            preset: Preset::Recommended,
+            arch: Arch::Relu,
+            dictionary: DictionarySize::Features(128),
+            k: 8,
+            l1: None,
+            lr: None,
+            steps: 3000,
+            batch: 1024,
+            seed: 0,
+            dead_handling: true,
+        }
+    }
+
+    #[test]
+    fn the_page_example_is_the_recommended_relu_run() {
+        let settings = page_example();
+        assert_eq!(settings.validate(), Ok(()));
+        let cfg = settings.config(32);
+        assert_eq!(cfg.validate(), Ok(()));
+        assert_eq!(cfg.sae, SaeConfig { d_in: 32, d_sae: 128, arch: Arch::Relu, k: 0, apply_b_dec_to_input: true });
+        assert_eq!((cfg.steps, cfg.batch, cfg.seed), (1500, 512, 0));
+        // The L1 warm-up is the first 5 %: 1500 / 20 = 75 steps.
+        assert_eq!(cfg.l1_warmup_steps, 75);
+        assert_eq!((cfg.l1_coeff, cfg.lr), (1.0, 1e-3));
+        assert_eq!(cfg.schedule, LrSchedule::WarmupDecay { warmup_steps: 0, decay_fraction: 0.2 });
+        assert_eq!((cfg.adam_beta1, cfg.adam_beta2, cfg.adam_eps), (0.9, 0.999, 1e-8));
+        assert!(cfg.unit_norm_decoder);
+        assert_eq!((cfg.init, cfg.b_dec_init), (InitScheme::Tied, BDecInit::GeometricMedian));
+        assert_eq!(
+            cfg.dead,
+            DeadConfig {
+                window_steps: 200,
+                resample_every: 500,
+                resample_until_fraction: 0.5,
+                auxk_coeff: 0.0,
+                k_aux: 0
+            }
+        );
+        // The decay covers the last 300 of 1500 steps: half-way through it the rate is halved.
+        assert!((cfg.lr_at(1350) - 0.5e-3).abs() < 1e-9);
+        assert!((cfg.l1_at(0) - 1.0 / 75.0).abs() < 1e-7);
+    }
+
+    #[test]
+    fn the_cli_defaults_are_the_recommended_relu_run() {
+        let settings = cli_defaults();
+        assert_eq!(settings.validate(), Ok(()));
+        let cfg = settings.config(64);
+        assert_eq!(cfg.sae, SaeConfig { d_in: 64, d_sae: 128, arch: Arch::Relu, k: 0, apply_b_dec_to_input: true });
+        assert_eq!((cfg.steps, cfg.batch, cfg.seed), (3000, 1024, 0));
+        // 3000 / 20 = 150 warm-up steps; the preset's coefficient (1 for ReLU) and rate (1e-3).
+        assert_eq!(cfg.l1_warmup_steps, 150);
+        assert_eq!((cfg.l1_coeff, cfg.lr), (1.0, 1e-3));
+        assert_eq!((cfg.dead.resample_every, cfg.dead.auxk_coeff), (500, 0.0));
+
+        // TopK: no L1, AuxK at 1/32, k kept.
+        let topk = TrainSettings { arch: Arch::TopK, ..settings }.config(64);
+        assert_eq!(
+            (topk.sae.k, topk.l1_coeff, topk.dead.auxk_coeff, topk.dead.resample_every),
+            (8, 0.0, 1.0 / 32.0, 0)
+        );
+        // --no-dead-handling turns off resampling and AuxK.
+        let bare = TrainSettings { arch: Arch::TopK, dead_handling: false, ..settings }.config(64);
+        assert_eq!((bare.dead.resample_every, bare.dead.auxk_coeff), (0, 0.0));
+        // --preset article: its loss coefficient 1e-3, no warm-up, constant rate, nn.Linear init.
+        let article = TrainSettings { preset: Preset::Article, ..settings }.config(64);
+        assert_eq!((article.l1_coeff, article.l1_warmup_steps, article.lr), (1e-3, 0, 1e-3));
+        assert_eq!(article.schedule, LrSchedule::Constant);
+        assert_eq!((article.init, article.b_dec_init), (InitScheme::Article, BDecInit::Default));
+        assert!(!article.unit_norm_decoder && !article.sae.apply_b_dec_to_input);
+        assert_eq!((article.steps, article.batch, article.sae.d_sae), (3000, 1024, 128));
+    }
+
+    /// The page's `SaeState::train_config` before the settings moved here (as of commit 371b3a9).
+    fn old_page(s: &TrainSettings, ratio: f32, d_in: usize) -> TrainConfig {
+        let d_sae = ((ratio * d_in as f32).round() as usize).max(1);
+        let mut cfg = if s.preset == Preset::Article {
+            let mut cfg = TrainConfig::article(d_in, d_sae);
+            cfg.sae.arch = s.arch;
+            cfg
+        } else {
+            TrainConfig::recommended(d_in, d_sae, s.arch, s.k, s.steps)
+        };
+        cfg.sae.k = if s.arch.uses_k() { s.k.min(d_sae).max(1) } else { 0 };
+        cfg.steps = s.steps;
+        cfg.batch = s.batch;
+        cfg.lr = s.lr.unwrap_or(f32::NAN);
+        cfg.l1_coeff = s.l1.unwrap_or(f32::NAN);
+        cfg.l1_warmup_steps = if s.preset == Preset::Article { 0 } else { s.steps / 20 };
+        cfg.seed = s.seed;
+        cfg
+    }
+
+    /// `frontier sae train`'s mapping before the settings moved here (as of commit 371b3a9).
+    fn old_cli(s: &TrainSettings, d_sae: usize, d_in: usize) -> TrainConfig {
+        let mut cfg = match s.preset {
+            Preset::Recommended => TrainConfig::recommended(d_in, d_sae, s.arch, s.k, s.steps),
+            Preset::Article => TrainConfig {
+                sae: SaeConfig { arch: s.arch, k: s.k, ..TrainConfig::article(d_in, d_sae).sae },
+                ..TrainConfig::article(d_in, d_sae)
+            },
+        };
+        cfg.steps = s.steps;
+        cfg.batch = s.batch;
+        cfg.seed = s.seed;
+        if !s.arch.uses_k() {
+            cfg.sae.k = 0;
+        }
+        if let Some(l1) = s.l1 {
+            cfg.l1_coeff = l1;
+        }
+        if let Some(lr) = s.lr {
+            cfg.lr = lr;
+        }
+        if !s.dead_handling {
+            cfg.dead.resample_every = 0;
+            cfg.dead.auxk_coeff = 0.0;
+        }
+        cfg
+    }
+
+    #[test]
+    fn every_choice_gives_the_config_the_page_and_the_cli_gave_before() {
+        let archs = [Arch::Relu, Arch::TopK, Arch::BatchTopK];
+        for (preset, arch, k, steps) in Preset::ALL
+            .into_iter()
+            .flat_map(|p| archs.into_iter().map(move |a| (p, a)))
+            .flat_map(|(p, a)| [(p, a, 1, 1), (p, a, 4, 1500), (p, a, 64, 3000), (p, a, 5000, 19)])
+        {
+            let base = TrainSettings { preset, arch, k, steps, seed: 7, batch: 256, ..page_example() };
+            for (ratio, d_in) in [(4.0, 32), (0.25, 2), (1.0, 2), (64.0, 384)] {
+                let page =
+                    TrainSettings { dictionary: DictionarySize::Ratio(ratio), l1: Some(0.3), lr: Some(2e-4), ..base };
+                assert_eq!(page.config(d_in), old_page(&page, ratio, d_in), "page {page:?} on {d_in}");
+            }
+            for (d_sae, dead_handling, l1, lr) in
+                [(128, true, None, None), (4096, false, Some(0.5), Some(3e-4)), (8, true, Some(0.0), None)]
+            {
+                let cli = TrainSettings { dictionary: DictionarySize::Features(d_sae), dead_handling, l1, lr, ..base };
+                if cli.validate().is_ok() {
+                    assert_eq!(cli.config(64), old_cli(&cli, d_sae, 64), "cli {cli:?}");
+                } else {
+                    // Refused before the run, as the old code's run refused it.
+                    assert!(old_cli(&cli, d_sae, 64).validate().is_err(), "cli {cli:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn invalid_settings_name_the_setting() {
+        let named = |s: TrainSettings| match s.validate() {
+            Err(SaeError::Setting { setting, .. }) => setting,
+            other => panic!("{other:?}"),
+        };
+        let topk = TrainSettings { arch: Arch::TopK, ..cli_defaults() };
+        assert_eq!(
+            TrainSettings { k: 129, ..topk }.validate().map_err(|e| e.to_string()),
+            Err("k: must be between 1 and d_sae = 128".to_string())
+        );
+        assert_eq!(named(TrainSettings { k: 0, ..topk }), "k");
+        assert_eq!(named(TrainSettings { k: 0, arch: Arch::BatchTopK, ..page_example() }), "k");
+        assert_eq!(named(TrainSettings { dictionary: DictionarySize::Features(0), ..topk }), "d_sae");
+        assert_eq!(named(TrainSettings { dictionary: DictionarySize::Ratio(f32::NAN), ..topk }), "ratio");
+        assert_eq!(named(TrainSettings { batch: 0, ..topk }), "batch");
+        assert_eq!(named(TrainSettings { lr: Some(0.0), ..topk }), "lr");
+        assert_eq!(named(TrainSettings { l1: Some(-1.0), ..topk }), "l1");
+        // ReLU ignores k.
+        assert_eq!(TrainSettings { k: 0, ..cli_defaults() }.validate(), Ok(()));
+        // A ratio's dictionary is known only with the data: k is clamped to it.
+        let small = TrainSettings { dictionary: DictionarySize::Ratio(1.0), k: 9, ..topk }.config(2);
+        assert_eq!((small.sae.d_sae, small.sae.k), (2, 2));
+    }
+
+    #[test]
+    fn presets_by_id_and_their_l1() {
+        for preset in Preset::ALL {
+            assert_eq!(Preset::parse(preset.id()), Some(preset));
+        }
+        assert_eq!(Preset::parse("fast"), None);
+        assert_eq!(Preset::Article.default_l1(Arch::TopK), 1e-3);
+        assert_eq!(Preset::Recommended.default_l1(Arch::Relu), 1.0);
+        assert_eq!(Preset::Recommended.default_l1(Arch::BatchTopK), 0.0);
     }
 }
