@@ -14,5 +14,6 @@ pub mod seed;
 pub mod shared;
 pub mod slider;
 pub mod storage;
+pub mod theme;
 pub mod widget;
 pub mod worker;

@@ -2,10 +2,12 @@
 //! prediction; and the recursive-reward-modelling chain's accuracy against its depth.
 
 use frontier_alignment::debate::{win_rates, HonestStrategy, WinRate, WinRateConfig};
-use frontier_alignment::rrm::{accuracy_table, simulate, VerifierChain};
+use frontier_alignment::rrm::{accuracy_table, simulate, DepthRow, VerifierChain};
 use leptos::prelude::*;
 
 use super::state::DebateState;
+use crate::framework::chart::{with_testid, Axis, DataTable, Figure, Key, LegendEntry, Line, LineChart};
+use crate::framework::theme;
 
 const GAMES: u32 = 2000;
 
@@ -65,38 +67,75 @@ pub fn Chain(state: RwSignal<DebateState>) -> impl IntoView {
         let (d, q) = state.with(|s| (s.verifier_depth, s.verifier_accuracy));
         VerifierChain::new(d, q).and_then(|c| simulate(&c, 20_000, 7)).map_err(|e| e.to_string())
     });
-    let x = |d: u32| 40.0 + 520.0 * f64::from(d) / f64::from(MAX_DEPTH);
-    let y = |p: f64| 170.0 - 150.0 * p;
+    let svg = Signal::derive(move || {
+        table.with(|t| match t {
+            Err(e) => format!("<p>chart unavailable: {e}</p>"),
+            Ok(rows) => chain_chart(rows, MAX_DEPTH)
+                .svg(theme::current())
+                .map(|svg| with_testid(svg, "rrm-chart"))
+                .unwrap_or_else(|e| format!("<p>chart unavailable: {e}</p>")),
+        })
+    });
+    let data = Signal::derive(move || {
+        table.with(|t| DataTable {
+            headers: vec!["Depth".into(), "Right verdict".into(), "No error".into()],
+            rows: t
+                .as_ref()
+                .map(|rows| {
+                    rows.iter()
+                        .map(|r| {
+                            vec![
+                                r.depth.to_string(),
+                                format!("{:.4}", r.root_accuracy),
+                                format!("{:.4}", r.all_correct),
+                            ]
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+    });
     view! {
         <section class="group" aria-labelledby="rrm-title">
             <h3 id="rrm-title">"Recursive reward modelling: a chain of helpers"</h3>
             <p class="hint">"Instead of checking the last step itself, the judge can hand the check to a helper, who hands it to another, and so on: each is right with the verifier accuracy set above, and a helper who errs reports the opposite. The chance the judge hears the right verdict is (1 + (2q − 1)^depth) / 2. This illustrates the structure of Leike et al. (2018), which reports no such numbers."</p>
-            {move || table.with(|t| match t {
-                Err(e) => view! { <p class="error">{e.clone()}</p> }.into_any(),
-                Ok(rows) => {
-                    let points = rows.iter().map(|r| format!("{:.1},{:.1}", x(r.depth), y(r.root_accuracy))).collect::<Vec<_>>().join(" ");
-                    let all = rows.iter().map(|r| format!("{:.1},{:.1}", x(r.depth), y(r.all_correct))).collect::<Vec<_>>().join(" ");
-                    view! {
-                        <figure class="chart landscape-chart">
-                            <svg viewBox="0 0 600 200" role="img" aria-label="Root accuracy against the number of verifiers" data-testid="rrm-chart" class="line-chart">
-                                {[0.0, 0.5, 1.0].map(|p| view! { <line class="gridline" x1="40" x2="560" y1=y(p) y2=y(p)/><text class="tick" x="34" y=y(p) + 4.0 text-anchor="end">{format!("{p}")}</text> })}
-                                {[0, 5, 10, 15, 20].map(|d| view! { <text class="tick" x=x(d) y="192" text-anchor="middle">{d}</text> })}
-                                <polyline class="series" points=points/>
-                                <polyline class="series second" points=all/>
-                            </svg>
-                            <figcaption>"Solid: the verdict that reaches the judge is right. Dashed: no helper erred (q^depth). Across: verifiers in the chain."</figcaption>
-                            <details><summary>"The numbers"</summary>
-                                <table><thead><tr><th scope="col">"Depth"</th><th scope="col">"Right verdict"</th><th scope="col">"No error"</th></tr></thead>
-                                <tbody>{rows.iter().map(|r| view! { <tr><td class="num">{r.depth}</td><td class="num">{format!("{:.4}", r.root_accuracy)}</td><td class="num">{format!("{:.4}", r.all_correct)}</td></tr> }).collect_view()}</tbody></table>
-                            </details>
-                        </figure>
-                    }.into_any()
-                }
-            })}
+            {move || table.with(|t| t.as_ref().err().map(|e| view! { <p class="error">{e.clone()}</p> }))}
+            <Figure svg=svg table=data name="rrm-chain"
+                caption="Root accuracy against the number of verifiers. Solid: the verdict that reaches the judge is right. Dashed: no helper erred (q^depth)."/>
             <p data-testid="rrm-check">{move || check.with(|c| match c {
                 Ok(c) => format!("At depth {}: simulated {:.4} over {} trials, formula {:.4}.", c.depth, c.root_accuracy, c.trials, c.predicted_root_accuracy),
                 Err(e) => e.clone(),
             })}</p>
         </section>
+    }
+}
+
+/// The chain's two probabilities against its depth, as the core's table gives them.
+fn chain_chart(rows: &[DepthRow], max_depth: u32) -> LineChart {
+    let line = |value: fn(&DepthRow) -> f64, series, dashed| Line {
+        points: rows.iter().map(|r| (f64::from(r.depth), value(r))).collect(),
+        series,
+        dashed,
+    };
+    LineChart {
+        x: Axis {
+            min: 0.0,
+            max: f64::from(max_depth),
+            log: false,
+            ticks: (0..=max_depth).step_by(5).map(|d| (f64::from(d), d.to_string())).collect(),
+            title: "Verifiers in the chain".into(),
+        },
+        y: Axis {
+            min: 0.0,
+            max: 1.0,
+            log: false,
+            ticks: [0.0, 0.5, 1.0].iter().map(|p| (*p, format!("{p}"))).collect(),
+            title: "Probability".into(),
+        },
+        lines: vec![line(|r| r.root_accuracy, 0, false), line(|r| r.all_correct, 1, true)],
+        legend: vec![
+            LegendEntry { name: "Right verdict".into(), series: 0, key: Key::Line },
+            LegendEntry { name: "No helper erred".into(), series: 1, key: Key::DashedLine },
+        ],
     }
 }

@@ -12,13 +12,15 @@ use frontier_state::{Control, WidgetMeta, WidgetState};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::framework::chart::{Axis, Bar, BarChart, BarRow, DataTable, Figure};
 use crate::framework::choice::Choice;
 use crate::framework::dom;
 use crate::framework::frame::{ExportItem, WidgetFrame};
 use crate::framework::host::Host;
-use crate::framework::widget::Widget;
 use crate::framework::scale::Scale;
 use crate::framework::slider::NumberField;
+use crate::framework::theme;
+use crate::framework::widget::Widget;
 
 /// The sentences and their embeddings, served by this site (1.4 MB).
 const CORPUS_URL: &str = "./weak-to-strong-brown.bin";
@@ -101,28 +103,51 @@ fn pgr(p: Option<f64>) -> String {
     p.map_or_else(|| "—".into(), |p| format!("{:.0} %", 100.0 * p))
 }
 
+/// Test accuracy of the four models as bars from chance (50 %) up, drawn in the one theme.
 #[component]
 fn Bars(outcome: Outcome) -> impl IntoView {
     let rows = [
-        ("Weak supervisor", outcome.weak_accuracy, "weak"),
-        ("Strong student, naive", outcome.naive_accuracy, "naive"),
-        ("Strong student, auxiliary loss", outcome.aux_accuracy, "aux"),
-        ("Strong ceiling (trained on truth)", outcome.ceiling_accuracy, "ceiling"),
+        ("Weak supervisor", outcome.weak_accuracy, "weak", 1),
+        ("Strong student, naive", outcome.naive_accuracy, "naive", 0),
+        ("Strong student, auxiliary loss", outcome.aux_accuracy, "aux", 0),
+        ("Strong ceiling (trained on truth)", outcome.ceiling_accuracy, "ceiling", 2),
     ];
+    let percent = |a: f64| format!("{:.1}%", 100.0 * a);
     // Accuracy from 50 % (chance on this balanced task) to 100 %.
-    let x = |a: f64| 230.0 + 340.0 * ((a - 0.5) / 0.5).clamp(0.0, 1.0);
+    let chart = BarChart {
+        axis: Axis {
+            min: 0.5,
+            max: 1.0,
+            log: false,
+            ticks: [0.5, 0.75, 1.0].iter().map(|t| (*t, format!("{:.0}%", 100.0 * t))).collect(),
+            title: "Test accuracy".into(),
+        },
+        rows: rows
+            .iter()
+            .map(|(label, acc, _, series)| BarRow {
+                label: (*label).into(),
+                bars: vec![Bar { from: 0.5, to: *acc, series: *series, value_label: Some(percent(*acc)) }],
+                marks: Vec::new(),
+            })
+            .collect(),
+        legend: Vec::new(),
+    };
+    let svg = Signal::derive(move || {
+        chart.svg(theme::current()).unwrap_or_else(|e| format!("<p>chart unavailable: {e}</p>"))
+    });
+    let table = DataTable {
+        headers: vec!["Model".into(), "Test accuracy".into()],
+        rows: rows.iter().map(|(label, acc, _, _)| vec![(*label).into(), percent(*acc)]).collect(),
+    };
+    let caption = format!("Test accuracy on {} held-out sentences (chance is 50 %).", outcome.test_sentences);
     view! {
-        <figure class="chart landscape-chart">
-            <svg viewBox="0 0 600 150" role="img" aria-label="Test accuracy of the weak supervisor, the two students and the ceiling">
-                {[0.5, 0.75, 1.0].map(|t| view! { <line class="gridline" x1=x(t) x2=x(t) y1="0" y2="130"/><text class="tick" x=x(t) y="145" text-anchor="middle">{format!("{:.0}%", 100.0 * t)}</text> })}
-                {rows.iter().enumerate().map(|(i, (label, acc, id))| { let y = 6.0 + 31.0 * i as f64; view! {
-                    <text class="bar-label" x="222" y=y + 14.0 text-anchor="end">{*label}</text>
-                    <rect class="bar model" x=x(0.5) y=y width=x(*acc) - x(0.5) height="18"/>
-                    <text class="tick" x=x(*acc) + 4.0 y=y + 14.0 data-testid=format!("w2s-{id}")>{format!("{:.1}%", 100.0 * acc)}</text>
-                }}).collect_view()}
-            </svg>
-            <figcaption>{format!("Test accuracy on {} held-out sentences (chance is 50 %).", outcome.test_sentences)}</figcaption>
-        </figure>
+        <Figure svg=svg caption=caption table=table name="weak-to-strong-accuracy">
+            <p class="chart-values">
+                {rows.iter().enumerate().map(|(i, (label, acc, id, _))| view! {
+                    {(i > 0).then_some(" · ")}{format!("{label}: ")}<span data-testid=format!("w2s-{id}")>{percent(*acc)}</span>
+                }).collect_view()}
+            </p>
+        </Figure>
     }
 }
 
