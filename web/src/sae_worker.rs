@@ -2,13 +2,10 @@
 //! the new points of the training curves, and yields (so Pause and Resume messages get through
 //! between slices); at the end it posts the report, the feature index and the weights.
 //!
-//! A run starts on the CPU backend and moves to WebGPU when the choice (and, under auto, its size
-//! and the adapter) says so. Every failure to get or keep a GPU ends on the CPU with a note: no
-//! WebGPU, no adapter, no device, too little memory, or a device lost mid-run (then the run
-//! first tries a new device, restoring the last checkpoint).
-//!
-//! Everything here is orchestration over `frontier_sae` and `frontier_sae_gpu`; it runs natively
-//! in tests too.
+//! Which backend trains the run, the CPU fallback with its note, lost-device recovery and the
+//! checkpoints are `frontier_sae_gpu::driver` (a state machine with its own tests); this file
+//! builds the run's data from the page's state, turns the driver's slices into replies, and
+//! packages the end of the run. It runs natively in tests too.
 
 use frontier_sae::data::bundled::TokenActivations;
 use frontier_sae::data::DataSource;
@@ -17,11 +14,10 @@ use frontier_sae::io::parse_activations;
 use frontier_sae::memory::{format_bytes, training_bytes, WASM_BUDGET_BYTES};
 use frontier_sae::report::{report_of, RunReport};
 use frontier_sae::saelens::{self, Extras};
-use frontier_sae::train::{HistoryPoint, Schedule};
-use frontier_sae::{CpuBackend, Matrix, Sae, Trainer};
-use frontier_sae_gpu::choice::{auto_accepts_adapter, auto_wants_gpu, BackendChoice};
-use frontier_sae_gpu::run::Checkpoint;
-use frontier_sae_gpu::{GpuContext, GpuError, GpuRun};
+use frontier_sae::train::HistoryPoint;
+use frontier_sae::{Matrix, Trainer};
+use frontier_sae_gpu::choice::BackendChoice;
+use frontier_sae_gpu::driver::Driver;
 use serde::{Deserialize, Serialize};
 
 use crate::widgets::sae::{DataKind, SaeState};
@@ -95,24 +91,12 @@ pub struct Finished {
     pub density_histogram: Vec<usize>,
 }
 
-/// Where the steps run.
-enum Engine {
-    Cpu(Box<Trainer>),
-    Gpu(Box<GpuRun>),
-}
-
-/// The CPU backend's name on the page.
-const CPU_NAME: &str = "CPU (WebAssembly, one thread)";
-
-/// A run in progress.
+/// A run in progress: the data it trains on, and the crate's driver, which holds the backend
+/// choice, the CPU fallback, lost-device recovery and the checkpoints.
 pub struct SaeDriver {
-    /// `None` only while moving between backends.
-    engine: Option<Engine>,
-    sent_points: usize,
+    run: Driver,
     /// Rows of real data (none for synthetic data, which is drawn as it goes).
     rows: Option<usize>,
-    backend: String,
-    note: Option<String>,
 }
 
 impl SaeDriver {
@@ -140,178 +124,57 @@ impl SaeDriver {
         };
         let cfg = state.train_config(data.d_in());
         let trainer = Trainer::new(cfg, data, WASM_BUDGET_BYTES).map_err(|e| e.to_string())?;
-        Ok(Self {
-            engine: Some(Engine::Cpu(Box::new(trainer))),
-            sent_points: 0,
-            rows,
-            backend: CPU_NAME.into(),
-            note: None,
-        })
+        Ok(Self { run: Driver::new(trainer), rows })
     }
 
     /// The `Started` reply, naming the backend chosen and why the GPU is not used where it is not.
     pub fn started(&self) -> SaeReply {
-        match self.schedule() {
+        match self.run.schedule() {
             Some(schedule) => SaeReply::Started {
                 d_in: schedule.cfg.sae.d_in,
                 d_sae: schedule.cfg.sae.d_sae,
                 rows: self.rows,
                 memory: format_bytes(training_bytes(&schedule.cfg)),
-                backend: self.backend.clone(),
-                note: self.note.clone(),
+                backend: self.run.backend().into(),
+                note: self.run.note().map(String::from),
             },
             None => SaeReply::Failed { error: "the run has no backend".into() },
         }
     }
 
-    /// Moves the run to WebGPU when `choice` (and, under auto, the run's size and the adapter)
-    /// says so and a device can be had; otherwise it stays on the CPU and [`SaeDriver::started`]
-    /// says why. Call before the first step.
+    /// Moves the run to WebGPU when the driver's rule says so (see `frontier_sae_gpu::driver`).
+    /// Call before the first step.
     pub async fn choose_backend(&mut self, choice: BackendChoice) {
-        let Some(Engine::Cpu(trainer)) = self.engine.as_ref() else { return };
-        if choice == BackendChoice::Cpu {
-            return;
-        }
-        let cfg = *trainer.cfg();
-        if let Err(e) = frontier_sae_gpu::sae::supports(&cfg.sae, trainer.schedule().params_at(0).auxk_coeff) {
-            self.note = Some(format!("Training on the CPU: {e}."));
-            return;
-        }
-        if choice == BackendChoice::Auto {
-            if let Err(why) = auto_wants_gpu(&cfg) {
-                self.note = Some(format!("Training on the CPU: {why}."));
-                return;
-            }
-        }
-        let ctx = match GpuContext::new().await {
-            Ok(ctx) => ctx,
-            Err(e) => {
-                self.note = Some(format!("Training on the CPU: {}.", no_gpu_reason(&e)));
-                return;
-            }
-        };
-        if choice == BackendChoice::Auto {
-            if let Err(why) = auto_accepts_adapter(ctx.is_software(), &ctx.describe()) {
-                self.note = Some(format!("Training on the CPU: {why}."));
-                return;
-            }
-        }
-        let Some(Engine::Cpu(trainer)) = self.engine.take() else { return };
-        let sae = trainer.sae();
-        let (schedule, cpu) = (*trainer).into_parts();
-        match GpuRun::new(&ctx, schedule, sae).await {
-            Ok(run) => {
-                self.backend = format!("GPU: {} (WebGPU)", ctx.describe());
-                self.engine = Some(Engine::Gpu(Box::new(run)));
-            }
-            Err((e, schedule)) => {
-                self.note = Some(format!("Training on the CPU: {e}."));
-                self.engine = Some(Engine::Cpu(Box::new(Trainer::from_parts(schedule, cpu))));
-            }
-        }
-    }
-
-    fn schedule(&self) -> Option<&Schedule> {
-        match self.engine.as_ref()? {
-            Engine::Cpu(t) => Some(t.schedule()),
-            Engine::Gpu(r) => Some(r.schedule()),
-        }
+        self.run.choose_backend(choice).await;
     }
 
     pub fn done(&self) -> bool {
-        self.schedule().is_none_or(Schedule::done)
+        self.run.done()
     }
 
     pub fn step(&self) -> u64 {
-        self.schedule().map_or(0, Schedule::step)
+        self.run.step()
     }
 
     /// Destroys the GPU device (a test of recovery); nothing on the CPU.
     pub fn lose_device(&self) {
-        if let Some(Engine::Gpu(run)) = &self.engine {
-            run.context().destroy();
-        }
+        self.run.lose_device();
     }
 
     /// Trains until `budget_ms` have passed by `now` (at least one step on the CPU), and returns
     /// the replies: a `Backend` one if the GPU was lost and the run moved, then the new points.
-    pub async fn slice(&mut self, budget_ms: f64, mut now: impl FnMut() -> f64) -> Result<Vec<SaeReply>, String> {
-        let start = now();
-        let mut replies = Vec::new();
-        match self.engine.as_mut().ok_or("the run has no backend")? {
-            Engine::Cpu(trainer) => loop {
-                trainer.run(1).map_err(|e| e.to_string())?;
-                if trainer.done() || now() - start >= budget_ms {
-                    break;
-                }
-            },
-            Engine::Gpu(run) => {
-                let mut more = || now() - start < budget_ms;
-                let mut outcome = run.advance(&mut more).await;
-                if outcome.is_ok() && run.all_submitted() {
-                    outcome = run.drain().await;
-                }
-                if let Err(e) = outcome {
-                    let lost = run.context().lost();
-                    if lost.is_none() && !matches!(e, GpuError::DeviceLost(_) | GpuError::Readback(_)) {
-                        return Err(e.to_string());
-                    }
-                    replies.push(self.recover(lost.unwrap_or_else(|| e.to_string())).await);
-                }
-            }
-        }
-        let sent = self.sent_points;
-        let schedule = self.schedule().ok_or("the run has no backend")?;
-        let history = schedule.history();
-        let points = history[sent.min(history.len())..].to_vec();
-        let update = SaeReply::Update { step: schedule.step(), total: schedule.cfg.steps, points };
-        self.sent_points = history.len();
-        replies.push(update);
-        Ok(replies)
-    }
-
-    /// After a lost device: the last checkpoint on a new device, or on the CPU.
-    async fn recover(&mut self, reason: String) -> SaeReply {
-        let Some(Engine::Gpu(run)) = self.engine.take() else {
-            return SaeReply::Failed { error: "the run was not on the GPU".into() };
-        };
-        let lost_at = run.step();
-        let (schedule, checkpoint) = run.into_parts();
-        let rewound_to = checkpoint.step;
-        let lost = format!("The GPU device was lost at step {lost_at} ({reason})");
-        let restored = match GpuContext::new().await {
-            Ok(ctx) => GpuRun::restore(&ctx, schedule, checkpoint.clone()).await.map(|run| (ctx, run)),
-            Err(e) => Err((e, schedule)),
-        };
-        let note = match restored {
-            Ok((ctx, run)) => {
-                self.backend = format!("GPU: {} (WebGPU)", ctx.describe());
-                self.engine = Some(Engine::Gpu(Box::new(run)));
-                format!("{lost}. Training goes on from the checkpoint of step {rewound_to} on a new device.")
-            }
-            Err((e, schedule)) => {
-                self.backend = CPU_NAME.into();
-                self.engine = Some(Engine::Cpu(Box::new(cpu_from_checkpoint(schedule, checkpoint))));
-                format!("{lost}, and no new device could be had ({e}). Training goes on from the checkpoint of step {rewound_to} on the CPU.")
-            }
-        };
-        self.sent_points = self.schedule().map_or(0, |s| s.history().len());
-        self.note = Some(note.clone());
-        SaeReply::Backend { backend: self.backend.clone(), note, rewound_to }
-    }
-
-    /// The weights now.
-    async fn sae(&mut self) -> Result<Sae, String> {
-        match self.engine.as_mut().ok_or("the run has no backend")? {
-            Engine::Cpu(trainer) => Ok(trainer.sae()),
-            Engine::Gpu(run) => run.sae().await.map_err(|e| e.to_string()),
-        }
+    pub async fn slice(&mut self, budget_ms: f64, now: impl FnMut() -> f64) -> Result<Vec<SaeReply>, String> {
+        let slice = self.run.slice(budget_ms, now).await?;
+        let moved =
+            slice.moved.map(|m| SaeReply::Backend { backend: m.backend, note: m.note, rewound_to: m.rewound_to });
+        let update = SaeReply::Update { step: slice.step, total: slice.total, points: slice.points };
+        Ok(moved.into_iter().chain([update]).collect())
     }
 
     /// The report, the feature index and the weights (safetensors bytes).
     pub async fn finish(&mut self) -> Result<(Finished, Vec<u8>), String> {
-        let sae = self.sae().await?;
-        let schedule = self.schedule().ok_or("the run has no backend")?;
+        let sae = self.run.sae().await?;
+        let schedule = self.run.schedule().ok_or("the run has no backend")?;
         let measured = report_of(&sae, schedule, true);
         let data = schedule.data();
         let sample = data.evaluation_sample(schedule.cfg.seed, INDEX_ROWS);
@@ -321,7 +184,7 @@ impl SaeDriver {
             l1_coefficient: Some(schedule.cfg.l1_coeff),
             metadata: serde_json::json!({
                 "trained_by": "Frontier Lab SAE lab",
-                "backend": self.backend,
+                "backend": self.run.backend(),
                 "train": schedule.cfg,
                 "report": measured.summary,
             }),
@@ -337,22 +200,6 @@ impl SaeDriver {
         };
         Ok((finished, weights))
     }
-}
-
-/// Why there is no GPU, in the page's words.
-fn no_gpu_reason(e: &GpuError) -> String {
-    match e {
-        GpuError::NoAdapter(_) => format!("WebGPU gave no adapter ({e})"),
-        other => other.to_string(),
-    }
-}
-
-/// A CPU trainer that continues from a GPU checkpoint.
-fn cpu_from_checkpoint(mut schedule: Schedule, checkpoint: Checkpoint) -> Trainer {
-    schedule.rewind(checkpoint.step);
-    let mut backend = CpuBackend::new(checkpoint.sae);
-    backend.set_steps_since_fired(&checkpoint.steps_since_fired);
-    Trainer::from_parts(schedule, backend)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -6,10 +6,13 @@
 //! - [`context::GpuContext`]: adapter, device, limits, device-lost flag;
 //! - [`sae::GpuSae`]: the tensors on the GPU and the step as dispatches, several steps a submission;
 //! - [`run::GpuRun`]: a whole training run (schedules, resampling, history) on top of it;
+//! - [`driver::Driver`]: the run driver the page and its worker use — the CPU/GPU choice, the
+//!   CPU fallback, lost-device recovery from checkpoints — over the pure [`driver::Machine`];
 //! - [`blocking::BlockingGpu`] (native only): the synchronous [`frontier_sae::Backend`].
 
 pub mod choice;
 pub mod context;
+pub mod driver;
 pub mod error;
 pub mod kernels;
 pub mod readback;
