@@ -6,6 +6,8 @@ use frontier_costs::ARTICLE_COST_TABLE;
 use frontier_grounding::anchors::ARTICLE_TABLE as GROUNDING_TABLE;
 use leptos::prelude::*;
 
+use crate::framework::chart::{with_testid, Axis, Bar, BarChart, BarRow, DataTable, Figure, Key, LegendEntry, Mark};
+use crate::framework::theme;
 use crate::problems::{problem, Dependency, ARTICLE_REASONING_FAILURES, DEPENDENCIES, PROBLEMS};
 use crate::widgets::widgets_of;
 
@@ -98,85 +100,112 @@ struct Pair {
     marks: Vec<(f64, &'static str)>,
 }
 
+fn drawn(id: &str, chart: &BarChart) -> String {
+    chart
+        .svg(theme::current())
+        .map(|svg| with_testid(svg, id))
+        .unwrap_or_else(|e| format!("<p>chart unavailable: {e}</p>"))
+}
+
+fn percent_axis() -> Axis {
+    Axis {
+        min: 0.0,
+        max: 100.0,
+        log: false,
+        ticks: [0.0, 25.0, 50.0, 75.0, 100.0].iter().map(|t| (*t, format!("{t}%"))).collect(),
+        title: "Accuracy".into(),
+    }
+}
+
 #[component]
 fn PairedBars(id: &'static str, caption: &'static str, model_label: &'static str, rows: Vec<Pair>) -> impl IntoView {
-    const LEFT: f64 = 250.0;
-    const WIDTH: f64 = 330.0;
-    const ROW: f64 = 44.0;
-    let x = |pct: f64| LEFT + WIDTH * pct / 100.0;
-    let height = 30.0 + ROW * rows.len() as f64;
-    let table_rows: Vec<_> = rows
-        .iter()
-        .map(|r| {
-            let marks = r.marks.iter().map(|(v, what)| format!("{what}: {v} %")).collect::<Vec<_>>().join("; ");
-            view! { <tr><th scope="row">{r.label}</th><td class="num">{format!("{} %", r.model)}</td><td class="num">{format!("{} %", r.human)}</td><td>{marks}</td></tr> }
-        })
-        .collect();
-    view! {
-        <figure class="chart landscape-chart">
-            <svg viewBox=format!("0 0 600 {height}") role="img" aria-label=caption data-testid=id>
-                {[0.0, 25.0, 50.0, 75.0, 100.0].map(|t| view! {
-                    <line class="gridline" x1=x(t) x2=x(t) y1="0" y2=height - 20.0/>
-                    <text class="tick" x=x(t) y=height - 6.0 text-anchor="middle">{format!("{t}%")}</text>
-                })}
-                {rows.iter().enumerate().map(|(i, r)| {
-                    let y = 6.0 + ROW * i as f64;
-                    view! {
-                        <text class="bar-label" x=LEFT - 8.0 y=y + 18.0 text-anchor="end">{r.label}</text>
-                        <rect class="bar model" x=LEFT y=y width=WIDTH * r.model / 100.0 height="14"/>
-                        <rect class="bar human" x=LEFT y=y + 16.0 width=WIDTH * r.human / 100.0 height="14"/>
-                        {r.marks.iter().map(|(v, what)| view! {
-                            <path class="anchor-mark" d=format!("M{} {}l5 -8h-10z", x(*v), y + 8.0)><title>{format!("{what}: {v} %")}</title></path>
-                        }).collect_view()}
-                    }
-                }).collect_view()}
-            </svg>
-            <figcaption>{caption}" Dark bars: "{model_label}"; light bars: humans; triangles: published model scores where an anchor exists."</figcaption>
-            <details>
-                <summary>"The numbers"</summary>
-                <table><thead><tr><th scope="col">"Task"</th><th scope="col">{model_label}</th><th scope="col">"Human"</th><th scope="col">"Anchors"</th></tr></thead>
-                <tbody>{table_rows}</tbody></table>
-            </details>
-        </figure>
+    let has_marks = rows.iter().any(|r| !r.marks.is_empty());
+    let mut legend = vec![
+        LegendEntry { name: model_label.into(), series: 0, key: Key::Bar },
+        LegendEntry { name: "Humans".into(), series: 2, key: Key::Bar },
+    ];
+    if has_marks {
+        legend.push(LegendEntry { name: "Published model score".into(), series: 1, key: Key::Diamond });
     }
+    let chart = BarChart {
+        axis: percent_axis(),
+        rows: rows
+            .iter()
+            .map(|r| BarRow {
+                label: r.label.into(),
+                bars: vec![
+                    Bar { from: 0.0, to: r.model, series: 0, value_label: None },
+                    Bar { from: 0.0, to: r.human, series: 2, value_label: None },
+                ],
+                marks: r.marks.iter().map(|(v, _)| Mark { at: *v, on_bar: 0, series: 1, key: Key::Diamond }).collect(),
+            })
+            .collect(),
+        legend,
+    };
+    let svg = Signal::derive(move || drawn(id, &chart));
+    let table = DataTable {
+        headers: vec!["Task".into(), model_label.into(), "Human".into(), "Anchors".into()],
+        rows: rows
+            .iter()
+            .map(|r| {
+                let marks = r.marks.iter().map(|(v, what)| format!("{what}: {v} %")).collect::<Vec<_>>().join("; ");
+                vec![r.label.into(), format!("{} %", r.model), format!("{} %", r.human), marks]
+            })
+            .collect(),
+    };
+    let marks_note = if has_marks { " Diamonds: published model scores where an anchor exists." } else { "" };
+    let caption = format!("{caption} Upper bar of each pair: {model_label}; lower bar: humans.{marks_note}");
+    view! { <Figure svg=svg caption=caption table=table name=id/> }
 }
 
 /// The article's training-cost ranges on a log axis, with the cost that published GPU-hours give.
 #[component]
 fn CostRanges() -> impl IntoView {
-    const LEFT: f64 = 190.0;
-    const WIDTH: f64 = 380.0;
-    let (lo, hi) = (1e6f64.log10(), 1e9f64.log10());
-    let x = move |usd: f64| LEFT + WIDTH * (usd.max(1e6).log10() - lo) / (hi - lo);
-    let height = 30.0 + 36.0 * ARTICLE_COST_TABLE.len() as f64;
+    let chart = BarChart {
+        axis: Axis {
+            min: 1e6,
+            max: 1e9,
+            log: true,
+            ticks: [1e6, 1e7, 1e8, 1e9].iter().map(|t| (*t, format!("${}M", t / 1e6))).collect(),
+            title: "Training cost (US dollars, log scale)".into(),
+        },
+        rows: ARTICLE_COST_TABLE
+            .iter()
+            .map(|row| BarRow {
+                label: row.model.into(),
+                bars: vec![Bar { from: row.claimed_low_usd, to: row.claimed_high_usd, series: 0, value_label: None }],
+                marks: row
+                    .checked_cost_usd()
+                    .map(|c| Mark { at: c, on_bar: 0, series: 1, key: Key::Dot })
+                    .into_iter()
+                    .collect(),
+            })
+            .collect(),
+        legend: vec![
+            LegendEntry { name: "The article's range".into(), series: 0, key: Key::Bar },
+            LegendEntry { name: "From GPU-hours".into(), series: 1, key: Key::Dot },
+        ],
+    };
+    let svg = Signal::derive(move || drawn("landscape-costs", &chart));
+    let table = DataTable {
+        headers: vec!["Model".into(), "Article".into(), "From GPU-hours".into(), "Note".into()],
+        rows: ARTICLE_COST_TABLE
+            .iter()
+            .map(|r| {
+                vec![
+                    r.model.into(),
+                    format!("${:.0}M–${:.0}M", r.claimed_low_usd / 1e6, r.claimed_high_usd / 1e6),
+                    r.checked_cost_usd().map_or_else(|| "—".to_string(), |c| format!("${:.1}M", c / 1e6)),
+                    r.note.into(),
+                ]
+            })
+            .collect(),
+    };
     view! {
-        <figure class="chart landscape-chart">
-            <svg viewBox=format!("0 0 600 {height}") role="img" aria-label="The article's training-cost estimates against costs recomputed from published GPU-hours" data-testid="landscape-costs">
-                {[1e6, 1e7, 1e8, 1e9].map(|t| view! {
-                    <line class="gridline" x1=x(t) x2=x(t) y1="0" y2=height - 20.0/>
-                    <text class="tick" x=x(t) y=height - 6.0 text-anchor="middle">{format!("${}M", t / 1e6)}</text>
-                })}
-                {ARTICLE_COST_TABLE.iter().enumerate().map(|(i, row)| {
-                    let y = 6.0 + 36.0 * i as f64;
-                    let checked = row.checked_cost_usd();
-                    view! {
-                        <text class="bar-label" x=LEFT - 8.0 y=y + 14.0 text-anchor="end">{row.model}</text>
-                        <rect class="bar model" x=x(row.claimed_low_usd) y=y width=(x(row.claimed_high_usd) - x(row.claimed_low_usd)).max(3.0) height="16"/>
-                        {checked.map(|c| view! { <circle class="checked" cx=x(c) cy=y + 8.0 r="6"><title>{format!("from published GPU-hours: ${:.1}M", c / 1e6)}</title></circle> })}
-                    }
-                }).collect_view()}
-            </svg>
-            <figcaption>"Bars: the article's cost ranges (log scale). Dots: the final run's compute recomputed from published GPU-hours at $2 per GPU-hour, where GPU-hours are public. "
-                <a href="#/training/train-cost">"The training-cost widget"</a>" explains each row."</figcaption>
-            <details>
-                <summary>"The numbers"</summary>
-                <table><thead><tr><th scope="col">"Model"</th><th scope="col">"Article"</th><th scope="col">"From GPU-hours"</th><th scope="col">"Note"</th></tr></thead>
-                <tbody>{ARTICLE_COST_TABLE.iter().map(|r| view! {
-                    <tr><th scope="row">{r.model}</th><td class="num">{format!("${:.0}M–${:.0}M", r.claimed_low_usd / 1e6, r.claimed_high_usd / 1e6)}</td>
-                    <td class="num">{r.checked_cost_usd().map_or_else(|| "—".to_string(), |c| format!("${:.1}M", c / 1e6))}</td><td>{r.note}</td></tr>
-                }).collect_view()}</tbody></table>
-            </details>
-        </figure>
+        <Figure svg=svg table=table name="landscape-costs"
+            caption="The article's training-cost estimates against costs recomputed from published GPU-hours. Bars: the article's cost ranges (log scale). Dots: the final run's compute recomputed from published GPU-hours at $2 per GPU-hour, where GPU-hours are public.">
+            <p class="hint"><a href="#/training/train-cost">"The training-cost widget"</a>" explains each row."</p>
+        </Figure>
     }
 }
 
