@@ -129,9 +129,11 @@ pub fn run_job(job: &Job, input: Option<&mut dyn ByteSource>, mut report: impl F
             });
             match cells {
                 Ok(cells) => {
-                    let mut csv = format!("{},{},mfu,total_cost_usd\n", x.axis.id(), y.axis.id());
+                    let mut csv = String::new();
+                    frontier_base::csv::push_row(&mut csv, [x.axis.id(), y.axis.id(), "mfu", "total_cost_usd"]);
                     for c in cells {
-                        csv.push_str(&format!("{},{},{},{}\n", c.x, c.y, c.mfu, c.total_cost_usd));
+                        let row = [c.x, c.y, c.mfu, c.total_cost_usd];
+                        frontier_base::csv::push_row(&mut csv, row.iter().map(f64::to_string));
                     }
                     JobReply::Done { result: csv }
                 }

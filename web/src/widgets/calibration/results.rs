@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use frontier_base::csv::push_row;
 use frontier_calibration::data::{softmax, Dataset, Shape};
 use frontier_calibration::metrics::class_metrics;
 use frontier_calibration::multiclass::{bootstrap_ece, classwise_ece, top_label_ece};
@@ -47,10 +48,14 @@ pub fn exports(state: RwSignal<CalibrationState>, data: Memo<Option<Arc<Dataset>
         let s = state.get_untracked();
         let d = data.get_untracked().ok_or("no data")?;
         let r = report(&s, &d);
-        let mut out = String::from("lo,hi,count,accuracy,confidence\n");
+        let mut out = String::new();
+        push_row(&mut out, ["lo", "hi", "count", "accuracy", "confidence"]);
         for b in r.bins {
             let opt = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
-            out.push_str(&format!("{},{},{},{},{}\n", b.lo, b.hi, b.count, opt(b.accuracy), opt(b.confidence)));
+            push_row(
+                &mut out,
+                [b.lo.to_string(), b.hi.to_string(), b.count.to_string(), opt(b.accuracy), opt(b.confidence)],
+            );
         }
         Ok(out)
     };
@@ -60,9 +65,11 @@ pub fn exports(state: RwSignal<CalibrationState>, data: Memo<Option<Arc<Dataset>
         // Maps fitted on all rows; the held-out table shows how well they generalise.
         let iso = Recalibrator::fit_isotonic(&d.confidences, &d.correct);
         let hist = Recalibrator::fit_histogram(&d.confidences, &d.correct, s.bins);
-        let mut out = String::from("row,confidence,correct,isotonic,histogram\n");
+        let mut out = String::new();
+        push_row(&mut out, ["row", "confidence", "correct", "isotonic", "histogram"]);
         for (i, (&c, &ok)) in d.confidences.iter().zip(&d.correct).enumerate() {
-            out.push_str(&format!("{},{c},{},{},{}\n", i + 1, u8::from(ok), iso.apply(c), hist.apply(c)));
+            let row = [(i + 1).to_string(), c.to_string(), u8::from(ok).to_string()];
+            push_row(&mut out, row.into_iter().chain([iso.apply(c).to_string(), hist.apply(c).to_string()]));
         }
         Ok(out)
     };

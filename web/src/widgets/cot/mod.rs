@@ -10,6 +10,7 @@ pub use state::CotState;
 
 use std::sync::Arc;
 
+use frontier_base::csv::push_row;
 use frontier_reasoning::arith::Check;
 use frontier_reasoning::batch::BatchReport;
 use frontier_reasoning::trace::StepMode;
@@ -24,7 +25,6 @@ use crate::framework::host::Host;
 use crate::framework::widget::Widget;
 use highlight::{FindingsTable, HighlightedTrace};
 use state::MAX_TRACE_BYTES;
-
 
 /// Traces at least this long are checked after a pause in typing rather than at every key.
 const DEBOUNCE_FROM_BYTES: usize = 100_000;
@@ -48,18 +48,21 @@ fn run(s: &CotState) -> Results {
 }
 
 fn findings_csv(analysis: &Analysis, mode: &str) -> String {
-    let field = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut out = String::from("mode,type,step,start,end,message,expected\n");
+    let mut out = String::new();
+    push_row(&mut out, ["mode", "type", "step", "start", "end", "message", "expected"]);
     for f in &analysis.findings {
-        out.push_str(&format!(
-            "{mode},{},{},{},{},{},{}\n",
-            f.kind.id(),
-            f.step,
-            f.start,
-            f.end,
-            field(&f.message),
-            field(f.expected.as_deref().unwrap_or(""))
-        ));
+        push_row(
+            &mut out,
+            [
+                mode.to_string(),
+                f.kind.id().to_string(),
+                f.step.to_string(),
+                f.start.to_string(),
+                f.end.to_string(),
+                f.message.clone(),
+                f.expected.clone().unwrap_or_default(),
+            ],
+        );
     }
     out
 }

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use frontier_base::csv::push_row;
 use frontier_costs::edge::realistic::Bound;
 use frontier_costs::edge::{Correction, EdgeAnalysis, EdgeReport};
 use leptos::prelude::*;
@@ -59,9 +60,10 @@ pub fn exports(state: RwSignal<EdgeState>) -> Vec<ExportItem> {
             ("decode_ceiling_tokens_per_sec", r.decode_ceiling_tokens_per_sec),
             ("prefill_seconds", r.prefill_seconds),
         ];
-        let mut out = String::from("quantity,value\n");
+        let mut out = String::new();
+        push_row(&mut out, ["quantity", "value"]);
         for (k, v) in rows {
-            out.push_str(&format!("{k},{v}\n"));
+            push_row(&mut out, [k.to_string(), v.to_string()]);
         }
         Ok(out)
     };

@@ -14,6 +14,7 @@ pub use state::GroundingState;
 
 use std::sync::Arc;
 
+use frontier_base::csv::push_row;
 use frontier_grounding::roi::RoiPlan;
 use frontier_state::{Control, WidgetMeta};
 use leptos::prelude::*;
@@ -23,7 +24,6 @@ use crate::framework::host::{Host, Notice, NoticeKind};
 use crate::framework::widget::Widget;
 use image::Uploaded;
 use state::{example, ImageChoice};
-
 
 fn roi_plan(s: &GroundingState) -> Result<RoiPlan, String> {
     let (w, h) = s.size();
@@ -51,20 +51,37 @@ fn exports(state: RwSignal<GroundingState>) -> Vec<ExportItem> {
     };
     let csv = move || -> Result<String, String> {
         let s = state.get_untracked();
-        let mut out = String::from("scheme,tokens,delimiter_tokens,grid_columns,grid_rows,pixels_per_token_x,pixels_per_token_y,cropped_fraction,padded_fraction\n");
+        let mut out = String::new();
+        push_row(
+            &mut out,
+            [
+                "scheme",
+                "tokens",
+                "delimiter_tokens",
+                "grid_columns",
+                "grid_rows",
+                "pixels_per_token_x",
+                "pixels_per_token_y",
+                "cropped_fraction",
+                "padded_fraction",
+            ],
+        );
         for (id, p) in table::all_plans(&s) {
             if let Ok(p) = p {
-                out.push_str(&format!(
-                    "{id},{},{},{},{},{},{},{},{}\n",
-                    p.tokens,
-                    p.delimiter_tokens,
-                    p.grid.0,
-                    p.grid.1,
-                    p.pixels_per_token.0,
-                    p.pixels_per_token.1,
-                    p.cropped_fraction,
-                    p.padded_fraction
-                ));
+                push_row(
+                    &mut out,
+                    [
+                        id.to_string(),
+                        p.tokens.to_string(),
+                        p.delimiter_tokens.to_string(),
+                        p.grid.0.to_string(),
+                        p.grid.1.to_string(),
+                        p.pixels_per_token.0.to_string(),
+                        p.pixels_per_token.1.to_string(),
+                        p.cropped_fraction.to_string(),
+                        p.padded_fraction.to_string(),
+                    ],
+                );
             }
         }
         Ok(out)

@@ -13,6 +13,7 @@ pub use state::MemoryState;
 
 use std::sync::Arc;
 
+use frontier_base::csv::push_row;
 use frontier_memory::{example, import};
 use frontier_state::{Control, WidgetMeta};
 use leptos::prelude::*;
@@ -22,13 +23,12 @@ use crate::framework::choice::Choice;
 use crate::framework::dom;
 use crate::framework::frame::{ExportItem, WidgetFrame};
 use crate::framework::host::Host;
-use crate::framework::widget::Widget;
 use crate::framework::scale::Scale;
 use crate::framework::slider::NumberField;
+use crate::framework::widget::Widget;
 use frontier_memory::static_model::StaticEmbedder;
 use replay::{replay, Shared, Table, STATIC_MODEL_URL};
 use state::MAX_OPS;
-
 
 fn exports(state: RwSignal<MemoryState>, replayed: Memo<Shared>) -> Vec<ExportItem> {
     let memories = move || -> Result<String, String> {
@@ -47,18 +47,20 @@ fn exports(state: RwSignal<MemoryState>, replayed: Memo<Shared>) -> Vec<ExportIt
         Ok(out)
     };
     let quiz = move || -> Result<String, String> {
-        let mut out = String::from("ability,question,day,expected,answer,correct\n");
+        let mut out = String::new();
+        push_row(&mut out, ["ability", "question", "day", "expected", "answer", "correct"]);
         for g in quiz::graded(&state.get_untracked(), &replayed.get_untracked()) {
-            let quote = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
-            out.push_str(&format!(
-                "{},{},{},{},{},{}\n",
-                g.question.ability.label(),
-                quote(&g.question.question),
-                g.question.time_hours / 24.0,
-                quote(g.question.expected.as_deref().unwrap_or("")),
-                quote(g.answer.as_ref().map_or("", |(_, c, _)| c.as_str())),
-                g.correct
-            ));
+            push_row(
+                &mut out,
+                [
+                    g.question.ability.label().to_string(),
+                    g.question.question.clone(),
+                    (g.question.time_hours / 24.0).to_string(),
+                    g.question.expected.clone().unwrap_or_default(),
+                    g.answer.as_ref().map_or(String::new(), |(_, c, _)| c.clone()),
+                    g.correct.to_string(),
+                ],
+            );
         }
         Ok(out)
     };

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use frontier_base::csv::push_row;
 use frontier_costs::{convention_table, AttentionMode, InputError, TrainingReport};
 use leptos::prelude::*;
 
@@ -34,9 +35,10 @@ fn rows(r: &TrainingReport) -> Vec<(&'static str, &'static str, f64, &'static st
 pub fn exports(state: RwSignal<TrainCostState>) -> Vec<ExportItem> {
     let csv = move || -> Result<String, String> {
         let report = state.with_untracked(|s| s.inputs.evaluate()).map_err(|e| e.to_string())?;
-        let mut out = String::from("quantity,value,unit\n");
+        let mut out = String::new();
+        push_row(&mut out, ["quantity", "value", "unit"]);
         for (key, _, value, unit) in rows(&report) {
-            out.push_str(&format!("{key},{value},{unit}\n"));
+            push_row(&mut out, [key.to_string(), value.to_string(), unit.to_string()]);
         }
         Ok(out)
     };
