@@ -4,7 +4,8 @@
 use frontier_state::envelope::storage_key;
 use frontier_web::framework::dom;
 use frontier_web::framework::storage::Store;
-use frontier_web::widgets::train_cost::{TrainCost, TrainCostState};
+use frontier_web::widgets::render;
+use frontier_web::widgets::train_cost::TrainCostState;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -30,7 +31,7 @@ fn mount_widget(hash: &str) -> web_sys::HtmlElement {
         frontier_state::Route::Widget { query, .. } => query,
         _ => Default::default(),
     };
-    leptos::mount::mount_to(container.clone(), move || view! { <TrainCost query=query.clone() embed=false/> }).forget();
+    leptos::mount::mount_to(container.clone(), move || render("train-cost", query.clone(), false)).forget();
     container
 }
 

@@ -2,7 +2,8 @@
 //! realistic one, and a link state changes the verdict.
 
 use frontier_web::framework::dom;
-use frontier_web::widgets::edge::{EdgeFeasibility, EdgeState};
+use frontier_web::widgets::edge::EdgeState;
+use frontier_web::widgets::render;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -14,7 +15,7 @@ fn mount(query: frontier_state::Query) -> web_sys::HtmlElement {
     let el: web_sys::HtmlElement =
         doc.create_element("div").ok().and_then(|e| e.dyn_into().ok()).unwrap_or_else(|| panic!("no div"));
     doc.body().unwrap_or_else(|| panic!("no body")).append_child(&el).unwrap_or_else(|e| panic!("{e:?}"));
-    leptos::mount::mount_to(el.clone(), move || view! { <EdgeFeasibility query=query.clone() embed=false/> }).forget();
+    leptos::mount::mount_to(el.clone(), move || render("edge-feasibility", query.clone(), false)).forget();
     el
 }
 

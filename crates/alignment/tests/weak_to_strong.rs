@@ -292,6 +292,7 @@ fn bad_settings_are_errors() {
 /// `cargo test --release -p frontier-alignment --test weak_to_strong -- --ignored --nocapture`.
 #[test]
 #[ignore]
+#[allow(clippy::disallowed_methods)] // a hand-run report prints how long each part took
 fn print_sweep() {
     let words = [1, 2, 5, 10, 20, 50, 100, 300];
     for student in [StudentFeatures::Embedding, StudentFeatures::RandomWords { dims: 384, seed: 1 }] {

@@ -12,6 +12,7 @@ struct Gpu;
 
 impl Gpu {
     /// The wgpu subject, or `None` where this machine has no adapter and says so.
+    #[allow(clippy::disallowed_methods)] // the test harness, not the crate, reads the environment
     fn find() -> Option<suite::subjects::Gpu> {
         match pollster::block_on(suite::subjects::Gpu::new()) {
             Ok(gpu) => Some(gpu),

@@ -503,6 +503,7 @@ fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
 }
 
 /// `cases` runs, or `PROPTEST_CASES` when set (for a long fuzzing session).
+#[allow(clippy::disallowed_methods)] // the test harness, not the crate, reads the environment
 fn fuzz_config(cases: u32) -> ProptestConfig {
     ProptestConfig {
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(cases),

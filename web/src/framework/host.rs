@@ -5,7 +5,7 @@
 //! kept aside and can be restored; unreadable saved data is kept aside, never overwritten;
 //! without storage the widget still works and says so.
 
-use frontier_state::envelope::{aside_key, storage_key};
+use frontier_state::envelope::storage_key;
 use frontier_state::{
     decode_link_state, encode_link_state, Envelope, LoadOutcome, Query, Route, WidgetMeta, WidgetState, LINK_MAX_CHARS,
 };
@@ -87,10 +87,9 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
             LoadOutcome::Restored(s) => Some(s),
             LoadOutcome::Missing => None,
             LoadOutcome::Unreadable { reason } => {
-                let aside = aside_key(T::WIDGET_ID, &format!("{}", dom::now_ms() as u64));
                 let raw = store.get(&key).ok().flatten().unwrap_or_default();
-                match store.set(&aside, &raw) {
-                    Ok(()) => notices.push(Notice {
+                match store.keep_aside(T::WIDGET_ID, &raw) {
+                    Ok(aside) => notices.push(Notice {
                         kind: NoticeKind::Warning,
                         text: format!("Your saved work could not be read ({reason}). It is kept aside, untouched; download it to inspect it."),
                         aside_key: Some(aside),

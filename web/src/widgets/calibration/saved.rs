@@ -2,12 +2,11 @@
 //! (never in links). Large files are not kept: local storage holds a few megabytes per site.
 
 use frontier_calibration::data::Dataset;
-use frontier_state::envelope::{aside_key, data_key};
+use frontier_state::envelope::data_key;
 use serde::{Deserialize, Serialize};
 
 use super::state::CalibrationState;
-use crate::framework::dom;
-use crate::framework::storage::Store;
+use crate::framework::storage::{load_saved, Store};
 use frontier_state::WidgetState;
 
 /// Serialized uploads above this are not kept (browsers give a site about 5 MB in all).
@@ -64,18 +63,5 @@ pub fn save(upload: &SavedUpload) -> SaveOutcome {
 /// The upload saved by an earlier visit. Unreadable data is moved aside (kept, not
 /// overwritten) and reported as the error.
 pub fn load() -> Result<Option<SavedUpload>, String> {
-    let store = Store::open();
-    let Ok(Some(text)) = store.get(&key()) else { return Ok(None) };
-    match serde_json::from_str::<SavedUpload>(&text) {
-        Ok(upload) => Ok(Some(upload)),
-        Err(e) => {
-            let aside =
-                aside_key(&format!("{}-data", CalibrationState::WIDGET_ID), &format!("{}", dom::now_ms() as u64));
-            let kept = store.set(&aside, &text).and_then(|()| store.remove(&key()));
-            Err(match kept {
-                Ok(()) => format!("Your saved file could not be read ({e}); it is kept aside under {aside}."),
-                Err(why) => format!("Your saved file could not be read ({e}) and could not be moved aside ({why})."),
-            })
-        }
-    }
+    load_saved(&key(), &format!("{}-data", CalibrationState::WIDGET_ID), "file")
 }

@@ -2,7 +2,7 @@
 //! Only the size goes into the state; a copy scaled down for display is kept in local storage
 //! so a reload still shows it. Nothing leaves the page.
 
-use frontier_state::envelope::{aside_key, data_key};
+use frontier_state::envelope::data_key;
 use frontier_state::WidgetState;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -10,8 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::state::{GroundingState, ImageChoice, EXAMPLES};
-use crate::framework::dom;
-use crate::framework::storage::Store;
+use crate::framework::storage::{load_saved, Store};
 
 /// Files above this are refused before decoding.
 const MAX_FILE_BYTES: f64 = 100.0 * 1024.0 * 1024.0;
@@ -98,15 +97,7 @@ pub fn save(image: &Uploaded) -> Option<String> {
 
 /// The image saved by an earlier visit; unreadable data is moved aside, not overwritten.
 pub fn load() -> Result<Option<Uploaded>, String> {
-    let store = Store::open();
-    let Ok(Some(text)) = store.get(&key()) else { return Ok(None) };
-    serde_json::from_str(&text).map(Some).map_err(|e| {
-        let aside = aside_key("grounding-image", &format!("{}", dom::now_ms() as u64));
-        match store.set(&aside, &text).and_then(|()| store.remove(&key())) {
-            Ok(()) => format!("Your saved image could not be read ({e}); it is kept aside under {aside}."),
-            Err(why) => format!("Your saved image could not be read ({e}) and could not be moved aside ({why})."),
-        }
-    })
+    load_saved(&key(), "grounding-image", "image")
 }
 
 /// Chooses an example, or reads a file chosen or dropped.

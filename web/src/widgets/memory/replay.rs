@@ -62,23 +62,16 @@ pub struct Replayed {
 
 /// A replay, or why the settings make no store. Equality by identity: a new replay is a new
 /// value.
-#[derive(Clone)]
-pub struct Shared(pub Arc<Result<Replayed, String>>);
-
-impl PartialEq for Shared {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
+pub type Shared = crate::framework::shared::Shared<Result<Replayed, String>>;
 
 pub fn replay(state: &MemoryState, table: &Table) -> Shared {
     let embedder = match embedder(state, table) {
         Ok(e) => e,
-        Err(why) => return Shared(Arc::new(Err(why))),
+        Err(why) => return Shared::new(Err(why)),
     };
     let mut store = match MemoryStore::new(state.config(embedder.dims())) {
         Ok(s) => s,
-        Err(e) => return Shared(Arc::new(Err(e.to_string()))),
+        Err(e) => return Shared::new(Err(e.to_string())),
     };
     let example_ops = if state.example { example::script() } else { Vec::new() };
     let user_ops = state.ops.iter().cloned().enumerate().map(|(i, op)| (i + 1, op));
@@ -95,5 +88,5 @@ pub fn replay(state: &MemoryState, table: &Table) -> Shared {
             }
         }
     }
-    Shared(Arc::new(Ok(Replayed { store, embedder, log, error })))
+    Shared::new(Ok(Replayed { store, embedder, log, error }))
 }
