@@ -263,8 +263,11 @@ fn px(v: u32) -> i32 {
     i32::try_from(v).unwrap_or(i32::MAX)
 }
 
+/// Text of `size` px as the browser draws it (plotters' SVG backend writes font sizes divided by
+/// 1.24, so the size asked of it is scaled up by as much).
 fn text_style(theme: &Theme, size: u32, color: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
-    TextStyle { font: (theme.font, size).into_font(), color: color.to_backend_color(), pos: Pos::new(h, v) }
+    let font = (theme.font, f64::from(size) * 1.24).into_font();
+    TextStyle { font, color: color.to_backend_color(), pos: Pos::new(h, v) }
 }
 
 /// A rough width of `text` at `size` px, enough to lay out legends.
