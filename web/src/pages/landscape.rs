@@ -117,8 +117,8 @@ fn percent_axis() -> Axis {
     }
 }
 
-#[component]
-fn PairedBars(id: &'static str, caption: &'static str, model_label: &'static str, rows: Vec<Pair>) -> impl IntoView {
+/// The paired bars of a table of model and human accuracy, with published scores as diamonds.
+fn paired_chart(model_label: &str, rows: &[Pair]) -> BarChart {
     let has_marks = rows.iter().any(|r| !r.marks.is_empty());
     let mut legend = vec![
         LegendEntry { name: model_label.into(), series: 0, key: Key::Bar },
@@ -127,7 +127,7 @@ fn PairedBars(id: &'static str, caption: &'static str, model_label: &'static str
     if has_marks {
         legend.push(LegendEntry { name: "Published model score".into(), series: 1, key: Key::Diamond });
     }
-    let chart = BarChart {
+    BarChart {
         axis: percent_axis(),
         rows: rows
             .iter()
@@ -141,7 +141,42 @@ fn PairedBars(id: &'static str, caption: &'static str, model_label: &'static str
             })
             .collect(),
         legend,
-    };
+    }
+}
+
+/// The article's cost ranges on a log axis, with the cost from published GPU-hours as dots.
+fn cost_chart() -> BarChart {
+    BarChart {
+        axis: Axis {
+            min: 1e6,
+            max: 1e9,
+            log: true,
+            ticks: vec![(1e6, "$1M".into()), (1e7, "$10M".into()), (1e8, "$100M".into()), (1e9, "$1B".into())],
+            title: "Training cost (US dollars, log scale)".into(),
+        },
+        rows: ARTICLE_COST_TABLE
+            .iter()
+            .map(|row| BarRow {
+                label: row.model.into(),
+                bars: vec![Bar { from: row.claimed_low_usd, to: row.claimed_high_usd, series: 0, value_label: None }],
+                marks: row
+                    .checked_cost_usd()
+                    .map(|c| Mark { at: c, on_bar: 0, series: 1, key: Key::Dot })
+                    .into_iter()
+                    .collect(),
+            })
+            .collect(),
+        legend: vec![
+            LegendEntry { name: "The article's range".into(), series: 0, key: Key::Bar },
+            LegendEntry { name: "From GPU-hours".into(), series: 1, key: Key::Dot },
+        ],
+    }
+}
+
+#[component]
+fn PairedBars(id: &'static str, caption: &'static str, model_label: &'static str, rows: Vec<Pair>) -> impl IntoView {
+    let has_marks = rows.iter().any(|r| !r.marks.is_empty());
+    let chart = paired_chart(model_label, &rows);
     let svg = Signal::derive(move || drawn(id, &chart));
     let table = DataTable {
         headers: vec!["Task".into(), model_label.into(), "Human".into(), "Anchors".into()],
@@ -161,31 +196,7 @@ fn PairedBars(id: &'static str, caption: &'static str, model_label: &'static str
 /// The article's training-cost ranges on a log axis, with the cost that published GPU-hours give.
 #[component]
 fn CostRanges() -> impl IntoView {
-    let chart = BarChart {
-        axis: Axis {
-            min: 1e6,
-            max: 1e9,
-            log: true,
-            ticks: [1e6, 1e7, 1e8, 1e9].iter().map(|t| (*t, format!("${}M", t / 1e6))).collect(),
-            title: "Training cost (US dollars, log scale)".into(),
-        },
-        rows: ARTICLE_COST_TABLE
-            .iter()
-            .map(|row| BarRow {
-                label: row.model.into(),
-                bars: vec![Bar { from: row.claimed_low_usd, to: row.claimed_high_usd, series: 0, value_label: None }],
-                marks: row
-                    .checked_cost_usd()
-                    .map(|c| Mark { at: c, on_bar: 0, series: 1, key: Key::Dot })
-                    .into_iter()
-                    .collect(),
-            })
-            .collect(),
-        legend: vec![
-            LegendEntry { name: "The article's range".into(), series: 0, key: Key::Bar },
-            LegendEntry { name: "From GPU-hours".into(), series: 1, key: Key::Dot },
-        ],
-    };
+    let chart = cost_chart();
     let svg = Signal::derive(move || drawn("landscape-costs", &chart));
     let table = DataTable {
         headers: vec!["Model".into(), "Article".into(), "From GPU-hours".into(), "Note".into()],
@@ -241,5 +252,31 @@ pub fn Landscape() -> impl IntoView {
             <h2>"Charts whose numbers were lost"</h2>
             <p data-testid="lost-charts">"Three of the article's charts survive only as an axis label in its text: hallucination rates (“Hallucination rate %”), edge-device memory (“GB”) and the difficulty landscape (“Estimated years”). Their values are not in the text, so they are not drawn here; nothing is invented to replace them."</p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reasoning_rows() -> Vec<Pair> {
+        ARTICLE_REASONING_FAILURES
+            .iter()
+            .map(|r| Pair { label: r.task, model: r.gpt4o_percent, human: r.human_percent, marks: Vec::new() })
+            .collect()
+    }
+
+    #[test]
+    fn the_articles_tables_draw_with_every_row_label_and_the_test_ids() -> Result<(), String> {
+        let paired = paired_chart("GPT-4o", &reasoning_rows());
+        assert_eq!(paired.rows.len(), ARTICLE_REASONING_FAILURES.len());
+        for theme in [theme::LIGHT, theme::DARK] {
+            let svg = with_testid(paired.svg(&theme)?, "landscape-reasoning");
+            assert!(svg.contains("data-testid=\"landscape-reasoning\""));
+            assert!(ARTICLE_REASONING_FAILURES.iter().all(|r| svg.contains(r.task)), "{svg}");
+            let costs = cost_chart().svg(&theme)?;
+            assert!(ARTICLE_COST_TABLE.iter().all(|r| costs.contains(r.model)));
+        }
+        Ok(())
     }
 }
