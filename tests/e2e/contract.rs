@@ -336,7 +336,8 @@ async fn import_a_changed_state(page: &Page, widget: &Registered, envelope: &Val
     bail!("no changed state file was accepted; the widget said: {}", tried.join(" | "))
 }
 
-/// States that differ from `state` in one field each: a number nudged, a flag flipped.
+/// States that differ from `state` in one field each: a number nudged, a flag flipped, then text
+/// lengthened (an id or an enum's name would be refused, and the next one is tried).
 fn variations(state: &Value) -> Vec<Value> {
     let mut out = Vec::new();
     let mut paths = Vec::new();
@@ -355,6 +356,9 @@ fn variations(state: &Value) -> Vec<Value> {
             }
             _ => Vec::new(),
         };
+        if original.is_string() {
+            continue; // after every number and flag, below
+        }
         for candidate in candidates {
             let mut changed = state.clone();
             if let Some(slot) = get_mut(&mut changed, &path) {
@@ -363,7 +367,21 @@ fn variations(state: &Value) -> Vec<Value> {
             }
         }
     }
+    for path in paths_of_strings(state) {
+        let mut changed = state.clone();
+        if let Some(slot) = get_mut(&mut changed, &path) {
+            let text = slot.as_str().unwrap_or_default().to_string();
+            *slot = json!(format!("{text}\n"));
+            out.push(changed);
+        }
+    }
     out
+}
+
+fn paths_of_strings(value: &Value) -> Vec<Vec<String>> {
+    let mut all = Vec::new();
+    leaves(value, &mut Vec::new(), &mut all);
+    all.into_iter().filter(|p| get(value, p).is_string()).collect()
 }
 
 fn leaves(value: &Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
@@ -375,7 +393,7 @@ fn leaves(value: &Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
                 at.pop();
             }
         }
-        Value::Bool(_) | Value::Number(_) => out.push(at.clone()),
+        Value::Bool(_) | Value::Number(_) | Value::String(_) => out.push(at.clone()),
         _ => {}
     }
 }
@@ -407,7 +425,8 @@ fn same(a: &Value, b: &Value) -> bool {
 fn variations_change_one_leaf_each() {
     let state = json!({"gpus": 8, "nested": {"on": true, "rate": 0.5, "name": "x"}});
     let found = variations(&state);
-    assert_eq!(found.len(), 3 + 1 + 2);
+    assert_eq!(found.len(), 3 + 1 + 2 + 1);
+    assert_eq!(found[6], json!({"gpus": 8, "nested": {"on": true, "rate": 0.5, "name": "x\n"}}));
     assert!(found.contains(&json!({"gpus": 9, "nested": {"on": true, "rate": 0.5, "name": "x"}})));
     assert!(found.contains(&json!({"gpus": 8, "nested": {"on": false, "rate": 0.5, "name": "x"}})));
     assert!(found.contains(&json!({"gpus": 8, "nested": {"on": true, "rate": 0.625, "name": "x"}})));

@@ -547,6 +547,8 @@ impl Page {
 
     /// Opens the embed harness framing `route` (`#/embed/<widget>?…`) instead of the default.
     pub async fn goto_harness_route(&self, route: &str) -> Result<()> {
+        // A new document each time: the harness reads its route (and resets the last height) on load.
+        self.client.goto("about:blank").await?;
         let url = format!(
             "{}/#{}",
             self.harness_origin,

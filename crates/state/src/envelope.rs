@@ -33,7 +33,11 @@ pub enum LoadOutcome<T> {
 impl Envelope {
     /// Wraps a state; pretty-printed so an exported file reads well.
     pub fn wrap<T: WidgetState>(state: &T) -> Result<String, String> {
-        let value = serde_json::to_value(state).map_err(|e| format!("state cannot be serialized: {e}"))?;
+        // Through text, not `to_value`: an f32 field then keeps its shortest form ("0.001"), as in
+        // a share link, instead of its f64 widening ("0.0010000000474974513").
+        let text = serde_json::to_string(state).map_err(|e| format!("state cannot be serialized: {e}"))?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("state cannot be serialized: {e}"))?;
         let env = Envelope { format: FORMAT.into(), widget: T::WIDGET_ID.into(), version: T::VERSION, state: value };
         serde_json::to_string_pretty(&env).map_err(|e| format!("state cannot be serialized: {e}"))
     }
