@@ -107,10 +107,8 @@ fn split_csv_header(line: &str) -> Vec<String> {
 
 fn csv(text: &str) -> Result<Vec<TraceRecord>, BatchError> {
     let records = csv::records(text, ',').map_err(|e| error(e.line, e.column, e.message))?;
-    let mut records = records
-        .into_iter()
-        .map(|r| (r.line, r.fields))
-        .filter(|(_, f)| !(f.len() == 1 && f[0].trim().is_empty()));
+    let mut records =
+        records.into_iter().map(|r| (r.line, r.fields)).filter(|(_, f)| !(f.len() == 1 && f[0].trim().is_empty()));
     let Some((_, header)) = records.next() else { return Ok(Vec::new()) };
     let find = |name: &str| header.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let trace_col = find("trace").ok_or_else(|| error(1, 1, "the header has no \"trace\" column"))?;

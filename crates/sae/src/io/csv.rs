@@ -65,8 +65,11 @@ pub fn parse_csv_matrix(text: &str) -> Result<Matrix, InputError> {
 /// The cells of one line, in the project's one CSV dialect.
 fn split_cells(line: &str, sep: char, line_number: usize) -> Result<Vec<Cow<'_, str>>, InputError> {
     let mut cells = Vec::new();
-    csv::split_record(line, sep, line_number, &mut cells)
-        .map_err(|e| InputError::Csv { line: e.line, column: e.column, message: e.message })?;
+    csv::split_record(line, sep, line_number, &mut cells).map_err(|e| InputError::Csv {
+        line: e.line,
+        column: e.column,
+        message: e.message,
+    })?;
     Ok(cells)
 }
 

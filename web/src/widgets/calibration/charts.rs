@@ -17,9 +17,10 @@ const CURVE_POINTS: usize = 400;
 use super::state::CalibrationState;
 use crate::framework::chart::{draw_svg, DataTable, Figure};
 
-const ACCENT: RGBColor = RGBColor(37, 99, 235);
-const WARM: RGBColor = RGBColor(217, 72, 15);
-const INK: RGBColor = RGBColor(40, 40, 40);
+/// The one chart theme's colours (`framework/theme.rs`).
+const ACCENT: RGBColor = crate::framework::theme::LIGHT.series[0];
+const WARM: RGBColor = crate::framework::theme::LIGHT.series[1];
+const INK: RGBColor = crate::framework::theme::LIGHT.ink;
 
 type Drawn = Result<String, String>;
 

@@ -13,9 +13,9 @@ use crate::framework::format::sci;
 const MEMORY_MODELS: [&str; 6] =
     ["llama-3.2-1b", "llama-3.2-3b", "phi-3-mini", "llama-3.1-8b", "gemma-2-9b", "mixtral-8x7b"];
 const MEMORY_FORMATS: [&str; 4] = ["F16", "Q8_0", "Q4_K_M", "IQ2_XXS"];
-const PALETTE: [RGBColor; 4] =
-    [RGBColor(37, 99, 235), RGBColor(22, 163, 74), RGBColor(217, 119, 6), RGBColor(190, 24, 93)];
-const INK: RGBColor = RGBColor(40, 40, 40);
+/// The one chart theme's colours (`framework/theme.rs`).
+const PALETTE: [RGBColor; 4] = [crate::framework::theme::LIGHT.series[0], crate::framework::theme::LIGHT.series[1], crate::framework::theme::LIGHT.series[2], crate::framework::theme::LIGHT.series[3]];
+const INK: RGBColor = crate::framework::theme::LIGHT.ink;
 
 type Drawn = Result<String, String>;
 

@@ -7,8 +7,9 @@ use plotters::prelude::*;
 
 use crate::framework::chart::{draw_svg, DataTable, Figure};
 
-const ACCENT: RGBColor = RGBColor(37, 99, 235);
-const INK: RGBColor = RGBColor(40, 40, 40);
+/// The one chart theme's colours (`framework/theme.rs`).
+const ACCENT: RGBColor = crate::framework::theme::LIGHT.series[0];
+const INK: RGBColor = crate::framework::theme::LIGHT.ink;
 /// Rows of each curve's data table (every point is in the metrics export).
 const TABLE_ROWS: usize = 20;
 

@@ -11,9 +11,10 @@ use crate::framework::format::{sci, short, usd};
 const SWEEP_POINTS: usize = 61;
 /// Picks the plotted quantity out of a sweep point.
 type ValueOf = fn(&SweepPoint) -> f64;
-const ACCENT: RGBColor = RGBColor(37, 99, 235);
-const WARM: RGBColor = RGBColor(217, 72, 15);
-const INK: RGBColor = RGBColor(40, 40, 40);
+/// The one chart theme's colours (`framework/theme.rs`).
+const ACCENT: RGBColor = crate::framework::theme::LIGHT.series[0];
+const WARM: RGBColor = crate::framework::theme::LIGHT.series[1];
+const INK: RGBColor = crate::framework::theme::LIGHT.ink;
 
 fn axis_value(axis: SweepAxis, v: f64) -> String {
     match axis {
@@ -52,7 +53,7 @@ fn sweep_svg(points: &[SweepPoint], axis: SweepAxis, current: f64) -> Result<Str
                 .y_desc(name)
                 .x_label_formatter(&|v| axis_value(axis, *v))
                 .y_label_formatter(&|v| if name == "MFU" { format!("{v:.2}") } else { usd(*v) })
-                .light_line_style(RGBColor(235, 235, 235))
+                .light_line_style(crate::framework::theme::LIGHT.grid)
                 .label_style(("sans-serif", 12).into_font().color(&INK))
                 .draw()
                 .map_err(|e| e.to_string())?;
