@@ -6,7 +6,6 @@ use frontier_web::framework::dom;
 use frontier_web::framework::storage::Store;
 use frontier_web::widgets::render;
 use frontier_web::widgets::train_cost::TrainCostState;
-use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 

@@ -4,7 +4,6 @@
 use frontier_web::framework::dom;
 use frontier_web::widgets::edge::EdgeState;
 use frontier_web::widgets::render;
-use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
