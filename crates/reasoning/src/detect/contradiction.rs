@@ -117,22 +117,29 @@ fn claims_before_computations(view: &StepView) -> Vec<Finding> {
             continue;
         }
         let claim = claims[claims.len() - 1];
-        findings.push(Finding {
-            kind: FindingType::SelfContradiction,
-            step: index,
-            start: claim.start,
-            end: last.end,
-            message: format!(
-                "The claim {} does not follow from its own computation {} = {}",
-                &step[claim.start - base..claim.end - base],
-                last.expression,
-                last.computed
-            ),
-            expected: Some(last.computed.clone()),
-            detail: Some("claim_vs_computation".into()),
-        });
+        let message = format!(
+            "The claim {} does not follow from its own computation {} = {}",
+            &step[claim.start - base..claim.end - base],
+            last.expression,
+            last.computed
+        );
+        findings.push(claim_vs_computation(index, claim.start..last.end, message, &last.computed));
     }
     findings
+}
+
+/// A claim that disagrees with the computation beside it, highlighted over `range`; both rules
+/// report it the same way.
+fn claim_vs_computation(step: usize, range: std::ops::Range<usize>, message: String, computed: &str) -> Finding {
+    Finding {
+        kind: FindingType::SelfContradiction,
+        step,
+        start: range.start,
+        end: range.end,
+        message,
+        expected: Some(computed.to_owned()),
+        detail: Some("claim_vs_computation".into()),
+    }
 }
 
 /// Words that draw a conclusion from what was just said ("means" only after "which/this/that").
@@ -283,20 +290,13 @@ pub fn conclusions_against_computations(view: &StepView) -> Vec<Finding> {
         if consistent {
             continue;
         }
-        findings.push(Finding {
-            kind: FindingType::SelfContradiction,
-            step: index,
-            start: last.start,
-            end: claim.end,
-            message: format!(
-                "The conclusion {} contradicts the computation just before it, {} = {}",
-                &step[claim.start - base..claim.end - base],
-                last.expression,
-                last.computed
-            ),
-            expected: Some(last.computed.clone()),
-            detail: Some("claim_vs_computation".into()),
-        });
+        let message = format!(
+            "The conclusion {} contradicts the computation just before it, {} = {}",
+            &step[claim.start - base..claim.end - base],
+            last.expression,
+            last.computed
+        );
+        findings.push(claim_vs_computation(index, last.start..claim.end, message, &last.computed));
     }
     findings
 }
