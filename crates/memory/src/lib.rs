@@ -15,6 +15,7 @@ pub mod example;
 pub mod import;
 pub mod policy;
 pub mod scenario;
+pub mod settings;
 pub mod static_model;
 pub mod store;
 pub mod update;

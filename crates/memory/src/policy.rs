@@ -113,15 +113,6 @@ impl Policy {
         recency: Recency::PerHour { factor: 0.995, from_last_access: true },
     };
 
-    /// `article` or `generative-agents`.
-    pub fn by_id(id: &str) -> Option<Policy> {
-        match id {
-            "article" => Some(Policy::ARTICLE),
-            "generative-agents" => Some(Policy::GENERATIVE_AGENTS),
-            _ => None,
-        }
-    }
-
     pub fn id(&self) -> &'static str {
         match self {
             Policy::Article { .. } => "article",

@@ -14,6 +14,7 @@ pub use state::MemoryState;
 use std::sync::Arc;
 
 use frontier_base::csv::push_row;
+use frontier_memory::settings::{EmbedderChoice, PolicyChoice, RecencyChoice};
 use frontier_memory::{example, import};
 use frontier_state::{Control, WidgetMeta};
 use leptos::prelude::*;
@@ -97,7 +98,7 @@ const EMBEDDERS: &[(&str, &str)] = &[
     ("static", "Static, distilled from all-MiniLM-L6-v2 (4.3 MB from this site)"),
 ];
 const RECENCIES: &[(&str, &str)] = &[
-    ("article", "Article: exp(−age/720 h), from creation"),
+    ("article", "Article: exp(−age/720 h), from creation (Generative Agents keeps its own)"),
     ("half-life", "True half-life, from creation"),
     ("half-life-access", "True half-life, from the last access"),
 ];
@@ -105,23 +106,16 @@ const RECENCIES: &[(&str, &str)] = &[
 #[component]
 fn Settings(state: RwSignal<MemoryState>) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
-    let set_capacity = Callback::new(move |v: f64| {
-        let c = v.round() as usize;
-        if (1..=100_000).contains(&c) {
-            state.update(|s| s.capacity = c);
-            Ok(())
-        } else {
-            Err("between 1 and 100000 memories".to_string())
-        }
-    });
-    let set_half_life = Callback::new(move |v: f64| {
-        if v > 0.0 && v <= 3650.0 {
-            state.update(|s| s.half_life_days = v);
-            Ok(())
-        } else {
-            Err("a half-life between 0 and 3650 days".to_string())
-        }
-    });
+    // A change is kept only when the store's own validation accepts it.
+    let set = move |change: fn(&mut MemoryState, f64), v: f64| {
+        let mut next = state.get_untracked();
+        change(&mut next, v);
+        next.settings().validate()?;
+        state.set(next);
+        Ok(())
+    };
+    let set_capacity = Callback::new(move |v: f64| set(|s, v| s.capacity = v.round() as usize, v));
+    let set_half_life = Callback::new(move |v: f64| set(|s, v| s.half_life_days = v, v));
     let on_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
@@ -142,12 +136,12 @@ fn Settings(state: RwSignal<MemoryState>) -> impl IntoView {
         <fieldset class="group memory-settings">
             <legend>"The store"</legend>
             <div class="row">
-                <Choice id="mem-policy" label="Retrieval policy" options=POLICIES value=Signal::derive(move || state.with(|s| s.policy.clone()))
-                    on_change=Callback::new(move |v| state.update(|s| s.policy = v))/>
-                <Choice id="mem-embedder" label="Embeddings" options=EMBEDDERS value=Signal::derive(move || state.with(|s| s.embedder.clone()))
-                    on_change=Callback::new(move |v| state.update(|s| s.embedder = v))/>
-                <Choice id="mem-recency" label="Recency" options=RECENCIES value=Signal::derive(move || state.with(|s| s.recency.clone()))
-                    on_change=Callback::new(move |v| state.update(|s| s.recency = v))/>
+                <Choice id="mem-policy" label="Retrieval policy" options=POLICIES value=Signal::derive(move || state.with(|s| s.policy.id().to_string()))
+                    on_change=Callback::new(move |v: String| if let Some(c) = PolicyChoice::parse(&v) { state.update(|s| s.policy = c) })/>
+                <Choice id="mem-embedder" label="Embeddings" options=EMBEDDERS value=Signal::derive(move || state.with(|s| s.embedder.id().to_string()))
+                    on_change=Callback::new(move |v: String| if let Some(c) = EmbedderChoice::parse(&v) { state.update(|s| s.embedder = c) })/>
+                <Choice id="mem-recency" label="Recency" options=RECENCIES value=Signal::derive(move || state.with(|s| s.recency.id().to_string()))
+                    on_change=Callback::new(move |v: String| if let Some(c) = RecencyChoice::parse(&v) { state.update(|s| s.recency = c) })/>
             </div>
             <div class="row">
                 <NumberField id="half-life" label="Half-life" unit="days" value=Signal::derive(move || state.with(|s| s.half_life_days))
@@ -204,7 +198,7 @@ fn MemoryLab(host: Host<MemoryState>) -> impl IntoView {
     let table = RwSignal::new(Table::NotLoaded);
     // The distilled table is fetched from this site the first time it is chosen.
     Effect::new(move |_| {
-        if state.with(|s| s.embedder == "static") && table.with_untracked(|t| *t == Table::NotLoaded) {
+        if state.with(|s| s.embedder == EmbedderChoice::Static) && table.with_untracked(|t| *t == Table::NotLoaded) {
             table.set(Table::Loading);
             leptos::task::spawn_local(async move {
                 let loaded =

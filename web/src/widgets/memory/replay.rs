@@ -7,6 +7,7 @@ use std::sync::Arc;
 use frontier_memory::embed::{Embedder, HashEmbedder};
 use frontier_memory::example;
 use frontier_memory::scenario::{apply, Operation, Outcome};
+use frontier_memory::settings::EmbedderChoice;
 use frontier_memory::static_model::StaticEmbedder;
 use frontier_memory::store::MemoryStore;
 
@@ -40,7 +41,7 @@ impl PartialEq for Table {
 
 /// The embedder the state asks for, or why it is not available yet.
 pub fn embedder(state: &MemoryState, table: &Table) -> Result<Arc<dyn Embedder + Send + Sync>, String> {
-    if state.embedder != "static" {
+    if state.embedder == EmbedderChoice::Hash {
         return Ok(Arc::new(HASH));
     }
     match table {
@@ -69,9 +70,10 @@ pub fn replay(state: &MemoryState, table: &Table) -> Shared {
         Ok(e) => e,
         Err(why) => return Shared::new(Err(why)),
     };
-    let mut store = match MemoryStore::new(state.config(embedder.dims())) {
+    let store = state.settings().config(embedder.dims()).and_then(|c| MemoryStore::new(c).map_err(|e| e.to_string()));
+    let mut store = match store {
         Ok(s) => s,
-        Err(e) => return Shared::new(Err(e.to_string())),
+        Err(why) => return Shared::new(Err(why)),
     };
     let example_ops = if state.example { example::script() } else { Vec::new() };
     let user_ops = state.ops.iter().cloned().enumerate().map(|(i, op)| (i + 1, op));

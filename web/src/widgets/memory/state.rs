@@ -1,9 +1,8 @@
 //! The memory widget's state: the store's settings, the clock, the query, and the user's own
 //! operations after the worked example (small text, so they travel in links and autosave).
 
-use frontier_memory::policy::{EvictionRule, Policy, Recency};
 use frontier_memory::scenario::Operation;
-use frontier_memory::store::Config;
+use frontier_memory::settings::{EmbedderChoice, PolicyChoice, RecencyChoice, StoreSettings};
 use frontier_state::WidgetState;
 use serde::{Deserialize, Serialize};
 
@@ -12,15 +11,12 @@ pub const MAX_OPS: usize = 200;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemoryState {
-    /// `article` or `generative-agents`.
-    pub policy: String,
+    pub policy: PolicyChoice,
     /// `hash` (in the page, lexical) or `static` (the table distilled from MiniLM, fetched
     /// from this site on first use).
     #[serde(default = "hash")]
-    pub embedder: String,
-    /// `article` (exp(−age/720) from creation), `half-life` (from creation) or
-    /// `half-life-access` (from the last access).
-    pub recency: String,
+    pub embedder: EmbedderChoice,
+    pub recency: RecencyChoice,
     pub half_life_days: f64,
     pub capacity: usize,
     /// Detect repeats and conflicts on store.
@@ -36,16 +32,16 @@ pub struct MemoryState {
     pub ops: Vec<Operation>,
 }
 
-fn hash() -> String {
-    "hash".into()
+fn hash() -> EmbedderChoice {
+    EmbedderChoice::Hash
 }
 
 impl MemoryState {
     pub fn example() -> Self {
         MemoryState {
-            policy: "article".into(),
-            embedder: "hash".into(),
-            recency: "article".into(),
+            policy: PolicyChoice::Article,
+            embedder: EmbedderChoice::Hash,
+            recency: RecencyChoice::Article,
             half_life_days: 30.0,
             capacity: 100,
             updates: true,
@@ -62,26 +58,15 @@ impl MemoryState {
         self.now_days * 24.0
     }
 
-    pub fn recency(&self) -> Recency {
-        let half_life_hours = self.half_life_days * 24.0;
-        match self.recency.as_str() {
-            "half-life" => Recency::HalfLife { half_life_hours, from_last_access: false },
-            "half-life-access" => Recency::HalfLife { half_life_hours, from_last_access: true },
-            _ => Recency::ARTICLE,
+    /// The store's settings (the page counts half-lives in days, the store in hours).
+    pub fn settings(&self) -> StoreSettings {
+        StoreSettings {
+            policy: self.policy,
+            recency: self.recency,
+            half_life_hours: self.half_life_days * 24.0,
+            capacity: self.capacity,
+            updates: self.updates,
         }
-    }
-
-    /// The store's configuration. Generative Agents keeps its own per-hour recency unless a
-    /// half-life is chosen.
-    pub fn config(&self, dims: usize) -> Config {
-        let recency = self.recency();
-        let policy = Policy::by_id(&self.policy).unwrap_or(Policy::ARTICLE);
-        let policy = match (policy, self.recency.as_str()) {
-            (Policy::GenerativeAgents { .. }, "article") => policy,
-            _ => policy.with_recency(recency),
-        };
-        let eviction = EvictionRule { recency, ..EvictionRule::ARTICLE };
-        Config { policy, eviction, capacity: self.capacity, updates: self.updates, dims }
     }
 }
 
@@ -90,21 +75,7 @@ impl WidgetState for MemoryState {
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {
-        if Policy::by_id(&self.policy).is_none() {
-            return Err(format!("policy: unknown {:?}", self.policy));
-        }
-        if !["hash", "static"].contains(&self.embedder.as_str()) {
-            return Err(format!("embedder: unknown {:?}", self.embedder));
-        }
-        if !["article", "half-life", "half-life-access"].contains(&self.recency.as_str()) {
-            return Err(format!("recency: unknown {:?}", self.recency));
-        }
-        if !(self.half_life_days.is_finite() && self.half_life_days > 0.0 && self.half_life_days <= 3650.0) {
-            return Err(format!("half_life_days: {} is outside (0, 3650]", self.half_life_days));
-        }
-        if !(1..=100_000).contains(&self.capacity) {
-            return Err(format!("capacity: {} is outside 1..=100000", self.capacity));
-        }
+        self.settings().validate()?;
         if !(self.now_days.is_finite() && (0.0..=3650.0).contains(&self.now_days)) {
             return Err(format!("now_days: {} is outside [0, 3650]", self.now_days));
         }
