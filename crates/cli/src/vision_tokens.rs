@@ -4,7 +4,7 @@
 
 use clap::Args as ClapArgs;
 use frontier_grounding::encoders::{QWEN_MAX_PIXELS, QWEN_MIN_PIXELS};
-use frontier_grounding::schemes::{self, Settings};
+use frontier_grounding::schemes::{Scheme, Settings};
 use frontier_grounding::{Plan, Resize};
 use serde_json::{json, Value};
 
@@ -46,7 +46,8 @@ fn resize(name: &str) -> Result<Resize, UsageError> {
 
 pub fn run(args: &Args) -> Result<Value, UsageError> {
     let (w, h) = (args.width, args.height);
-    if (args.min_pixels.is_some() || args.max_pixels.is_some()) && args.scheme != "qwen2-vl" {
+    let scheme = Scheme::from_id(&args.scheme).map_err(|e| UsageError(format!("--scheme: {e}")))?;
+    if (args.min_pixels.is_some() || args.max_pixels.is_some()) && scheme != Scheme::Qwen2Vl {
         return Err(UsageError("--min-pixels and --max-pixels apply to --scheme qwen2-vl only".into()));
     }
     let settings = Settings {
@@ -56,8 +57,7 @@ pub fn run(args: &Args) -> Result<Value, UsageError> {
         internvl_min_tiles: args.min_tiles,
         internvl_max_tiles: args.max_tiles,
     };
-    let plan = schemes::plan(&args.scheme, w, h, &settings)
-        .map_err(|e| UsageError(format!("--scheme {}: {e}", args.scheme)))?;
+    let plan = scheme.plan(w, h, &settings).map_err(|e| UsageError(format!("--scheme {}: {e}", args.scheme)))?;
     Ok(to_json(&plan))
 }
 

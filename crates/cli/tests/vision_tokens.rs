@@ -54,3 +54,24 @@ fn bad_input_exits_with_status_2_and_says_why() {
     assert_eq!(code, 2);
     assert!(err.contains("qwen2-vl only"), "{err}");
 }
+
+#[test]
+fn pixel_bounds_of_10_to_the_18_are_refused_not_wrapped() {
+    // This printed "tokens": 3745635130 (a 47,619,048 × 26,785,715 grid wrapped in u32).
+    let huge = "1000000000000000000";
+    let (code, out, err) = frontier(&[
+        "vision-tokens",
+        "--width",
+        "1920",
+        "--height",
+        "1080",
+        "--scheme",
+        "qwen2-vl",
+        "--min-pixels",
+        huge,
+        "--max-pixels",
+        huge,
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("at most 822083584"), "{err}");
+}

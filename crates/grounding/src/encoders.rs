@@ -225,15 +225,19 @@ pub fn llava_next(w: u32, h: u32) -> Result<Plan, PlanError> {
 /// Qwen2-VL's defaults.
 pub const QWEN_MIN_PIXELS: u64 = 56 * 56;
 pub const QWEN_MAX_PIXELS: u64 = 28 * 28 * 16_384;
+/// The most pixels either Qwen2-VL bound may ask for: 2²⁰ tokens of 28×28 px (822 Mpx), more
+/// than any released context holds. Without it a link could ask for a grid of 10¹⁵ cells.
+pub const QWEN_PIXELS_LIMIT: u64 = 28 * 28 * (1 << 20);
 
 /// Qwen2-VL (and 2.5-VL): `smart_resize` to multiples of 28 within [min, max] pixels; one
 /// token per 28×28 pixels (14-px patches merged 2×2); the vision start and end tokens are the
 /// two delimiters.
 pub fn qwen2_vl(w: u32, h: u32, min_pixels: u64, max_pixels: u64) -> Result<Plan, PlanError> {
     let (wf, hf) = check(w, h)?;
-    if min_pixels == 0 || min_pixels > max_pixels {
+    if min_pixels == 0 || min_pixels > max_pixels || max_pixels > QWEN_PIXELS_LIMIT {
         return Err(PlanError::Setting(format!(
-            "min_pixels {min_pixels} must be positive and at most max_pixels {max_pixels}"
+            "min_pixels {min_pixels} must be positive and at most max_pixels {max_pixels}, \
+             which must be at most {QWEN_PIXELS_LIMIT} (2^20 tokens of 28×28 px)"
         )));
     }
     if wf.max(hf) / wf.min(hf) > 200.0 {
@@ -256,9 +260,11 @@ pub fn qwen2_vl(w: u32, h: u32, min_pixels: u64, max_pixels: u64) -> Result<Plan
         wb = (wf * beta / factor).ceil() * factor;
     }
     let (cols, rows) = ((wb / factor) as u32, (hb / factor) as u32);
+    // Within the pixel limit the product fits easily; checked all the same, never wrapped.
+    let tokens = cols.checked_mul(rows).ok_or_else(|| PlanError::Setting(format!("{cols}×{rows} tokens overflow")))?;
     Ok(Plan {
         scheme: "Qwen2-VL".into(),
-        tokens: cols * rows,
+        tokens,
         delimiter_tokens: 2,
         grid: (cols, rows),
         pixels_per_token: (wf / f64::from(cols), hf / f64::from(rows)),
@@ -389,5 +395,32 @@ mod tests {
         assert!(qwen2_vl(10_000, 10, QWEN_MIN_PIXELS, QWEN_MAX_PIXELS).is_err());
         assert!(internvl(100, 100, 3, 2).is_err());
         assert!(clip(100, 100, 300, Resize::Pad).is_err());
+    }
+
+    #[test]
+    fn pixel_bounds_beyond_the_limit_are_refused_not_planned() {
+        // The link that asked for a 47,619,048 × 26,785,715 grid (and wrapped to 3,745,635,130).
+        let huge = qwen2_vl(1920, 1080, 1_000_000_000_000_000_000, 1_000_000_000_000_000_000);
+        let message = huge.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("822083584"), "{message}");
+        // At the limit itself: 1920×1080 scaled up to 822 Mpx is √(822083584 / 2073600) =
+        // 19.911× a side, 768.0 rows and 1365.33 columns of 28 px, rounded up to 1366×768
+        // = 1,049,088 tokens (2^20 plus the partial column).
+        let at = plan(qwen2_vl(1920, 1080, QWEN_PIXELS_LIMIT, QWEN_PIXELS_LIMIT));
+        assert_eq!((at.grid, at.tokens), ((1366, 768), 1_049_088));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_plan_is_bounded(w in 1u32..=100_000, h in 1u32..=100_000, min in 1u64..=QWEN_PIXELS_LIMIT, extra in 0u64..=QWEN_PIXELS_LIMIT) {
+            let max = (min + extra).min(QWEN_PIXELS_LIMIT);
+            if let Ok(p) = qwen2_vl(w, h, min, max) {
+                // The rounding up to whole 28-px cells adds at most one row and one column.
+                proptest::prop_assert!(u64::from(p.tokens) <= (1 << 20) + 2 * 30_000, "{}", p.tokens);
+            }
+            for plan in [llava_next(w, h), internvl(w, h, 1, 64)].into_iter().flatten() {
+                proptest::prop_assert!(plan.tokens <= 65 * 256);
+            }
+        }
     }
 }

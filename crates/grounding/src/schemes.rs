@@ -1,12 +1,90 @@
-//! The schemes by the ids the CLI and the widget share, with their settings.
+//! The schemes, as one enum whose ids the CLI and the widget share, with their settings.
 
 use serde::{Deserialize, Serialize};
 
 use crate::encoders::{self, Plan, PlanError, Resize, QWEN_MAX_PIXELS, QWEN_MIN_PIXELS};
 
-/// The scheme ids, in the order the widget lists them.
-pub const SCHEME_IDS: [&str; 7] =
-    ["clip-224", "clip-336-crop", "clip-336-pad", "clip-336-squash", "llava-next", "qwen2-vl", "internvl"];
+/// A way an encoder turns an image into tokens; the serde name is the id links and the CLI use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Scheme {
+    #[serde(rename = "clip-224")]
+    Clip224,
+    #[serde(rename = "clip-336-crop")]
+    Clip336Crop,
+    #[serde(rename = "clip-336-pad")]
+    Clip336Pad,
+    #[serde(rename = "clip-336-squash")]
+    Clip336Squash,
+    #[serde(rename = "llava-next")]
+    LlavaNext,
+    #[serde(rename = "qwen2-vl")]
+    Qwen2Vl,
+    #[serde(rename = "internvl")]
+    InternVl,
+}
+
+impl Scheme {
+    /// Every scheme, in the order the widget lists them.
+    pub const ALL: [Scheme; 7] = [
+        Scheme::Clip224,
+        Scheme::Clip336Crop,
+        Scheme::Clip336Pad,
+        Scheme::Clip336Squash,
+        Scheme::LlavaNext,
+        Scheme::Qwen2Vl,
+        Scheme::InternVl,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Scheme::Clip224 => "clip-224",
+            Scheme::Clip336Crop => "clip-336-crop",
+            Scheme::Clip336Pad => "clip-336-pad",
+            Scheme::Clip336Squash => "clip-336-squash",
+            Scheme::LlavaNext => "llava-next",
+            Scheme::Qwen2Vl => "qwen2-vl",
+            Scheme::InternVl => "internvl",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Scheme> {
+        Scheme::ALL.into_iter().find(|s| s.id() == id)
+    }
+
+    /// Parses an id, or names the known ones.
+    pub fn from_id(id: &str) -> Result<Scheme, PlanError> {
+        Scheme::parse(id).ok_or_else(|| {
+            let known: Vec<&str> = Scheme::ALL.iter().map(|s| s.id()).collect();
+            PlanError::Setting(format!("unknown scheme {id:?}; the schemes are {}", known.join(", ")))
+        })
+    }
+
+    /// A short human name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Scheme::Clip224 => "CLIP ViT-L/14 @ 224",
+            Scheme::Clip336Crop => "CLIP @ 336, centre crop",
+            Scheme::Clip336Pad => "CLIP @ 336, pad (LLaVA-1.5)",
+            Scheme::Clip336Squash => "CLIP @ 336, squash",
+            Scheme::LlavaNext => "LLaVA-NeXT AnyRes",
+            Scheme::Qwen2Vl => "Qwen2-VL dynamic",
+            Scheme::InternVl => "InternVL dynamic tiles",
+        }
+    }
+
+    /// The plan for an image `width × height`.
+    pub fn plan(self, width: u32, height: u32, s: &Settings) -> Result<Plan, PlanError> {
+        match self {
+            Scheme::Clip224 => encoders::clip(width, height, 224, s.clip_224_resize),
+            Scheme::Clip336Crop => encoders::clip(width, height, 336, Resize::CenterCrop),
+            Scheme::Clip336Pad => encoders::clip(width, height, 336, Resize::Pad),
+            Scheme::Clip336Squash => encoders::clip(width, height, 336, Resize::Squash),
+            Scheme::LlavaNext => encoders::llava_next(width, height),
+            Scheme::Qwen2Vl => encoders::qwen2_vl(width, height, s.qwen_min_pixels, s.qwen_max_pixels),
+            Scheme::InternVl => encoders::internvl(width, height, s.internvl_min_tiles, s.internvl_max_tiles),
+        }
+    }
+}
 
 /// The knobs some schemes have. Defaults are each model's shipped configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,39 +109,9 @@ impl Default for Settings {
     }
 }
 
-/// A short human name for a scheme id.
-pub fn label(id: &str) -> &'static str {
-    match id {
-        "clip-224" => "CLIP ViT-L/14 @ 224",
-        "clip-336-crop" => "CLIP @ 336, centre crop",
-        "clip-336-pad" => "CLIP @ 336, pad (LLaVA-1.5)",
-        "clip-336-squash" => "CLIP @ 336, squash",
-        "llava-next" => "LLaVA-NeXT AnyRes",
-        "qwen2-vl" => "Qwen2-VL dynamic",
-        "internvl" => "InternVL dynamic tiles",
-        _ => "unknown scheme",
-    }
-}
-
-/// The plan of scheme `id` for an image `width × height`.
-pub fn plan(id: &str, width: u32, height: u32, s: &Settings) -> Result<Plan, PlanError> {
-    match id {
-        "clip-224" => encoders::clip(width, height, 224, s.clip_224_resize),
-        "clip-336-crop" => encoders::clip(width, height, 336, Resize::CenterCrop),
-        "clip-336-pad" => encoders::clip(width, height, 336, Resize::Pad),
-        "clip-336-squash" => encoders::clip(width, height, 336, Resize::Squash),
-        "llava-next" => encoders::llava_next(width, height),
-        "qwen2-vl" => encoders::qwen2_vl(width, height, s.qwen_min_pixels, s.qwen_max_pixels),
-        "internvl" => encoders::internvl(width, height, s.internvl_min_tiles, s.internvl_max_tiles),
-        other => {
-            Err(PlanError::Setting(format!("unknown scheme {other:?}; the schemes are {}", SCHEME_IDS.join(", "))))
-        }
-    }
-}
-
-/// Every scheme's plan, in [`SCHEME_IDS`] order.
-pub fn plan_all(width: u32, height: u32, s: &Settings) -> Vec<(&'static str, Result<Plan, PlanError>)> {
-    SCHEME_IDS.iter().map(|id| (*id, plan(id, width, height, s))).collect()
+/// Every scheme's plan, in [`Scheme::ALL`] order.
+pub fn plan_all(width: u32, height: u32, s: &Settings) -> Vec<(Scheme, Result<Plan, PlanError>)> {
+    Scheme::ALL.into_iter().map(|scheme| (scheme, scheme.plan(width, height, s))).collect()
 }
 
 /// What the article's sentence ("a 1080p image becomes 576 tokens of about 45×45 px") comes to
@@ -98,8 +146,11 @@ mod tests {
         // InternVL's <img> and </img>.
         let delimiters: Vec<u32> = all.iter().map(|(_, p)| p.as_ref().map_or(99, |p| p.delimiter_tokens)).collect();
         assert_eq!(delimiters, [0, 0, 0, 0, 28, 2, 2]);
-        let err = plan("vit", 10, 10, &Settings::default()).err().map(|e| e.to_string()).unwrap_or_default();
+        let err = Scheme::from_id("vit").err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains("clip-336-pad"), "{err}");
-        assert!(SCHEME_IDS.iter().all(|id| label(id) != "unknown scheme"));
+        for scheme in Scheme::ALL {
+            assert_eq!(Scheme::parse(scheme.id()), Some(scheme));
+            assert_eq!(serde_json::to_value(scheme).ok(), Some(serde_json::Value::from(scheme.id())));
+        }
     }
 }

@@ -151,7 +151,7 @@ pub fn Picker(state: RwSignal<GroundingState>, uploaded: RwSignal<Option<Uploade
         let id = event_target_value(&ev);
         if let Some(e) = EXAMPLES.iter().find(|e| e.id == id) {
             state.set(GroundingState {
-                scheme: state.with_untracked(|s| s.scheme.clone()),
+                scheme: state.with_untracked(|s| s.scheme),
                 ..GroundingState::for_example(e)
             });
             message.set(None);

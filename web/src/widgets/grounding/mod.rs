@@ -41,7 +41,7 @@ fn exports(state: RwSignal<GroundingState>) -> Vec<ExportItem> {
                     Ok(p) => serde_json::to_value(p).unwrap_or_default(),
                     Err(e) => serde_json::json!({ "error": e }),
                 };
-                (id.to_string(), v)
+                (id.id().to_string(), v)
             })
             .collect();
         let value = serde_json::json!({
@@ -71,7 +71,7 @@ fn exports(state: RwSignal<GroundingState>) -> Vec<ExportItem> {
                 push_row(
                     &mut out,
                     [
-                        id.to_string(),
+                        id.id().to_string(),
                         p.tokens.to_string(),
                         p.delimiter_tokens.to_string(),
                         p.grid.0.to_string(),
@@ -157,9 +157,9 @@ fn GroundingLab(host: Host<GroundingState>) -> impl IntoView {
     });
     let plans = Memo::new(move |_| state.with(table::all_plans));
     let plan = Memo::new(move |_| {
-        let id = state.with(|s| s.scheme.clone());
+        let scheme = state.with(|s| s.scheme);
         plans.with(|p| {
-            p.iter().find(|(pid, _)| *pid == id).map_or_else(|| Err(format!("unknown scheme {id}")), |(_, p)| p.clone())
+            p.iter().find(|(s, _)| *s == scheme).map_or_else(|| Err(format!("unknown scheme {}", scheme.id())), |(_, p)| p.clone())
         })
     });
     let regions = Memo::new(move |_| state.with(roi_plan));

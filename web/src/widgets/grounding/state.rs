@@ -3,7 +3,7 @@
 //! in the state: links carry only the image's size.
 
 use frontier_grounding::roi::{Region, RoiEncoder, MAX_REGIONS};
-use frontier_grounding::schemes::{Settings, SCHEME_IDS};
+use frontier_grounding::schemes::{Scheme, Settings};
 use frontier_state::WidgetState;
 use serde::{Deserialize, Serialize};
 
@@ -66,8 +66,8 @@ pub enum ImageChoice {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroundingState {
     pub image: ImageChoice,
-    /// The scheme whose grid is drawn (one of `SCHEME_IDS`).
-    pub scheme: String,
+    /// The scheme whose grid is drawn.
+    pub scheme: Scheme,
     pub settings: Settings,
     pub roi: RoiEncoder,
     pub regions: Vec<Region>,
@@ -81,7 +81,7 @@ impl GroundingState {
     pub fn for_example(e: &Example) -> Self {
         GroundingState {
             image: ImageChoice::Example { id: e.id.into() },
-            scheme: "clip-336-crop".into(),
+            scheme: Scheme::Clip336Crop,
             settings: Settings::default(),
             roi: RoiEncoder::ARTICLE,
             regions: e.regions.iter().map(|&(x, y, width, height)| Region { x, y, width, height }).collect(),
@@ -112,14 +112,11 @@ impl WidgetState for GroundingState {
                 }
             }
         }
-        if !SCHEME_IDS.contains(&self.scheme.as_str()) {
-            return Err(format!("scheme: unknown id {:?}", self.scheme));
-        }
         if self.regions.len() > MAX_REGIONS {
             return Err(format!("regions: at most {MAX_REGIONS}"));
         }
         let (w, h) = self.size();
-        frontier_grounding::schemes::plan(&self.scheme, w, h, &self.settings).map_err(|e| e.to_string())?;
+        self.scheme.plan(w, h, &self.settings).map_err(|e| e.to_string())?;
         frontier_grounding::roi::plan(w, h, self.roi, &self.regions).map_err(|e| e.to_string())?;
         Ok(())
     }

@@ -1,6 +1,6 @@
 //! Every scheme on this image, side by side, and the article's sentence checked against it.
 
-use frontier_grounding::schemes::{self, label, Settings};
+use frontier_grounding::schemes::{self, Scheme, Settings};
 use frontier_grounding::{Plan, Resize};
 use leptos::prelude::*;
 
@@ -9,7 +9,7 @@ use crate::framework::choice::Choice;
 use crate::framework::scale::Scale;
 use crate::framework::slider::NumberField;
 
-pub type Plans = Vec<(&'static str, Result<Plan, String>)>;
+pub type Plans = Vec<(Scheme, Result<Plan, String>)>;
 
 pub fn all_plans(s: &GroundingState) -> Plans {
     let (w, h) = s.size();
@@ -27,13 +27,13 @@ fn percent(x: f64) -> String {
 #[component]
 pub fn SchemeTable(state: RwSignal<GroundingState>, plans: Memo<Plans>) -> impl IntoView {
     let rows = move || {
-        let selected = state.with(|s| s.scheme.clone());
+        let selected = state.with(|s| s.scheme);
         plans.with(|plans| {
             plans
                 .iter()
-                .map(|(id, plan)| {
-                    let id = *id;
-                    let is_selected = id == selected;
+                .map(|(scheme, plan)| {
+                    let (scheme, id) = (*scheme, scheme.id());
+                    let is_selected = scheme == selected;
                     let cells = match plan {
                         Ok(p) => view! {
                             <td class="num" data-testid=format!("tokens-{id}")>{p.tokens}</td>
@@ -51,8 +51,8 @@ pub fn SchemeTable(state: RwSignal<GroundingState>, plans: Memo<Plans>) -> impl 
                         <tr class:selected=is_selected>
                             <th scope="row">
                                 <button type="button" class="link-button" aria-pressed=is_selected.to_string()
-                                    data-testid=format!("scheme-{id}") on:click=move |_| state.update(|s| s.scheme = id.to_string())>
-                                    {label(id)}
+                                    data-testid=format!("scheme-{id}") on:click=move |_| state.update(|s| s.scheme = scheme)>
+                                    {scheme.label()}
                                 </button>
                             </th>
                             {cells}
