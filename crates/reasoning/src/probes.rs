@@ -19,6 +19,7 @@ mod grade;
 mod negation;
 mod paste;
 mod rng;
+mod selection;
 mod weekday;
 mod words;
 
@@ -34,6 +35,7 @@ pub use figures::{ArticleFigure, ARTICLE_FIGURES};
 pub use file::{grade_file, read_graded_file, GradedItem, MAX_FILE_BYTES};
 pub use grade::{grade, grade_batch, grade_optional, report, Grade, Report, TaskAccuracy};
 pub use paste::{parse_pasted_answers, PasteError, MAX_PASTE_BYTES};
+pub use selection::{ProbeSettings, TaskSelection};
 pub use words::WORDS;
 
 /// Most items one call generates or one file grades.

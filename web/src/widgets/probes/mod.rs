@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use frontier_reasoning::probes::{
-    generate, grade_optional, parse_pasted_answers, report, Probe, Report, Task, MAX_PROBES,
+    grade_optional, parse_pasted_answers, report, Probe, ProbeSettings, Report, TaskSelection, MAX_PROBES,
 };
 use frontier_state::{Control, WidgetMeta, WidgetState};
 use leptos::prelude::*;
@@ -48,8 +48,7 @@ const MAX_ANSWERS_BYTES: usize = 256 << 10;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProbesState {
-    /// A task id, or "all".
-    pub task: String,
+    pub task: TaskSelection,
     pub per_task: usize,
     pub seed: u64,
     /// The model's answers, pasted: one per line, numbered or not.
@@ -59,22 +58,15 @@ pub struct ProbesState {
 impl ProbesState {
     /// Two items of each task, answered by a careless model: six right, four wrong.
     pub fn example() -> Self {
-        ProbesState { task: "all".into(), per_task: 2, seed: 2025, answers: EXAMPLE_ANSWERS.into() }
+        ProbesState { task: TaskSelection::All, per_task: 2, seed: 2025, answers: EXAMPLE_ANSWERS.into() }
     }
 
-    fn tasks(&self) -> Vec<Task> {
-        match Task::from_id(&self.task) {
-            Ok(t) => vec![t],
-            Err(_) => Task::ALL.to_vec(),
-        }
+    pub fn settings(&self) -> ProbeSettings {
+        ProbeSettings { tasks: self.task, per_task: self.per_task, seed: self.seed }
     }
 
     pub fn items(&self) -> Result<Vec<Probe>, String> {
-        let mut items = Vec::new();
-        for task in self.tasks() {
-            items.extend(generate(task, self.per_task, self.seed).map_err(|e| e.to_string())?);
-        }
-        Ok(items)
+        self.settings().items().map_err(|e| e.to_string())
     }
 }
 
@@ -86,9 +78,7 @@ impl WidgetState for ProbesState {
         if !(1..=MAX_PER_TASK.min(MAX_PROBES)).contains(&self.per_task) {
             return Err(format!("per_task: 1 to {MAX_PER_TASK}"));
         }
-        if self.task != "all" && Task::from_id(&self.task).is_err() {
-            return Err(format!("task: one of {}", TASKS.iter().map(|t| t.0).collect::<Vec<_>>().join(", ")));
-        }
+        self.settings().validate().map_err(|e| e.to_string())?;
         if self.answers.len() > MAX_ANSWERS_BYTES {
             return Err(format!("answers: at most {} KB", MAX_ANSWERS_BYTES >> 10));
         }
@@ -298,8 +288,8 @@ fn ProbesLab(host: Host<ProbesState>) -> impl IntoView {
             <fieldset class="group">
                 <legend>"The questions"</legend>
                 <div class="row">
-                    <Choice id="probes-task" label="Task" options=TASKS value=Signal::derive(move || state.with(|s| s.task.clone()))
-                        on_change=Callback::new(move |v: String| state.update(|s| s.task = v))/>
+                    <Choice id="probes-task" label="Task" options=TASKS value=Signal::derive(move || state.with(|s| s.task.id().to_string()))
+                        on_change=Callback::new(move |v: String| if let Ok(t) = TaskSelection::parse(&v) { state.update(|s| s.task = t) })/>
                     <NumberField id="probes-n" label="Items per task" whole=true value=Signal::derive(move || state.with(|s| s.per_task as f64))
                         on_change=set_count scale=Scale { min: 1.0, max: MAX_PER_TASK as f64, log: true } display=|v| format!("{v}")/>
                     <NumberField id="probes-seed" label="Seed" whole=true value=Signal::derive(move || state.with(|s| s.seed as f64))
