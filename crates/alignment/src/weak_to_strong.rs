@@ -23,8 +23,8 @@ pub mod logistic;
 
 pub use corpus::{Corpus, CorpusError, Sentence, Split, SHIPPED_CORPUS};
 pub use experiment::{
-    performance_gap_recovered, ExperimentError, Lab, Outcome, PaperPgr, PgrUndefined, StudentFeatures, SweepPoint,
-    WeakConfig, MAX_RANDOM_DIMS, MAX_WEAK_WORDS, MIN_GAP, PAPER_PGR,
+    performance_gap_recovered, ExperimentError, Lab, Outcome, PaperPgr, PgrUndefined, StudentChoice, StudentFeatures,
+    SweepPoint, WeakConfig, MAX_RANDOM_DIMS, MAX_WEAK_WORDS, MIN_GAP, PAPER_PGR,
 };
 pub use features::{random_word_features, words, Features, Vocabulary};
 pub use logistic::{

@@ -28,6 +28,40 @@ pub enum StudentFeatures {
     RandomWords { dims: usize, seed: u64 },
 }
 
+/// The strong student as a person chooses it; the serde name is the id links use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StudentChoice {
+    /// The pretrained sentence embeddings.
+    Embedding,
+    /// The control with no pretraining: random word features as wide as the embeddings, so
+    /// that pretraining is the only difference.
+    Random,
+}
+
+impl StudentChoice {
+    pub const ALL: [StudentChoice; 2] = [StudentChoice::Embedding, StudentChoice::Random];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            StudentChoice::Embedding => "embedding",
+            StudentChoice::Random => "random",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<StudentChoice> {
+        StudentChoice::ALL.into_iter().find(|c| c.id() == id)
+    }
+
+    /// The features; `seed` draws the random words (the embeddings ignore it).
+    pub fn features(self, seed: u64) -> StudentFeatures {
+        match self {
+            StudentChoice::Embedding => StudentFeatures::Embedding,
+            StudentChoice::Random => StudentFeatures::RandomWords { dims: 384, seed },
+        }
+    }
+}
+
 /// The weak supervisor: logistic regression on which of its `words` most frequent words occur,
 /// trained on the first `train_examples` truth-labelled weak-train sentences. Both make it
 /// stronger; `words` is the slider.

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use frontier_alignment::weak_to_strong::{
-    Corpus, Lab, Outcome, StudentFeatures, SweepPoint, TrainConfig, TransferLoss, WeakConfig, MAX_WEAK_WORDS, PAPER_PGR,
+    Corpus, Lab, Outcome, StudentChoice, StudentFeatures, SweepPoint, TrainConfig, TransferLoss, WeakConfig, MAX_WEAK_WORDS, PAPER_PGR,
 };
 use frontier_state::{Control, WidgetMeta, WidgetState};
 use leptos::prelude::*;
@@ -18,6 +18,7 @@ use crate::framework::dom;
 use crate::framework::frame::{ExportItem, WidgetFrame};
 use crate::framework::host::Host;
 use crate::framework::scale::Scale;
+use crate::framework::seed::NewSeed;
 use crate::framework::slider::NumberField;
 use crate::framework::theme;
 use crate::framework::widget::Widget;
@@ -34,21 +35,26 @@ pub struct WeakToStrongState {
     pub train_examples: usize,
     /// α of the auxiliary confidence loss.
     pub aux_coef: f64,
-    /// "embedding" (pretrained) or "random" (the control with no pretraining).
-    pub student: String,
+    pub student: StudentChoice,
+    /// Draws the random control's word vectors (links from before it existed used 1).
+    #[serde(default = "first_seed")]
+    pub seed: u64,
 }
+
+fn first_seed() -> u64 {
+    1
+}
+
+/// Seeds stay below this: short in links, and within the seed field's range.
+const SEEDS_BELOW: u64 = 1_000_000;
 
 impl WeakToStrongState {
     pub fn example() -> Self {
-        WeakToStrongState { words: 20, train_examples: 600, aux_coef: 0.5, student: "embedding".into() }
+        WeakToStrongState { words: 20, train_examples: 600, aux_coef: 0.5, student: StudentChoice::Embedding, seed: 1 }
     }
 
     fn student(&self) -> StudentFeatures {
-        if self.student == "random" {
-            StudentFeatures::RandomWords { dims: 384, seed: 1 }
-        } else {
-            StudentFeatures::Embedding
-        }
+        self.student.features(self.seed)
     }
 }
 
@@ -66,8 +72,8 @@ impl WidgetState for WeakToStrongState {
         if !(0.0..=1.0).contains(&self.aux_coef) {
             return Err("aux_coef: 0 to 1".into());
         }
-        if !matches!(self.student.as_str(), "embedding" | "random") {
-            return Err(format!("student: unknown {:?}", self.student));
+        if self.seed >= SEEDS_BELOW {
+            return Err(format!("seed: below {SEEDS_BELOW}"));
         }
         Ok(())
     }
@@ -323,6 +329,13 @@ fn WeakToStrongLab(host: Host<WeakToStrongState>) -> impl IntoView {
         state.update(|s| s.aux_coef = v);
         Ok(())
     });
+    let set_seed = Callback::new(move |v: f64| {
+        if !(0.0..SEEDS_BELOW as f64).contains(&v) {
+            return Err(format!("a whole number below {SEEDS_BELOW}"));
+        }
+        state.update(|s| s.seed = v.round() as u64);
+        Ok(())
+    });
     let show = host.shows();
     view! {
         <WidgetFrame host=host.clone() exports=exports(outcome, state)>
@@ -336,9 +349,16 @@ fn WeakToStrongLab(host: Host<WeakToStrongState>) -> impl IntoView {
                             on_change=set_examples scale=Scale { min: 2.0, max: 600.0, log: true } display=|v| format!("{v}")/>
                         <NumberField id="w2s-alpha" label="Auxiliary loss weight α" value=Signal::derive(move || state.with(|s| s.aux_coef))
                             on_change=set_alpha scale=Scale { min: 0.0, max: 1.0, log: false } display=|v| format!("{v:.2}")/>
-                        <Choice id="w2s-student" label="Strong student" options=STUDENTS value=Signal::derive(move || state.with(|s| s.student.clone()))
-                            on_change=Callback::new(move |v| state.update(|s| s.student = v))/>
+                        <Choice id="w2s-student" label="Strong student" options=STUDENTS value=Signal::derive(move || state.with(|s| s.student.id().to_string()))
+                            on_change=Callback::new(move |v: String| if let Some(c) = StudentChoice::parse(&v) { state.update(|s| s.student = c) })/>
                     </div>
+                    {move || (state.with(|s| s.student) == StudentChoice::Random).then(|| view! {
+                        <div class="row">
+                            <NumberField id="w2s-seed" label="Seed of the random words" whole=true value=Signal::derive(move || state.with(|s| s.seed as f64))
+                                on_change=set_seed scale=Scale { min: 0.0, max: (SEEDS_BELOW - 1) as f64, log: false } display=|v| format!("{v}")/>
+                            <NewSeed id="w2s-seed" below=SEEDS_BELOW on_seed=Callback::new(move |seed: u64| state.update(|s| s.seed = seed))/>
+                        </div>
+                    })}
                 </fieldset> </div> })}
             {move || matches!(data.get(), Data::Loading).then(|| view! { <p class="status">"Loading 2,800 sentences and their embeddings from this site…"</p> })}
             <Results outcome=outcome/>
