@@ -2,17 +2,60 @@
 //! numbers: an over-confident classifier, a well-calibrated one, and a 4-class set with
 //! logits (over-confident by a factor of about 2.5 in temperature).
 
+use serde::{Deserialize, Serialize};
+
 use crate::data::{softmax, Dataset, Shape};
 use crate::rng::SplitMix64;
 
-/// Sample ids and what they show.
-pub const SAMPLES: &[(&str, &str)] = &[
-    ("overconfident", "An over-confident classifier: 1,000 answers, confidence about 15 points above accuracy"),
-    ("multiclass", "A 4-class model's logits (600 rows): over-confident, fixed by temperature scaling"),
-    ("calibrated", "A well-calibrated model: 1,000 answers, correct as often as it says"),
-];
+/// Which data the calibration lab reads: a bundled sample, or the file the user gave (which
+/// only the page holds). The serde name is the id links use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataChoice {
+    Overconfident,
+    Multiclass,
+    Calibrated,
+    Upload,
+}
 
-pub fn sample(id: &str) -> Option<Dataset> {
+impl DataChoice {
+    /// The bundled samples, in the order the page lists them.
+    pub const SAMPLES: [DataChoice; 3] = [DataChoice::Overconfident, DataChoice::Multiclass, DataChoice::Calibrated];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            DataChoice::Overconfident => "overconfident",
+            DataChoice::Multiclass => "multiclass",
+            DataChoice::Calibrated => "calibrated",
+            DataChoice::Upload => "upload",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<DataChoice> {
+        Self::SAMPLES.into_iter().chain([DataChoice::Upload]).find(|c| c.id() == id)
+    }
+
+    /// What a sample shows.
+    pub fn description(self) -> &'static str {
+        match self {
+            DataChoice::Overconfident => {
+                "An over-confident classifier: 1,000 answers, confidence about 15 points above accuracy"
+            }
+            DataChoice::Multiclass => {
+                "A 4-class model's logits (600 rows): over-confident, fixed by temperature scaling"
+            }
+            DataChoice::Calibrated => "A well-calibrated model: 1,000 answers, correct as often as it says",
+            DataChoice::Upload => "Your file",
+        }
+    }
+
+    /// The sample's rows; `None` for the user's file.
+    pub fn sample(self) -> Option<Dataset> {
+        sample(self)
+    }
+}
+
+fn sample(choice: DataChoice) -> Option<Dataset> {
     let empty = |shape| Dataset {
         shape,
         confidences: Vec::new(),
@@ -21,10 +64,10 @@ pub fn sample(id: &str) -> Option<Dataset> {
         scores: Vec::new(),
         skipped: Vec::new(),
     };
-    match id {
-        "overconfident" | "calibrated" => {
-            let mut rng = SplitMix64::new(if id == "calibrated" { 2 } else { 1 });
-            let gap = if id == "calibrated" { 0.0 } else { 0.15 };
+    match choice {
+        DataChoice::Overconfident | DataChoice::Calibrated => {
+            let mut rng = SplitMix64::new(if choice == DataChoice::Calibrated { 2 } else { 1 });
+            let gap = if choice == DataChoice::Calibrated { 0.0 } else { 0.15 };
             let mut d = empty(Shape::Article);
             for _ in 0..1000 {
                 let c = 0.5 + 0.5 * rng.next_f64();
@@ -34,7 +77,7 @@ pub fn sample(id: &str) -> Option<Dataset> {
             }
             Some(d)
         }
-        "multiclass" => {
+        DataChoice::Multiclass => {
             let mut rng = SplitMix64::new(3);
             let mut d = empty(Shape::Logits);
             for _ in 0..600 {
@@ -51,7 +94,7 @@ pub fn sample(id: &str) -> Option<Dataset> {
             }
             Some(d)
         }
-        _ => None,
+        DataChoice::Upload => None,
     }
 }
 
@@ -78,15 +121,18 @@ mod tests {
 
     #[test]
     fn samples_show_what_they_claim() {
-        let over = sample("overconfident").unwrap_or_else(|| unreachable!());
-        let calibrated = sample("calibrated").unwrap_or_else(|| unreachable!());
+        let over = DataChoice::Overconfident.sample().unwrap_or_else(|| unreachable!());
+        let calibrated = DataChoice::Calibrated.sample().unwrap_or_else(|| unreachable!());
         let e_over = evaluate(&over.confidences, &over.correct, 10, Binning::Article).ece;
         let e_cal = evaluate(&calibrated.confidences, &calibrated.correct, 10, Binning::Article).ece;
         assert!(e_over > 0.1 && e_cal < 0.06, "{e_over} {e_cal}");
-        let multi = sample("multiclass").unwrap_or_else(|| unreachable!());
+        let multi = DataChoice::Multiclass.sample().unwrap_or_else(|| unreachable!());
         let fit = crate::temperature::fit_temperature(&multi.scores, &multi.labels).unwrap_or_else(|| unreachable!());
         assert!(fit.temperature > 1.5, "{fit:?}");
-        assert!(sample("nope").is_none());
+        assert!(DataChoice::parse("nope").is_none() && DataChoice::Upload.sample().is_none());
+        for choice in DataChoice::SAMPLES {
+            assert_eq!(serde_json::to_value(choice).ok(), Some(serde_json::Value::from(choice.id())));
+        }
         // Voting over 12 samples must beat a single sample on this set.
         let r = crate::consistency::analyse(&consistency_sample());
         assert_eq!(r.accuracy_at_k.len(), 12);

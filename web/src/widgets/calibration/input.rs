@@ -3,12 +3,12 @@
 //! column.
 
 use frontier_calibration::data::ColumnMapping;
-use frontier_calibration::samples::SAMPLES;
+use frontier_calibration::samples::DataChoice;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::saved::{self, SaveOutcome, SavedUpload};
-use super::state::{CalibrationState, UPLOAD};
+use super::state::CalibrationState;
 use crate::framework::dom;
 use crate::framework::worker::{JobOutcome, JobProgress, JobRunner};
 use crate::jobs::{Job, ReadOutcome};
@@ -95,7 +95,7 @@ impl Picker {
             SaveOutcome::Failed(why) => text.push_str(&format!(" It could not be kept across a reload: {why}.")),
         }
         self.uploaded.set(Some(upload));
-        self.state.update(|s| s.data = UPLOAD.into());
+        self.state.update(|s| s.data = DataChoice::Upload);
         self.message.set(Some((false, text)));
     }
 }
@@ -194,12 +194,12 @@ pub fn DataPicker(
         None => message.set(Some((true, "The pasted text could not be read.".into()))),
     };
     let on_select = move |ev: leptos::ev::Event| {
-        let id = event_target_value(&ev);
-        if id == UPLOAD && uploaded.with_untracked(Option::is_none) {
+        let Some(choice) = DataChoice::parse(&event_target_value(&ev)) else { return };
+        if choice == DataChoice::Upload && uploaded.with_untracked(Option::is_none) {
             message.set(Some((true, "Upload or paste a file first.".into())));
             return;
         }
-        state.update(|s| s.data = id);
+        state.update(|s| s.data = choice);
     };
     let upload_label = move || {
         uploaded.with(|u| u.as_ref().map_or_else(|| "Your file".to_string(), |u| format!("Your file: {}", u.name)))
@@ -208,9 +208,9 @@ pub fn DataPicker(
         <div class="calibration-input">
             <div class="field">
                 <label for="cal-data">"Data"</label>
-                <select id="cal-data" data-testid="cal-data" on:change=on_select prop:value=move || state.with(|s| s.data.clone())>
-                    {SAMPLES.iter().map(|(id, label)| view! { <option value=*id>{*label}</option> }).collect_view()}
-                    <option value=UPLOAD>{upload_label}</option>
+                <select id="cal-data" data-testid="cal-data" on:change=on_select prop:value=move || state.with(|s| s.data.id())>
+                    {DataChoice::SAMPLES.map(|c| view! { <option value=c.id()>{c.description()}</option> }).collect_view()}
+                    <option value=DataChoice::Upload.id()>{upload_label}</option>
                 </select>
             </div>
             <details class="group-details">

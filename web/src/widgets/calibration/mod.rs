@@ -14,7 +14,7 @@ pub use state::CalibrationState;
 use std::sync::Arc;
 
 use frontier_calibration::evaluate;
-use frontier_calibration::samples::sample;
+use frontier_calibration::samples::DataChoice;
 use frontier_calibration::selective::risk_coverage;
 use frontier_state::{Control, WidgetMeta};
 use leptos::prelude::*;
@@ -22,7 +22,6 @@ use leptos::prelude::*;
 use crate::framework::frame::WidgetFrame;
 use crate::framework::host::Host;
 use crate::framework::widget::Widget;
-use state::UPLOAD;
 
 
 /// The widget as the registry declares it.
@@ -71,16 +70,16 @@ fn Calibration(host: Host<CalibrationState>) -> impl IntoView {
         Ok(None) => (None, None),
         Err(why) => (None, Some((true, why))),
     };
-    if restored.is_none() && state.with_untracked(|s| s.data == UPLOAD) {
+    if restored.is_none() && state.with_untracked(|s| s.data == DataChoice::Upload) {
         state.update(|s| s.data = CalibrationState::example().data);
     }
     let uploaded: RwSignal<Option<saved::SavedUpload>> = RwSignal::new(restored);
     let data = Memo::new(move |_| {
-        let id = state.with(|s| s.data.clone());
-        if id == UPLOAD {
+        let choice = state.with(|s| s.data);
+        if choice == DataChoice::Upload {
             uploaded.with(|u| u.as_ref().map(|u| Arc::new(u.dataset.clone())))
         } else {
-            sample(&id).map(Arc::new)
+            choice.sample().map(Arc::new)
         }
     });
     // Computed once and shared: each needs a pass (or a sort) over every row, and a million

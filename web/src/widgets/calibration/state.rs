@@ -1,18 +1,14 @@
 //! The calibration widget's state: which data, how it is binned, the abstention threshold.
 //! Uploaded data never goes into the state (it would land in links).
 
-use frontier_calibration::samples::SAMPLES;
+use frontier_calibration::samples::DataChoice;
 use frontier_calibration::Binning;
 use frontier_state::WidgetState;
 use serde::{Deserialize, Serialize};
 
-/// Data id meaning "the file the user uploaded or pasted".
-pub const UPLOAD: &str = "upload";
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CalibrationState {
-    /// A sample id or [`UPLOAD`].
-    pub data: String,
+    pub data: DataChoice,
     pub bins: usize,
     pub binning: Binning,
     /// Abstain below this confidence.
@@ -21,7 +17,7 @@ pub struct CalibrationState {
 
 impl CalibrationState {
     pub fn example() -> Self {
-        CalibrationState { data: "overconfident".into(), bins: 10, binning: Binning::Article, threshold: 0.8 }
+        CalibrationState { data: DataChoice::Overconfident, bins: 10, binning: Binning::Article, threshold: 0.8 }
     }
 }
 
@@ -30,9 +26,6 @@ impl WidgetState for CalibrationState {
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {
-        if self.data != UPLOAD && !SAMPLES.iter().any(|(id, _)| *id == self.data) {
-            return Err(format!("data: unknown sample {:?}", self.data));
-        }
         if !(1..=100).contains(&self.bins) {
             return Err(format!("bins: {} is outside 1..=100", self.bins));
         }
