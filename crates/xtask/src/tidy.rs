@@ -40,11 +40,12 @@ const PATH_EXTENSIONS: [&str; 9] = [".rs", ".md", ".toml", ".py", ".sh", ".wgsl"
 /// Runs every check and fails with all violations listed.
 pub fn run(root: &Path) -> Result<()> {
     let metadata = cargo_metadata(root)?;
-    let checks: [(&str, Vec<String>); 6] = [
+    let checks: [(&str, Vec<String>); 7] = [
         ("core crates depend on no web crate", web_dependencies(&metadata)?),
         ("banned calls are listed for clippy", clippy_config(root)?),
         ("every module has a //! header", module_headers(root)?),
         ("every path in ARCHITECTURE.md exists", architecture_paths(root)?),
+        ("chart colours come from the one theme", chart_colours(root)?),
         ("every widget is registered whole", registry::violations(root)?),
         ("the built site is within its size budget", crate::budget::violations(&root.join("dist"))?),
     ];
@@ -173,6 +174,34 @@ pub fn module_headers(root: &Path) -> Result<Vec<String>> {
             let first = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("#!["));
             if !first.is_some_and(|l| l.starts_with("//!")) {
                 violations.push(format!("{} has no //! header", relative(root, &file)));
+            }
+        }
+    }
+    Ok(violations)
+}
+
+/// The only file of the app that may write a colour: the theme, so every chart follows light and
+/// dark and the colour-blind-safe palette.
+const THEME_FILE: &str = "web/src/framework/theme.rs";
+
+/// Colours written outside the theme (`RGBColor(…)` literals, or a theme's variant named
+/// directly, which would not follow the reader's scheme) in the app's sources.
+pub fn chart_colours(root: &Path) -> Result<Vec<String>> {
+    let mut violations = Vec::new();
+    for file in rust_files(&root.join("web/src"))? {
+        let path = relative(root, &file);
+        if path == THEME_FILE {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {path}"))?;
+        for (n, line) in text.lines().enumerate() {
+            // Tests may draw in both variants on purpose.
+            if line.trim_start().starts_with("mod tests") {
+                break;
+            }
+            let fixed = ["theme::LIGHT.", "theme::DARK."].iter().any(|t| line.contains(t));
+            if line.contains("RGBColor(") || fixed {
+                violations.push(format!("{path}:{}: a colour outside {THEME_FILE}: {}", n + 1, line.trim()));
             }
         }
     }
@@ -348,6 +377,22 @@ pub mod tests {
     }
 
     #[test]
+    fn a_colour_outside_the_theme_fails() -> Result<()> {
+        let tree = Scratch::new("colours");
+        tree.write(THEME_FILE, "//! The theme.\npub const INK: RGBColor = RGBColor(0, 0, 0);\n");
+        tree.write(
+            "web/src/chart.rs",
+            "//! A chart.\nconst A: RGBColor = RGBColor(1, 2, 3);\nlet b = theme::current().ink;\n",
+        );
+        tree.write("web/src/fixed.rs", "//! Light only.\nlet c = crate::framework::theme::LIGHT.ink;\n#[cfg(test)]\nmod tests {\n    let d = theme::DARK.ink;\n}\n");
+        let found = chart_colours(&tree.0)?;
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("web/src/chart.rs:2:"), "{found:?}");
+        assert!(found[1].starts_with("web/src/fixed.rs:2:"), "{found:?}");
+        Ok(())
+    }
+
+    #[test]
     fn a_missing_architecture_path_fails() -> Result<()> {
         let tree = Scratch::new("architecture");
         tree.write("crates/sae/src/cpu/auxk.rs", "//! x\n");
@@ -403,6 +448,7 @@ pub mod tests {
         let root = repo_root();
         assert_eq!(module_headers(&root)?, Vec::<String>::new());
         assert_eq!(architecture_paths(&root)?, Vec::<String>::new());
+        assert_eq!(chart_colours(&root)?, Vec::<String>::new());
         Ok(())
     }
 }

@@ -20,12 +20,14 @@ pub struct DataTable {
     pub rows: Vec<Vec<String>>,
 }
 
-/// Draws a chart of `size` pixels on the light theme's background and returns the SVG text.
+/// Draws a chart of `size` pixels on the page's current theme (light or dark) and returns the
+/// SVG text. Called inside a memo or signal, the chart redraws when the reader's scheme changes;
+/// the drawing reads its colours from `theme::current()` too.
 pub fn draw_svg(
     size: (u32, u32),
     draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), String>,
 ) -> Result<String, String> {
-    draw_themed(&theme::LIGHT, size, draw)
+    draw_themed(theme::current(), size, draw)
 }
 
 /// Draws a chart of `size` pixels on `theme`'s background and returns the SVG text.
@@ -108,11 +110,7 @@ fn svg_to_png(svg: &str, filename: &str) -> Result<(), String> {
     let img = web_sys::HtmlImageElement::new().map_err(err)?;
     let filename = filename.to_string();
     // The canvas under the image takes the chart's own background (plotters writes it first).
-    let background = if svg.contains(&theme::DARK.background_css()) {
-        theme::DARK.background_css()
-    } else {
-        theme::LIGHT.background_css()
-    };
+    let background = theme::background_of(svg);
     let img_loaded = img.clone();
     let url_loaded = url.clone();
     let on_load = Closure::once_into_js(move || {

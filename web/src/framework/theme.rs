@@ -120,6 +120,16 @@ fn watch_color_scheme() -> ArcRwSignal<bool> {
     dark
 }
 
+/// The background (as CSS) of an SVG this site drew: dark if it was drawn dark, else light.
+pub fn background_of(svg: &str) -> String {
+    let dark = DARK.background_css();
+    if svg.contains(&dark) {
+        dark
+    } else {
+        LIGHT.background_css()
+    }
+}
+
 /// The theme for the page as it is now; read inside a memo or a view, a chart redraws when the
 /// reader switches between light and dark.
 pub fn current() -> &'static Theme {

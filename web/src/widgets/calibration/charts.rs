@@ -15,12 +15,9 @@ use plotters::prelude::*;
 const CURVE_POINTS: usize = 400;
 
 use super::state::CalibrationState;
+use crate::framework::theme::current as theme;
 use crate::framework::chart::{draw_svg, DataTable, Figure};
 
-/// The one chart theme's colours (`framework/theme.rs`).
-const ACCENT: RGBColor = crate::framework::theme::LIGHT.series[0];
-const WARM: RGBColor = crate::framework::theme::LIGHT.series[1];
-const INK: RGBColor = crate::framework::theme::LIGHT.ink;
 
 type Drawn = Result<String, String>;
 
@@ -47,7 +44,7 @@ fn unit_axes<'a, 'b>(
         .configure_mesh()
         .x_desc(x_desc)
         .y_desc(y_desc)
-        .label_style(("sans-serif", 12).into_font().color(&INK))
+        .label_style(("sans-serif", 12).into_font().color(&theme().ink))
         .draw()
         .map_err(err)?;
     Ok(chart)
@@ -57,7 +54,7 @@ fn unit_axes<'a, 'b>(
 fn reliability_svg(bins: &[BinStats]) -> Drawn {
     draw_svg((560, 400), |root| {
         let mut chart = unit_axes(root, 1.05, "Confidence", "Accuracy")?;
-        chart.draw_series(LineSeries::new([(0.0, 0.0), (1.0, 1.0)], INK.mix(0.5).stroke_width(1))).map_err(err)?;
+        chart.draw_series(LineSeries::new([(0.0, 0.0), (1.0, 1.0)], theme().ink.mix(0.5).stroke_width(1))).map_err(err)?;
         for b in bins {
             let (Some(acc), Some(conf)) = (b.accuracy, b.confidence) else { continue };
             let (lo, hi) = if b.hi > b.lo { (b.lo, b.hi) } else { (b.lo - 0.01, b.hi + 0.01) };
@@ -65,14 +62,14 @@ fn reliability_svg(bins: &[BinStats]) -> Drawn {
             chart
                 .draw_series(std::iter::once(Rectangle::new(
                     [(lo + pad, 0.0), (hi - pad, acc)],
-                    ACCENT.mix(0.7).filled(),
+                    theme().series[0].mix(0.7).filled(),
                 )))
                 .map_err(err)?;
-            chart.draw_series(std::iter::once(Circle::new((conf, acc), 3, WARM.filled()))).map_err(err)?;
+            chart.draw_series(std::iter::once(Circle::new((conf, acc), 3, theme().series[1].filled()))).map_err(err)?;
             let label = Text::new(
                 b.count.to_string(),
                 ((lo + hi) / 2.0, (acc + 0.03).min(1.03)),
-                ("sans-serif", 10).into_font().color(&INK),
+                ("sans-serif", 10).into_font().color(&theme().ink),
             );
             chart.draw_series(std::iter::once(label)).map_err(err)?;
         }
@@ -89,7 +86,7 @@ fn histogram_svg(bins: &[BinStats]) -> Drawn {
             chart
                 .draw_series(std::iter::once(Rectangle::new(
                     [(lo, 0.0), (hi, b.count as f64)],
-                    ACCENT.mix(0.6).filled(),
+                    theme().series[0].mix(0.6).filled(),
                 )))
                 .map_err(err)?;
         }
@@ -101,9 +98,9 @@ fn risk_svg(points: &[(f64, f64)], threshold_coverage: f64) -> Drawn {
     let top = points.iter().map(|p| p.1).fold(0.0, f64::max).max(0.05) * 1.1;
     draw_svg((560, 280), |root| {
         let mut chart = unit_axes(root, top, "Coverage (share answered)", "Risk (error rate)")?;
-        chart.draw_series(LineSeries::new(points.iter().copied(), ACCENT.stroke_width(2))).map_err(err)?;
+        chart.draw_series(LineSeries::new(points.iter().copied(), theme().series[0].stroke_width(2))).map_err(err)?;
         chart
-            .draw_series(LineSeries::new([(threshold_coverage, 0.0), (threshold_coverage, top)], WARM.stroke_width(1)))
+            .draw_series(LineSeries::new([(threshold_coverage, 0.0), (threshold_coverage, top)], theme().series[1].stroke_width(1)))
             .map_err(err)?;
         Ok(())
     })

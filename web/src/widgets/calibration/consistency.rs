@@ -10,11 +10,10 @@ use plotters::prelude::*;
 
 use wasm_bindgen::JsCast;
 
+use crate::framework::theme::current as theme;
 use crate::framework::chart::{draw_svg, DataTable, Figure};
 use crate::framework::dom;
 
-const ACCENT: RGBColor = RGBColor(37, 99, 235);
-const INK: RGBColor = RGBColor(40, 40, 40);
 
 fn accuracy_svg(acc: &[f64]) -> Result<String, String> {
     let err = |e: &dyn std::fmt::Display| e.to_string();
@@ -30,12 +29,12 @@ fn accuracy_svg(acc: &[f64]) -> Result<String, String> {
             .configure_mesh()
             .x_desc("Samples per question (k)")
             .y_desc("Majority-vote accuracy")
-            .label_style(("sans-serif", 12).into_font().color(&INK))
+            .label_style(("sans-serif", 12).into_font().color(&theme().ink))
             .draw()
             .map_err(|e| err(&e))?;
         let points = acc.iter().enumerate().map(|(i, &a)| ((i + 1) as f64, a));
-        chart.draw_series(LineSeries::new(points.clone(), ACCENT.stroke_width(2))).map_err(|e| err(&e))?;
-        chart.draw_series(points.map(|p| Circle::new(p, 3, ACCENT.filled()))).map_err(|e| err(&e))?;
+        chart.draw_series(LineSeries::new(points.clone(), theme().series[0].stroke_width(2))).map_err(|e| err(&e))?;
+        chart.draw_series(points.map(|p| Circle::new(p, 3, theme().series[0].filled()))).map_err(|e| err(&e))?;
         Ok(())
     })
 }

@@ -7,15 +7,13 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 
 use super::state::EdgeState;
+use crate::framework::theme::current as theme;
 use crate::framework::chart::{draw_svg, DataTable, Figure};
 use crate::framework::format::sci;
 
 const MEMORY_MODELS: [&str; 6] =
     ["llama-3.2-1b", "llama-3.2-3b", "phi-3-mini", "llama-3.1-8b", "gemma-2-9b", "mixtral-8x7b"];
 const MEMORY_FORMATS: [&str; 4] = ["F16", "Q8_0", "Q4_K_M", "IQ2_XXS"];
-/// The one chart theme's colours (`framework/theme.rs`).
-const PALETTE: [RGBColor; 4] = [crate::framework::theme::LIGHT.series[0], crate::framework::theme::LIGHT.series[1], crate::framework::theme::LIGHT.series[2], crate::framework::theme::LIGHT.series[3]];
-const INK: RGBColor = crate::framework::theme::LIGHT.ink;
 
 type Drawn = Result<String, String>;
 
@@ -57,7 +55,7 @@ fn memory_svg(rows: &[(String, Vec<f64>)], usable_gb: f64, ram_gb: f64) -> Drawn
                 }
             })
             .y_desc("Memory needed (GB, log)")
-            .label_style(("sans-serif", 11).into_font().color(&INK))
+            .label_style(("sans-serif", 11).into_font().color(&theme().ink))
             .draw()
             .map_err(|x| e(&x))?;
         let width = 0.8 / MEMORY_FORMATS.len() as f64;
@@ -67,15 +65,15 @@ fn memory_svg(rows: &[(String, Vec<f64>)], usable_gb: f64, ram_gb: f64) -> Drawn
                     continue;
                 }
                 let x0 = i as f64 - 0.4 + j as f64 * width;
-                let rect = Rectangle::new([(x0, 0.3), (x0 + width * 0.9, *v)], PALETTE[j % PALETTE.len()].filled());
+                let rect = Rectangle::new([(x0, 0.3), (x0 + width * 0.9, *v)], theme().color(j).filled());
                 chart.draw_series(std::iter::once(rect)).map_err(|x| e(&x))?;
             }
         }
-        for (level, style) in [(usable_gb, INK.stroke_width(2)), (ram_gb, INK.mix(0.4).stroke_width(1))] {
+        for (level, style) in [(usable_gb, theme().ink.stroke_width(2)), (ram_gb, theme().ink.mix(0.4).stroke_width(1))] {
             chart.draw_series(LineSeries::new([(-0.5, level), (n - 0.5, level)], style)).map_err(|x| e(&x))?;
         }
         for (j, f) in MEMORY_FORMATS.iter().enumerate() {
-            let style = ("sans-serif", 12).into_font().color(&PALETTE[j % PALETTE.len()]);
+            let style = ("sans-serif", 12).into_font().color(&theme().color(j));
             root.draw(&Text::new((*f).to_string(), (70 + 80 * j as i32, 12), style)).map_err(|x| e(&x))?;
         }
         Ok(())
@@ -105,17 +103,17 @@ fn speed_svg(points: &[(&'static str, f64, f64, bool, Option<f64>)], current_bit
             .configure_mesh()
             .x_desc("Bits per weight (whole file)")
             .y_desc("Decode tokens/s")
-            .label_style(("sans-serif", 12).into_font().color(&INK))
+            .label_style(("sans-serif", 12).into_font().color(&theme().ink))
             .draw()
             .map_err(|x| e(&x))?;
         let mut sorted: Vec<_> = points.to_vec();
         sorted.sort_by(|a, b| a.1.total_cmp(&b.1));
         chart
-            .draw_series(LineSeries::new(sorted.iter().map(|p| (p.1, p.2)), PALETTE[0].stroke_width(2)))
+            .draw_series(LineSeries::new(sorted.iter().map(|p| (p.1, p.2)), theme().series[0].stroke_width(2)))
             .map_err(|x| e(&x))?;
         chart
             .draw_series(sorted.iter().map(|p| {
-                let color = if p.3 { PALETTE[1] } else { PALETTE[3] };
+                let color = if p.3 { theme().series[1] } else { theme().series[3] };
                 let size = if (p.1 - current_bits).abs() < 1e-9 { 7 } else { 4 };
                 Circle::new((p.1, p.2), size, color.filled())
             }))
@@ -142,14 +140,14 @@ fn roofline_svg(s: &EdgeState) -> Drawn {
             .x_desc("Arithmetic intensity (FLOP per byte)")
             .y_desc("Attainable FLOP/s")
             .y_label_formatter(&|v| sci(*v))
-            .label_style(("sans-serif", 12).into_font().color(&INK))
+            .label_style(("sans-serif", 12).into_font().color(&theme().ink))
             .draw()
             .map_err(|x| e(&x))?;
         chart
-            .draw_series(LineSeries::new(xs.iter().map(|&x| (x, d.attainable_flops_per_s(x))), INK.stroke_width(2)))
+            .draw_series(LineSeries::new(xs.iter().map(|&x| (x, d.attainable_flops_per_s(x))), theme().ink.stroke_width(2)))
             .map_err(|x| e(&x))?;
         for (x, color) in
-            [(r.roofline.decode_flops_per_byte, PALETTE[3]), (r.roofline.prefill_flops_per_byte, PALETTE[0])]
+            [(r.roofline.decode_flops_per_byte, theme().series[3]), (r.roofline.prefill_flops_per_byte, theme().series[0])]
         {
             let x = x.clamp(0.1, 1e4);
             chart

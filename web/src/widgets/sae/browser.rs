@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 
 use super::{curves::short, DataKind, Lab, Trained};
+use crate::framework::theme::current as theme;
 use crate::framework::chart::{draw_svg, DataTable, Figure};
 use crate::framework::shared::Shared;
 
@@ -88,7 +89,7 @@ fn histogram_svg(s: &FeatureStats) -> String {
         chart
             .draw_series(s.histogram.iter().enumerate().map(|(i, &c)| {
                 let x = i as f64 * width;
-                Rectangle::new([(x, 0.0), (x + width * 0.9, c as f64)], RGBColor(37, 99, 235).filled())
+                Rectangle::new([(x, 0.0), (x + width * 0.9, c as f64)], theme().series[0].filled())
             }))
             .map_err(|e| e.to_string())?;
         Ok(())
@@ -175,11 +176,10 @@ fn top_examples(lab: Lab, trained: &Shared<Trained>, j: usize, s: &FeatureStats)
     view! { <h5>"Top-activating tokens, in context"</h5><ol class="sae-top">{items}</ol> }.into_any()
 }
 
-/// A 2-D toy model: the true feature directions and the SAE's decoder rows, drawn as arrows.
-#[component]
-fn Directions(trained: Shared<Trained>, truth: Matrix) -> impl IntoView {
+/// The true feature directions (muted) and the decoder's (accent) as arrows from the origin.
+fn directions_svg(trained: &Trained, truth: &Matrix) -> String {
     let sae = &trained.sae;
-    let svg = draw_svg((360, 360), |root| {
+    draw_svg((360, 360), |root| {
         let mut chart =
             ChartBuilder::on(root).margin(10).build_cartesian_2d(-1.3..1.3, -1.3..1.3).map_err(|e| e.to_string())?;
         let unit = |v: &[f32]| {
@@ -189,18 +189,28 @@ fn Directions(trained: Shared<Trained>, truth: Matrix) -> impl IntoView {
         for i in 0..truth.rows {
             let (x, y) = unit(truth.row(i));
             chart
-                .draw_series(LineSeries::new([(0.0, 0.0), (x, y)], RGBColor(120, 120, 120).stroke_width(6)))
+                .draw_series(LineSeries::new([(0.0, 0.0), (x, y)], theme().muted.stroke_width(6)))
                 .map_err(|e| e.to_string())?;
         }
         for j in 0..sae.cfg.d_sae {
             let (x, y) = unit(sae.w_dec.row(j));
             chart
-                .draw_series(LineSeries::new([(0.0, 0.0), (x * 1.1, y * 1.1)], RGBColor(217, 72, 15).stroke_width(2)))
+                .draw_series(LineSeries::new([(0.0, 0.0), (x * 1.1, y * 1.1)], theme().series[1].stroke_width(2)))
                 .map_err(|e| e.to_string())?;
         }
         Ok(())
     })
-    .unwrap_or_default();
+    .unwrap_or_default()
+}
+
+/// A 2-D toy model: the true feature directions and the SAE's decoder rows, drawn as arrows.
+#[component]
+fn Directions(trained: Shared<Trained>, truth: Matrix) -> impl IntoView {
+    let drawn = trained.clone();
+    let truth_drawn = truth.clone();
+    // Drawn in a signal so that it follows the reader's light or dark scheme.
+    let svg = Signal::derive(move || directions_svg(&drawn, &truth_drawn));
+    let sae = &trained.sae;
     let table = DataTable {
         headers: vec!["Direction".into(), "x".into(), "y".into()],
         rows: (0..truth.rows)
@@ -215,7 +225,7 @@ fn Directions(trained: Shared<Trained>, truth: Matrix) -> impl IntoView {
             .collect(),
     };
     view! {
-        <Figure svg=svg caption="The toy model's feature directions (grey) and the SAE's decoder directions (orange), in its 2-D hidden space" table=table name="sae-directions"/>
+        <Figure svg=svg caption="The toy model's feature directions (grey) and the SAE's decoder directions (vermillion), in its 2-D hidden space" table=table name="sae-directions"/>
     }
 }
 

@@ -5,11 +5,9 @@ use frontier_sae::train::HistoryPoint;
 use leptos::prelude::*;
 use plotters::prelude::*;
 
+use crate::framework::theme::current as theme;
 use crate::framework::chart::{draw_svg, DataTable, Figure};
 
-/// The one chart theme's colours (`framework/theme.rs`).
-const ACCENT: RGBColor = crate::framework::theme::LIGHT.series[0];
-const INK: RGBColor = crate::framework::theme::LIGHT.ink;
 /// Rows of each curve's data table (every point is in the metrics export).
 const TABLE_ROWS: usize = 20;
 
@@ -61,10 +59,10 @@ fn svg(points: &[(f64, f64)], curve: Curve) -> String {
             .configure_mesh()
             .x_desc("Step")
             .y_desc(y_desc)
-            .label_style(("sans-serif", 11).into_font().color(&INK))
+            .label_style(("sans-serif", 11).into_font().color(&theme().ink))
             .draw()
             .map_err(|e| err(&e))?;
-        chart.draw_series(LineSeries::new(points.iter().copied(), ACCENT.stroke_width(2))).map_err(|e| err(&e))?;
+        chart.draw_series(LineSeries::new(points.iter().copied(), theme().series[0].stroke_width(2))).map_err(|e| err(&e))?;
         Ok(())
     })
     .unwrap_or_default()

@@ -5,16 +5,13 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 
 use super::state::TrainCostState;
+use crate::framework::theme::current as theme;
 use crate::framework::chart::{draw_svg, DataTable, Figure};
 use crate::framework::format::{sci, short, usd};
 
 const SWEEP_POINTS: usize = 61;
 /// Picks the plotted quantity out of a sweep point.
 type ValueOf = fn(&SweepPoint) -> f64;
-/// The one chart theme's colours (`framework/theme.rs`).
-const ACCENT: RGBColor = crate::framework::theme::LIGHT.series[0];
-const WARM: RGBColor = crate::framework::theme::LIGHT.series[1];
-const INK: RGBColor = crate::framework::theme::LIGHT.ink;
 
 fn axis_value(axis: SweepAxis, v: f64) -> String {
     match axis {
@@ -37,8 +34,8 @@ fn sweep_svg(points: &[SweepPoint], axis: SweepAxis, current: f64) -> Result<Str
     draw_svg((640, 440), |root| {
         let (top, bottom) = root.split_vertically(220);
         let panels = [
-            (&top, "MFU", mfu_max.max(1e-9), (|p| p.report.mfu) as ValueOf, ACCENT),
-            (&bottom, "Cost (USD)", cost_max.max(1e-9), (|p| p.report.total_cost_usd) as ValueOf, WARM),
+            (&top, "MFU", mfu_max.max(1e-9), (|p| p.report.mfu) as ValueOf, theme().series[0]),
+            (&bottom, "Cost (USD)", cost_max.max(1e-9), (|p| p.report.total_cost_usd) as ValueOf, theme().series[1]),
         ];
         for (area, name, y_max, value, color) in panels {
             let mut chart = ChartBuilder::on(area)
@@ -53,8 +50,8 @@ fn sweep_svg(points: &[SweepPoint], axis: SweepAxis, current: f64) -> Result<Str
                 .y_desc(name)
                 .x_label_formatter(&|v| axis_value(axis, *v))
                 .y_label_formatter(&|v| if name == "MFU" { format!("{v:.2}") } else { usd(*v) })
-                .light_line_style(crate::framework::theme::LIGHT.grid)
-                .label_style(("sans-serif", 12).into_font().color(&INK))
+                .light_line_style(theme().grid)
+                .label_style(("sans-serif", 12).into_font().color(&theme().ink))
                 .draw()
                 .map_err(|e| e.to_string())?;
             chart
@@ -62,7 +59,7 @@ fn sweep_svg(points: &[SweepPoint], axis: SweepAxis, current: f64) -> Result<Str
                 .map_err(|e| e.to_string())?;
             if name == "MFU" && y_max > 1.0 {
                 chart
-                    .draw_series(LineSeries::new([(x0, 1.0), (x1, 1.0)], INK.mix(0.6).stroke_width(1)))
+                    .draw_series(LineSeries::new([(x0, 1.0), (x1, 1.0)], theme().ink.mix(0.6).stroke_width(1)))
                     .map_err(|e| e.to_string())?
                     .label("MFU = 1, the physical limit");
             }
@@ -101,7 +98,7 @@ fn article_svg() -> Result<String, String> {
                     String::new()
                 }
             })
-            .label_style(("sans-serif", 12).into_font().color(&INK))
+            .label_style(("sans-serif", 12).into_font().color(&theme().ink))
             .draw()
             .map_err(|e| e.to_string())?;
         for (i, row) in rows.iter().enumerate() {
@@ -113,11 +110,11 @@ fn article_svg() -> Result<String, String> {
             chart
                 .draw_series(std::iter::once(Rectangle::new(
                     [(lo, y - 0.18), (hi, y + 0.18)],
-                    ACCENT.mix(0.55).filled(),
+                    theme().series[0].mix(0.55).filled(),
                 )))
                 .map_err(|e| e.to_string())?;
             if let Some(c) = row.checked_cost_usd() {
-                chart.draw_series(std::iter::once(Circle::new((c, y), 6, WARM.filled()))).map_err(|e| e.to_string())?;
+                chart.draw_series(std::iter::once(Circle::new((c, y), 6, theme().series[1].filled()))).map_err(|e| e.to_string())?;
             }
         }
         Ok(())
@@ -213,7 +210,8 @@ pub fn Charts(state: RwSignal<TrainCostState>) -> impl IntoView {
             })
             .collect(),
     };
-    let article = article_svg().unwrap_or_else(|e| format!("<p>chart unavailable: {e}</p>"));
+    // A signal, so that it redraws in the reader's light or dark scheme.
+    let article = Signal::derive(|| article_svg().unwrap_or_else(|e| format!("<p>chart unavailable: {e}</p>")));
     let on_axis = move |ev: leptos::ev::Event| {
         if let Some(axis) = SweepAxis::from_id(&event_target_value(&ev)) {
             state.update(|s| s.chart_axis = axis);
@@ -230,7 +228,7 @@ pub fn Charts(state: RwSignal<TrainCostState>) -> impl IntoView {
             <Figure svg=svg caption=caption table=table name="train-cost-sweep"/>
             <h3>"The article's cost table, checked"</h3>
             <Figure
-                svg=Signal::derive(move || article.clone())
+                svg=article
                 caption=Signal::derive(article_caption)
                 table=Signal::derive(move || article_table.clone())
                 name="train-cost-article-table"/>
