@@ -10,15 +10,20 @@ use frontier_sae::config::{Arch, DictionarySize, Preset, TrainSettings};
 use frontier_sae::data::{DataSource, SyntheticSpec};
 use frontier_sae::io::parse_activations;
 use frontier_sae::metrics::evaluate;
-use frontier_sae::report::report;
+use frontier_sae::report::try_report_of;
 use frontier_sae::saelens::{self, Extras, CONFIG_FILE, WEIGHTS_FILE};
 use frontier_sae::{Matrix, Trainer};
+use frontier_sae_gpu::choice::BackendChoice;
+use frontier_sae_gpu::driver::Driver;
 use serde_json::{json, Value};
 
 use crate::UsageError;
 
 /// Natively a run may use this much memory (the page allows 1 GiB).
 const CLI_BUDGET_BYTES: u64 = 16 << 30;
+/// How long one slice of the run driver trains before the loop looks again (a GPU run submits
+/// and reads back within each).
+const SLICE_MS: f64 = 250.0;
 
 #[derive(ClapArgs)]
 pub struct Args {
@@ -89,6 +94,12 @@ struct TrainArgs {
     /// Turn off resampling (ReLU) and AuxK (TopK, BatchTopK).
     #[arg(long)]
     no_dead_handling: bool,
+    /// cpu (the default); webgpu (wgpu natively, on Vulkan, falling back to the CPU with a note
+    /// when no device can be had); auto (the GPU only on a hardware adapter for steps of at least
+    /// 8 MFLOP). The page's run driver makes the choice, recovers a lost device from its last
+    /// checkpoint (three times at most) and says in `backend_note` why a run is on the CPU.
+    #[arg(long, default_value = "cpu")]
+    backend: String,
 }
 
 pub fn run(args: &Args) -> Result<Value, UsageError> {
@@ -123,20 +134,35 @@ fn run_train(args: &TrainArgs) -> Result<Value, UsageError> {
     settings.validate().map_err(|e| UsageError(e.to_string()))?;
     let data = data_source(args)?;
     let cfg = settings.config(data.d_in());
+    let choice = BackendChoice::parse(&args.backend).ok_or_else(|| {
+        UsageError(format!(
+            "--backend {}: expected {}",
+            args.backend,
+            BackendChoice::ALL.map(BackendChoice::id).join(", ")
+        ))
+    })?;
     let started = Instant::now();
-    let mut trainer = Trainer::new(cfg, data, CLI_BUDGET_BYTES).map_err(|e| UsageError(e.to_string()))?;
-    trainer.run(cfg.steps).map_err(|e| UsageError(e.to_string()))?;
+    let trainer = Trainer::new(cfg, data, CLI_BUDGET_BYTES).map_err(|e| UsageError(e.to_string()))?;
+    let mut driver = Driver::new(trainer);
+    pollster::block_on(driver.choose_backend(choice));
+    while !driver.done() {
+        pollster::block_on(driver.slice(SLICE_MS, || started.elapsed().as_secs_f64() * 1e3)).map_err(UsageError)?;
+    }
     let train_seconds = started.elapsed().as_secs_f64();
-    let summary = report(&trainer, true).map_err(|e| UsageError(e.to_string()))?.summary;
+    let sae = pollster::block_on(driver.sae()).map_err(UsageError)?;
+    let schedule = driver.schedule().ok_or_else(|| UsageError("the run has no backend".into()))?;
+    let summary = try_report_of(&sae, schedule, true).map_err(|e| UsageError(e.to_string()))?.summary;
     let mut out = serde_json::to_value(&summary).map_err(|e| UsageError(e.to_string()))?;
     out["train_seconds"] = json!(train_seconds);
+    out["backend"] = json!(driver.backend());
+    out["backend_note"] = json!(driver.note());
     out["config"] = shortest_floats(&cfg)?;
     if let Some(dir) = &args.out {
         let extras = Extras {
             l1_coefficient: Some(cfg.l1_coeff),
             metadata: json!({ "data": args.data, "steps": cfg.steps, "seed": cfg.seed, "train": shortest_floats(&cfg)? }),
         };
-        let (weights, text) = saelens::save(&trainer.sae(), &extras).map_err(|e| UsageError(e.to_string()))?;
+        let (weights, text) = saelens::save(&sae, &extras).map_err(|e| UsageError(e.to_string()))?;
         std::fs::create_dir_all(dir).map_err(|e| UsageError(format!("cannot create {}: {e}", dir.display())))?;
         write(&dir.join(WEIGHTS_FILE), &weights)?;
         write(&dir.join(CONFIG_FILE), text.as_bytes())?;

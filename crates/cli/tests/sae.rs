@@ -147,3 +147,54 @@ fn train_reports_the_run_its_flags_make() {
     assert_eq!(code, 2);
     assert!(stderr.contains("--preset fast: expected recommended or article"), "{stderr}");
 }
+
+/// The same run on every backend the run driver offers ends at the same place: on a GPU the
+/// numbers agree within the conformance suite's tolerance; without a usable device the run stays
+/// on the CPU and `backend_note` says why.
+#[test]
+fn every_backend_goes_through_the_run_driver_and_agrees() {
+    let run = |backend: &str| {
+        let (code, json, stderr) = frontier(&[
+            "sae",
+            "train",
+            "--data",
+            "synthetic:sparse-coding",
+            "--features",
+            "64",
+            "--dims",
+            "32",
+            "--d-sae",
+            "64",
+            "--steps",
+            "200",
+            "--batch",
+            "256",
+            "--seed",
+            "3",
+            "--backend",
+            backend,
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        json
+    };
+    let cpu = run("cpu");
+    assert_eq!(cpu["backend"], "CPU (one thread)");
+    assert!(cpu["backend_note"].is_null());
+    let gpu = run("webgpu");
+    let backend = gpu["backend"].as_str().unwrap_or_default();
+    if backend.starts_with("GPU:") {
+        for key in ["mse", "l0", "mmcs"] {
+            let (a, b) = (cpu[key].as_f64().unwrap_or(f64::NAN), gpu[key].as_f64().unwrap_or(f64::NAN));
+            assert!((a - b).abs() <= 1e-5 + 5e-3 * a.abs(), "{key}: CPU {a}, GPU {b}");
+        }
+    } else {
+        let note = gpu["backend_note"].as_str().unwrap_or_default();
+        assert!(note.starts_with("Training on the CPU"), "{gpu}");
+    }
+    // Auto never trains a 64×64 step (4 MFLOP) on a GPU: too small to gain.
+    assert_eq!(run("auto")["backend"], "CPU (one thread)");
+    let (code, _, stderr) =
+        frontier(&["sae", "train", "--data", "synthetic:tms", "--d-sae", "8", "--backend", "metal"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("expected auto, webgpu, cpu"), "{stderr}");
+}

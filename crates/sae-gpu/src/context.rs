@@ -69,7 +69,12 @@ impl GpuContext {
     /// "NVIDIA H200 (Vulkan)", "SwiftShader Device (WebGPU)".
     pub fn describe(&self) -> String {
         let name = if self.info.name.is_empty() { "unnamed adapter".to_string() } else { self.info.name.clone() };
-        format!("{name} ({:?})", self.info.backend)
+        let api = match self.info.backend {
+            wgpu::Backend::BrowserWebGpu => "WebGPU".to_string(),
+            wgpu::Backend::Gl => "OpenGL".to_string(),
+            other => format!("{other:?}"),
+        };
+        format!("{name} ({api})")
     }
 
     /// Whether the adapter computes on the CPU (lavapipe, SwiftShader). Browsers report only

@@ -19,15 +19,17 @@ use crate::context::GpuContext;
 use crate::error::GpuError;
 use crate::run::{Checkpoint, GpuRun};
 
-/// The CPU backend's name on the page.
-pub const CPU_NAME: &str = "CPU (WebAssembly, one thread)";
+/// The CPU backend's name: in the page it is WebAssembly on one thread.
+pub const CPU_NAME: &str =
+    if cfg!(target_arch = "wasm32") { "CPU (WebAssembly, one thread)" } else { "CPU (one thread)" };
 
 /// Lost devices a run recovers from on a new device; the next loss moves it to the CPU.
 pub const MAX_RECOVERIES: u32 = 3;
 
-/// The page's name of a GPU backend, from [`GpuContext::describe`].
+/// The name of a GPU backend, from [`GpuContext::describe`] (which names the graphics API:
+/// WebGPU in the page, Vulkan natively).
 pub fn gpu_name(adapter: &str) -> String {
-    format!("GPU: {adapter} (WebGPU)")
+    format!("GPU: {adapter}")
 }
 
 /// Where a run stands.
@@ -655,7 +657,7 @@ mod tests {
         let (mut m, _) = choose(BackendChoice::Webgpu, large());
         assert_eq!(m.handle(adapter("SwiftShader Device (WebGPU)", true)), Action::StartGpuRun);
         assert_eq!(m.handle(Event::GpuRun(Ok(()))), Action::Continue);
-        assert_eq!(m.backend(), "GPU: SwiftShader Device (WebGPU) (WebGPU)");
+        assert_eq!(m.backend(), "GPU: SwiftShader Device (WebGPU)");
     }
 
     #[test]
@@ -683,7 +685,7 @@ mod tests {
     fn a_gpu_run_names_its_adapter_and_has_no_note() {
         let m = on_gpu();
         assert_eq!(m.phase(), &Phase::Gpu);
-        assert_eq!(m.backend(), "GPU: H100 (Vulkan) (WebGPU)");
+        assert_eq!(m.backend(), "GPU: H100 (Vulkan)");
         assert_eq!(m.note(), None);
         assert!(m.wants_slice());
     }
@@ -700,7 +702,7 @@ mod tests {
         assert_eq!(m.handle(adapter("H100 (Vulkan)", false)), Action::RestoreGpuRun);
         assert_eq!(m.handle(Event::GpuRun(Ok(()))), Action::Continue);
         assert_eq!(m.phase(), &Phase::Gpu);
-        assert_eq!(m.backend(), "GPU: H100 (Vulkan) (WebGPU)");
+        assert_eq!(m.backend(), "GPU: H100 (Vulkan)");
         assert_eq!(
             m.note(),
             Some(
