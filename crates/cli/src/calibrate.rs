@@ -143,6 +143,9 @@ fn self_consistency(text: &str, path: &std::path::Path, bins: usize, binning: Bi
     Ok(json!({
         "questions": report.questions,
         "accuracy_at_k": report.accuracy_at_k,
+        "accuracy_standard_error": report.accuracy_standard_error,
+        "simulated_questions": report.simulated_questions,
+        "trials_per_k": report.trials_per_k,
         "vote_accuracy": report.vote_correct.iter().filter(|&&c| c).count() as f64 / report.questions as f64,
         "agreement_calibration": calibration,
         "tie_rule": "ties broken uniformly at random for accuracy_at_k; the full-sample vote takes the tied answer sampled first",

@@ -114,3 +114,22 @@ fn columns_can_be_mapped_by_name() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(v["accuracy"], 0.5);
 }
+
+/// One question with 2,000 distinct sampled answers ran past 60 s: the exact vote sum grows as
+/// m²·k³. It is now simulated, with its standard error, and by symmetry (every answer equally
+/// likely) the true accuracy is 1/2000 at every k.
+#[test]
+fn self_consistency_with_thousands_of_distinct_answers_is_simulated() {
+    let samples: Vec<String> = (0..2000).map(|i| format!("\"{i}\"")).collect();
+    let text = format!("{{\"id\": \"q\", \"samples\": [{}], \"gold\": \"7\"}}\n", samples.join(","));
+    let (code, v, err) = run_on(&text, &["--self-consistency"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["simulated_questions"], 1);
+    let accuracy = v["accuracy_at_k"].as_array().cloned().unwrap_or_default();
+    let errors = v["accuracy_standard_error"].as_array().cloned().unwrap_or_default();
+    assert_eq!((accuracy.len(), errors.len()), (64, 64));
+    for (a, se) in accuracy.iter().zip(&errors) {
+        let (a, se) = (a.as_f64().unwrap_or(f64::NAN), se.as_f64().unwrap_or(f64::NAN));
+        assert!((a - 0.0005).abs() <= 5.0 * se.max(7e-4), "{a} ± {se}");
+    }
+}

@@ -84,22 +84,34 @@ pub fn SelfConsistency() -> impl IntoView {
     let caption = Signal::derive(move || {
         let r = report.get();
         match (r.accuracy_at_k.first(), r.accuracy_at_k.last()) {
-            (Some(one), Some(all)) => format!(
-                "Majority-vote accuracy over {} questions: {:.3} with one sample, {:.3} with {} (exact under resampling; ties broken at random).",
-                r.questions, one, all, r.accuracy_at_k.len()
-            ),
+            (Some(one), Some(all)) => {
+                let method = if r.simulated_questions == 0 {
+                    "exact under resampling".to_string()
+                } else {
+                    let worst = r.accuracy_standard_error.iter().copied().fold(0.0, f64::max);
+                    format!(
+                        "exact under resampling, but {} questions with too many distinct answers for the exact sum are simulated with {} votes at each k: standard error at most {worst:.4}",
+                        r.simulated_questions, r.trials_per_k
+                    )
+                };
+                format!(
+                    "Majority-vote accuracy over {} questions: {:.3} with one sample, {:.3} with {} ({method}; ties broken at random).",
+                    r.questions, one, all, r.accuracy_at_k.len()
+                )
+            }
             _ => "No questions.".to_string(),
         }
     });
     let table = Signal::derive(move || DataTable {
-        headers: vec!["k".into(), "Accuracy".into()],
-        rows: report
-            .get()
-            .accuracy_at_k
-            .iter()
-            .enumerate()
-            .map(|(i, a)| vec![(i + 1).to_string(), format!("{a:.4}")])
-            .collect(),
+        headers: vec!["k".into(), "Accuracy".into(), "Standard error".into()],
+        rows: report.with(|r| {
+            r.accuracy_at_k
+                .iter()
+                .zip(&r.accuracy_standard_error)
+                .enumerate()
+                .map(|(i, (a, se))| vec![(i + 1).to_string(), format!("{a:.4}"), format!("{se:.4}")])
+                .collect()
+        }),
     });
     let agreement = move || {
         let r = report.get();
