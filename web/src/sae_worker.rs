@@ -104,7 +104,7 @@ impl SaeDriver {
     /// activations. [`SaeDriver::choose_backend`] may move it to the GPU before the first step.
     pub fn start(state: &SaeState, file_name: Option<&str>, file: Option<&[u8]>) -> Result<Self, String> {
         let (data, rows) = match (state.data, state.synthetic()) {
-            (_, Some(spec)) => (spec.build().map_err(|e| e.to_string())?, None),
+            (_, Some(spec)) => (spec.build_within(state.batch, WASM_BUDGET_BYTES).map_err(|e| e.to_string())?, None),
             (DataKind::Minilm, None) => {
                 let bytes = file.ok_or("the bundled activations did not arrive")?;
                 let tokens = TokenActivations::parse(bytes).map_err(|e| format!("bundled activations: {e}"))?;

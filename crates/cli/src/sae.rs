@@ -193,7 +193,7 @@ fn data_source(args: &TrainArgs) -> Result<DataSource, UsageError> {
             t.seed = args.seed;
         }
     }
-    spec.build().map_err(|e| UsageError(e.to_string()))
+    spec.build_within(args.batch, CLI_BUDGET_BYTES).map_err(|e| UsageError(e.to_string()))
 }
 
 fn run_eval(weights_path: &Path, data_path: &Path) -> Result<Value, UsageError> {

@@ -198,3 +198,24 @@ fn every_backend_goes_through_the_run_driver_and_agrees() {
     assert_eq!(code, 2);
     assert!(stderr.contains("expected auto, webgpu, cpu"), "{stderr}");
 }
+
+/// `--features 100000 --dims 100000` allocated a 40 GB dictionary before any check and aborted
+/// with a backtrace; now the sizes are checked first and the command exits 2 naming both.
+#[test]
+fn oversized_synthetic_data_exits_2_before_allocating() {
+    let (code, out, stderr) = frontier(&[
+        "sae",
+        "train",
+        "--data",
+        "synthetic:sparse-coding",
+        "--features",
+        "100000",
+        "--dims",
+        "100000",
+        "--d-sae",
+        "64",
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(stderr.contains("38.02 GiB") && stderr.contains("16.00 GiB"), "{stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "{stderr}");
+}

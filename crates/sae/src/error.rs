@@ -16,6 +16,9 @@ pub enum SaeError {
     /// The SAE, its optimiser and a batch would not fit the memory budget.
     #[error("this SAE needs {needed} for its weights, optimiser state and one batch; the limit here is {limit}")]
     TooBig { needed: String, limit: String },
+    /// Synthetic data (its true features and one batch of codes) would not fit the budget.
+    #[error("this data needs {needed} for its true features and one batch of their codes; the limit here is {limit}")]
+    DataTooBig { needed: String, limit: String },
     /// Training produced a NaN or an infinity (usually a learning rate that is too high).
     #[error("training diverged at step {step}: the loss is {loss}; lower the learning rate")]
     Diverged { step: u64, loss: f32 },

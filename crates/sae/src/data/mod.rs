@@ -30,7 +30,41 @@ impl SyntheticSpec {
         }
     }
 
+    /// Bytes the source holds once built, plus what sampling one batch of `batch_rows` rows
+    /// allocates (sparse coding draws a `rows × features` matrix of codes). Saturating: a
+    /// size too large to count is refused, never wrapped.
+    pub fn bytes(&self, batch_rows: usize) -> u64 {
+        let (rows, f32_bytes) = (batch_rows as u64, 4u64);
+        let parts: Vec<(u64, u64)> = match *self {
+            Self::SparseCoding(s) => {
+                let (n, d) = (s.n_features as u64, s.d as u64);
+                // Dictionary, correlation loadings, probabilities; one batch of codes and rows.
+                vec![(n, d), (n, sparse_coding::CORRELATION_RANK as u64 + 1), (rows, n), (rows, d)]
+            }
+            Self::Tms(t) => {
+                let (n, m) = (t.n_features as u64, t.m_hidden as u64);
+                // Weights, their gradient and two Adam moments; one batch of features and codes.
+                vec![(4 * m, n), (4, n), (rows, n + m)]
+            }
+        };
+        parts.iter().fold(0u64, |sum, &(a, b)| sum.saturating_add(a.saturating_mul(b).saturating_mul(f32_bytes)))
+    }
+
+    /// [`SyntheticSpec::build`], refused before anything is allocated when the source and one
+    /// batch of `batch_rows` would take more than `budget_bytes`.
+    pub fn build_within(&self, batch_rows: usize, budget_bytes: u64) -> Result<DataSource, crate::SaeError> {
+        let needed = self.bytes(batch_rows);
+        if needed > budget_bytes {
+            return Err(SaeError::DataTooBig {
+                needed: crate::memory::format_bytes(needed),
+                limit: crate::memory::format_bytes(budget_bytes),
+            });
+        }
+        self.build()
+    }
+
     /// Builds the source (the toy model of superposition trains here, in well under a second).
+    /// Callers with a memory budget use [`SyntheticSpec::build_within`].
     pub fn build(&self) -> Result<DataSource, crate::SaeError> {
         Ok(match *self {
             Self::SparseCoding(spec) => DataSource::SparseCoding(SparseCoding::new(spec)?),
@@ -211,5 +245,29 @@ mod tests {
         let mut seen: Vec<f32> = source.next_batch(&mut rng, 5).map(|m| m.values).unwrap_or_default();
         seen.sort_by(f32::total_cmp);
         assert_eq!(seen, vec![0.0, 1.0, 2.0, 3.0, 4.0]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synthetic_data_too_large_is_refused_before_it_is_allocated() {
+        let spec = SparseCodingSpec { n_features: 100_000, d: 100_000, ..SparseCodingSpec::default() };
+        let spec = SyntheticSpec::SparseCoding(spec);
+        // 10^10 dictionary entries, 9·10^5 loadings and probabilities, a 1,024-row batch of
+        // 10^5 codes and 10^5 values: (10^10 + 900,000 + 2·102,400,000) · 4 B.
+        assert_eq!(spec.bytes(1024), (10_000_000_000 + 900_000 + 2 * 102_400_000) * 4);
+        let refused = spec.build_within(1024, 16 << 30).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(refused.contains("38.02 GiB") && refused.contains("16.00 GiB"), "{refused}");
+        // Sizes beyond u64 saturate instead of wrapping to something small.
+        let huge = SyntheticSpec::SparseCoding(SparseCodingSpec {
+            n_features: usize::MAX,
+            d: usize::MAX,
+            ..SparseCodingSpec::default()
+        });
+        assert_eq!(huge.bytes(usize::MAX), u64::MAX);
+        assert!(SyntheticSpec::parse("synthetic:sparse-coding").is_some_and(|s| s.build_within(1024, 1 << 30).is_ok()));
     }
 }

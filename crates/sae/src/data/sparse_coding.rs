@@ -14,7 +14,7 @@ use crate::model::l2;
 use crate::rng::Rng;
 use crate::Matrix;
 
-const CORRELATION_RANK: usize = 8;
+pub(crate) const CORRELATION_RANK: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SparseCodingSpec {
