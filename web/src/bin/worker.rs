@@ -151,8 +151,10 @@ fn handle_sae(scope: &web_sys::DedicatedWorkerGlobalScope, data: &JsValue, text:
     }
 }
 
-/// The whole of a `Blob`, read synchronously (workers may).
+/// The whole of a `Blob`, read synchronously (workers may), once its size is known to be within
+/// the upload limit: a file over it is refused before a byte is read.
 fn read_blob(blob: web_sys::Blob) -> Result<Vec<u8>, String> {
+    frontier_base::limits::check_upload("the file", blob.size() as u64).map_err(|e| e.to_string())?;
     let reader = web_sys::FileReaderSync::new().map_err(|e| format!("no file reader: {e:?}"))?;
     let buffer = reader.read_as_array_buffer(&blob).map_err(|e| format!("the file cannot be read: {e:?}"))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
