@@ -1,11 +1,13 @@
 //! A streaming reader for confidence files: bytes go in chunk by chunk (a file read in slices
 //! inside a Web Worker, or all at once), rows come out straight into a [`Dataset`]. Only the
 //! dataset and one unfinished line are held, so memory stays bounded by the rows kept, not
-//! by the file (a JSON array, which cannot be split at line ends, is the exception: it is
-//! parsed whole at the end).
+//! by the file. A JSON array is read element by element as its bytes arrive: only the element
+//! not yet complete is held.
 //!
 //! The header is resolved once into column indices, so a row costs one split and a few
 //! number parses, with no allocation in the common unquoted case.
+
+use std::collections::HashMap;
 
 use frontier_base::csv;
 use serde_json::Value;
@@ -27,15 +29,30 @@ struct Layout {
     check: Vec<usize>,
 }
 
-fn find(names: &[String], wanted: &[&str]) -> Option<usize> {
-    wanted.iter().find_map(|w| names.iter().position(|n| n.eq_ignore_ascii_case(w)))
+/// Column names, compared without case, to the first column of that name: built once, so that
+/// finding every column of a wide header is linear in its width, not quadratic.
+struct NameIndex(HashMap<String, usize>);
+
+impl NameIndex {
+    fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> NameIndex {
+        let mut index = HashMap::new();
+        for (i, name) in names.into_iter().enumerate() {
+            index.entry(name.to_lowercase()).or_insert(i);
+        }
+        NameIndex(index)
+    }
+
+    /// The first of `wanted` that is a column.
+    fn find(&self, wanted: &[&str]) -> Option<usize> {
+        wanted.iter().find_map(|w| self.0.get(&w.to_lowercase()).copied())
+    }
 }
 
 /// Columns `prefix0, prefix1, …` present in the header, in class order.
-fn class_columns(names: &[String], prefixes: &[&str]) -> Vec<usize> {
+fn class_columns(names: &NameIndex, prefixes: &[&str]) -> Vec<usize> {
     for prefix in prefixes {
         let mut cols = Vec::new();
-        while let Some(i) = find(names, &[&format!("{prefix}{}", cols.len())]) {
+        while let Some(i) = names.find(&[&format!("{prefix}{}", cols.len())]) {
             cols.push(i);
         }
         if cols.len() >= 2 {
@@ -48,17 +65,18 @@ fn class_columns(names: &[String], prefixes: &[&str]) -> Vec<usize> {
 impl Layout {
     fn detect(names: Vec<String>, mapping: &ColumnMapping) -> Result<Layout, ParseError> {
         // A column chosen in the mapping wins over one that merely carries the role's name.
+        let index = NameIndex::new(names.iter().map(String::as_str));
         let role = |chosen: &Option<String>, defaults: &[&str]| match chosen {
-            Some(name) => find(&names, &[name.as_str()]),
-            None => find(&names, defaults),
+            Some(name) => index.find(&[name.as_str()]),
+            None => index.find(defaults),
         };
         let label = role(&mapping.label, &["label"]);
         let prediction = role(&mapping.prediction, &["prediction", "pred"]);
         let confidence = role(&mapping.confidence, &["confidence", "conf"]);
         let unknown = || ParseError::UnknownShape(names.join(", "));
         let Some(label) = label else { return Err(unknown()) };
-        let logits = class_columns(&names, &["logit_"]);
-        let probs = class_columns(&names, &["p_", "prob_"]);
+        let logits = class_columns(&index, &["logit_"]);
+        let probs = class_columns(&index, &["p_", "prob_"]);
         let (shape, classes, check, confidence) = if !logits.is_empty() {
             // With both, logits are used and the probabilities must agree with them.
             let check = if probs.len() == logits.len() { probs } else { Vec::new() };
@@ -67,7 +85,7 @@ impl Layout {
             (Shape::Probabilities, probs, Vec::new(), 0)
         } else if let (Some(_), Some(c)) = (prediction, confidence) {
             (Shape::Article, Vec::new(), Vec::new(), c)
-        } else if let Some(p) = find(&names, &["p", "prob"]) {
+        } else if let Some(p) = index.find(&["p", "prob"]) {
             (Shape::Binary, Vec::new(), Vec::new(), p)
         } else {
             return Err(unknown());
@@ -212,10 +230,14 @@ pub struct Reader {
     format: Option<Format>,
     skip_invalid: bool,
     mapping: ColumnMapping,
-    /// Bytes not yet ending in a newline (or, for a JSON array, the whole file).
+    /// Bytes not yet ending in a newline (or, for a JSON array, not yet a whole element).
     pending: Vec<u8>,
+    /// How far a JSON array has been read.
+    array: ArrayProgress,
     /// Lines seen so far, blank ones included: the next line's number is this + 1.
     lines: usize,
+    /// Bytes of the current line already consumed (a JSON array's position in its line).
+    line_start_offset: usize,
     header: Option<Vec<String>>,
     layout: Option<Layout>,
     data: Dataset,
@@ -230,7 +252,9 @@ impl Reader {
             skip_invalid,
             mapping,
             pending: Vec::new(),
+            array: ArrayProgress::default(),
             lines: 0,
+            line_start_offset: 0,
             header: None,
             layout: None,
             data: Dataset {
@@ -269,7 +293,7 @@ impl Reader {
             self.sniff(false);
         }
         if self.format == Some(Format::Json) {
-            return Ok(()); // Parsed whole in `finish`.
+            return self.read_json_items(false);
         }
         let Some(last_newline) = self.pending.iter().rposition(|&b| b == b'\n') else { return Ok(()) };
         let rest = self.pending.split_off(last_newline + 1);
@@ -282,12 +306,11 @@ impl Reader {
         if self.format.is_none() {
             self.sniff(true);
         }
-        let rest = std::mem::take(&mut self.pending);
         if self.format == Some(Format::Json) {
-            self.read_json_array(&rest)
-        } else {
-            self.read_lines(&rest)
+            return self.read_json_items(true);
         }
+        let rest = std::mem::take(&mut self.pending);
+        self.read_lines(&rest)
     }
 
     /// Reads what is left and returns the dataset.
@@ -416,30 +439,116 @@ impl Reader {
             self.layout = Some(Layout::detect(names, &self.mapping)?);
         }
         let Some(layout) = &self.layout else { return Ok(()) };
-        let fields: Vec<Option<&str>> = layout
-            .names
-            .iter()
-            .map(|n| pairs.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map(|(_, v)| v.as_str()))
-            .collect();
+        let keys = NameIndex::new(pairs.iter().map(|(k, _)| k.as_str()));
+        let fields: Vec<Option<&str>> =
+            layout.names.iter().map(|n| keys.find(&[n.as_str()]).map(|i| pairs[i].1.as_str())).collect();
         let outcome = layout.push_row(row, &fields, &mut self.data);
         self.keep_or_fail(outcome)
     }
 
-    fn read_json_array(&mut self, bytes: &[u8]) -> Result<(), ParseError> {
-        let value: Value = serde_json::from_slice(bytes).map_err(|e| ParseError::Json {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })?;
-        let items = value.as_array().ok_or(ParseError::UnknownShape("a JSON value that is not an array".into()))?;
-        if items.len() > MAX_ROWS {
-            return Err(ParseError::TooManyRows);
-        }
-        for (i, item) in items.iter().enumerate() {
-            self.read_json_value(i + 1, item)?;
+    /// Reads every whole element of a JSON array now in `pending`, keeping only the
+    /// unfinished one. `at_end`: the file is over, so the array must be closed.
+    fn read_json_items(&mut self, at_end: bool) -> Result<(), ParseError> {
+        let mut pos = 0;
+        let outcome = loop {
+            while self.pending.get(pos).is_some_and(u8::is_ascii_whitespace) {
+                pos += 1;
+            }
+            let Some(&next) = self.pending.get(pos) else { break Ok(()) };
+            let progress = self.array;
+            if !progress.opened {
+                if next != b'[' {
+                    break Err(ParseError::UnknownShape("a JSON value that is not an array".into()));
+                }
+                self.array.opened = true;
+                pos += 1;
+                continue;
+            }
+            if progress.closed {
+                break Err(self.json_error(pos, "text after the end of the array"));
+            }
+            if next == b']' {
+                self.array.closed = true;
+                pos += 1;
+                continue;
+            }
+            if progress.items > 0 && !progress.comma {
+                if next != b',' {
+                    break Err(self.json_error(pos, "expected `,` or `]` between array elements"));
+                }
+                self.array.comma = true;
+                pos += 1;
+                continue;
+            }
+            let mut values = serde_json::Deserializer::from_slice(&self.pending[pos..]).into_iter::<Value>();
+            match values.next() {
+                Some(Ok(value)) => {
+                    pos += values.byte_offset();
+                    self.array.items += 1;
+                    self.array.comma = false;
+                    if self.array.items > MAX_ROWS {
+                        break Err(ParseError::TooManyRows);
+                    }
+                    if let Err(e) = self.read_json_value(self.array.items, &value) {
+                        break Err(e);
+                    }
+                }
+                // The element continues in the next chunk.
+                Some(Err(e)) if e.is_eof() && !at_end => break Ok(()),
+                Some(Err(e)) => {
+                    let at = self.line_column(pos);
+                    break Err(ParseError::Json {
+                        line: at.0 + e.line() - 1,
+                        column: if e.line() == 1 { at.1 + e.column() - 1 } else { e.column() },
+                        message: e.to_string(),
+                    });
+                }
+                None => break Ok(()),
+            }
+        };
+        self.consume(pos);
+        outcome?;
+        if at_end && !self.array.closed {
+            let end = self.pending.len();
+            return Err(self.json_error(end, "the array is not closed with `]`"));
         }
         Ok(())
     }
+
+    /// Drops the first `n` bytes of `pending`, counting the lines they held.
+    fn consume(&mut self, n: usize) {
+        self.lines += self.pending[..n].iter().filter(|&&b| b == b'\n').count();
+        self.line_start_offset = match self.pending[..n].iter().rposition(|&b| b == b'\n') {
+            Some(i) => n - i - 1,
+            None => self.line_start_offset + n,
+        };
+        self.pending.drain(..n);
+    }
+
+    /// Line and column (1-based) of byte `pos` of `pending` in the whole file.
+    fn line_column(&self, pos: usize) -> (usize, usize) {
+        let before = &self.pending[..pos];
+        match before.iter().rposition(|&b| b == b'\n') {
+            Some(i) => (self.lines + 1 + before.iter().filter(|&&b| b == b'\n').count(), pos - i),
+            None => (self.lines + 1, self.line_start_offset + pos + 1),
+        }
+    }
+
+    fn json_error(&self, pos: usize, message: &str) -> ParseError {
+        let (line, column) = self.line_column(pos);
+        ParseError::Json { line, column, message: message.into() }
+    }
+}
+
+/// Where a streamed JSON array stands.
+#[derive(Debug, Clone, Copy, Default)]
+struct ArrayProgress {
+    opened: bool,
+    closed: bool,
+    /// Elements read.
+    items: usize,
+    /// A comma has been read since the last element.
+    comma: bool,
 }
 
 #[cfg(test)]
@@ -453,6 +562,63 @@ mod tests {
             reader.feed(chunk)?;
         }
         reader.finish()
+    }
+
+    #[test]
+    fn a_json_array_is_read_element_by_element() -> Result<(), ParseError> {
+        let json = " [ {\"p\": 0.25, \"label\": 1},\n{\"p\": 0.9, \"label\": 1} ,{\"p\": 0.5, \"label\": 0}\n]\n";
+        let whole = parse(json, None, false)?;
+        assert_eq!((whole.confidences.len(), whole.correct.clone()), (3, vec![false, true, false]));
+        for size in 1..json.len() {
+            assert_eq!(chunked(json, size)?, whole, "chunks of {size} bytes");
+        }
+        // 20,000 elements fed 4 KiB at a time: no more than one element is ever held back.
+        let mut big = String::from("[");
+        for i in 0..20_000 {
+            big.push_str(&format!("{}{{\"p\": 0.{}, \"label\": {}}}", if i > 0 { "," } else { "" }, i % 10, i % 2));
+        }
+        big.push(']');
+        let mut reader = Reader::new(None, false, ColumnMapping::default());
+        for chunk in big.as_bytes().chunks(4096) {
+            reader.feed(chunk)?;
+            assert!(reader.pending.len() < 64, "{} bytes held", reader.pending.len());
+        }
+        assert_eq!(reader.finish()?.confidences.len(), 20_000);
+        Ok(())
+    }
+
+    #[test]
+    fn broken_json_arrays_are_located() {
+        let error = |text: &str| match parse(text, None, false) {
+            Err(ParseError::Json { line, column, message }) => (line, column, message),
+            other => panic!("{other:?}"),
+        };
+        let (line, column, message) = error("[{\"p\": 0.2, \"label\": 1}\n {\"p\": 0.3, \"label\": 1}]");
+        assert_eq!((line, column), (2, 2), "{message}");
+        assert!(message.contains("expected `,`"), "{message}");
+        let (line, _, message) = error("[{\"p\": 0.2, \"label\": 1}]\n[]");
+        assert_eq!(line, 2, "{message}");
+        let (line, _, message) = error("[{\"p\": 0.2, \"label\": 1},\n");
+        assert_eq!(line, 2, "{message}");
+        assert!(message.contains("not closed"), "{message}");
+        // Nesting deeper than serde_json's limit is an error at its place, not a crash.
+        let deep = format!("[{}", "[".repeat(100_000));
+        assert!(matches!(parse(&deep, None, false), Err(ParseError::Json { line: 1, .. })));
+    }
+
+    #[test]
+    fn a_header_of_fifty_thousand_classes_is_resolved_in_one_pass() -> Result<(), ParseError> {
+        let names: Vec<String> = (0..50_000).map(|i| format!("p_{i}")).chain(["label".to_string()]).collect();
+        let mut row: Vec<String> = vec!["0".to_string(); 50_000];
+        row[7] = "1".into();
+        row.push("7".into());
+        let csv = format!("{}\n{}\n", names.join(","), row.join(","));
+        let data = parse(&csv, None, false)?;
+        assert_eq!(
+            (data.shape, data.confidences.clone(), data.correct.clone()),
+            (Shape::Probabilities, vec![1.0], vec![true])
+        );
+        Ok(())
     }
 
     #[test]
