@@ -18,24 +18,24 @@ use serde_json::{json, Value};
 
 /// One registered widget as the home page lists it.
 #[derive(Debug, Clone)]
-struct Registered {
-    id: String,
-    problem: String,
-    controls: Vec<String>,
+pub(crate) struct Registered {
+    pub(crate) id: String,
+    pub(crate) problem: String,
+    pub(crate) controls: Vec<String>,
 }
 
 impl Registered {
-    fn route(&self) -> String {
+    pub(crate) fn route(&self) -> String {
         format!("#/{}/{}", self.problem, self.id)
     }
 
-    fn section(&self) -> String {
+    pub(crate) fn section(&self) -> String {
         format!(r#"section.widget[data-widget="{}"]"#, self.id)
     }
 }
 
 /// Every widget the site registers, read from the home page.
-async fn registered_widgets(page: &Page) -> Result<Vec<Registered>> {
+pub(crate) async fn registered_widgets(page: &Page) -> Result<Vec<Registered>> {
     page.goto("#/").await?;
     let script = "const links = document.querySelectorAll('a[data-widget]'); \
                   return links.length ? Array.from(links).map(a => [a.dataset.widget, \
@@ -57,7 +57,7 @@ async fn registered_widgets(page: &Page) -> Result<Vec<Registered>> {
 
 /// Opens `route` as a new route of the running app (a hash change, as a reader's click would be),
 /// and waits for the widget's frame.
-async fn open(page: &Page, widget: &Registered, route: &str) -> Result<()> {
+pub(crate) async fn open(page: &Page, widget: &Registered, route: &str) -> Result<()> {
     page.goto("#/").await?;
     page.goto(route).await?;
     page.wait_for(&widget.section()).await.with_context(|| format!("{}: {route} shows no widget", widget.id))?;
@@ -65,21 +65,21 @@ async fn open(page: &Page, widget: &Registered, route: &str) -> Result<()> {
 }
 
 /// The `s=` state of the current route once the widget has written it.
-async fn link_state(page: &Page, widget: &Registered) -> Result<String> {
+pub(crate) async fn link_state(page: &Page, widget: &Registered) -> Result<String> {
     let script = "const m = location.hash.match(/[?&]s=([^&]*)/); return m ? decodeURIComponent(m[1]) : null;";
     let value = page.wait_for_script(&format!("{}'s state in the URL", widget.id), script).await?;
     value.as_str().map(str::to_string).context("the s= parameter is not text")
 }
 
 /// The JSON inside a link state `<version>.<base64url(JSON)>`.
-fn decode_state(link: &str) -> Result<(u64, Value)> {
+pub(crate) fn decode_state(link: &str) -> Result<(u64, Value)> {
     let (version, data) = link.split_once('.').with_context(|| format!("{link:?} has no version"))?;
     let bytes = URL_SAFE_NO_PAD.decode(data).with_context(|| format!("{link:?} is not base64url"))?;
     Ok((version.parse()?, serde_json::from_slice(&bytes)?))
 }
 
 /// Console errors since the last look.
-async fn console_errors(page: &Page) -> Result<Vec<String>> {
+pub(crate) async fn console_errors(page: &Page) -> Result<Vec<String>> {
     Ok(browser_log(&page.client).await?.into_iter().filter(|e| e.level == "SEVERE").map(|e| e.message).collect())
 }
 

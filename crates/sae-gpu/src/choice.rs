@@ -52,7 +52,7 @@ pub const AUTO_GPU_MIN_FLOP: f64 = 8e6;
 
 /// FLOP of one training step: five products of batch × d_in × d_sae multiply-adds.
 pub fn step_flop(cfg: &TrainConfig) -> f64 {
-    10.0 * cfg.batch as f64 * cfg.sae.d_in as f64 * cfg.sae.d_sae as f64
+    cfg.step_flop()
 }
 
 /// Whether auto wants a GPU for this run before any adapter is asked: `Err` says why not.

@@ -1,5 +1,6 @@
 //! What an SAE is (its shape and activation) and how it is trained.
 
+use frontier_base::work::{flop_text, Work};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{setting, SaeError};
@@ -146,6 +147,11 @@ pub struct TrainConfig {
     pub seed: u64,
 }
 
+/// The most work one run in the page may ask for: 10¹⁵ FLOP is about 80 s of the WGSL step on an
+/// H100 (12.6 TFLOP/s, `cargo xtask bench sae --gpu`) and days on a laptop's CPU, where it never
+/// starts without a click.
+pub const MAX_RUN_FLOP: f64 = 1e15;
+
 impl TrainConfig {
     /// The article's model and loss, trained with Adam at its defaults.
     pub fn article(d_in: usize, d_sae: usize) -> Self {
@@ -226,6 +232,33 @@ impl TrainConfig {
             return Err(setting("auxk", "must be zero or positive"));
         }
         Ok(())
+    }
+
+    /// FLOP of one training step: five products of batch × d_in × d_sae multiply-adds (the
+    /// encoder and decoder forward, and three in the backward pass).
+    pub fn step_flop(&self) -> f64 {
+        10.0 * self.batch as f64 * self.sae.d_in as f64 * self.sae.d_sae as f64
+    }
+
+    /// The whole run's work: every step's products, and the memory the run holds.
+    pub fn work(&self) -> Work {
+        Work { flop: self.steps as f64 * self.step_flop(), bytes: crate::memory::training_bytes(self) }
+    }
+
+    /// [`TrainConfig::work`], refused above [`MAX_RUN_FLOP`]: what a link may ask a browser for.
+    pub fn check_work(&self) -> Result<Work, SaeError> {
+        let work = self.work();
+        if work.flop > MAX_RUN_FLOP {
+            return Err(setting(
+                "steps",
+                format!(
+                    "this run is {}, more than the {} a run in the page may ask for; use fewer steps, a smaller batch or a smaller dictionary",
+                    flop_text(work.flop),
+                    flop_text(MAX_RUN_FLOP)
+                ),
+            ));
+        }
+        Ok(work)
     }
 
     /// The learning rate at `step` (0-based).

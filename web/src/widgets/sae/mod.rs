@@ -254,8 +254,10 @@ fn SaeLab(host: Host<SaeState>) -> impl IntoView {
         upload_name: RwSignal::new(None),
         session: Session::new(),
     };
-    // The worked example trains as soon as the page opens (a few seconds, in the worker).
-    if host.state.with_untracked(|s| s.data != DataKind::Upload && s.validate().is_ok()) {
+    // The worked example trains as soon as the page opens (a few seconds, in the worker); a
+    // link that asks for more, and any embed, waits for Train.
+    let embedded = host.embed;
+    if host.state.with_untracked(|s| s.validate().is_ok() && s.work().is_some_and(|w| w.starts_by_itself(true, embedded))) {
         lab.train();
     }
     on_cleanup(move || lab.session.cancel());
@@ -320,6 +322,7 @@ fn RunBar(lab: Lab) -> impl IntoView {
         </div>
         <p class="status" data-testid="sae-status" aria-live="polite"
             class:error=move || matches!(status.get(), RunStatus::Failed(_))>{text}</p>
+        <p class="hint" data-testid="sae-work">{move || lab.state.with(|s| s.work()).map(|w| format!("This run: {}.", w.describe()))}</p>
         {move || lab.started.get().map(|s| view! { <p class="hint" data-testid="sae-started">{s}</p> })}
         {move || lab.backend.get().map(|(name, note)| view! {
             <p class="hint">"Backend: "<strong data-testid="sae-backend-name">{name}</strong></p>

@@ -1,6 +1,7 @@
 //! The SAE lab's settings: which data, which architecture, the hyperparameters and what is
 //! selected in the browser. They live in the link, so a shared link trains the same SAE.
 
+use frontier_base::work::Work;
 use frontier_sae::config::{Arch, DictionarySize, Preset, TrainConfig, TrainSettings};
 use frontier_sae::data::{SparseCodingSpec, SyntheticSpec, TmsSpec};
 use frontier_sae_gpu::choice::BackendChoice;
@@ -8,6 +9,9 @@ use frontier_state::WidgetState;
 use serde::{Deserialize, Serialize};
 
 /// Where the rows come from.
+/// Width of the bundled MiniLM layer-3 activations (all-MiniLM-L6-v2's hidden size).
+pub const MINILM_DIMS: usize = 384;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DataKind {
@@ -137,6 +141,21 @@ impl SaeState {
         }
     }
 
+    /// The data's width where the settings fix it (an upload's is known once it is read).
+    pub fn d_in(&self) -> Option<usize> {
+        match self.data {
+            DataKind::SparseCoding => Some(self.dims),
+            DataKind::Tms => Some(self.tms_hidden),
+            DataKind::Minilm => Some(MINILM_DIMS),
+            DataKind::Upload => None,
+        }
+    }
+
+    /// The run's work, where the data's width is known.
+    pub fn work(&self) -> Option<Work> {
+        self.d_in().map(|d_in| self.train_config(d_in).work())
+    }
+
     /// The training configuration for data `d_in` wide.
     pub fn train_config(&self, d_in: usize) -> TrainConfig {
         self.settings().config(d_in)
@@ -164,13 +183,56 @@ impl WidgetState for SaeState {
         check(self.lr.is_finite() && self.lr > 0.0 && self.lr <= 1.0, "learning rate: above 0, at most 1")?;
         check((1..=MAX_STEPS).contains(&self.steps), "steps: 1 to 200,000")?;
         check((1..=MAX_BATCH).contains(&self.batch), "batch: 1 to 8192")?;
-        self.settings().validate().map_err(|e| e.to_string())
+        self.settings().validate().map_err(|e| e.to_string())?;
+        if let Some(d_in) = self.d_in() {
+            self.train_config(d_in).check_work().map_err(|e| e.to_string())?;
+        }
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_example_starts_by_itself_and_heavy_links_wait_or_are_refused() {
+        // 10 · 512 rows · 32 dims · 128 features · 1,500 steps = 31.46 GFLOP: about 8 s.
+        let work = SaeState::example().work().unwrap_or_else(|| unreachable!());
+        assert_eq!(work.flop, 31_457_280_000.0);
+        assert!(work.starts_by_itself(true, false) && !work.starts_by_itself(true, true));
+        // The link that froze Pause for minutes: 6.9·10¹⁶ FLOP, refused outright.
+        let huge = SaeState { steps: 200_000, batch: 8192, dims: 1024, features: 4096, ..SaeState::example() };
+        assert!(huge.validate().is_err_and(|e| e.contains("68.7 PFLOP")), "{:?}", huge.validate());
+        // Heavy but allowed: 2.1·10¹⁴ FLOP loads, and waits for Train.
+        let heavy = SaeState { steps: 20_000, batch: 4096, dims: 256, ..SaeState::example() };
+        assert_eq!(heavy.validate(), Ok(()));
+        assert!(!heavy.work().is_some_and(|w| w.starts_by_itself(true, false)));
+    }
+
+    /// Every combination of each numeric field's extremes that validates asks for at most the
+    /// run limit: a link cannot pass validation and still ask for unbounded work.
+    #[test]
+    fn no_valid_state_exceeds_the_run_limit() {
+        let mut valid = 0;
+        for data in [DataKind::SparseCoding, DataKind::Tms, DataKind::Minilm] {
+            for (features, dims) in [(2, 1), (MAX_SYNTHETIC_FEATURES, MAX_DIMS), (2, MAX_DIMS)] {
+                for ratio in [0.25, 64.0] {
+                    for steps in [1, MAX_STEPS] {
+                        for batch in [1, MAX_BATCH] {
+                            let s = SaeState { data, features, dims, active: 1.0, ratio, steps, batch, tms_hidden: 16, ..SaeState::example() };
+                            if s.validate().is_ok() {
+                                valid += 1;
+                                let flop = s.work().map_or(0.0, |w| w.flop);
+                                assert!(flop <= frontier_sae::config::MAX_RUN_FLOP, "{flop} for {s:?}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(valid > 20, "{valid} valid combinations");
+    }
 
     #[test]
     fn the_example_is_valid_and_its_config_is_the_recommended_relu() {

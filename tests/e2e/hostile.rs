@@ -1,0 +1,189 @@
+//! Hostile links: the corpus in `tests/hostile/links.jsonl` and generic attacks on every
+//! registered widget's state. Each opens in the running app; the page must keep answering (a
+//! heartbeat in the page never stalls a second), show no fatal panel, and leave the reader's
+//! stored work as it was wherever the link is refused.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::{bail, ensure, Context, Result};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use frontier_e2e::{run_within, Page, REGISTRY_TEST_LIMIT};
+use serde_json::{json, Value};
+
+use crate::contract::{decode_state, link_state, open, registered_widgets, Registered};
+
+/// The longest the page's own thread may stall while a hostile link opens.
+const MAX_STALL_MS: f64 = 1000.0;
+
+/// Starts (or keeps) a heartbeat every 50 ms and resets the longest gap seen.
+const HEARTBEAT: &str = r#"
+if (!window.__heartbeat) {
+  window.__heartbeat = { last: performance.now(), worst: 0 };
+  setInterval(() => { const now = performance.now(); const h = window.__heartbeat;
+    h.worst = Math.max(h.worst, now - h.last); h.last = now; }, 50);
+}
+window.__heartbeat.worst = 0; window.__heartbeat.last = performance.now();
+return true;"#;
+
+/// The longest gap since the last reset, once the heartbeat has beaten again.
+const WORST_GAP: &str = r#"
+const h = window.__heartbeat; if (!h) return -1;
+return performance.now() - h.last < 200 ? h.worst : null;"#;
+
+/// Every stored key of the app, with its value.
+const STORAGE: &str = r#"
+const out = {}; for (let i = 0; i < localStorage.length; i++) { const k = localStorage.key(i);
+  if (k.startsWith('frontier-lab:') && !k.startsWith('frontier-lab:aside:')) out[k] = localStorage.getItem(k); }
+return out;"#;
+
+#[derive(Debug, Clone, serde::Deserialize)]
+struct Case {
+    widget: String,
+    why: String,
+    expect: String,
+    #[serde(default)]
+    set: BTreeMap<String, Value>,
+    #[serde(default)]
+    raw: Option<String>,
+}
+
+fn corpus() -> Result<Vec<Case>> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("hostile/links.jsonl");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("{}:{}", path.display(), i + 1)))
+        .collect()
+}
+
+/// Sets the field at `path` (`a/b/c`) of `state`.
+fn set_path(state: &mut Value, path: &str, value: Value) -> Result<()> {
+    let mut at = state;
+    let parts: Vec<&str> = path.split('/').collect();
+    for part in &parts[..parts.len() - 1] {
+        at = at.get_mut(*part).with_context(|| format!("the example has no field {path:?}"))?;
+    }
+    let last = parts[parts.len() - 1];
+    let object = at.as_object_mut().with_context(|| format!("{path:?} is not inside an object"))?;
+    ensure!(object.contains_key(last), "the example has no field {path:?}");
+    object.insert(last.to_string(), value);
+    Ok(())
+}
+
+/// Applies `change` to every number (or every leaf) of `value`.
+fn map_leaves(value: &Value, change: &dyn Fn(&Value) -> Option<Value>) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), map_leaves(v, change))).collect()),
+        Value::Array(items) => Value::Array(items.iter().map(|v| map_leaves(v, change)).collect()),
+        leaf => change(leaf).unwrap_or_else(|| leaf.clone()),
+    }
+}
+
+fn encode(version: u64, state: &Value) -> String {
+    format!("{version}.{}", URL_SAFE_NO_PAD.encode(state.to_string()))
+}
+
+/// What one hostile link did.
+struct Opened {
+    warned: bool,
+    stall_ms: f64,
+}
+
+/// Opens `s` on `widget` and checks the page stayed alive; storage must be unchanged when the
+/// link was refused.
+async fn open_hostile(page: &Page, widget: &Registered, s: &str) -> Result<Opened> {
+    page.goto("#/").await?;
+    page.client.execute(HEARTBEAT, Vec::new()).await?;
+    let before = page.client.execute(STORAGE, Vec::new()).await?;
+    open(page, widget, &format!("{}?s={s}", widget.route())).await?;
+    // Let the widget do what the link asks for a moment, then take the heartbeat's word.
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let stall = page.wait_for_script("the page's heartbeat", WORST_GAP).await?;
+    let stall_ms = stall.as_f64().context("no heartbeat")?;
+    ensure!(stall_ms >= 0.0, "the document was replaced (no heartbeat)");
+    ensure!(stall_ms < MAX_STALL_MS, "the page stalled {stall_ms:.0} ms");
+    ensure!(page.count("#fatal-error").await? == 0, "the fatal panel: {}", page.text("#fatal-error").await?);
+    let warned = page.count(&format!("{} .notice.warning", widget.section())).await? > 0;
+    if warned {
+        let after = page.client.execute(STORAGE, Vec::new()).await?;
+        ensure!(before == after, "a refused link changed stored work: {before} then {after}");
+    }
+    Ok(Opened { warned, stall_ms })
+}
+
+#[tokio::test]
+async fn every_link_of_the_hostile_corpus_is_refused_or_bounded() -> Result<()> {
+    run_within(&[], REGISTRY_TEST_LIMIT, |page| async move {
+        let widgets = registered_widgets(&page).await?;
+        let mut examples: BTreeMap<String, (u64, Value)> = BTreeMap::new();
+        let mut failures = Vec::new();
+        let mut worst: BTreeMap<String, f64> = BTreeMap::new();
+        for case in corpus()? {
+            let widget =
+                widgets.iter().find(|w| w.id == case.widget).with_context(|| format!("no widget {}", case.widget))?;
+            if !examples.contains_key(&widget.id) {
+                open(&page, widget, &widget.route()).await?;
+                examples.insert(widget.id.clone(), decode_state(&link_state(&page, widget).await?)?);
+            }
+            let s = match &case.raw {
+                Some(raw) => raw.clone(),
+                None => {
+                    let (version, mut state) = examples[&widget.id].clone();
+                    for (path, value) in &case.set {
+                        set_path(&mut state, path, value.clone())?;
+                    }
+                    encode(version, &state)
+                }
+            };
+            let outcome = open_hostile(&page, widget, &s).await.and_then(|o| match (case.expect.as_str(), o.warned) {
+                ("warning", false) => bail!("expected a warning, the link opened as given"),
+                ("loads", true) => bail!("expected the link to open, it was refused"),
+                _ => Ok(o),
+            });
+            match outcome {
+                Ok(o) => {
+                    let w = worst.entry(widget.id.clone()).or_default();
+                    *w = w.max(o.stall_ms);
+                }
+                Err(e) => failures.push(format!("{} ({}): {e:#}", case.widget, case.why)),
+            }
+        }
+        eprintln!("worst main-thread stall per widget while hostile links opened (ms): {worst:?}");
+        ensure!(failures.is_empty(), "{} hostile link(s) misbehaved:\n  {}", failures.len(), failures.join("\n  "));
+        Ok(())
+    })
+    .await
+}
+
+/// The same attacks on every widget, whatever its fields: every number 10^18, every number
+/// negative, every field of the wrong type.
+#[tokio::test]
+async fn generic_attacks_on_every_widget_are_refused_or_bounded() -> Result<()> {
+    run_within(&[], REGISTRY_TEST_LIMIT, |page| async move {
+        let widgets = registered_widgets(&page).await?;
+        let mut failures = Vec::new();
+        for widget in &widgets {
+            open(&page, widget, &widget.route()).await?;
+            let (version, example) = decode_state(&link_state(&page, widget).await?)?;
+            let attacks: [(&str, Value); 3] = [
+                ("every number 10^18", map_leaves(&example, &|v| v.is_number().then(|| json!(1e18)))),
+                ("every number negative", map_leaves(&example, &|v| v.as_f64().map(|x| json!(-1.0 - x.abs())))),
+                (
+                    "every field the wrong type",
+                    map_leaves(&example, &|v| Some(if v.is_string() { json!([[[1]]]) } else { json!("x") })),
+                ),
+            ];
+            for (name, state) in attacks {
+                if let Err(e) = open_hostile(&page, widget, &encode(version, &state)).await {
+                    failures.push(format!("{} ({name}): {e:#}", widget.id));
+                }
+            }
+        }
+        ensure!(failures.is_empty(), "{} attack(s) misbehaved:\n  {}", failures.len(), failures.join("\n  "));
+        Ok(())
+    })
+    .await
+}
