@@ -1,20 +1,27 @@
 // Shows a readable error panel when the app cannot start (old browser, blocked
-// WebAssembly, a failed download), instead of a page stuck on "Loading".
+// WebAssembly, a failed download), instead of a page stuck on "Loading"; and, once it runs,
+// when the WebAssembly itself stops (out of memory, a trap): Rust's panic hook never runs
+// then, and the page would otherwise sit dead.
 (function () {
   "use strict";
-  function showBootError(detail) {
+  var START_FAILED = ["Frontier Lab could not start",
+    "The page's WebAssembly did not load. A reload often helps; otherwise try a current version of Firefox, Chrome, Edge or Safari."];
+  var STOPPED = ["Frontier Lab stopped",
+    "The page ran out of memory or hit an internal error, and cannot go on. Your saved work is still in this browser; reload to continue. If it happens again with the same input, the input is probably too large for this device."];
+  function showBootError(detail, words) {
+    words = words || START_FAILED;
     if (document.getElementById("fatal-error")) return;
     var body = document.body;
-    if (!body) { window.addEventListener("DOMContentLoaded", function () { showBootError(detail); }); return; }
+    if (!body) { window.addEventListener("DOMContentLoaded", function () { showBootError(detail, words); }); return; }
     var boot = document.getElementById("boot");
     if (boot) boot.remove();
     var panel = document.createElement("div");
     panel.id = "fatal-error";
     panel.setAttribute("role", "alert");
     var title = document.createElement("h2");
-    title.textContent = "Frontier Lab could not start";
+    title.textContent = words[0];
     var text = document.createElement("p");
-    text.textContent = "The page's WebAssembly did not load. A reload often helps; otherwise try a current version of Firefox, Chrome, Edge or Safari.";
+    text.textContent = words[1];
     var pre = document.createElement("pre");
     pre.textContent = String(detail || "unknown error");
     var button = document.createElement("button");
@@ -26,8 +33,21 @@
   }
   // The app removes #boot when it mounts; until then any error is a failed start.
   function started() { return !document.getElementById("boot") && document.readyState !== "loading"; }
-  window.addEventListener("error", function (e) { if (!started()) showBootError(e.message); });
-  window.addEventListener("unhandledrejection", function (e) { if (!started()) showBootError(e.reason && (e.reason.message || e.reason)); });
+  // A WebAssembly trap (an allocation that failed aborts as `unreachable`) or the engine's own
+  // out-of-memory: the module's state is lost, so the page cannot continue.
+  function isFatal(error, message) {
+    if (typeof WebAssembly === "object" && error instanceof WebAssembly.RuntimeError) return true;
+    return /out of memory|unreachable|memory access out of bounds|Maximum call stack/i.test(String(message || ""));
+  }
+  window.addEventListener("error", function (e) {
+    if (!started()) showBootError(e.message);
+    else if (isFatal(e.error, e.message)) showBootError(e.message, STOPPED);
+  });
+  window.addEventListener("unhandledrejection", function (e) {
+    var reason = e.reason && (e.reason.message || e.reason);
+    if (!started()) showBootError(reason);
+    else if (isFatal(e.reason, reason)) showBootError(reason, STOPPED);
+  });
   window.addEventListener("securitypolicyviolation", function (e) {
     if (e.blockedURI === "wasm-eval" || !started()) showBootError("Blocked by the Content-Security-Policy: " + e.violatedDirective);
   });

@@ -82,14 +82,29 @@ fn map_leaves(value: &Value, change: &dyn Fn(&Value) -> Option<Value>) -> Value 
     }
 }
 
+/// Every number as a float, so that `-5` and `-5.0` compare equal.
+fn numbers_as_f64(value: &Value) -> Value {
+    map_leaves(value, &|v| v.as_f64().map(|x| json!(x)))
+}
+
 fn encode(version: u64, state: &Value) -> String {
     format!("{version}.{}", URL_SAFE_NO_PAD.encode(state.to_string()))
 }
 
 /// What one hostile link did.
 struct Opened {
-    warned: bool,
+    /// The widget refused the state (it shows another) and said so.
+    refused: bool,
     stall_ms: f64,
+}
+
+/// The first `n` characters, for messages about long values.
+fn clip(text: &str, n: usize) -> String {
+    let mut out: String = text.chars().take(n).collect();
+    if text.chars().count() > n {
+        out.push('…');
+    }
+    out
 }
 
 /// Opens `s` on `widget` and checks the page stayed alive; storage must be unchanged when the
@@ -107,11 +122,23 @@ async fn open_hostile(page: &Page, widget: &Registered, s: &str) -> Result<Opene
     ensure!(stall_ms < MAX_STALL_MS, "the page stalled {stall_ms:.0} ms");
     ensure!(page.count("#fatal-error").await? == 0, "the fatal panel: {}", page.text("#fatal-error").await?);
     let warned = page.count(&format!("{} .notice.warning", widget.section())).await? > 0;
-    if warned {
+    // The state the address now holds (none when it is too large for a link).
+    let script = "const m = location.hash.match(/[?&]s=([^&]*)/); return m ? decodeURIComponent(m[1]) : '';";
+    let shown = page.client.execute(script, Vec::new()).await?;
+    let shown = decode_state(shown.as_str().unwrap_or_default()).ok().map(|(v, state)| (v, numbers_as_f64(&state)));
+    let sent = decode_state(s).ok().map(|(v, state)| (v, numbers_as_f64(&state)));
+    let refused = sent.is_none() || sent != shown;
+    if refused {
+        ensure!(warned, "the link was not taken, and nothing said so");
         let after = page.client.execute(STORAGE, Vec::new()).await?;
-        ensure!(before == after, "a refused link changed stored work: {before} then {after}");
+        ensure!(
+            before == after,
+            "a refused link changed stored work: {} then {}",
+            clip(&before.to_string(), 300),
+            clip(&after.to_string(), 300)
+        );
     }
-    Ok(Opened { warned, stall_ms })
+    Ok(Opened { refused, stall_ms })
 }
 
 #[tokio::test]
@@ -138,7 +165,7 @@ async fn every_link_of_the_hostile_corpus_is_refused_or_bounded() -> Result<()> 
                     encode(version, &state)
                 }
             };
-            let outcome = open_hostile(&page, widget, &s).await.and_then(|o| match (case.expect.as_str(), o.warned) {
+            let outcome = open_hostile(&page, widget, &s).await.and_then(|o| match (case.expect.as_str(), o.refused) {
                 ("warning", false) => bail!("expected a warning, the link opened as given"),
                 ("loads", true) => bail!("expected the link to open, it was refused"),
                 _ => Ok(o),
@@ -183,6 +210,45 @@ async fn generic_attacks_on_every_widget_are_refused_or_bounded() -> Result<()> 
             }
         }
         ensure!(failures.is_empty(), "{} attack(s) misbehaved:\n  {}", failures.len(), failures.join("\n  "));
+        Ok(())
+    })
+    .await
+}
+
+/// Another site may frame an embed, never a full page (which holds saved work and its controls).
+#[tokio::test]
+async fn full_pages_refuse_to_be_framed_and_embeds_do_not() -> Result<()> {
+    frontier_e2e::run(|page| async move {
+        page.goto_harness_route("#/training/train-cost").await?;
+        page.client.enter_frame(0).await?;
+        let refused = page.wait_for(r#"[data-testid="framed-refused"]"#).await.map(|_| ());
+        let widgets = page.count("section.widget").await;
+        page.client.enter_parent_frame().await?;
+        refused?;
+        ensure!(widgets? == 0, "a framed full page still shows its widget");
+        page.goto_harness_route("#/embed/train-cost").await?;
+        page.client.enter_frame(0).await?;
+        let shown = page.wait_for(r#"section.widget[data-widget="train-cost"]"#).await.map(|_| ());
+        page.client.enter_parent_frame().await?;
+        shown
+    })
+    .await
+}
+
+/// A trap in the WebAssembly (what a failed allocation is: an abort, with no panic hook) shows
+/// the fatal panel with a reload button, not a dead page.
+#[tokio::test]
+async fn a_webassembly_trap_after_start_shows_the_fatal_panel() -> Result<()> {
+    frontier_e2e::run(|page| async move {
+        page.goto("#/training/train-cost").await?;
+        page.wait_for(r#"section.widget[data-widget="train-cost"]"#).await?;
+        let hooked = page.client.execute("return typeof window.frontierAbort === 'function';", Vec::new()).await?;
+        ensure!(hooked == json!(true), "no test hook: build dist/ with `cargo xtask dist --test-hooks`");
+        page.client.execute("setTimeout(() => window.frontierAbort(), 0); return true;", Vec::new()).await?;
+        let panel = page.wait_for_text("#fatal-error", |t| !t.is_empty()).await?;
+        ensure!(panel.contains("Frontier Lab stopped") && panel.contains("Reload"), "{panel}");
+        // The trap is the expected console error of this test, not a failure of the harness's.
+        let _ = frontier_e2e::browser_log(&page.client).await?;
         Ok(())
     })
     .await

@@ -63,7 +63,7 @@ pub fn dist_dir() -> PathBuf {
         Some(dir) => PathBuf::from(dir),
         None => panic!(
             "FRONTIER_DIST is not set: run `cargo xtask test`, which builds dist/ and runs these tests against it \
-             (or `cargo xtask dist` and then `FRONTIER_DIST=$PWD/dist cargo test -p frontier-e2e`)"
+             (or `cargo xtask dist --test-hooks` and then `FRONTIER_DIST=$PWD/dist cargo test -p frontier-e2e`)"
         ),
     }
 }

@@ -13,6 +13,7 @@ pub mod widgets;
 /// Installs the panic panel, then mounts the app on `<body>`.
 pub fn start() {
     framework::fatal::install_panic_hook();
+    framework::fatal::install_test_hooks();
     framework::fatal::clear_boot_notice();
     leptos::mount::mount_to_body(pages::App);
 }

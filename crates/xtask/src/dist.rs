@@ -9,17 +9,38 @@ use anyhow::{bail, Context, Result};
 use crate::cmd::{run as run_cmd, step};
 use crate::{html, setup};
 
-/// Builds `dist/` from scratch.
+/// Builds `dist/` from scratch, as it is deployed.
 pub fn run(root: &Path) -> Result<()> {
+    build(root, false)
+}
+
+/// Builds `dist/` for the end-to-end tests: the release build with its test hooks (such as the
+/// SAE lab's lost-device trigger), which the deployed build never carries.
+pub fn run_for_tests(root: &Path) -> Result<()> {
+    build(root, true)
+}
+
+fn build(root: &Path, test_hooks: bool) -> Result<()> {
     setup::run(root)?;
-    step("dist: trunk build --release");
-    run_cmd(setup::trunk(root)?.args(["build", "--release"]))?;
+    step(if test_hooks { "dist: trunk build --release, with test hooks" } else { "dist: trunk build --release" });
+    let trunk = || -> Result<std::process::Command> {
+        let mut cmd = setup::trunk(root)?;
+        cmd.args(["build", "--release"]);
+        // Read at compile time by `option_env!`; cargo rebuilds when it changes.
+        if test_hooks {
+            cmd.env("FRONTIER_TEST_HOOKS", "1");
+        } else {
+            cmd.env_remove("FRONTIER_TEST_HOOKS");
+        }
+        Ok(cmd)
+    };
+    run_cmd(&mut trunk()?)?;
     let dist = root.join("dist");
     if let Err(e) = check_wasm(&dist) {
         // Seen once: a module of zeros after a build that overlapped another build of the same
         // tree. A clean rebuild fixes it; a second failure is real and stops here.
         println!("warning: {e:#}; rebuilding once");
-        run_cmd(setup::trunk(root)?.args(["build", "--release"]))?;
+        run_cmd(&mut trunk()?)?;
         check_wasm(&dist)?;
     }
     post_process(&dist)?;

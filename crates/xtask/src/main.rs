@@ -32,6 +32,7 @@ commands:
   setup                 install the missing tools (wasm32 target, trunk, wasm-bindgen-cli, binaryen)
   serve                 setup, then `trunk serve` on http://127.0.0.1:8080/
   dist                  setup, then a release build into dist/ with a Content-Security-Policy
+  dist --test-hooks     the same build with the hooks the end-to-end tests use (never deploy it)
   tidy                  the invariants a machine checks in seconds (dependencies, banned calls, module
                         headers, ARCHITECTURE.md paths, the widget registry, the size budget)
   test [--no-browser]   setup (system packages included), then every check CI runs, in order;
@@ -77,6 +78,7 @@ fn dispatch(args: &[String]) -> Result<()> {
         ("tidy", []) => tidy::run(&root),
         ("serve", []) => serve::run(&root),
         ("dist", []) => dist::run(&root),
+        ("dist", ["--test-hooks"]) => dist::run_for_tests(&root),
         ("test", []) => test::run(&root, test::Browser::Yes),
         ("test", ["--no-browser"]) => test::run(&root, test::Browser::No),
         ("bench" | "bench-sae-native" | "bench-sae-gpu", _) => bench(&root, command, &rest),

@@ -98,7 +98,10 @@ pub fn run(root: &Path, browser: Browser) -> Result<()> {
     ];
     if browser == Browser::Yes {
         steps.push(("wasm tests in headless Chromium", Box::new(|| wasm_tests(root, &chromedriver))));
-        steps.push(("release build (dist) and its size budget", Box::new(|| dist::run(root))));
+        steps.push((
+            "release build (dist, with test hooks) and its size budget",
+            Box::new(|| dist::run_for_tests(root)),
+        ));
         steps.push(("end-to-end tests in headless Chromium", Box::new(|| e2e_tests(root, &chromedriver))));
     }
 

@@ -13,6 +13,19 @@ pub fn install_panic_hook() {
     }));
 }
 
+/// In the tests' build only (`FRONTIER_TEST_HOOKS`): `window.frontierAbort()` aborts the
+/// WebAssembly as a failed allocation does (a trap, with no panic hook), so the tests can see the
+/// page answer it with the fatal panel (`static/boot.js`).
+pub fn install_test_hooks() {
+    if option_env!("FRONTIER_TEST_HOOKS").is_none() {
+        return;
+    }
+    let Some(window) = web_sys::window() else { return };
+    let abort = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| std::process::abort());
+    let _ = js_sys::Reflect::set(&window, &"frontierAbort".into(), abort.as_ref());
+    abort.forget(); // Lives as long as the page, like the hook it is.
+}
+
 /// Removes the "loading" notice that index.html shows until the wasm starts.
 pub fn clear_boot_notice() {
     if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {

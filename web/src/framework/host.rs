@@ -175,12 +175,16 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
                 dom::replace_hash(&self.route_with_state(Some(s), self.embed).to_hash())
             }
             _ => {
+                // The address must not keep a state it no longer shows (a refused link's, or an
+                // older one): the route stays, without `s=`.
+                dom::replace_hash(&self.route_with_state(None, self.embed).to_hash());
                 self.warn_once("These settings are too large for a link; use Export → state file to share them.".into())
             }
         }
     }
 
-    fn warn_once(&self, text: String) {
+    /// Shows a warning above the widget, once however often it is asked for.
+    pub fn warn_once(&self, text: String) {
         if !self.notices.with_untracked(|n| n.iter().any(|x| x.text == text)) {
             self.notices.update(|n| n.push(Notice::warning(text)));
         }

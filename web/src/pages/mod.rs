@@ -34,6 +34,19 @@ pub fn App() -> impl IntoView {
     move || {
         if is_embed.get() {
             view! { <main id="main" class="embed-main">{page}</main> }.into_any()
+        } else if framed_by_another_page() {
+            // Full pages hold a reader's saved work and its controls: another site must not
+            // frame them (click-jacking). Embeds exist for that.
+            let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+            view! {
+                <main id="main" class="embed-main">
+                    <div class="notice warning" role="alert" data-testid="framed-refused">
+                        <p>"Frontier Lab's full pages are not shown inside another page. A site can embed a single widget with its #/embed/ link."</p>
+                        <p><a href=href target="_blank" rel="noopener">"Open this page in its own tab"</a></p>
+                    </div>
+                </main>
+            }
+            .into_any()
         } else {
             view! {
                 <a class="skip-link" href="#main" on:click=|ev| { ev.prevent_default(); focus_main(); }>"Skip to content"</a>
@@ -52,6 +65,16 @@ pub fn App() -> impl IntoView {
             }
             .into_any()
         }
+    }
+}
+
+/// Whether this document sits in a frame of another page.
+fn framed_by_another_page() -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    match window.top() {
+        Ok(Some(top)) => !js_sys::Object::is(&top, &window),
+        // Reading `top` failed: a frame whose parent denies even that.
+        Ok(None) | Err(_) => true,
     }
 }
 

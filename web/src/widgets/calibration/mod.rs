@@ -71,6 +71,11 @@ fn Calibration(host: Host<CalibrationState>) -> impl IntoView {
         Err(why) => (None, Some((true, why))),
     };
     if restored.is_none() && state.with_untracked(|s| s.data == DataChoice::Upload) {
+        // A link can name "your file", but the file never travels with it.
+        host.warn_once(
+            "This link's data is the sender's own file, which stays in their browser; showing the sample data instead. Upload your file to use it."
+                .into(),
+        );
         state.update(|s| s.data = CalibrationState::example().data);
     }
     let uploaded: RwSignal<Option<saved::SavedUpload>> = RwSignal::new(restored);

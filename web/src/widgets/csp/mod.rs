@@ -55,11 +55,34 @@ impl WidgetState for CspState {
 /// The problem solved, or where it could not be read.
 type Solved = Shared<Result<(Problem, Solution), String>>;
 
-fn run(s: &CspState) -> Solved {
-    Shared::new(parse(&s.problem).map_err(|e| e.to_string()).map(|p| {
-        let solution = solve(&p, s.count_limit);
+fn run(problem: &str, count_limit: u64) -> Solved {
+    Shared::new(parse(problem).map_err(|e| e.to_string()).map(|p| {
+        let solution = solve(&p, count_limit);
         (p, solution)
     }))
+}
+
+/// How long the problem must stay unchanged before it is solved again: typing a line does not
+/// solve every prefix of it.
+const SOLVE_AFTER_MS: u64 = 250;
+
+/// The problem and count limit to solve: they follow the state once it has been quiet for
+/// [`SOLVE_AFTER_MS`]. The proposal is not part of them, so checking one never re-solves.
+fn settled_problem(state: RwSignal<CspState>) -> RwSignal<(String, u64)> {
+    let settled = RwSignal::new(state.with_untracked(|s| (s.problem.clone(), s.count_limit)));
+    let pending = StoredValue::new_local(None::<leptos::prelude::TimeoutHandle>);
+    Effect::new(move |_| {
+        let key = state.with(|s| (s.problem.clone(), s.count_limit));
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        if settled.with_untracked(|k| *k == key) {
+            return;
+        }
+        let wait = std::time::Duration::from_millis(SOLVE_AFTER_MS);
+        pending.set_value(leptos::prelude::set_timeout_with_handle(move || settled.set(key), wait).ok());
+    });
+    settled
 }
 
 fn exports(state: RwSignal<CspState>) -> Vec<ExportItem> {
@@ -188,7 +211,8 @@ impl Widget for CspWidget {
 #[component]
 fn CspLab(host: Host<CspState>) -> impl IntoView {
     let state = host.state;
-    let solved = Memo::new(move |_| state.with(run));
+    let settled = settled_problem(state);
+    let solved = Memo::new(move |_| settled.with(|(problem, limit)| run(problem, *limit)));
     let show = host.shows();
     let show_solutions = show("solutions");
     let limit_id = move || state.with(|s| s.count_limit.to_string());

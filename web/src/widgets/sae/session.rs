@@ -11,8 +11,13 @@ use crate::sae_worker::{SaeCommand, SaeReply};
 const WORKER_URL: &str = "./worker_loader.js";
 
 /// The window property the recovery tests call to lose the GPU device of the running worker:
-/// `window.frontierSaeLoseDevice()`. It does nothing a user could not cause (a driver reset).
+/// `window.frontierSaeLoseDevice()`. It exists only in the build the end-to-end tests run
+/// (`cargo xtask test` builds `dist/` with `FRONTIER_TEST_HOOKS` set); `cargo xtask dist` leaves
+/// it out.
 const LOSE_DEVICE_HOOK: &str = "frontierSaeLoseDevice";
+
+/// Whether this build carries the test hooks.
+pub const TEST_HOOKS: bool = option_env!("FRONTIER_TEST_HOOKS").is_some();
 
 struct Running {
     worker: web_sys::Worker,
@@ -94,7 +99,7 @@ impl Session {
                 let _ = worker_hook.post_message(&message);
             }
         });
-        if let Some(window) = web_sys::window() {
+        if let Some(window) = web_sys::window().filter(|_| TEST_HOOKS) {
             let _ = js_sys::Reflect::set(&window, &LOSE_DEVICE_HOOK.into(), lose_device.as_ref());
         }
         self.running.set_value(Some(Running {
