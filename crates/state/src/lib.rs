@@ -1,9 +1,10 @@
 //! The widget contract's plain parts, kept out of the app so they are tested natively:
-//! hash routes, share-link state codec, stored-state envelopes and classroom options.
+//! hash routes, share-link state codec, stored-state envelopes, recent work and classroom options.
 //!
 //! Nothing here touches the browser; the app passes strings in and gets typed values out.
 
 pub mod envelope;
+pub mod history;
 pub mod link;
 pub mod quantity;
 pub mod registry;
