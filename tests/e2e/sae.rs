@@ -124,23 +124,3 @@ async fn the_embed_route_waits_for_train_then_trains() -> Result<()> {
     })
     .await
 }
-
-/// A link asking for 6.9·10¹⁶ FLOP (200,000 steps of 8,192 rows, 1,024 dims, 4,096 features)
-/// started training at once and held Pause for minutes; it now opens the worked example with a
-/// warning that names the size.
-#[tokio::test]
-async fn a_link_asking_for_too_much_work_opens_the_example_with_a_warning() -> Result<()> {
-    run(|page| async move {
-        page.goto("#/interpretability/sae").await?;
-        page.wait_for(SAE).await?;
-        let example: serde_json::Value = page
-            .client
-            .execute("return JSON.parse(localStorage.getItem('frontier.sae') || 'null');", Vec::new())
-            .await?;
-        let _ = example;
-        let state = serde_json::json!({"v": 1});
-        let _ = state;
-        Ok(())
-    })
-    .await
-}
