@@ -441,3 +441,32 @@ fn link_states_decode() -> Result<()> {
     assert!(decode_state("nodot").is_err());
     Ok(())
 }
+
+/// The longest task on the page's own thread while each widget's worked example opens and runs
+/// (a `PerformanceObserver` of long tasks, which the browser reports from 50 ms). Work longer
+/// than the budget belongs in the worker.
+const LONG_TASK_BUDGET_MS: f64 = 200.0;
+
+#[tokio::test]
+async fn every_worked_example_keeps_the_main_thread_within_the_long_task_budget() -> Result<()> {
+    run_within(&[], REGISTRY_TEST_LIMIT, |page| async move {
+        let observe = "window.__longest = 0; new PerformanceObserver(list => { for (const e of list.getEntries()) \
+                       window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: 'longtask' }); return true;";
+        let widgets = registered_widgets(&page).await?;
+        let mut measured = Vec::new();
+        for widget in &widgets {
+            page.client.goto("about:blank").await?;
+            page.goto("#/").await?;
+            page.client.execute(observe, Vec::new()).await?;
+            open(&page, widget, &widget.route()).await?;
+            tokio::time::sleep(Duration::from_millis(2500)).await;
+            let longest = page.client.execute("return window.__longest;", Vec::new()).await?;
+            measured.push((widget.id.clone(), longest.as_f64().unwrap_or(f64::NAN)));
+        }
+        eprintln!("longest main-thread task while each worked example runs (ms): {measured:?}");
+        let over: Vec<_> = measured.iter().filter(|(_, ms)| !(*ms <= LONG_TASK_BUDGET_MS)).collect();
+        ensure!(over.is_empty(), "over the {LONG_TASK_BUDGET_MS} ms long-task budget: {over:?}");
+        Ok(())
+    })
+    .await
+}

@@ -126,7 +126,8 @@ async fn open_hostile(page: &Page, widget: &Registered, s: &str) -> Result<Opene
     if refused {
         let after = page.client.execute(STORAGE, Vec::new()).await?;
         // Nothing stored is lost or changed; only the records of replaced work may grow.
-        let (before, after) = (before.as_object().cloned().unwrap_or_default(), after.as_object().cloned().unwrap_or_default());
+        let (before, after) =
+            (before.as_object().cloned().unwrap_or_default(), after.as_object().cloned().unwrap_or_default());
         for (key, value) in &before {
             let kept = key.starts_with("frontier-lab:previous:") || key.starts_with("frontier-lab:history:");
             ensure!(

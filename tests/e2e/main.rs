@@ -16,6 +16,7 @@ mod grounding;
 mod hostile;
 mod landscape;
 mod memory;
+mod nothing_lost;
 mod reasoning;
 mod sae;
 mod sae_gpu;

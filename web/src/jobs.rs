@@ -23,6 +23,17 @@ pub enum Job {
     AnalyzeTraces { mode: StepMode },
 }
 
+impl Job {
+    /// What the job does, for the message when its worker is lost.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Job::CostGrid { .. } => "the cost grid",
+            Job::ReadCalibration { .. } => "reading the confidence file",
+            Job::AnalyzeTraces { .. } => "checking the file of traces",
+        }
+    }
+}
+
 /// What the worker sends back.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

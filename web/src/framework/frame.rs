@@ -152,6 +152,57 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
         }
     };
 
+    let other_tab = {
+        let host = host.clone();
+        move || {
+            host.other_tab.get().map(|_| {
+                let (theirs, mine) = (host.clone(), host.clone());
+                view! {
+                    <div class="notice warning" role="alert" data-testid="other-tab">
+                        <span>"Another tab saved different work for this widget, so this tab has stopped saving. Which version should stay? The other goes to Recent work."</span>
+                        <button type="button" data-testid="use-other-tab" on:click=move |_| theirs.use_other_tab()>"Use the other tab's"</button>
+                        <button type="button" data-testid="keep-this-tab" on:click=move |_| mine.keep_this_tab()>"Keep this tab's"</button>
+                    </div>
+                }
+            })
+        }
+    };
+
+    let recent = (!host.embed).then(|| {
+        let host = host.clone();
+        let count = move || host.history.with(|h| h.entries.len());
+        let list = {
+            let host = host.clone();
+            move || {
+                let entries = host.history.get().entries;
+                if entries.is_empty() {
+                    return view! { <p class="hint">"Nothing replaced yet. A link, an import, Reset or another tab keeps the version it replaces here."</p> }.into_any();
+                }
+                let rows = entries
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, e)| {
+                        let host = host.clone();
+                        view! {
+                            <li>
+                                <span>{format!("{}, {}", local_time(e.replaced_at_ms), e.replaced_by.describe())}</span>
+                                " "
+                                <button type="button" data-testid=format!("restore-{i}") on:click=move |_| host.restore_recent(i)>"Restore"</button>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! { <ol class="recent-list">{rows}</ol> }.into_any()
+            }
+        };
+        view! {
+            <details class="recent-work" data-testid="recent-work">
+                <summary>{move || format!("Recent work ({})", count())}</summary>
+                {list}
+            </details>
+        }
+    });
+
     let classroom = (!host.embed).then(|| {
         let chosen = RwSignal::new(host.query.hide.clone());
         let host = host.clone();
@@ -195,7 +246,7 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
                 <p class="summary">{meta.intro}</p>
                 {open_full}
             </header>
-            <div class="notices" aria-live="polite">{notices}</div>
+            <div class="notices" aria-live="polite">{notices}{other_tab}</div>
             <div class="toolbar" role="toolbar" aria-label="Widget actions">
                 <button type="button" on:click=share>"Share link"</button>
                 <button type="button" on:click=embed>"Embed"</button>
@@ -214,8 +265,16 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
                 <textarea class="manual-copy" readonly aria-label="Text to copy" rows="3" prop:value=text></textarea>
             })}
             <div class="widget-body">{children()}</div>
+            {recent}
             {classroom}
             {explain.map(|explain| view! { <div class="explain" data-control="explain">{explain()}</div> })}
         </section>
     }
+}
+
+/// A stored time (milliseconds since 1970) in the reader's own format.
+fn local_time(ms: f64) -> String {
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms))
+        .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
+        .into()
 }

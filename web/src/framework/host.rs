@@ -3,9 +3,13 @@
 //!
 //! Rules, in order: a link's state wins over saved work, but saved work it replaces is
 //! kept aside and can be restored; unreadable saved data is kept aside, never overwritten;
-//! without storage the widget still works and says so.
+//! without storage the widget still works and says so. Whatever replaces a state (a link, an
+//! import, Reset, another tab, a restore) first puts it in the widget's recent work
+//! (`frontier_state::history`), the last 20 distinct states. When another tab saves other work
+//! for the same widget, this tab stops saving and offers both versions.
 
 use frontier_state::envelope::storage_key;
+use frontier_state::history::{history_key, Entry, History, Replaced};
 use frontier_state::{
     decode_link_state, encode_link_state, Envelope, LoadOutcome, Query, Route, WidgetMeta, WidgetState, LINK_MAX_CHARS,
 };
@@ -51,8 +55,17 @@ pub struct Host<T: WidgetState + Send + Sync + 'static> {
     pub explain: fn() -> AnyView,
     pub embed: bool,
     pub store: StoredValue<Store, LocalStorage>,
+    /// The recent work, newest first (empty in embeds, which never store anything).
+    pub history: RwSignal<History>,
+    /// Another tab's saved work for this widget (its stored text), while the reader has not
+    /// chosen between it and this tab's; autosave waits meanwhile.
+    pub other_tab: RwSignal<Option<String>>,
     example: fn() -> T,
 }
+
+/// The most characters the recent work of one widget may take in storage; over it (or over the
+/// browser's quota) the oldest entries go first.
+const MAX_HISTORY_CHARS: usize = 1_000_000;
 
 impl<T: WidgetState + Send + Sync + 'static> Host<T> {
     /// Resolves the starting state and starts autosave and URL sync.
@@ -108,9 +121,11 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
         };
 
         let from_link = query.state.as_deref().map(decode_link_state::<T>);
+        let mut replaced_by_link = None;
         let initial = match from_link {
             Some(Ok(linked)) => {
                 if let Some(previous) = saved_state.filter(|prev| *prev != linked) {
+                    replaced_by_link = Some(previous.clone());
                     let aside = format!("frontier-lab:previous:{}", T::WIDGET_ID);
                     if let Ok(text) = Envelope::wrap(&previous) {
                         if store.set(&aside, &text).is_ok() {
@@ -137,6 +152,7 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
             None => saved_state.unwrap_or_else(example),
         };
 
+        let history = if embed { History::default() } else { read_history::<T>(&store) };
         let host = Host {
             state: RwSignal::new(initial),
             notices: RwSignal::new(notices),
@@ -145,9 +161,17 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
             explain,
             embed,
             store: StoredValue::new_local(store),
+            history: RwSignal::new(history),
+            other_tab: RwSignal::new(None),
             example,
         };
+        if let Some(previous) = replaced_by_link {
+            host.record(&previous, Replaced::Link);
+        }
         host.start_sync(autosave);
+        if autosave {
+            host.watch_other_tabs();
+        }
         host
     }
 
@@ -157,7 +181,7 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
         Effect::new(move |_| {
             let state = host.state.get();
             host.sync_url(&state);
-            if autosave {
+            if autosave && host.other_tab.with_untracked(Option::is_none) {
                 let saved = Envelope::wrap(&state)
                     .and_then(|text| host.store.with_value(|s| s.set(&storage_key(T::WIDGET_ID), &text)));
                 if let Err(why) = saved {
@@ -223,14 +247,131 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
     }
 
     pub fn reset(&self) {
-        self.state.set((self.example)());
+        self.replace((self.example)(), Replaced::Reset);
+    }
+
+    /// Sets the state to `next`, first keeping the current one in the recent work.
+    fn replace(&self, next: T, how: Replaced) {
+        let current = self.state.get_untracked();
+        if current != next {
+            self.record(&current, how);
+        }
+        self.state.set(next);
+    }
+
+    /// Puts `previous` at the front of the recent work and stores it (never in an embed).
+    pub fn record(&self, previous: &T, how: Replaced) {
+        if self.embed {
+            return;
+        }
+        let Ok(envelope) = Envelope::wrap(previous) else { return };
+        let mut history = self.history.get_untracked();
+        history.push(Entry { envelope, replaced_at_ms: js_sys::Date::now(), replaced_by: how });
+        self.write_history(history);
+    }
+
+    /// Stores the recent work whole or not at all: over the budget or the browser's quota the
+    /// oldest entries go first, and the reader is told.
+    fn write_history(&self, history: History) {
+        let key = history_key(T::WIDGET_ID);
+        // Stored text this release cannot read is never written over.
+        if let Ok(Some(stored)) = self.store.with_value(|s| s.get(&key)) {
+            if History::parse(&stored).is_err() {
+                self.warn_once("Recent work is stored in a form this page cannot read, so it is left as it is.".into());
+                return;
+            }
+        }
+        let mut budget = MAX_HISTORY_CHARS;
+        loop {
+            let (text, dropped) = history.to_text_within(budget);
+            match self.store.with_value(|s| s.set(&key, &text)) {
+                Ok(()) => {
+                    if dropped > 0 {
+                        self.warn_once(format!(
+                            "Storage is nearly full: the {dropped} oldest versions in Recent work were let go."
+                        ));
+                    }
+                    let kept = History::parse(&text).unwrap_or_default();
+                    self.history.set(kept);
+                    return;
+                }
+                Err(_) if budget > 2_000 => budget /= 2,
+                Err(why) => {
+                    self.warn_once(format!("Recent work could not be stored ({why}); use Export to keep versions."));
+                    self.history.set(history);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Brings back entry `index` of the recent work; the current state takes its place there.
+    pub fn restore_recent(&self, index: usize) {
+        let mut history = self.history.get_untracked();
+        let Some(entry) = history.take(index) else { return };
+        match Envelope::unwrap::<T>(&entry.envelope) {
+            Ok(state) => {
+                self.write_history(history);
+                self.replace(state, Replaced::Restore);
+                self.notices.update(|n| {
+                    n.push(Notice::info("An earlier version is back; the one it replaced is in Recent work."))
+                });
+            }
+            Err(why) => self.warn_once(format!("That version could not be read back: {why}")),
+        }
+    }
+
+    /// Listens for other tabs saving this widget; a different state stops autosave here until
+    /// the reader chooses (`use_other_tab`, `keep_this_tab`).
+    fn watch_other_tabs(&self) {
+        let host = self.clone();
+        let key = storage_key(T::WIDGET_ID);
+        let handle = window_event_listener(leptos::ev::storage, move |ev: web_sys::StorageEvent| {
+            if ev.key().as_deref() != Some(key.as_str()) {
+                return;
+            }
+            let Some(theirs) = ev.new_value() else { return };
+            let same = Envelope::unwrap::<T>(&theirs).is_ok_and(|s| host.state.with_untracked(|mine| *mine == s));
+            if !same {
+                host.other_tab.set(Some(theirs));
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+
+    /// Takes the other tab's version; this tab's goes to the recent work.
+    pub fn use_other_tab(&self) {
+        let Some(theirs) = self.other_tab.get_untracked() else { return };
+        match Envelope::unwrap::<T>(&theirs) {
+            Ok(state) => {
+                self.other_tab.set(None);
+                self.replace(state, Replaced::OtherTab);
+            }
+            Err(why) => self.warn_once(format!("The other tab's version could not be read: {why}")),
+        }
+    }
+
+    /// Keeps this tab's version and saves it; the other tab's goes to the recent work.
+    pub fn keep_this_tab(&self) {
+        let Some(theirs) = self.other_tab.get_untracked() else { return };
+        if let Ok(state) = Envelope::unwrap::<T>(&theirs) {
+            self.record(&state, Replaced::OtherTab);
+        }
+        self.other_tab.set(None);
+        let saved = self
+            .state
+            .with_untracked(Envelope::wrap)
+            .and_then(|text| self.store.with_value(|s| s.set(&storage_key(T::WIDGET_ID), &text)));
+        if let Err(why) = saved {
+            self.warn_once(format!("Your changes could not be saved in this browser: {why}. Use Export to keep them."));
+        }
     }
 
     /// Replaces the state with an imported file's, or explains why it cannot.
     pub fn import(&self, text: &str) {
         match Envelope::unwrap::<T>(text) {
             Ok(state) => {
-                self.state.set(state);
+                self.replace(state, Replaced::Import);
                 self.notices.update(|n| n.push(Notice::info("State imported.")));
             }
             Err(why) => {
@@ -251,5 +392,20 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
     /// The raw text kept aside under `key`, for download.
     pub fn aside_text(&self, key: &str) -> Option<String> {
         self.store.with_value(|s| s.get(key).ok().flatten())
+    }
+}
+
+/// The stored recent work of widget `T`; unreadable text is kept aside and the history starts
+/// empty (nothing is overwritten that could not be read).
+fn read_history<T: WidgetState>(store: &Store) -> History {
+    let key = history_key(T::WIDGET_ID);
+    match store.get(&key) {
+        Ok(Some(text)) => History::parse(&text).unwrap_or_else(|_| {
+            if store.keep_aside(&format!("{}-history", T::WIDGET_ID), &text).is_ok() {
+                let _ = store.remove(&key);
+            }
+            History::default()
+        }),
+        Ok(None) | Err(_) => History::default(),
     }
 }

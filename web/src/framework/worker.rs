@@ -50,6 +50,13 @@ impl Default for JobRunner {
 
 type Finish = Rc<RefCell<Option<Box<dyn FnOnce(JobOutcome)>>>>;
 
+/// The message for a job whose worker crashed: which job was lost, and why if the browser says.
+pub fn lost_job(what: &str, ev: &web_sys::Event) -> String {
+    let why = ev.dyn_ref::<web_sys::ErrorEvent>().map(web_sys::ErrorEvent::message).filter(|m| !m.is_empty());
+    let why = why.map_or_else(String::new, |m| format!(" ({m})"));
+    format!("The worker stopped{why}, and {what} was lost. Start it again: a new worker will run it.")
+}
+
 impl JobRunner {
     pub fn new() -> Self {
         Self { running: StoredValue::new_local(None), progress: RwSignal::new(None) }
@@ -101,8 +108,11 @@ impl JobRunner {
             }
         });
         let finish_err = finish.clone();
-        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_ev: web_sys::Event| {
-            call(&finish_err, JobOutcome::Failed("the worker stopped with an error".into()));
+        let what = job.describe();
+        // A worker that crashed (out of memory, a trap) is terminated with the job; the next
+        // start gets a new one.
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            call(&finish_err, JobOutcome::Failed(lost_job(what, &ev)));
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));

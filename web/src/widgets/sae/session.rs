@@ -88,8 +88,9 @@ impl Session {
             }
         });
         let reply_err = on_reply.clone();
-        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_ev: web_sys::Event| {
-            reply_err(SaeReply::Failed { error: "the worker stopped with an error".into() }, None);
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            let error = crate::framework::worker::lost_job("the training run", &ev);
+            reply_err(SaeReply::Failed { error }, None);
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
