@@ -3,12 +3,16 @@
 
 use std::ops::ControlFlow;
 
+use frontier_alignment::weak_to_strong::{Corpus, Lab, StudentChoice, TrainConfig, TransferLoss, WeakConfig};
 use frontier_calibration::data::{ColumnMapping, Dataset, ParseError};
 use frontier_calibration::reader::Reader;
 use frontier_costs::{AxisRange, TrainingInputs};
 use frontier_reasoning::batch::analyze_batch;
 use frontier_reasoning::trace::StepMode;
 use serde::{Deserialize, Serialize};
+
+/// The largest corpus the weak-to-strong job reads (the shipped one is 1.4 MB).
+const MAX_CORPUS_BYTES: u64 = 16 << 20;
 
 /// Work for the worker.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -21,6 +25,10 @@ pub enum Job {
     /// Checks every trace of the attached file (JSON Lines, CSV or text separated by blank
     /// lines); the result is a `frontier_reasoning::batch::BatchReport` as JSON.
     AnalyzeTraces { mode: StepMode },
+    /// Trains the weak-to-strong lab on the attached corpus (`weak-to-strong-brown.bin`): the
+    /// result is an `Outcome` as JSON, or with `sweep` the `SweepPoint`s at those vocabulary
+    /// sizes. About a second of wasm: too long for the page's own thread.
+    WeakToStrong { student: StudentChoice, seed: u64, aux_coef: f64, weak: WeakConfig, sweep: Option<Vec<usize>> },
 }
 
 impl Job {
@@ -30,6 +38,7 @@ impl Job {
             Job::CostGrid { .. } => "the cost grid",
             Job::ReadCalibration { .. } => "reading the confidence file",
             Job::AnalyzeTraces { .. } => "checking the file of traces",
+            Job::WeakToStrong { .. } => "training the weak-to-strong lab",
         }
     }
 }
@@ -129,6 +138,29 @@ fn read_text(source: &mut dyn ByteSource) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| format!("the file is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
 }
 
+/// The weak-to-strong lab on the corpus in `source`: one outcome, or a sweep, as JSON.
+fn weak_to_strong(
+    source: &mut dyn ByteSource,
+    student: StudentChoice,
+    seed: u64,
+    aux_coef: f64,
+    weak: WeakConfig,
+    sweep: Option<&[usize]>,
+) -> Result<String, String> {
+    let size = source.size_bytes();
+    if size > MAX_CORPUS_BYTES {
+        return Err(format!("the corpus is {size} bytes; at most {MAX_CORPUS_BYTES}"));
+    }
+    let corpus = Corpus::from_bytes(&source.read(0, size)?).map_err(|e| e.to_string())?;
+    let loss = TransferLoss::AuxConfidence { aux_coef, warmup_frac: 0.1 };
+    let lab = Lab::new(&corpus, student.features(seed), TrainConfig::default(), loss).map_err(|e| e.to_string())?;
+    match sweep {
+        Some(words) => serde_json::to_string(&lab.sweep(words, weak.train_examples).map_err(|e| e.to_string())?),
+        None => serde_json::to_string(&lab.run(weak).map_err(|e| e.to_string())?),
+    }
+    .map_err(|e| e.to_string())
+}
+
 /// Runs a job, reporting progress through `report`. Runs in the worker; also callable
 /// directly in tests. `input` is the file attached to the job, if any.
 pub fn run_job(job: &Job, input: Option<&mut dyn ByteSource>, mut report: impl FnMut(JobReply)) -> JobReply {
@@ -162,6 +194,14 @@ pub fn run_job(job: &Job, input: Option<&mut dyn ByteSource>, mut report: impl F
                 Err(error) => JobReply::Failed { error },
             }
         }
+        Job::WeakToStrong { student, seed, aux_coef, weak, sweep } => {
+            let Some(source) = input else { return JobReply::Failed { error: "no corpus was attached".into() } };
+            let result = weak_to_strong(source, *student, *seed, *aux_coef, *weak, sweep.as_deref());
+            match result {
+                Ok(result) => JobReply::Done { result },
+                Err(error) => JobReply::Failed { error },
+            }
+        }
         Job::ReadCalibration { skip_invalid, mapping } => {
             let Some(source) = input else { return JobReply::Failed { error: "no file was attached".into() } };
             // Progress in KiB: a usize byte count would overflow nothing, but KiB keep the
@@ -180,6 +220,24 @@ pub fn run_job(job: &Job, input: Option<&mut dyn ByteSource>, mut report: impl F
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The worker's weak-to-strong job gives what the lab gives when run directly.
+    #[test]
+    fn the_weak_to_strong_job_is_the_lab_run_in_the_worker() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../crates/alignment/assets/weak-to-strong-brown.bin");
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let weak = WeakConfig { words: 20, train_examples: 600 };
+        let job = Job::WeakToStrong { student: StudentChoice::Embedding, seed: 1, aux_coef: 0.5, weak, sweep: None };
+        let mut source: &[u8] = &bytes;
+        let JobReply::Done { result } = run_job(&job, Some(&mut source), |_| {}) else { panic!("the job failed") };
+        let from_job: frontier_alignment::weak_to_strong::Outcome =
+            serde_json::from_str(&result).unwrap_or_else(|e| panic!("{e}"));
+        let corpus = Corpus::from_bytes(&bytes).unwrap_or_else(|e| panic!("{e}"));
+        let loss = TransferLoss::AuxConfidence { aux_coef: 0.5, warmup_frac: 0.1 };
+        let lab = Lab::new(&corpus, StudentChoice::Embedding.features(1), TrainConfig::default(), loss)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(from_job, lab.run(weak).unwrap_or_else(|e| panic!("{e}")));
+    }
 
     #[test]
     fn a_file_read_in_chunks_gives_the_parsers_rows() {

@@ -15,12 +15,21 @@ fn document() -> Result<web_sys::Document, String> {
 
 /// Offers `bytes` as a file download named `filename`.
 pub fn download_bytes(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    download_blob(filename, &typed_blob(bytes, mime)?)
+}
+
+/// A `Blob` holding a copy of `bytes`, with a MIME type.
+fn typed_blob(bytes: &[u8], mime: &str) -> Result<web_sys::Blob, String> {
     let array = js_sys::Uint8Array::from(bytes);
     let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(js_err)?;
-    download_blob(filename, &blob)
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(js_err)
+}
+
+/// A `Blob` holding a copy of `bytes`, to attach to a worker job.
+pub fn bytes_blob(bytes: &[u8]) -> Result<web_sys::Blob, String> {
+    typed_blob(bytes, "application/octet-stream")
 }
 
 /// Offers a blob as a file download.

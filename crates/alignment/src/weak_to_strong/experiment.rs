@@ -65,7 +65,7 @@ impl StudentChoice {
 /// The weak supervisor: logistic regression on which of its `words` most frequent words occur,
 /// trained on the first `train_examples` truth-labelled weak-train sentences. Both make it
 /// stronger; `words` is the slider.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
 pub struct WeakConfig {
     pub words: usize,
     pub train_examples: usize,
@@ -116,7 +116,7 @@ pub fn performance_gap_recovered(weak: f64, weak_to_strong: f64, ceiling: f64) -
 }
 
 /// One run of the lab. Accuracies are on the test split.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Outcome {
     pub weak: WeakConfig,
     /// The words the weak supervisor looks for, most frequent first.
@@ -142,7 +142,7 @@ pub struct Outcome {
 }
 
 /// One point of the sweep over the weak supervisor's vocabulary.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct SweepPoint {
     pub words: usize,
     pub weak_accuracy: f64,

@@ -1,12 +1,12 @@
 //! The weak-to-strong widget: a weak supervisor (a bag of its most frequent words) labels
 //! sentences; a strong student (logistic regression on MiniLM sentence embeddings) learns from
 //! those labels, naively or with the auxiliary confidence loss; the performance gap recovered
-//! is shown beside Burns et al.'s figures. Everything trains in this page.
+//! is shown beside Burns et al.'s figures. Everything trains in this browser, in the Web Worker.
 
 use std::sync::Arc;
 
 use frontier_alignment::weak_to_strong::{
-    Corpus, Lab, Outcome, StudentChoice, StudentFeatures, SweepPoint, TrainConfig, TransferLoss, WeakConfig, MAX_WEAK_WORDS, PAPER_PGR,
+    Outcome, StudentChoice, SweepPoint, WeakConfig, MAX_WEAK_WORDS, PAPER_PGR,
 };
 use frontier_state::{Control, WidgetMeta, WidgetState};
 use leptos::prelude::*;
@@ -22,6 +22,8 @@ use crate::framework::seed::NewSeed;
 use crate::framework::slider::NumberField;
 use crate::framework::theme;
 use crate::framework::widget::Widget;
+use crate::framework::worker::{JobOutcome, JobProgress, JobRunner};
+use crate::jobs::Job;
 
 /// The sentences and their embeddings, served by this site (1.4 MB).
 const CORPUS_URL: &str = "./weak-to-strong-brown.bin";
@@ -53,9 +55,6 @@ impl WeakToStrongState {
         WeakToStrongState { words: 20, train_examples: 600, aux_coef: 0.5, student: StudentChoice::Embedding, seed: 1 }
     }
 
-    fn student(&self) -> StudentFeatures {
-        self.student.features(self.seed)
-    }
 }
 
 impl WidgetState for WeakToStrongState {
@@ -79,25 +78,46 @@ impl WidgetState for WeakToStrongState {
     }
 }
 
-/// A trained lab, compared by identity (a new one is a new training).
-#[derive(Clone)]
-struct SharedLab(Option<Arc<Result<Lab, String>>>);
-
-impl PartialEq for SharedLab {
-    fn eq(&self, other: &Self) -> bool {
-        match (&self.0, &other.0) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        }
-    }
-}
-
+/// The corpus file as this site serves it; the worker parses it with each job.
 #[derive(Clone)]
 enum Data {
     Loading,
-    Ready(Arc<Corpus>),
+    Ready(Arc<Vec<u8>>),
     Failed(String),
+}
+
+/// The result of one job: an outcome (or sweep), or why there is none.
+type Trained<T> = RwSignal<Option<Result<T, String>>>;
+
+/// Runs the lab in the worker with the corpus attached; `done` gets the parsed result.
+fn start_job<T: serde::de::DeserializeOwned + Send + Sync + 'static>(
+    runner: JobRunner,
+    corpus: &[u8],
+    job: Job,
+    into: Trained<T>,
+) {
+    let blob = match dom::bytes_blob(corpus) {
+        Ok(b) => b,
+        Err(e) => return into.set(Some(Err(e))),
+    };
+    runner.start(&job, Some(blob), move |outcome| {
+        into.set(Some(match outcome {
+            JobOutcome::Done(json) => serde_json::from_str(&json).map_err(|e| e.to_string()),
+            JobOutcome::Failed(e) => Err(e),
+        }))
+    });
+}
+
+impl WeakToStrongState {
+    fn job(&self, sweep: Option<Vec<usize>>) -> Job {
+        Job::WeakToStrong {
+            student: self.student,
+            seed: self.seed,
+            aux_coef: self.aux_coef,
+            weak: WeakConfig { words: self.words, train_examples: self.train_examples },
+            sweep,
+        }
+    }
 }
 
 const STUDENTS: &[(&str, &str)] = &[
@@ -158,7 +178,7 @@ fn Bars(outcome: Outcome) -> impl IntoView {
 }
 
 #[component]
-fn Results(outcome: Memo<Option<Result<Outcome, String>>>) -> impl IntoView {
+fn Results(outcome: Trained<Outcome>) -> impl IntoView {
     move || {
         outcome.get().map(|r| match r {
             Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
@@ -178,19 +198,20 @@ fn Results(outcome: Memo<Option<Result<Outcome, String>>>) -> impl IntoView {
 }
 
 #[component]
-fn Sweep(lab: Memo<SharedLab>, state: RwSignal<WeakToStrongState>) -> impl IntoView {
-    let points = RwSignal::new(None::<Result<Vec<SweepPoint>, String>>);
+fn Sweep(data: RwSignal<Data>, state: RwSignal<WeakToStrongState>) -> impl IntoView {
+    let points: Trained<Vec<SweepPoint>> = RwSignal::new(None);
+    let runner = JobRunner::new();
     let run = move |_| {
-        let examples = state.with_untracked(|s| s.train_examples);
-        points.set(lab.with_untracked(|l| {
-            l.0.as_ref()
-                .map(|l| l.as_ref().clone().and_then(|l| l.sweep(&SWEEP_WORDS, examples).map_err(|e| e.to_string())))
-        }));
+        if let Data::Ready(corpus) = data.get_untracked() {
+            points.set(None);
+            start_job(runner, &corpus, state.with_untracked(|s| s.job(Some(SWEEP_WORDS.to_vec()))), points);
+        }
     };
     view! {
         <section class="group" aria-labelledby="w2s-sweep">
             <h3 id="w2s-sweep">"A stronger supervisor"</h3>
             <button type="button" data-testid="w2s-sweep-run" on:click=run>"Train at every vocabulary size"</button>
+            <JobProgress runner=runner label="Training at every vocabulary size"/>
             {move || points.get().map(|p| match p {
                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(points) => view! {
@@ -231,7 +252,7 @@ fn Explanation() -> impl IntoView {
     }
 }
 
-fn exports(outcome: Memo<Option<Result<Outcome, String>>>, state: RwSignal<WeakToStrongState>) -> Vec<ExportItem> {
+fn exports(outcome: Trained<Outcome>, state: RwSignal<WeakToStrongState>) -> Vec<ExportItem> {
     let json = move || -> Result<String, String> {
         let o = outcome.get_untracked().ok_or("the data is still loading")??;
         serde_json::to_string_pretty(
@@ -283,30 +304,22 @@ fn WeakToStrongLab(host: Host<WeakToStrongState>) -> impl IntoView {
     let state = host.state;
     let data = RwSignal::new(Data::Loading);
     leptos::task::spawn_local(async move {
-        let loaded = dom::fetch_bytes(CORPUS_URL).await.and_then(|b| Corpus::from_bytes(&b).map_err(|e| e.to_string()));
-        data.set(match loaded {
-            Ok(c) => Data::Ready(Arc::new(c)),
+        data.set(match dom::fetch_bytes(CORPUS_URL).await {
+            Ok(bytes) => Data::Ready(Arc::new(bytes)),
             Err(e) => Data::Failed(format!("The sentences could not be loaded: {e}")),
         });
     });
-    // The ceiling is trained once per student and loss; the supervisor's sliders reuse it.
-    let lab = Memo::new(move |_| {
-        let (student, aux_coef) = state.with(|s| (s.student(), s.aux_coef));
-        SharedLab(data.with(|d| match d {
-            Data::Loading => None,
-            Data::Failed(e) => Some(Arc::new(Err(e.clone()))),
-            Data::Ready(corpus) => {
-                let aux = TransferLoss::AuxConfidence { aux_coef, warmup_frac: 0.1 };
-                Some(Arc::new(Lab::new(corpus, student, TrainConfig::default(), aux).map_err(|e| e.to_string())))
-            }
-        }))
-    });
-    let outcome = Memo::new(move |_| {
-        let weak = state.with(|s| WeakConfig { words: s.words, train_examples: s.train_examples });
-        lab.with(|l| {
-            l.0.as_ref()
-                .map(|l| l.as_ref().as_ref().map_err(Clone::clone).and_then(|l| l.run(weak).map_err(|e| e.to_string())))
-        })
+    // Every model trains in the worker (about a second of wasm in all): the page stays free. A
+    // new setting cancels the job it makes stale.
+    let outcome: Trained<Outcome> = RwSignal::new(None);
+    let runner = JobRunner::new();
+    Effect::new(move |_| {
+        let job = state.with(|s| s.job(None));
+        data.with(|d| match d {
+            Data::Loading => {}
+            Data::Failed(e) => outcome.set(Some(Err(e.clone()))),
+            Data::Ready(corpus) => start_job(runner, corpus, job, outcome),
+        });
     });
     let set_words = Callback::new(move |v: f64| {
         let n = v.round() as usize;
@@ -361,8 +374,9 @@ fn WeakToStrongLab(host: Host<WeakToStrongState>) -> impl IntoView {
                     })}
                 </fieldset> </div> })}
             {move || matches!(data.get(), Data::Loading).then(|| view! { <p class="status">"Loading 2,800 sentences and their embeddings from this site…"</p> })}
+            <JobProgress runner=runner label="Training the supervisor and the students"/>
             <Results outcome=outcome/>
-            {show("sweep").then(|| view! { <div class="control" data-control="sweep"> <Sweep lab=lab state=state/> </div> })}
+            {show("sweep").then(|| view! { <div class="control" data-control="sweep"> <Sweep data=data state=state/> </div> })}
             {show("paper").then(|| view! { <div class="control" data-control="paper"> <Paper/> </div> })}
         </WidgetFrame>
     }
