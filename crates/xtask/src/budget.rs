@@ -5,7 +5,9 @@
 //! The budgets hold today's sizes (the main module was 1,227,643 bytes gzip and the worker
 //! 352,294 when they were set) with a little room, so that nothing grows unnoticed; the aims of
 //! the performance work (400 KB for the home page, 700 KB for one widget) are printed beside
-//! them until code splitting reaches them.
+//! them until code splitting reaches them. The worker's budget rose from 390,000 to 410,000 when
+//! weak-to-strong training moved into it (396,087 bytes then): work leaving the page's thread
+//! is growth the budget should allow.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -31,7 +33,7 @@ const BUDGETS: [Budget; 2] = [
     Budget {
         what: "the worker (wasm + JS) the long jobs load",
         prefix: "worker",
-        limit_bytes: 390_000,
+        limit_bytes: 410_000,
         aim_bytes: None,
     },
 ];
