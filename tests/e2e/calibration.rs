@@ -26,7 +26,11 @@ async fn calibration_widget_analyses_pasted_data_and_locates_errors() -> Result<
         page.wait_for(CAL).await?;
         let sample = page.wait_for_text(ECE, |t| !t.is_empty()).await?;
         ensure!(page.count(".chart-svg svg").await? >= 3, "the reliability diagram and the other charts are drawn");
-        // The self-consistency section sits in a closed <details>: read its text, not its rendering.
+        // The self-consistency section computes when first opened.
+        page.client
+            .execute("document.querySelector('details.self-consistency').open = true; return true;", Vec::new())
+            .await?;
+        page.wait_for_text("[data-testid=agreement]", |t| t.contains("ECE")).await?;
         let agreement = page
             .client
             .execute("return document.querySelector('[data-testid=agreement]').textContent;", Vec::new())

@@ -88,9 +88,23 @@ async fn your_image_is_read_in_the_page_and_kept_across_a_reload() -> Result<()>
         std::fs::write(&bad, "these are notes, not pixels")?;
         let input = page.client.find(Locator::Css(r#"[data-testid="grounding-file"]"#)).await?;
         input.send_keys(&bad.display().to_string()).await?;
-        page.wait_for_text(r#"[data-testid="grounding-message"]"#, |t| t.contains("could not be read as an image"))
+        page.wait_for_text(r#"[data-testid="grounding-message"]"#, |t| t.contains("not a PNG, JPEG, GIF, WebP or BMP"))
             .await?;
         ensure!(page.text(&tokens("qwen2-vl")).await? == "609", "a bad file must not replace the image");
+        // The hostile corpus's images: judged by the size they declare, before any decoding.
+        let files = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("hostile/files");
+        for (file, expected) in [
+            ("declares-60000x60000.png", "declares 60000 × 60000 pixels"),
+            ("truncated.png", "header ends early"),
+            ("wrong-magic.png", "JPEG header ends early"),
+        ] {
+            let input = page.client.find(Locator::Css(r#"[data-testid="grounding-file"]"#)).await?;
+            input.send_keys(&files.join(file).display().to_string()).await?;
+            page.wait_for_text(r#"[data-testid="grounding-message"]"#, |t| t.contains(expected) && t.contains(file))
+                .await
+                .with_context(|| format!("{file}: no message containing {expected:?}"))?;
+            ensure!(page.text(&tokens("qwen2-vl")).await? == "609", "{file} replaced the image");
+        }
         Ok(())
     })
     .await

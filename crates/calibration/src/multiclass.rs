@@ -31,12 +31,19 @@ pub fn top_label_ece(probs: &[Vec<f64>], labels: &[usize], bins: usize, binning:
     }
     let n = probs.len() as f64;
     let classes = probs.iter().map(Vec::len).max()?;
+    // Each row's prediction once, grouped by class: linear in rows × classes (finding the
+    // argmax again for every class made a 50,000-class file quadratic).
+    let mut groups: Vec<(Vec<f64>, Vec<bool>)> = vec![(Vec::new(), Vec::new()); classes];
+    for (p, &y) in probs.iter().zip(labels) {
+        if let Some(k) = argmax(p) {
+            groups[k].0.push(p[k]);
+            groups[k].1.push(y == k);
+        }
+    }
     let mut total = 0.0;
-    for k in 0..classes {
-        let (conf, hit): (Vec<f64>, Vec<bool>) =
-            probs.iter().zip(labels).filter(|(p, _)| argmax(p) == Some(k)).map(|(p, &y)| (p[k], y == k)).unzip();
+    for (conf, hit) in &groups {
         if !conf.is_empty() {
-            total += conf.len() as f64 / n * evaluate(&conf, &hit, bins, binning).ece;
+            total += conf.len() as f64 / n * evaluate(conf, hit, bins, binning).ece;
         }
     }
     Some(total)

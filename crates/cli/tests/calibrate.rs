@@ -133,3 +133,35 @@ fn self_consistency_with_thousands_of_distinct_answers_is_simulated() {
         assert!((a - 0.0005).abs() <= 5.0 * se.max(7e-4), "{a} ± {se}");
     }
 }
+
+/// The hostile corpus's confidence files (`tests/hostile/files`): a 50,000-column header reads in
+/// one pass (its top-label ECE was quadratic in the classes: 49 s), JSON nested 100,000 deep
+/// (the 129th bracket is past the parser's limit) and a NaN confidence are refused with their place.
+#[test]
+fn the_hostile_files_are_read_or_refused_with_their_place() {
+    let files = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/hostile/files/");
+    let run = |name: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_frontier"))
+            .arg("calibrate")
+            .arg(format!("{files}{name}"))
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run frontier: {e}"));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+        (out.status.code().unwrap_or(-1), json, String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    // One row whose class 7 holds all the probability, and the label is 7: right, confident.
+    let (code, v, err) = run("wide-header.csv");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        (v["n"].as_u64(), v["accuracy"].as_f64(), v["shape"].as_str()),
+        (Some(1), Some(1.0), Some("probabilities")),
+        "{v}"
+    );
+    let (code, _, err) = run("deep.json");
+    assert_eq!(code, 2);
+    assert!(err.contains("line 1, column 129") && err.contains("recursion limit"), "{err}");
+    let (code, _, err) = run("nan.csv");
+    assert_eq!(code, 2);
+    assert!(err.contains("row 2, column confidence") && err.contains("NaN"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -48,7 +48,10 @@ pub fn SelfConsistency() -> impl IntoView {
     let questions: RwSignal<Vec<Question>> = RwSignal::new(consistency_sample());
     let pasted = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
-    let report = Memo::new(move |_| questions.with(|q| analyse(q)));
+    // Nothing is computed until the section is first opened: it starts closed, and the page's
+    // thread has the rest of the lab to draw.
+    let opened = RwSignal::new(false);
+    let report = Memo::new(move |_| if opened.get() { questions.with(|q| analyse(q)) } else { analyse(&[]) });
     let analyse_text = move |text: &str, name: &str| match parse_questions(text) {
         Ok(q) if !q.is_empty() => {
             message.set(Some(format!("{name}: {} questions analysed.", q.len())));
@@ -122,7 +125,7 @@ pub fn SelfConsistency() -> impl IntoView {
         )
     };
     view! {
-        <details class="self-consistency">
+        <details class="self-consistency" on:toggle=move |_| opened.set(true)>
             <summary>"Self-consistency: vote over several sampled answers"</summary>
             <Figure svg=svg caption=caption table=table name="calibration-self-consistency"/>
             <p data-testid="agreement">{agreement}</p>

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use frontier_grounding::image_header::{declared_size, HeaderError, HEADER_BYTES};
+
 use super::state::{GroundingState, ImageChoice, EXAMPLES};
 use crate::framework::storage::{load_saved, Store};
 
@@ -41,10 +43,31 @@ pub async fn decode(file: &web_sys::File) -> Result<Uploaded, String> {
     if file.size() > MAX_FILE_BYTES {
         return Err(format!("{name} is {:.0} MB; the limit is 100 MB.", file.size() / 1048576.0));
     }
+    check_declared_size(file, &name).await?;
     let url = web_sys::Url::create_object_url_with_blob(file).map_err(js_err)?;
     let result = decode_url(&url, &name).await;
     let _ = web_sys::Url::revoke_object_url(&url);
     result
+}
+
+/// Reads the file's header and refuses what declares more than `MAX_IMAGE_PIXELS` (or is broken)
+/// before the browser decodes a pixel. SVG and AVIF, which the header reader does not know, go
+/// on to the browser: an SVG is drawn only at display size here.
+async fn check_declared_size(file: &web_sys::File, name: &str) -> Result<(), String> {
+    let head = file.slice_with_f64_and_f64(0.0, HEADER_BYTES as f64).map_err(js_err)?;
+    let buffer = JsFuture::from(head.array_buffer()).await.map_err(js_err)?;
+    let head = js_sys::Uint8Array::new(&buffer).to_vec();
+    match declared_size(&head) {
+        Ok(_) => Ok(()),
+        Err(HeaderError::UnknownFormat(_)) if is_svg_or_avif(&head) => Ok(()),
+        Err(e) => Err(format!("{name}: {e}.")),
+    }
+}
+
+fn is_svg_or_avif(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&head[..head.len().min(512)]);
+    let start = text.trim_start_matches('\u{feff}').trim_start();
+    start.starts_with('<') || head.get(4..12).is_some_and(|b| b == b"ftypavif" || b == b"ftypavis")
 }
 
 async fn decode_url(url: &str, name: &str) -> Result<Uploaded, String> {
