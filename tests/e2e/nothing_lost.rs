@@ -3,7 +3,6 @@
 
 use anyhow::{ensure, Result};
 use frontier_e2e::run;
-use serde_json::Value;
 
 use crate::{MFU, MOVE_HOURS_SLIDER, TRAIN_COST};
 
@@ -28,10 +27,10 @@ async fn reset_keeps_the_replaced_work_in_recent_work_and_it_comes_back() -> Res
         let example = page.wait_for_text(MFU, |t| !t.is_empty()).await?;
         page.client.execute(MOVE_HOURS_SLIDER, Vec::new()).await?;
         let changed = page.wait_for_text(MFU, |t| !t.is_empty() && t != example).await?;
-        ensure!(page.client.execute(RECENT_COUNT, Vec::new()).await? == Value::from(0), "Recent work starts empty");
+        ensure!(page.client.execute(RECENT_COUNT, Vec::new()).await? == 0, "Recent work starts empty");
         page.client.execute(&click("reset"), Vec::new()).await?;
         page.wait_for_text(MFU, |t| t == example).await?;
-        ensure!(page.client.execute(RECENT_COUNT, Vec::new()).await? == Value::from(1), "Reset kept no copy");
+        ensure!(page.client.execute(RECENT_COUNT, Vec::new()).await? == 1, "Reset kept no copy");
         // It survives a reload, and Restore brings the changed work back.
         page.client.refresh().await?;
         page.wait_for(TRAIN_COST).await?;
@@ -75,10 +74,7 @@ async fn another_tabs_save_is_offered_not_obeyed() -> Result<()> {
         // 660 hours instead of 1,320: twice the MFU of the example.
         let taken = page.wait_for_text(MFU, |t| t.starts_with("0.68") || t.starts_with("0.69")).await?;
         ensure!(page.count(r#"[data-testid="other-tab"]"#).await? == 0, "the choice stays on screen");
-        ensure!(
-            page.client.execute(RECENT_COUNT, Vec::new()).await? == Value::from(1),
-            "this tab's work was not kept ({taken})"
-        );
+        ensure!(page.client.execute(RECENT_COUNT, Vec::new()).await? == 1, "this tab's work was not kept ({taken})");
         Ok(())
     })
     .await

@@ -246,11 +246,6 @@ mod tests {
         seen.sort_by(f32::total_cmp);
         assert_eq!(seen, vec![0.0, 1.0, 2.0, 3.0, 4.0]);
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     #[test]
     fn synthetic_data_too_large_is_refused_before_it_is_allocated() {
