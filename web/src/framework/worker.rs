@@ -35,6 +35,16 @@ struct Running {
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
 
+/// However a job ends (finished, cancelled, or its widget closed mid-job), its worker stops and
+/// can call none of the handlers dropped with it: a late message into a dropped closure throws.
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+    }
+}
+
 /// Runs one job at a time in a worker. `Copy`, so views and handlers can hold it freely.
 #[derive(Clone, Copy)]
 pub struct JobRunner {

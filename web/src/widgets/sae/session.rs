@@ -26,6 +26,19 @@ struct Running {
     _lose_device: Closure<dyn FnMut()>,
 }
 
+/// However a run ends (cancelled, restarted, or the lab closed mid-run), its worker stops and
+/// nothing can call the handlers dropped with it.
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+        if let Some(window) = web_sys::window().filter(|_| TEST_HOOKS) {
+            let _ = js_sys::Reflect::delete_property(&window, &LOSE_DEVICE_HOOK.into());
+        }
+    }
+}
+
 /// One training run at a time. `Copy`, for handlers.
 #[derive(Clone, Copy)]
 pub struct Session {
