@@ -63,6 +63,18 @@ impl GpuContext {
             }
             flag.lost.store(true, Ordering::SeqCst);
         });
+        // An error outside every error scope (a validation error in a kernel's use, an
+        // out-of-memory on a later allocation) would panic natively and go unnoticed in the
+        // browser. It makes the device unusable for this run: the next submission reports it as
+        // lost, and the run driver recovers from the last checkpoint or moves to the CPU.
+        let flag = Arc::clone(&lost);
+        device.on_uncaptured_error(Arc::new(move |error: wgpu::Error| {
+            if !flag.lost.swap(true, Ordering::SeqCst) {
+                if let Ok(mut text) = flag.reason.lock() {
+                    *text = format!("uncaptured GPU error: {error}");
+                }
+            }
+        }));
         Ok(Self { device, queue, info: adapter.get_info(), limits, lost })
     }
 
@@ -109,4 +121,28 @@ fn has_navigator_gpu() -> bool {
         !n.is_undefined()
             && js_sys::Reflect::get(&n, &"gpu".into()).is_ok_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
     })
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    /// A validation error outside any error scope marks the device lost with its reason, instead
+    /// of panicking (wgpu's default handler) or passing unnoticed. Needs a Vulkan adapter
+    /// (lavapipe in CI); without one there is nothing to test.
+    #[test]
+    fn an_uncaptured_error_marks_the_device_lost() {
+        let Ok(ctx) = pollster::block_on(GpuContext::new()) else { return };
+        assert_eq!(ctx.lost(), None);
+        // MAP_READ may only be combined with COPY_DST: this buffer is a validation error.
+        let _bad = ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("invalid on purpose"),
+            size: 16,
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::STORAGE,
+            mapped_at_creation: false,
+        });
+        let _ = ctx.device.poll(wgpu::PollType::Wait { submission_index: None, timeout: None });
+        let reason = ctx.lost().unwrap_or_default();
+        assert!(reason.starts_with("uncaptured GPU error:"), "{reason:?}");
+    }
 }
