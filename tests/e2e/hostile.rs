@@ -253,3 +253,29 @@ async fn a_webassembly_trap_after_start_shows_the_fatal_panel() -> Result<()> {
     })
     .await
 }
+
+/// The end-of-test check sees requests that no document lists: a worker's too. The harness page
+/// (no CSP of its own) starts a worker that fetches from another origin; the browser's proxy,
+/// which every test's Chromium uses, must receive it.
+#[tokio::test]
+async fn requests_for_another_origin_are_seen_even_from_a_worker() -> Result<()> {
+    frontier_e2e::run(|page| async move {
+        page.goto_harness_route("#/embed/train-cost").await?;
+        let script = r#"
+const code = "fetch('http://worker-request.invalid/probe').catch(() => {});";
+new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+return true;"#;
+        page.client.execute(script, Vec::new()).await?;
+        let deadline = std::time::Instant::now() + frontier_e2e::WAIT;
+        let mut seen = Vec::new();
+        while !seen.iter().any(|r: &frontier_e2e::Request| r.path.contains("worker-request.invalid")) {
+            ensure!(std::time::Instant::now() < deadline, "the proxy saw no request from the worker: {seen:?}");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            seen.extend(page.take_proxied());
+        }
+        // The refused fetch may log a network error: it is this test's, not the app's.
+        let _ = frontier_e2e::browser_log(&page.client).await?;
+        Ok(())
+    })
+    .await
+}

@@ -35,8 +35,12 @@ pub const REGISTRY_TEST_LIMIT: Duration = Duration::from_secs(420);
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Flags that work as root in a container and keep Chromium from reaching the network by itself.
-const CHROMIUM_ARGS: [&str; 9] = [
+const CHROMIUM_ARGS: [&str; 13] = [
     "--headless=new",
+    "--no-pings",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-features=NetworkTimeServiceQuerying,AutofillServerCommunication,OptimizationHints,MediaRouter",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
@@ -88,6 +92,11 @@ enum Site {
     Files { root: PathBuf, rules: Vec<(String, Vec<(String, String)>)> },
     /// One HTML page at `/`.
     Page(String),
+    /// The browser's proxy: Chromium sends it every request for another origin (loopback
+    /// addresses bypass a proxy by default), from the page, its frames and its workers alike.
+    /// It refuses them all and keeps their targets, so the tests see requests that no
+    /// document's resource list shows.
+    Trap,
 }
 
 /// A server on 127.0.0.1 and a free port, stopped when dropped.
@@ -117,6 +126,11 @@ impl Server {
     /// Serves one page at `/`.
     pub async fn page(html: String) -> Result<Self> {
         Self::start(Site::Page(html)).await
+    }
+
+    /// A proxy that refuses and records every request (see [`Site::Trap`]).
+    pub async fn trap() -> Result<Self> {
+        Self::start(Site::Trap).await
     }
 
     async fn start(site: Site) -> Result<Self> {
@@ -165,7 +179,10 @@ async fn serve_connection(mut stream: TcpStream, site: &Site, log: &Mutex<Vec<Re
     let mut request_line = head.lines().next().unwrap_or_default().split_whitespace();
     let method = request_line.next().unwrap_or_default().to_string();
     let target = request_line.next().unwrap_or("/");
-    let path = target.split(['?', '#']).next().unwrap_or("/").to_string();
+    // A proxy keeps the whole target: for another origin it is the absolute URL (or, for
+    // CONNECT, the host and port), which is what the test reports.
+    let path = if matches!(site, Site::Trap) { target } else { target.split(['?', '#']).next().unwrap_or("/") };
+    let path = path.to_string();
 
     let (status, headers, body) = respond(site, &method, &path).await;
     log.lock().unwrap_or_else(PoisonError::into_inner).push(Request { method: method.clone(), path, status });
@@ -173,6 +190,7 @@ async fn serve_connection(mut stream: TcpStream, site: &Site, log: &Mutex<Vec<Re
     let reason = match status {
         200 => "OK",
         400 => "Bad Request",
+        403 => "Forbidden",
         404 => "Not Found",
         _ => "Method Not Allowed",
     };
@@ -200,6 +218,9 @@ async fn respond(site: &Site, method: &str, path: &str) -> Response {
             message.as_bytes().to_vec(),
         )
     };
+    if matches!(site, Site::Trap) {
+        return text(403, "this site may not reach another origin");
+    }
     if method != "GET" && method != "HEAD" {
         return text(405, "only GET and HEAD");
     }
@@ -207,7 +228,7 @@ async fn respond(site: &Site, method: &str, path: &str) -> Response {
         Site::Page(html) if path == "/" || path == "/index.html" => {
             (200, vec![("Content-Type".to_string(), "text/html; charset=utf-8".to_string())], html.as_bytes().to_vec())
         }
-        Site::Page(_) => text(404, "not found"),
+        Site::Page(_) | Site::Trap => text(404, "not found"),
         Site::Files { root, rules } => {
             let Some(relative) = percent_decode(path) else { return text(400, "bad path") };
             if relative.split('/').any(|segment| segment == "..") || relative.contains('\0') {
@@ -526,6 +547,8 @@ pub struct Page {
     /// `http://127.0.0.1:PORT` of the embed harness page.
     pub harness_origin: String,
     app_requests: Arc<Mutex<Vec<Request>>>,
+    /// What reached the proxy: requests for any origin but the loopback servers.
+    proxied: Arc<Mutex<Vec<Request>>>,
 }
 
 impl Page {
@@ -555,6 +578,12 @@ impl Page {
             url::form_urlencoded::byte_serialize(route.as_bytes()).collect::<String>()
         );
         self.client.goto(&url).await.with_context(|| format!("cannot open the embed harness for {route}"))
+    }
+
+    /// Takes the requests for other origins that reached the proxy so far (a test that makes
+    /// one on purpose takes it, so that the end-of-test check does not count it).
+    pub fn take_proxied(&self) -> Vec<Request> {
+        std::mem::take(&mut *self.proxied.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Every request the app's server answered so far.
@@ -658,8 +687,28 @@ impl Page {
             log.iter().filter(|entry| entry.level == "SEVERE").map(|entry| entry.message.clone()).collect();
         ensure!(severe.is_empty(), "the browser console has errors:\n  {}", severe.join("\n  "));
         ensure!(foreign.is_empty(), "requests left the page's origin: {foreign:?}");
+        let proxied: Vec<String> = self
+            .take_proxied()
+            .into_iter()
+            .filter(|r| !is_browser_service(&r.path))
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
+        ensure!(proxied.is_empty(), "requests for another origin reached the proxy (a worker's included): {proxied:?}");
         Ok(())
     }
+}
+
+/// Hosts Chromium itself calls whatever page is open (its clock, component updates, accounts,
+/// autofill, the distribution's default search engine), which flags do not all silence. The app
+/// has no reason to reach any of them, and its CSP would refuse it.
+const BROWSER_SERVICE_HOSTS: [&str; 4] = ["google.com", "googleapis.com", "gstatic.com", "duckduckgo.com"];
+
+/// Whether a proxied target (`http://host/…` or, for CONNECT, `host:443`) is one of the
+/// browser's own services.
+fn is_browser_service(target: &str) -> bool {
+    let rest = target.split_once("://").map_or(target, |(_, rest)| rest);
+    let host = rest.split(['/', ':']).next().unwrap_or_default();
+    BROWSER_SERVICE_HOSTS.iter().any(|service| host == *service || host.ends_with(&format!(".{service}")))
 }
 
 /// Runs one browser test: serves `FRONTIER_DIST` and the embed harness, opens a fresh Chromium,
@@ -696,14 +745,18 @@ where
     let _turn = BROWSER_TURN.lock().await;
     let app = Server::files(&dist).await?;
     let harness = Server::page(harness_page(&app.origin)).await?;
+    let trap = Server::trap().await?;
     let driver = Chromedriver::start().await?;
     let profile = TempDir::new("frontier-e2e-profile")?;
-    let client = connect(&driver, profile.path(), extra_args).await?;
+    let proxy = format!("--proxy-server={}", trap.origin);
+    let args: Vec<&str> = extra_args.iter().copied().chain([proxy.as_str()]).collect();
+    let client = connect(&driver, profile.path(), &args).await?;
     let page = Page {
         client: client.clone(),
         app_origin: app.origin.clone(),
         harness_origin: harness.origin.clone(),
         app_requests: Arc::clone(&app.requests),
+        proxied: Arc::clone(&trap.requests),
     };
 
     // The body runs as its own task so that a panic in it comes back as an error here, and the
@@ -752,6 +805,15 @@ mod tests {
         assert_eq!(rules.len(), 2);
         assert_eq!(rules[0].1[0], ("Content-Security-Policy".to_string(), "default-src 'self'".to_string()));
         assert_eq!(rules[1], ("/x.js".to_string(), vec![("X-B".to_string(), "c:d".to_string())]));
+    }
+
+    #[test]
+    fn the_browsers_own_services_are_told_apart() {
+        assert!(is_browser_service("update.googleapis.com:443"));
+        assert!(is_browser_service("http://clients2.google.com/time/1/current?x=1"));
+        assert!(!is_browser_service("http://worker-request.invalid/probe"));
+        assert!(!is_browser_service("evilgoogle.com:443"));
+        assert!(!is_browser_service("http://google.com.evil.example/"));
     }
 
     #[test]
