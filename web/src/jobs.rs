@@ -29,6 +29,13 @@ pub enum Job {
     /// result is an `Outcome` as JSON, or with `sweep` the `SweepPoint`s at those vocabulary
     /// sizes. About a second of wasm: too long for the page's own thread.
     WeakToStrong { student: StudentChoice, seed: u64, aux_coef: f64, weak: WeakConfig, sweep: Option<Vec<usize>> },
+    /// Solves and counts a room-assignment problem (the CSP widget's text): a
+    /// `frontier_reasoning::csp::Solution` as JSON. A hard one runs to the solver's work limits,
+    /// seconds in wasm.
+    SolveCsp { problem: String, count_limit: u64 },
+    /// Measures the pixel-debate judge on the first `digits` held-out digits, with greedy and
+    /// random debaters: `[(name, Accuracy)]` as JSON. The attached file is a [`PixelBundle`].
+    MeasureJudge { pixels: usize, seed: u64, digits: usize },
 }
 
 impl Job {
@@ -39,6 +46,8 @@ impl Job {
             Job::ReadCalibration { .. } => "reading the confidence file",
             Job::AnalyzeTraces { .. } => "checking the file of traces",
             Job::WeakToStrong { .. } => "training the weak-to-strong lab",
+            Job::SolveCsp { .. } => "solving the problem",
+            Job::MeasureJudge { .. } => "measuring the judge",
         }
     }
 }
@@ -161,6 +170,52 @@ fn weak_to_strong(
     .map_err(|e| e.to_string())
 }
 
+/// The pixel-debate judge and its digits in one attachment (a job carries one file): the judge
+/// file's length as 8 little-endian bytes, the judge file, then the digits file.
+pub struct PixelBundle;
+
+impl PixelBundle {
+    pub fn pack(judge: &[u8], digits: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(8 + judge.len() + digits.len());
+        out.extend_from_slice(&(judge.len() as u64).to_le_bytes());
+        out.extend_from_slice(judge);
+        out.extend_from_slice(digits);
+        out
+    }
+
+    /// The judge's bytes and the digits' bytes.
+    pub fn unpack(bytes: &[u8]) -> Result<(&[u8], &[u8]), String> {
+        let (len, rest) = bytes.split_first_chunk::<8>().ok_or("the bundle has no length")?;
+        let len = usize::try_from(u64::from_le_bytes(*len)).map_err(|e| e.to_string())?;
+        if len > rest.len() {
+            return Err(format!("the bundle says its judge is {len} bytes; {} are there", rest.len()));
+        }
+        Ok(rest.split_at(len))
+    }
+}
+
+/// The largest bundle the judge measurement reads (the shipped files are under 1 MB).
+const MAX_PIXEL_BUNDLE_BYTES: u64 = 16 << 20;
+
+/// The judge measured as [`Job::MeasureJudge`] asks.
+fn measure_judge(source: &mut dyn ByteSource, pixels: usize, seed: u64, digits: usize) -> Result<String, String> {
+    use frontier_alignment::pixel::{evaluate, Digits, Judge, Strategy};
+    let size = source.size_bytes();
+    if size > MAX_PIXEL_BUNDLE_BYTES {
+        return Err(format!("the judge and digits are {size} bytes; at most {MAX_PIXEL_BUNDLE_BYTES}"));
+    }
+    let bytes = source.read(0, size)?;
+    let (judge, set) = PixelBundle::unpack(&bytes)?;
+    let judge = Judge::from_bytes(judge).map_err(|e| e.to_string())?;
+    let set = Digits::from_bytes(set).map_err(|e| e.to_string())?;
+    let set = &set.as_slice()[..digits.min(set.len())];
+    let rows: Vec<_> = [("Greedy debaters", Strategy::Greedy), ("Random reveals by both", Strategy::Random)]
+        .into_iter()
+        .map(|(name, strategy)| (name.to_string(), evaluate(&judge, set, pixels, strategy, seed)))
+        .collect();
+    serde_json::to_string(&rows).map_err(|e| e.to_string())
+}
+
 /// Runs a job, reporting progress through `report`. Runs in the worker; also callable
 /// directly in tests. `input` is the file attached to the job, if any.
 pub fn run_job(job: &Job, input: Option<&mut dyn ByteSource>, mut report: impl FnMut(JobReply)) -> JobReply {
@@ -202,6 +257,23 @@ pub fn run_job(job: &Job, input: Option<&mut dyn ByteSource>, mut report: impl F
                 Err(error) => JobReply::Failed { error },
             }
         }
+        Job::SolveCsp { problem, count_limit } => {
+            let solved = frontier_reasoning::csp::parse(problem)
+                .map_err(|e| e.to_string())
+                .map(|p| frontier_reasoning::csp::solve(&p, *count_limit))
+                .and_then(|solution| serde_json::to_string(&solution).map_err(|e| e.to_string()));
+            match solved {
+                Ok(result) => JobReply::Done { result },
+                Err(error) => JobReply::Failed { error },
+            }
+        }
+        Job::MeasureJudge { pixels, seed, digits } => {
+            let Some(source) = input else { return JobReply::Failed { error: "no judge was attached".into() } };
+            match measure_judge(source, *pixels, *seed, *digits) {
+                Ok(result) => JobReply::Done { result },
+                Err(error) => JobReply::Failed { error },
+            }
+        }
         Job::ReadCalibration { skip_invalid, mapping } => {
             let Some(source) = input else { return JobReply::Failed { error: "no file was attached".into() } };
             // Progress in KiB: a usize byte count would overflow nothing, but KiB keep the
@@ -237,6 +309,45 @@ mod tests {
         let lab = Lab::new(&corpus, StudentChoice::Embedding.features(1), TrainConfig::default(), loss)
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(from_job, lab.run(weak).unwrap_or_else(|e| panic!("{e}")));
+    }
+
+    /// The worker's solver job answers what the solver answers: the article's example has two
+    /// solutions (counted by hand in `frontier_reasoning::csp::examples`).
+    #[test]
+    fn the_csp_job_is_the_solver_run_in_the_worker() {
+        use frontier_reasoning::csp::{parse, solve, Solution, EXAMPLE, EXAMPLE_SOLUTION_COUNT};
+        let job = Job::SolveCsp { problem: EXAMPLE.into(), count_limit: 1000 };
+        let JobReply::Done { result } = run_job(&job, None, |_| {}) else { panic!("the job failed") };
+        let from_job: Solution = serde_json::from_str(&result).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(from_job.count, EXAMPLE_SOLUTION_COUNT);
+        let problem = parse(EXAMPLE).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(from_job, solve(&problem, 1000));
+        let bad = Job::SolveCsp { problem: "people: Ana\nrooms:".into(), count_limit: 10 };
+        assert!(matches!(run_job(&bad, None, |_| {}), JobReply::Failed { .. }));
+    }
+
+    /// The judge measured in the worker from the packed files gives what the lab gives directly.
+    #[test]
+    fn the_judge_measurement_is_the_labs() {
+        use frontier_alignment::pixel::{evaluate, Accuracy, Digits, Judge, Strategy};
+        let asset = |name: &str| {
+            let path = format!("{}/../crates/alignment/assets/{name}", env!("CARGO_MANIFEST_DIR"));
+            std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        };
+        let (judge_bytes, digit_bytes) = (asset("pixel-judge.bin"), asset("pixel-digits.bin"));
+        let bundle = PixelBundle::pack(&judge_bytes, &digit_bytes);
+        assert_eq!(PixelBundle::unpack(&bundle), Ok((judge_bytes.as_slice(), digit_bytes.as_slice())));
+        assert!(PixelBundle::unpack(&bundle[..7]).is_err());
+        assert!(PixelBundle::unpack(&[255, 255, 255, 255, 0, 0, 0, 0, 1]).is_err());
+        let job = Job::MeasureJudge { pixels: 6, seed: 3, digits: 5 };
+        let mut source: &[u8] = &bundle;
+        let JobReply::Done { result } = run_job(&job, Some(&mut source), |_| {}) else { panic!("the job failed") };
+        let rows: Vec<(String, Accuracy)> = serde_json::from_str(&result).unwrap_or_else(|e| panic!("{e}"));
+        let judge = Judge::from_bytes(&judge_bytes).unwrap_or_else(|e| panic!("{e}"));
+        let digits = Digits::from_bytes(&digit_bytes).unwrap_or_else(|e| panic!("{e}"));
+        let greedy = evaluate(&judge, &digits.as_slice()[..5], 6, Strategy::Greedy, 3);
+        assert_eq!(rows[0], ("Greedy debaters".to_string(), greedy));
+        assert_eq!(rows.len(), 2);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Batch measurement: the judge with k random pixels against the judge after a debate.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{play_out, random_reveals, Digit, Game, Judge, PixelError, Player, Strategy, Verdict, DEFAULT_FIRST};
 use crate::SplitMix64;
@@ -39,7 +39,7 @@ impl DebateConfig {
 }
 
 /// Judge accuracy without and with debate over a set of digits.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Accuracy {
     pub pixels: usize,
     /// Digits debated (all nine lies each).

@@ -3,7 +3,7 @@
 //! proof of them takes exponential time.
 
 use num_bigint::BigUint;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::count::{solve_under, walk, Outcome};
 use super::encode::{self, SolverSink};
@@ -22,7 +22,7 @@ pub const MAX_CONFLICTS: u64 = 50_000;
 /// every assumption again); 100,000 solutions of 11 people take about 0.2 s.
 pub const MAX_PROPAGATIONS: u64 = 10_000_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Satisfiable,
@@ -32,14 +32,14 @@ pub enum Status {
     Unknown,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Placement {
     pub person: String,
     pub room: String,
 }
 
 /// Everyone's room, in the order the people were declared.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assignment {
     pub placements: Vec<Placement>,
 }
@@ -56,7 +56,7 @@ impl Assignment {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Solution {
     pub status: Status,
     /// The first assignment found, when there is one.

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use frontier_reasoning::csp::{check_assignment, parse, solve, Check, Problem, Solution, EXAMPLE, IMPOSSIBLE_EXAMPLE};
+use frontier_reasoning::csp::{check_assignment, parse, Check, Problem, Solution, EXAMPLE, IMPOSSIBLE_EXAMPLE};
 use frontier_state::{Control, WidgetMeta, WidgetState};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -14,6 +14,8 @@ use crate::framework::frame::{ExportItem, WidgetFrame};
 use crate::framework::host::Host;
 use crate::framework::widget::Widget;
 use crate::framework::shared::Shared;
+use crate::framework::worker::{JobOutcome, JobProgress, JobRunner};
+use crate::jobs::Job;
 
 /// Solutions counted in the page at most; the command line counts up to 100,000 and more.
 const PAGE_COUNT_LIMITS: &[(&str, &str)] = &[("100", "up to 100"), ("1000", "up to 1,000"), ("10000", "up to 10,000")];
@@ -55,11 +57,44 @@ impl WidgetState for CspState {
 /// The problem solved, or where it could not be read.
 type Solved = Shared<Result<(Problem, Solution), String>>;
 
-fn run(problem: &str, count_limit: u64) -> Solved {
-    Shared::new(parse(problem).map_err(|e| e.to_string()).map(|p| {
-        let solution = solve(&p, count_limit);
-        (p, solution)
-    }))
+/// Where the settled problem stands: read in the page (a linear pass), solved in the worker,
+/// since a hard problem runs to the solver's work limits (seconds in wasm).
+#[derive(Clone)]
+enum Solving {
+    /// Parsed; the worker is solving it.
+    Running(Shared<Problem>),
+    Finished(Solved),
+}
+
+impl Solving {
+    fn problem(&self) -> Option<&Problem> {
+        match self {
+            Solving::Running(p) => Some(p),
+            Solving::Finished(solved) => solved.as_ref().as_ref().ok().map(|(p, _)| p),
+        }
+    }
+}
+
+/// Solves each settled problem in the worker, cancelling the one before.
+fn solve_in_worker(settled: RwSignal<(String, u64)>, runner: JobRunner) -> RwSignal<Solving> {
+    let solving = RwSignal::new(Solving::Finished(Shared::new(Err(String::new()))));
+    Effect::new(move |_| {
+        let (text, count_limit) = settled.get();
+        runner.cancel();
+        let problem = match parse(&text) {
+            Ok(p) => p,
+            Err(e) => return solving.set(Solving::Finished(Shared::new(Err(e.to_string())))),
+        };
+        solving.set(Solving::Running(Shared::new(problem.clone())));
+        runner.start(&Job::SolveCsp { problem: text, count_limit }, None, move |outcome| {
+            let solution = match outcome {
+                JobOutcome::Done(json) => serde_json::from_str::<Solution>(&json).map_err(|e| e.to_string()),
+                JobOutcome::Failed(e) => Err(e),
+            };
+            solving.set(Solving::Finished(Shared::new(solution.map(|s| (problem, s)))));
+        });
+    });
+    solving
 }
 
 /// How long the problem must stay unchanged before it is solved again: typing a line does not
@@ -85,12 +120,14 @@ fn settled_problem(state: RwSignal<CspState>) -> RwSignal<(String, u64)> {
     settled
 }
 
-fn exports(state: RwSignal<CspState>) -> Vec<ExportItem> {
+fn exports(state: RwSignal<CspState>, solving: RwSignal<Solving>) -> Vec<ExportItem> {
     let json = move || -> Result<String, String> {
         let s = state.get_untracked();
-        let problem = parse(&s.problem).map_err(|e| e.to_string())?;
-        let solution = solve(&problem, s.count_limit);
-        let check = check_assignment(&problem, &s.proposal).ok();
+        let Solving::Finished(solved) = solving.get_untracked() else {
+            return Err("the solver is still working".into());
+        };
+        let (problem, solution) = solved.as_ref().as_ref().map_err(Clone::clone)?;
+        let check = check_assignment(problem, &s.proposal).ok();
         let value = serde_json::json!({ "widget": "csp", "state": s, "solution": solution, "check": check });
         serde_json::to_string_pretty(&value).map_err(|e| e.to_string())
     };
@@ -212,13 +249,14 @@ impl Widget for CspWidget {
 fn CspLab(host: Host<CspState>) -> impl IntoView {
     let state = host.state;
     let settled = settled_problem(state);
-    let solved = Memo::new(move |_| settled.with(|(problem, limit)| run(problem, *limit)));
+    let runner = JobRunner::new();
+    let solving = solve_in_worker(settled, runner);
     let show = host.shows();
     let show_solutions = show("solutions");
     let limit_id = move || state.with(|s| s.count_limit.to_string());
     let load = move |text: &'static str| move |_| state.update(|s| s.problem = text.into());
     view! {
-        <WidgetFrame host=host.clone() exports=exports(state)>
+        <WidgetFrame host=host.clone() exports=exports(state, solving)>
             <fieldset class="group">
                 <legend>"The problem"</legend>
                 <div class="field">
@@ -234,7 +272,13 @@ fn CspLab(host: Host<CspState>) -> impl IntoView {
                         on_change=Callback::new(move |v: String| state.update(|s| s.count_limit = v.parse().unwrap_or(1000)))/>
                 </div>
             </fieldset>
-            {move || match solved.get().as_ref() {
+            {move || match solving.get() {
+                Solving::Running(_) => view! {
+                    <p class="status" data-testid="csp-solving">"Solving…"</p>
+                    <JobProgress runner=runner label="Solving"/>
+                }.into_any(),
+                Solving::Finished(solved) => match solved.as_ref() {
+                Err(e) if e.is_empty() => ().into_any(),
                 Err(e) => view! { <p class="error" role="alert" data-testid="csp-status">{e.clone()}</p> }.into_any(),
                 Ok((problem, solution)) => {
                     let (problem, solution) = (problem.clone(), solution.clone());
@@ -244,6 +288,7 @@ fn CspLab(host: Host<CspState>) -> impl IntoView {
                     }
                     .into_any()
                 }
+                },
             }}
             {show("check").then(|| view! { <div class="control" data-control="check">
                 <fieldset class="group">
@@ -255,13 +300,14 @@ fn CspLab(host: Host<CspState>) -> impl IntoView {
                             on:input=move |ev| state.update(|s| s.proposal = event_target_value(&ev))></textarea>
                     </div>
                     {move || {
-                        let solved = solved.get();
-                        match solved.as_ref() {
-                            Ok((problem, _)) => {
+                        // Checking needs the problem read, not solved: it answers while the worker solves.
+                        let solving = solving.get();
+                        match solving.problem() {
+                            Some(problem) => {
                                 let check = state.with(|s| check_assignment(problem, &s.proposal).map_err(|e| e.to_string()));
                                 view! { <CheckView check=check/> }.into_any()
                             }
-                            Err(_) => view! { <p class="hint">"Fix the problem first."</p> }.into_any(),
+                            None => view! { <p class="hint">"Fix the problem first."</p> }.into_any(),
                         }
                     }}
                 </fieldset> </div> })}

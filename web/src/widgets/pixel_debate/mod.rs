@@ -10,13 +10,15 @@ pub use state::PixelState;
 use std::sync::Arc;
 
 use frontier_alignment::pixel::{
-    evaluate, replay, Accuracy, Debaters, Digits, Judge, Player, Replay, Strategy, PAPER_FIGURES, SIDE,
+    replay, Accuracy, Debaters, Digits, Judge, Player, Replay, PAPER_FIGURES, SIDE,
 };
 use frontier_state::{Control, WidgetMeta};
 use leptos::prelude::*;
 
 use crate::framework::choice::Choice;
 use crate::framework::dom;
+use crate::framework::worker::{JobOutcome, JobProgress, JobRunner};
+use crate::jobs::{Job, PixelBundle};
 use crate::framework::frame::{ExportItem, WidgetFrame};
 use crate::framework::host::Host;
 use crate::framework::widget::Widget;
@@ -29,10 +31,17 @@ const DIGITS_URL: &str = "./pixel-digits.bin";
 /// Digits measured per click: enough for a few points of precision, quick enough in the page.
 const MEASURE_DIGITS: usize = 100;
 
+/// The judge and the digits, parsed, with their files' bytes packed for the worker's measurement.
+struct Loaded {
+    judge: Judge,
+    digits: Digits,
+    bundle: Vec<u8>,
+}
+
 #[derive(Clone)]
 enum Assets {
     Loading,
-    Ready(Arc<(Judge, Digits)>),
+    Ready(Arc<Loaded>),
     Failed(String),
 }
 
@@ -40,8 +49,8 @@ enum Assets {
 type Replayed = Shared<Replay>;
 
 /// The state's game, replayed by the crate's one rule; a refused stored move is shown, not an error.
-fn replayed(s: &PixelState, (judge, digits): &(Judge, Digits)) -> Result<Replay, String> {
-    replay(judge, digits, &s.settings()).map_err(|e| e.to_string())
+fn replayed(s: &PixelState, a: &Loaded) -> Result<Replay, String> {
+    replay(&a.judge, &a.digits, &s.settings()).map_err(|e| e.to_string())
 }
 
 fn stale(p: &Replay) -> Option<String> {
@@ -151,28 +160,37 @@ fn Outcome(state: RwSignal<PixelState>, played: Memo<Option<Result<Replayed, Str
 
 #[component]
 fn Measure(assets: RwSignal<Assets>, state: RwSignal<PixelState>) -> impl IntoView {
-    let result = RwSignal::new(None::<Vec<(String, Accuracy)>>);
+    // Two hundred debates with every lie tried: a second or more, so it runs in the worker.
+    let result = RwSignal::new(None::<Result<Vec<(String, Accuracy)>, String>>);
+    let runner = JobRunner::new();
     let run = move |_| {
         let Assets::Ready(a) = assets.get_untracked() else { return };
-        let (judge, digits) = a.as_ref();
-        let set = &digits.as_slice()[..MEASURE_DIGITS.min(digits.len())];
-        let (k, seed) = state.with_untracked(|s| (s.pixels, s.seed));
-        let rows = [("Greedy debaters", Strategy::Greedy), ("Random reveals by both", Strategy::Random)]
-            .into_iter()
-            .map(|(name, strategy)| (name.to_string(), evaluate(judge, set, k, strategy, seed)))
-            .collect();
-        result.set(Some(rows));
+        let (pixels, seed) = state.with_untracked(|s| (s.pixels, s.seed));
+        let blob = match dom::bytes_blob(&a.bundle) {
+            Ok(b) => b,
+            Err(e) => return result.set(Some(Err(e))),
+        };
+        result.set(None);
+        let job = Job::MeasureJudge { pixels, seed, digits: MEASURE_DIGITS };
+        runner.start(&job, Some(blob), move |outcome| {
+            result.set(Some(match outcome {
+                JobOutcome::Done(json) => serde_json::from_str(&json).map_err(|e| e.to_string()),
+                JobOutcome::Failed(e) => Err(e),
+            }));
+        });
     };
     view! {
         <section class="group" aria-labelledby="pixel-measure">
             <h3 id="pixel-measure">"Measure the judge"</h3>
             <p class="hint">{format!("On the first {MEASURE_DIGITS} held-out digits: the judge's accuracy with random ink pixels, and after debate (the honest debater must beat all nine possible lies, as in the paper).")}</p>
             <button type="button" data-testid="pixel-measure-run" on:click=run>"Measure"</button>
+            <JobProgress runner=runner label="Measuring the judge"/>
+            {move || result.get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <div class="table-scroll"><table data-testid="pixel-measure-table">
                 <caption>"Judge accuracy: this toy reproduction beside the paper's figures (MCTS debaters, a CNN judge, full MNIST)"</caption>
                 <thead><tr><th scope="col">"Setting"</th><th scope="col">"Pixels"</th><th scope="col">"Random pixels"</th><th scope="col">"After debate"</th><th scope="col">"Single debates won"</th></tr></thead>
                 <tbody>
-                    {move || result.get().map(|rows| rows.into_iter().map(|(name, a)| view! {
+                    {move || result.get().and_then(Result::ok).map(|rows| rows.into_iter().map(|(name, a)| view! {
                         <tr><th scope="row">{format!("Here: {name}")}</th><td class="num">{a.pixels}</td><td class="num">{format!("{:.1} %", 100.0 * a.random_accuracy)}</td>
                         <td class="num">{format!("{:.1} %", 100.0 * a.debate_accuracy)}</td><td class="num">{format!("{:.1} %", 100.0 * a.honest_win_rate)}</td></tr>
                     }).collect_view())}
@@ -245,9 +263,10 @@ fn PixelDebate(host: Host<PixelState>) -> impl IntoView {
     let assets = RwSignal::new(Assets::Loading);
     leptos::task::spawn_local(async move {
         let loaded = async {
-            let judge = Judge::from_bytes(&dom::fetch_bytes(JUDGE_URL).await?).map_err(|e| e.to_string())?;
-            let digits = Digits::from_bytes(&dom::fetch_bytes(DIGITS_URL).await?).map_err(|e| e.to_string())?;
-            Ok::<_, String>((judge, digits))
+            let (judge_bytes, digit_bytes) = (dom::fetch_bytes(JUDGE_URL).await?, dom::fetch_bytes(DIGITS_URL).await?);
+            let judge = Judge::from_bytes(&judge_bytes).map_err(|e| e.to_string())?;
+            let digits = Digits::from_bytes(&digit_bytes).map_err(|e| e.to_string())?;
+            Ok::<_, String>(Loaded { judge, digits, bundle: PixelBundle::pack(&judge_bytes, &digit_bytes) })
         }
         .await;
         assets.set(match loaded {
@@ -263,7 +282,7 @@ fn PixelDebate(host: Host<PixelState>) -> impl IntoView {
             Assets::Ready(a) => Some(replayed(&s, a).map(Shared::new)),
         })
     });
-    let digit_count = move || assets.with(|a| if let Assets::Ready(a) = a { a.1.len() } else { 0 });
+    let digit_count = move || assets.with(|a| if let Assets::Ready(a) = a { a.digits.len() } else { 0 });
     let reset_game = move |f: Box<dyn FnOnce(&mut PixelState)>| {
         state.update(|s| {
             f(s);
