@@ -319,7 +319,9 @@ pub fn no_gpu_reason(e: &GpuError) -> String {
 pub fn device_loss(error: &GpuError, lost_flag: Option<String>) -> Option<String> {
     match lost_flag {
         Some(reason) => Some(reason),
-        None if matches!(error, GpuError::DeviceLost(_) | GpuError::Readback(_)) => Some(error.to_string()),
+        None if matches!(error, GpuError::DeviceLost(_) | GpuError::Readback(_) | GpuError::NoReply) => {
+            Some(error.to_string())
+        }
         None => None,
     }
 }
@@ -477,6 +479,8 @@ impl Driver {
 
     /// Trains until `budget_ms` have passed by `now` (at least one step on the CPU; none while
     /// paused), and returns the new curve points, and where the run went if the GPU was lost.
+    /// `now` is in milliseconds on one clock across slices: a GPU read with no reply within
+    /// [`crate::readback::READBACK_TIMEOUT`] on it counts as a lost device.
     pub async fn slice(&mut self, budget_ms: f64, mut now: impl FnMut() -> f64) -> Result<Slice, String> {
         let start = now();
         let mut moved = None;
@@ -489,8 +493,7 @@ impl Driver {
                     }
                 },
                 Engine::Gpu(run) => {
-                    let mut more = || now() - start < budget_ms;
-                    let mut outcome = run.advance(&mut more).await;
+                    let mut outcome = run.advance(&mut now, start + budget_ms).await;
                     if outcome.is_ok() && run.all_submitted() {
                         outcome = run.drain().await;
                     }
@@ -828,6 +831,25 @@ mod tests {
         assert_eq!(device_loss(&GpuError::Validation("z".into()), Some("Destroyed".into())), Some("Destroyed".into()));
         assert_eq!(device_loss(&GpuError::Validation("z".into()), None), None);
         assert_eq!(device_loss(&GpuError::Diverged { step: 3, loss: f32::NAN }, None), None);
+    }
+
+    #[test]
+    fn a_read_that_never_comes_back_is_a_lost_device() {
+        let reason = device_loss(&GpuError::NoReply, None).unwrap();
+        assert_eq!(reason, "no reply from the GPU within 20 s");
+        assert_eq!(device_loss(&GpuError::NoReply, Some("Destroyed".into())), Some("Destroyed".into()));
+        let mut m = on_gpu();
+        m.handle(Event::Checkpoint(250));
+        assert_eq!(m.handle(Event::DeviceLost { at: 300, reason }), Action::RequestDevice);
+        m.handle(adapter("H100 (Vulkan)", false));
+        m.handle(Event::GpuRun(Ok(())));
+        assert_eq!(
+            m.note(),
+            Some(
+                "The GPU device was lost at step 300 (no reply from the GPU within 20 s). Training goes on from the \
+                 checkpoint of step 250 on a new device."
+            )
+        );
     }
 
     #[test]

@@ -24,6 +24,9 @@ pub enum GpuError {
     DeviceLost(String),
     #[error("reading results back from the GPU failed: {0}")]
     Readback(String),
+    /// A read did not come back within [`crate::readback::READBACK_TIMEOUT`]: the device hangs.
+    #[error("no reply from the GPU within {} s", crate::readback::READBACK_TIMEOUT.as_secs())]
+    NoReply,
     #[error("training diverged at step {step}: the loss is {loss}")]
     Diverged { step: u64, loss: f32 },
     /// The run's schedule refused a batch, a measurement or a resampling (data or weights whose

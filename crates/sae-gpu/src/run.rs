@@ -131,10 +131,11 @@ impl GpuRun {
         &self.checkpoint
     }
 
-    /// Submits steps and takes arrived measurements until `more` says stop or the run is submitted
-    /// to the end; waits only when [`MAX_IN_FLIGHT`] submissions are out.
-    pub async fn advance(&mut self, more: &mut dyn FnMut() -> bool) -> Result<(), GpuError> {
-        while self.submitted < self.schedule.cfg.steps && more() {
+    /// Submits steps and takes arrived measurements until `now` (milliseconds, one clock for the
+    /// whole run: it also times out a read that never comes back) reaches `until_ms` or the run is
+    /// submitted to the end; waits only when [`MAX_IN_FLIGHT`] submissions are out.
+    pub async fn advance(&mut self, now: &mut dyn FnMut() -> f64, until_ms: f64) -> Result<(), GpuError> {
+        while self.submitted < self.schedule.cfg.steps && now() < until_ms {
             if self.schedule.resample_due_at(self.submitted) && self.submitted > self.schedule.step() {
                 self.drain().await?;
             }
@@ -142,12 +143,12 @@ impl GpuRun {
                 self.resample().await?;
             }
             self.submit_next()?;
-            self.harvest()?;
+            self.harvest(now())?;
             if self.in_flight.len() >= MAX_IN_FLIGHT {
                 self.wait_oldest().await?;
             }
         }
-        self.harvest()
+        self.harvest(now())
     }
 
     /// Waits for every submitted step's measurements.
@@ -160,7 +161,8 @@ impl GpuRun {
 
     /// Trains to the end (natively, a benchmark or a test).
     pub async fn run_to_end(&mut self) -> Result<(), GpuError> {
-        self.advance(&mut || true).await?;
+        // No clock here: the waits bound a hung device ([`crate::readback::READBACK_TIMEOUT`]).
+        self.advance(&mut || 0.0, f64::INFINITY).await?;
         self.drain().await
     }
 
@@ -211,10 +213,10 @@ impl GpuRun {
     }
 
     /// Takes every submission whose measurements (and snapshot) have arrived, in order.
-    fn harvest(&mut self) -> Result<(), GpuError> {
+    fn harvest(&mut self, now_ms: f64) -> Result<(), GpuError> {
         while let Some(front) = self.in_flight.front_mut() {
             if let Some(read) = front.submission.snapshot.as_mut() {
-                match read.try_take() {
+                match read.try_take(now_ms) {
                     None => return Ok(()),
                     Some(bytes) => {
                         front.snapshot_bytes = Some(bytes?);
@@ -222,7 +224,7 @@ impl GpuRun {
                     }
                 }
             }
-            let Some(stats) = front.submission.try_stats() else {
+            let Some(stats) = front.submission.try_stats(now_ms) else {
                 return Ok(());
             };
             let stats = stats?;

@@ -166,9 +166,10 @@ pub struct Submission {
 }
 
 impl Submission {
-    /// The measurements once they have arrived, without waiting.
-    pub fn try_stats(&mut self) -> Option<Result<Vec<StepStats>, GpuError>> {
-        self.read.try_take().map(|bytes| bytes.and_then(|b| self.decode(&b)))
+    /// The measurements once they have arrived, without waiting (`now_ms` bounds how long they may
+    /// take: [`PendingRead::try_take`]).
+    pub fn try_stats(&mut self, now_ms: f64) -> Option<Result<Vec<StepStats>, GpuError>> {
+        self.read.try_take(now_ms).map(|bytes| bytes.and_then(|b| self.decode(&b)))
     }
 
     /// Waits for the measurements.
