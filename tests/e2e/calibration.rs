@@ -78,7 +78,7 @@ async fn calibration_widget_analyses_pasted_data_and_locates_errors() -> Result<
 }
 
 /// Puts `path` into the widget's file input, as a user choosing it would.
-async fn upload(page: &frontier_e2e::Page, path: &std::path::Path) -> Result<()> {
+pub(crate) async fn upload(page: &frontier_e2e::Page, path: &std::path::Path) -> Result<()> {
     page.client
         .execute("document.querySelector('details.group-details').open = true; return true;", Vec::new())
         .await?;
@@ -186,7 +186,7 @@ async fn bench_a_million_row_upload() -> Result<()> {
 }
 
 /// Rows in the article's shape with an id column: 30 bytes each.
-fn million_rows(rows: usize) -> String {
+pub(crate) fn million_rows(rows: usize) -> String {
     let mut text = String::with_capacity(rows * 32);
     text.push_str("id,prediction,confidence,label\n");
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -207,7 +207,7 @@ fn million_rows(rows: usize) -> String {
     text
 }
 
-async fn wait_long(page: &frontier_e2e::Page, selector: &str, accept: impl Fn(&str) -> bool) -> Result<String> {
+pub(crate) async fn wait_long(page: &frontier_e2e::Page, selector: &str, accept: impl Fn(&str) -> bool) -> Result<String> {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         if let Ok(el) = page.client.find(Locator::Css(selector)).await {

@@ -279,3 +279,27 @@ return true;"#;
     })
     .await
 }
+
+/// A large upload (well above what the page analyses itself) is read and analysed in the worker:
+/// the page's heartbeat never stalls a second, and every row is counted.
+#[tokio::test]
+async fn a_large_confidence_file_never_stalls_the_page() -> Result<()> {
+    frontier_e2e::run(|page| async move {
+        use crate::calibration::{million_rows, upload, wait_long};
+        let dir = frontier_e2e::TempDir::new("frontier-e2e-large-upload")?;
+        let path = dir.path().join("large.csv");
+        let rows = 300_000;
+        std::fs::write(&path, million_rows(rows))?;
+        page.goto("#/hallucination/calibration").await?;
+        page.wait_for_text(r#"output[data-testid="ece"]"#, |t| !t.is_empty()).await?;
+        page.client.execute(HEARTBEAT, Vec::new()).await?;
+        upload(&page, &path).await?;
+        wait_long(&page, r#"output[data-testid="n"]"#, |t| t.replace(',', "") == rows.to_string()).await?;
+        let stall = page.wait_for_script("the page's heartbeat", WORST_GAP).await?;
+        let stall_ms = stall.as_f64().context("the heartbeat is not a number")?;
+        println!("a {rows}-row upload: the page's longest stall was {stall_ms:.0} ms");
+        ensure!(stall_ms < MAX_STALL_MS, "the page stalled {stall_ms:.0} ms while reading and analysing {rows} rows");
+        Ok(())
+    })
+    .await
+}

@@ -36,6 +36,9 @@ pub enum Job {
     /// Measures the pixel-debate judge on the first `digits` held-out digits, with greedy and
     /// random debaters: `[(name, Accuracy)]` as JSON. The attached file is a [`PixelBundle`].
     MeasureJudge { pixels: usize, seed: u64, digits: usize },
+    /// The calibration lab's whole analysis of the attached data set (written by
+    /// `frontier_calibration::analysis::encode`): an `Analysis` as JSON.
+    AnalyseCalibration { bins: usize, binning: frontier_calibration::Binning },
 }
 
 impl Job {
@@ -48,6 +51,7 @@ impl Job {
             Job::WeakToStrong { .. } => "training the weak-to-strong lab",
             Job::SolveCsp { .. } => "solving the problem",
             Job::MeasureJudge { .. } => "measuring the judge",
+            Job::AnalyseCalibration { .. } => "analysing the data",
         }
     }
 }
@@ -274,6 +278,18 @@ pub fn run_job(job: &Job, input: Option<&mut dyn ByteSource>, mut report: impl F
                 Err(error) => JobReply::Failed { error },
             }
         }
+        Job::AnalyseCalibration { bins, binning } => {
+            let Some(source) = input else { return JobReply::Failed { error: "no data was attached".into() } };
+            let analysed = source
+                .read(0, source.size_bytes())
+                .and_then(|bytes| frontier_calibration::analysis::decode(&bytes))
+                .map(|d| frontier_calibration::analysis::analyse(&d, *bins, *binning))
+                .and_then(|a| serde_json::to_string(&a).map_err(|e| e.to_string()));
+            match analysed {
+                Ok(result) => JobReply::Done { result },
+                Err(error) => JobReply::Failed { error },
+            }
+        }
         Job::ReadCalibration { skip_invalid, mapping } => {
             let Some(source) = input else { return JobReply::Failed { error: "no file was attached".into() } };
             // Progress in KiB: a usize byte count would overflow nothing, but KiB keep the
@@ -348,6 +364,22 @@ mod tests {
         let greedy = evaluate(&judge, &digits.as_slice()[..5], 6, Strategy::Greedy, 3);
         assert_eq!(rows[0], ("Greedy debaters".to_string(), greedy));
         assert_eq!(rows.len(), 2);
+    }
+
+    /// The worker's analysis of an encoded data set is the analysis in the page.
+    #[test]
+    fn the_calibration_analysis_job_is_the_labs() {
+        use frontier_calibration::analysis::{analyse, encode, Analysis};
+        use frontier_calibration::samples::DataChoice;
+        let d = DataChoice::Multiclass.sample().unwrap_or_else(|| panic!("no sample"));
+        let bytes = encode(&d).unwrap_or_else(|e| panic!("{e}"));
+        let job = Job::AnalyseCalibration { bins: 12, binning: frontier_calibration::Binning::Quantile };
+        let mut source: &[u8] = &bytes;
+        let JobReply::Done { result } = run_job(&job, Some(&mut source), |_| {}) else { panic!("the job failed") };
+        let from_job: Analysis = serde_json::from_str(&result).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(from_job, analyse(&d, 12, frontier_calibration::Binning::Quantile));
+        let mut truncated: &[u8] = &bytes[..bytes.len() - 3];
+        assert!(matches!(run_job(&job, Some(&mut truncated), |_| {}), JobReply::Failed { .. }));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! regression on a seeded split, [`selective`] measures abstention (risk–coverage, AURC), and
 //! [`data`] parses the files users upload.
 
+pub mod analysis;
 pub mod binning;
 pub mod consistency;
 pub mod data;

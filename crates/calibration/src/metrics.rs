@@ -8,12 +8,12 @@
 //! sqrt(max(0, Σ_b (n_b / N)[(conf_b − acc_b)² − acc_b(1 − acc_b)/(n_b − 1)])) over bins with
 //! n_b ≥ 2.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::binning::{assign, Binning};
 
 /// One bin of the reliability table. `lo`/`hi` are the nominal bounds of the bin.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BinStats {
     pub lo: f64,
     pub hi: f64,
@@ -24,7 +24,7 @@ pub struct BinStats {
 }
 
 /// Metrics for top-label confidences (one confidence and one correct flag per row).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub n: usize,
     pub binning: Binning,
@@ -219,7 +219,7 @@ mod tests {
 }
 
 /// Metrics that need every class's probability: NLL and the full (multiclass) Brier score.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ClassMetrics {
     /// Mean −ln p(label), with p clipped below at [`NLL_CLIP`].
     pub nll: f64,

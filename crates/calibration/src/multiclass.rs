@@ -3,7 +3,7 @@
 //! ICLR 2022: bins formed separately within each predicted class). Also a seeded bootstrap
 //! interval for ECE, because ECE on a few hundred rows moves a lot between samples.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::binning::Binning;
 use crate::metrics::evaluate;
@@ -59,7 +59,7 @@ fn argmax(p: &[f64]) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
     pub low: f64,
     pub high: f64,

@@ -2,12 +2,12 @@
 //! isotonic regression (pool adjacent violators). Temperature scaling is in
 //! [`crate::temperature`].
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::binning::{assign, Binning};
 
 /// A fitted map from confidence to recalibrated confidence.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Recalibrator {
     /// Equal-width bins (the article's rule); each maps to the accuracy seen in it on the fit
@@ -100,7 +100,7 @@ pub fn split(n: usize, fit_fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>)
 
 /// Held-out comparison: each recalibrator fitted on `fit_fraction` of the rows (seeded) and
 /// judged by ECE (article binning) on the rest.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct HeldOut {
     pub fit_rows: usize,
     pub test_rows: usize,

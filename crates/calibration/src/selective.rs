@@ -1,17 +1,17 @@
 //! Abstention: answer only above a confidence threshold. The risk–coverage curve, its area
 //! (AURC) and the excess over the best possible ordering (E-AURC), tie-aware.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One point of the curve: answering every row with confidence ≥ `threshold`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CoveragePoint {
     pub threshold: f64,
     pub coverage: f64,
     pub risk: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RiskCoverage {
     pub curve: Vec<CoveragePoint>,
     pub aurc: f64,

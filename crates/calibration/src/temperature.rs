@@ -2,9 +2,9 @@
 //! (with a bisection fallback that keeps β positive) converges to the optimum rather than
 //! stopping after a fixed number of optimizer steps.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TemperatureFit {
     pub temperature: f64,
     pub nll_before: f64,

@@ -13,15 +13,58 @@ pub use state::CalibrationState;
 
 use std::sync::Arc;
 
-use frontier_calibration::evaluate;
+use frontier_calibration::analysis::{analyse, encode, Analysis, MAIN_THREAD_ROWS};
+use frontier_calibration::data::Dataset;
 use frontier_calibration::samples::DataChoice;
-use frontier_calibration::selective::risk_coverage;
+use frontier_calibration::Binning;
 use frontier_state::{Control, WidgetMeta};
 use leptos::prelude::*;
 
 use crate::framework::frame::WidgetFrame;
 use crate::framework::host::Host;
 use crate::framework::widget::Widget;
+use crate::framework::worker::{JobOutcome, JobProgress, JobRunner};
+use crate::jobs::Job;
+
+/// The analysis shown, or why there is none (the worker failed or was cancelled).
+type Analysed = Option<Result<Arc<Analysis>, String>>;
+
+/// Analyses the data under the state's binning whenever either changes: at once for small data,
+/// in the worker (with progress and Cancel) above [`MAIN_THREAD_ROWS`] rows.
+fn analysed(state: RwSignal<CalibrationState>, data: Memo<Option<Arc<Dataset>>>, runner: JobRunner) -> RwSignal<Analysed> {
+    let out = RwSignal::new(None);
+    let binning = Memo::new(move |_| state.with(|s| (s.bins, s.binning)));
+    let run = move |d: Arc<Dataset>, (bins, binning): (usize, Binning)| {
+        runner.cancel();
+        if d.confidences.len() <= MAIN_THREAD_ROWS {
+            return out.set(Some(Ok(Arc::new(analyse(&d, bins, binning)))));
+        }
+        let blob = match encode(&d).and_then(|bytes| crate::framework::dom::bytes_blob(&bytes)) {
+            Ok(b) => b,
+            Err(e) => return out.set(Some(Err(e))),
+        };
+        out.set(None);
+        runner.start(&Job::AnalyseCalibration { bins, binning }, Some(blob), move |outcome| {
+            out.set(Some(match outcome {
+                JobOutcome::Done(json) => serde_json::from_str(&json).map(Arc::new).map_err(|e| e.to_string()),
+                JobOutcome::Failed(e) => Err(e),
+            }));
+        });
+    };
+    // The first analysis runs now, so the worked example shows its numbers with the page.
+    if let Some(d) = data.get_untracked() {
+        run(d, binning.get_untracked());
+    }
+    Effect::new(move |first: Option<()>| {
+        let (d, b) = (data.get(), binning.get());
+        match d {
+            Some(d) if first.is_some() => run(d, b),
+            Some(_) => {}
+            None => out.set(None),
+        }
+    });
+    out
+}
 
 
 /// The widget as the registry declares it.
@@ -87,20 +130,23 @@ fn Calibration(host: Host<CalibrationState>) -> impl IntoView {
             choice.sample().map(Arc::new)
         }
     });
-    // Computed once and shared: each needs a pass (or a sort) over every row, and a million
-    // rows are allowed. The bins change the report; only the data changes the curve.
-    let report = Memo::new(move |_| {
-        let (bins, binning) = state.with(|s| (s.bins, s.binning));
-        data.get().map(|d| Arc::new(evaluate(&d.confidences, &d.correct, bins, binning)))
-    });
-    let curve = Memo::new(move |_| data.get().and_then(|d| risk_coverage(&d.confidences, &d.correct)).map(Arc::new));
+    // Computed once and shared: each metric needs a pass (or a sort) over every row, and five
+    // million rows are allowed.
+    let runner = JobRunner::new();
+    let analysed = analysed(state, data, runner);
+    let analysis = Memo::new(move |_| analysed.with(|a| a.as_ref().and_then(|r| r.as_ref().ok()).cloned()));
+    let report = Memo::new(move |_| analysis.get().map(|a| Arc::new(a.report.clone())));
+    let curve = Memo::new(move |_| analysis.get().and_then(|a| a.risk.clone()).map(Arc::new));
+    let failed = move || analysed.with(|a| a.as_ref().and_then(|r| r.as_ref().err()).cloned());
     let show = host.shows();
     view! {
         <WidgetFrame host=host.clone() exports=results::exports(state, data)>
             {show("data").then(|| view! { <div class="control" data-control="data"> <input::DataPicker state=state uploaded=uploaded restored=note.clone()/> </div> })}
-            <results::Summary state=state data=data report=report show_binning=show("binning")/>
+            <JobProgress runner=runner label="Analysing the data"/>
+            {move || failed().map(|e| view! { <p class="error" role="alert">{format!("The analysis stopped: {e}")}</p> })}
+            <results::Summary state=state data=data analysis=analysis show_binning=show("binning")/>
             <charts::Charts state=state data=data report=report curve=curve/>
-            {show("recalibration").then(|| view! { <div class="control" data-control="recalibration"> <results::Recalibration state=state data=data/> </div> })}
+            {show("recalibration").then(|| view! { <div class="control" data-control="recalibration"> <results::Recalibration analysis=analysis/> </div> })}
             {show("abstention").then(|| view! { <div class="control" data-control="abstention"> <results::Abstention state=state data=data curve=curve/> </div> })}
             {show("consistency").then(|| view! { <div class="control" data-control="consistency"> <consistency::SelfConsistency/> </div> })}
         </WidgetFrame>

@@ -4,13 +4,10 @@
 use std::sync::Arc;
 
 use frontier_base::csv::push_row;
-use frontier_calibration::data::{softmax, Dataset, Shape};
-use frontier_calibration::metrics::class_metrics;
-use frontier_calibration::multiclass::{bootstrap_ece, classwise_ece, top_label_ece};
-use frontier_calibration::recalibrate::{held_out, Recalibrator};
+use frontier_calibration::analysis::Analysis;
+use frontier_calibration::data::Dataset;
+use frontier_calibration::recalibrate::Recalibrator;
 use frontier_calibration::selective::{at_threshold, RiskCoverage};
-use frontier_calibration::smece::smooth_ece;
-use frontier_calibration::temperature::{fit_temperature, logits_from_probabilities};
 use frontier_calibration::{evaluate, Binning, Report};
 use leptos::prelude::*;
 
@@ -19,19 +16,8 @@ use crate::framework::frame::ExportItem;
 use crate::framework::scale::Scale;
 use crate::framework::slider::NumberField;
 
-/// Bootstrap work (resamples × rows) above which the interval is skipped to keep input live.
-const BOOTSTRAP_BUDGET: usize = 2_000_000;
-
 pub fn report(s: &CalibrationState, d: &Dataset) -> Report {
     evaluate(&d.confidences, &d.correct, s.bins, s.binning)
-}
-
-fn probabilities(d: &Dataset) -> Vec<Vec<f64>> {
-    match d.shape {
-        Shape::Logits => d.scores.iter().map(|z| softmax(z)).collect(),
-        Shape::Probabilities | Shape::Binary => d.scores.clone(),
-        Shape::Article => Vec::new(),
-    }
 }
 
 fn f3(v: f64) -> String {
@@ -99,11 +85,9 @@ pub fn exports(state: RwSignal<CalibrationState>, data: Memo<Option<Arc<Dataset>
 pub fn Summary(
     state: RwSignal<CalibrationState>,
     data: Memo<Option<Arc<Dataset>>>,
-    report: Memo<Option<Arc<Report>>>,
+    analysis: Memo<Option<Arc<Analysis>>>,
     show_binning: bool,
 ) -> impl IntoView {
-    // smECE needs no bins, so it is computed once per data set, not on every bin change.
-    let smooth = Memo::new(move |_| data.with(|d| d.as_ref().and_then(|d| smooth_ece(&d.confidences, &d.correct))));
     let controls = show_binning.then(|| {
         let on_binning = move |ev: leptos::ev::Event| {
             if let Some(b) = Binning::from_id(&event_target_value(&ev)) {
@@ -136,19 +120,11 @@ pub fn Summary(
             </div>
         }
     });
-    // Only the bins matter here: the abstention slider must not recompute every metric.
-    let binning = Memo::new(move |_| state.with(|s| (s.bins, s.binning)));
     let numbers = move || {
-        let (bins, binning) = binning.get();
         let d = data.get()?;
-        let r = report.get()?;
-        let interval = (200 * d.confidences.len() <= BOOTSTRAP_BUDGET)
-            .then(|| bootstrap_ece(&d.confidences, &d.correct, bins, binning, 200, 0))
-            .flatten();
-        let probs = probabilities(&d);
-        let cw = classwise_ece(&probs, &d.labels, bins, binning);
-        let tl = top_label_ece(&probs, &d.labels, bins, binning);
-        let cm = class_metrics(&probs, &d.labels);
+        let a = analysis.get()?;
+        let (r, interval, smooth) = (&a.report, a.interval, a.smooth);
+        let (cw, tl, cm) = (a.classwise_ece, a.top_label_ece, a.class_metrics);
         Some(view! {
             <div class="headline">
                 <div class="big">
@@ -169,7 +145,7 @@ pub fn Summary(
                 <dt>"Equal-mass ECE"</dt><dd>{f3(r.ece_equal_mass)}</dd>
                 <dt>"Brier (top label)"</dt><dd>{f3(r.brier)}</dd>
                 <dt>"Log loss (top label, clip 1e-15)"</dt><dd>{f3(r.nll_top_label)}</dd>
-                {smooth.get().map(|(v, sigma)| view! { <dt>"Smooth ECE (no bins)"</dt><dd>{format!("{} (bandwidth {:.3})", f3(v), sigma)}</dd> })}
+                {smooth.map(|(v, sigma)| view! { <dt>"Smooth ECE (no bins)"</dt><dd>{format!("{} (bandwidth {:.3})", f3(v), sigma)}</dd> })}
                 {cm.map(|m| view! { <dt>"NLL (clip 1e-15)"</dt><dd>{f3(m.nll)}</dd><dt>"Brier (all classes)"</dt><dd>{f3(m.brier_full)}</dd> })}
                 {cw.map(|v| view! { <dt>"Class-wise ECE"</dt><dd>{f3(v)}</dd> })}
                 {tl.map(|v| view! { <dt>"Top-label ECE"</dt><dd>{f3(v)}</dd> })}
@@ -186,17 +162,11 @@ pub fn Summary(
 }
 
 #[component]
-pub fn Recalibration(state: RwSignal<CalibrationState>, data: Memo<Option<Arc<Dataset>>>) -> impl IntoView {
-    let bins = Memo::new(move |_| state.with(|s| s.bins));
+pub fn Recalibration(analysis: Memo<Option<Arc<Analysis>>>) -> impl IntoView {
     move || {
-        let d = data.get()?;
-        let h = held_out(&d.confidences, &d.correct, bins.get(), 0.7, 0)?;
-        let logits = match d.shape {
-            Shape::Logits => d.scores.clone(),
-            Shape::Probabilities | Shape::Binary => logits_from_probabilities(&d.scores),
-            Shape::Article => Vec::new(),
-        };
-        let temperature = fit_temperature(&logits, &d.labels);
+        let a = analysis.get()?;
+        let h = a.held_out?;
+        let temperature = a.temperature;
         Some(view! {
             <section class="recalibration" aria-label="Recalibration">
                 <h3>"Recalibration"</h3>
