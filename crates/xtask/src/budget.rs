@@ -33,7 +33,9 @@ const BUDGETS: [Budget; 2] = [
     Budget {
         what: "the worker (wasm + JS) the long jobs load",
         prefix: "worker",
-        limit_bytes: 410_000,
+        // 462,261 bytes once CSP solving (the SAT solver), the calibration analysis and the
+        // judge's measurement moved here from the page's thread; loaded only when a job starts.
+        limit_bytes: 470_000,
         aim_bytes: None,
     },
 ];
