@@ -207,7 +207,11 @@ pub(crate) fn million_rows(rows: usize) -> String {
     text
 }
 
-pub(crate) async fn wait_long(page: &frontier_e2e::Page, selector: &str, accept: impl Fn(&str) -> bool) -> Result<String> {
+pub(crate) async fn wait_long(
+    page: &frontier_e2e::Page,
+    selector: &str,
+    accept: impl Fn(&str) -> bool,
+) -> Result<String> {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         if let Ok(el) = page.client.find(Locator::Css(selector)).await {

@@ -117,7 +117,8 @@ mod tests {
             }
             let t = numpy_edges(points - 1);
             let norm = (2.0 * std::f64::consts::PI).sqrt() * sigma;
-            let kernel: Vec<f64> = t.iter().map(|&x| (-(x - 0.5) * (x - 0.5) / (2.0 * sigma * sigma)).exp() / norm).collect();
+            let kernel: Vec<f64> =
+                t.iter().map(|&x| (-(x - 0.5) * (x - 0.5) / (2.0 * sigma * sigma)).exp() / norm).collect();
             let mut ext: Vec<f64> = values.iter().rev().take(points - 1).copied().collect();
             ext.extend_from_slice(&values);
             ext.extend(values.iter().rev().skip(1));
