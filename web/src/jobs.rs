@@ -94,11 +94,43 @@ impl ByteSource for &[u8] {
 
 /// The result of reading a confidence file: the data, or the error and, when the columns
 /// were not recognised, the header for a mapping step.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReadOutcome {
     pub dataset: Option<Dataset>,
     pub error: Option<String>,
     pub columns: Option<Vec<String>>,
+    /// From the worker, the data set comes as bytes beside this JSON
+    /// (`frontier_calibration::analysis::encode`): parsing millions of rows of JSON would hold
+    /// the page for seconds. `skipped` then carries the rows the encoding leaves out.
+    #[serde(default)]
+    pub encoded: bool,
+    #[serde(default)]
+    pub skipped: Vec<frontier_calibration::data::RowError>,
+}
+
+impl ReadOutcome {
+    /// The data set of an outcome whose rows came as bytes.
+    pub fn with_bytes(mut self, bytes: Option<&[u8]>) -> Result<Self, String> {
+        if self.encoded {
+            let bytes = bytes.ok_or("the worker sent no rows")?;
+            let dataset = frontier_calibration::analysis::decode(bytes)?;
+            self.dataset = Some(Dataset { skipped: std::mem::take(&mut self.skipped), ..dataset });
+            self.encoded = false;
+        }
+        Ok(self)
+    }
+}
+
+/// A finished job: its reply, and for a result too large to send as JSON, its bytes.
+pub struct Finished {
+    pub reply: JobReply,
+    pub bytes: Option<Vec<u8>>,
+}
+
+impl From<JobReply> for Finished {
+    fn from(reply: JobReply) -> Self {
+        Finished { reply, bytes: None }
+    }
 }
 
 /// Bytes read per step: big enough that the per-call cost vanishes, small enough for
@@ -126,10 +158,10 @@ pub fn read_calibration(
     let columns = reader.header().map(<[String]>::to_vec);
     let result = parsed.and_then(|()| reader.finish());
     Ok(match result {
-        Ok(dataset) => ReadOutcome { dataset: Some(dataset), error: None, columns: None },
+        Ok(dataset) => ReadOutcome { dataset: Some(dataset), error: None, columns: None, encoded: false, skipped: Vec::new() },
         Err(e) => {
             let columns = matches!(e, ParseError::UnknownShape(_)).then_some(columns).flatten();
-            ReadOutcome { dataset: None, error: Some(e.to_string()), columns }
+            ReadOutcome { dataset: None, error: Some(e.to_string()), columns, encoded: false, skipped: Vec::new() }
         }
     })
 }
@@ -222,7 +254,32 @@ fn measure_judge(source: &mut dyn ByteSource, pixels: usize, seed: u64, digits: 
 
 /// Runs a job, reporting progress through `report`. Runs in the worker; also callable
 /// directly in tests. `input` is the file attached to the job, if any.
-pub fn run_job(job: &Job, input: Option<&mut dyn ByteSource>, mut report: impl FnMut(JobReply)) -> JobReply {
+pub fn run_job(job: &Job, input: Option<&mut dyn ByteSource>, mut report: impl FnMut(JobReply)) -> Finished {
+    let Job::ReadCalibration { skip_invalid, mapping } = job else { return run_json_job(job, input, report).into() };
+    let Some(source) = input else { return JobReply::Failed { error: "no file was attached".into() }.into() };
+    // Progress in KiB: the numbers stay readable in the bar's text.
+    let outcome = read_calibration(source, *skip_invalid, mapping, |done, total| {
+        report(JobReply::Progress { done: (done / 1024) as usize, total: (total / 1024) as usize })
+    });
+    let encoded = outcome.and_then(|mut o| {
+        let bytes = match o.dataset.take() {
+            Some(d) => {
+                o.skipped = d.skipped.clone();
+                o.encoded = true;
+                Some(frontier_calibration::analysis::encode(&d)?)
+            }
+            None => None,
+        };
+        Ok((serde_json::to_string(&o).map_err(|e| e.to_string())?, bytes))
+    });
+    match encoded {
+        Ok((result, bytes)) => Finished { reply: JobReply::Done { result }, bytes },
+        Err(error) => JobReply::Failed { error }.into(),
+    }
+}
+
+/// Every job whose whole result is its JSON.
+fn run_json_job(job: &Job, input: Option<&mut dyn ByteSource>, mut report: impl FnMut(JobReply)) -> JobReply {
     match job {
         Job::CostGrid { inputs, x, y } => {
             let cells = frontier_costs::grid(inputs, x, y, |done, total| {
@@ -290,18 +347,7 @@ pub fn run_job(job: &Job, input: Option<&mut dyn ByteSource>, mut report: impl F
                 Err(error) => JobReply::Failed { error },
             }
         }
-        Job::ReadCalibration { skip_invalid, mapping } => {
-            let Some(source) = input else { return JobReply::Failed { error: "no file was attached".into() } };
-            // Progress in KiB: a usize byte count would overflow nothing, but KiB keep the
-            // numbers readable in the bar's text.
-            let outcome = read_calibration(source, *skip_invalid, mapping, |done, total| {
-                report(JobReply::Progress { done: (done / 1024) as usize, total: (total / 1024) as usize })
-            });
-            match outcome.and_then(|o| serde_json::to_string(&o).map_err(|e| e.to_string())) {
-                Ok(result) => JobReply::Done { result },
-                Err(error) => JobReply::Failed { error },
-            }
-        }
+        Job::ReadCalibration { .. } => JobReply::Failed { error: "read through run_job".into() },
     }
 }
 
@@ -317,7 +363,7 @@ mod tests {
         let weak = WeakConfig { words: 20, train_examples: 600 };
         let job = Job::WeakToStrong { student: StudentChoice::Embedding, seed: 1, aux_coef: 0.5, weak, sweep: None };
         let mut source: &[u8] = &bytes;
-        let JobReply::Done { result } = run_job(&job, Some(&mut source), |_| {}) else { panic!("the job failed") };
+        let JobReply::Done { result } = run_job(&job, Some(&mut source), |_| {}).reply else { panic!("the job failed") };
         let from_job: frontier_alignment::weak_to_strong::Outcome =
             serde_json::from_str(&result).unwrap_or_else(|e| panic!("{e}"));
         let corpus = Corpus::from_bytes(&bytes).unwrap_or_else(|e| panic!("{e}"));
@@ -333,13 +379,13 @@ mod tests {
     fn the_csp_job_is_the_solver_run_in_the_worker() {
         use frontier_reasoning::csp::{parse, solve, Solution, EXAMPLE, EXAMPLE_SOLUTION_COUNT};
         let job = Job::SolveCsp { problem: EXAMPLE.into(), count_limit: 1000 };
-        let JobReply::Done { result } = run_job(&job, None, |_| {}) else { panic!("the job failed") };
+        let JobReply::Done { result } = run_job(&job, None, |_| {}).reply else { panic!("the job failed") };
         let from_job: Solution = serde_json::from_str(&result).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(from_job.count, EXAMPLE_SOLUTION_COUNT);
         let problem = parse(EXAMPLE).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(from_job, solve(&problem, 1000));
         let bad = Job::SolveCsp { problem: "people: Ana\nrooms:".into(), count_limit: 10 };
-        assert!(matches!(run_job(&bad, None, |_| {}), JobReply::Failed { .. }));
+        assert!(matches!(run_job(&bad, None, |_| {}).reply, JobReply::Failed { .. }));
     }
 
     /// The judge measured in the worker from the packed files gives what the lab gives directly.
@@ -357,7 +403,7 @@ mod tests {
         assert!(PixelBundle::unpack(&[255, 255, 255, 255, 0, 0, 0, 0, 1]).is_err());
         let job = Job::MeasureJudge { pixels: 6, seed: 3, digits: 5 };
         let mut source: &[u8] = &bundle;
-        let JobReply::Done { result } = run_job(&job, Some(&mut source), |_| {}) else { panic!("the job failed") };
+        let JobReply::Done { result } = run_job(&job, Some(&mut source), |_| {}).reply else { panic!("the job failed") };
         let rows: Vec<(String, Accuracy)> = serde_json::from_str(&result).unwrap_or_else(|e| panic!("{e}"));
         let judge = Judge::from_bytes(&judge_bytes).unwrap_or_else(|e| panic!("{e}"));
         let digits = Digits::from_bytes(&digit_bytes).unwrap_or_else(|e| panic!("{e}"));
@@ -375,11 +421,11 @@ mod tests {
         let bytes = encode(&d).unwrap_or_else(|e| panic!("{e}"));
         let job = Job::AnalyseCalibration { bins: 12, binning: frontier_calibration::Binning::Quantile };
         let mut source: &[u8] = &bytes;
-        let JobReply::Done { result } = run_job(&job, Some(&mut source), |_| {}) else { panic!("the job failed") };
+        let JobReply::Done { result } = run_job(&job, Some(&mut source), |_| {}).reply else { panic!("the job failed") };
         let from_job: Analysis = serde_json::from_str(&result).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(from_job, analyse(&d, 12, frontier_calibration::Binning::Quantile));
         let mut truncated: &[u8] = &bytes[..bytes.len() - 3];
-        assert!(matches!(run_job(&job, Some(&mut truncated), |_| {}), JobReply::Failed { .. }));
+        assert!(matches!(run_job(&job, Some(&mut truncated), |_| {}).reply, JobReply::Failed { .. }));
     }
 
     #[test]
@@ -399,6 +445,28 @@ mod tests {
         assert_eq!(data.correct.iter().filter(|&&ok| ok).count(), 300_000);
         let total = text.len() as u64;
         assert_eq!(steps, vec![(READ_CHUNK_BYTES, total), (total, total)]);
+    }
+
+    /// The worker's read sends the rows as bytes beside a small JSON; the page gets back the
+    /// data set the parser read, skipped rows included.
+    #[test]
+    fn the_read_job_sends_its_rows_as_bytes() {
+        let text = "pred,conf,label\na,0.9,a\nb,oops,b\nc,0.6,d\n";
+        let job = Job::ReadCalibration { skip_invalid: true, mapping: ColumnMapping::default() };
+        let mut source: &[u8] = text.as_bytes();
+        let Finished { reply: JobReply::Done { result }, bytes } = run_job(&job, Some(&mut source), |_| {}) else {
+            panic!("the job failed")
+        };
+        let outcome: ReadOutcome = serde_json::from_str(&result).unwrap_or_else(|e| panic!("{e}"));
+        assert!(outcome.encoded && outcome.dataset.is_none() && bytes.is_some());
+        let outcome = outcome.with_bytes(bytes.as_deref()).unwrap_or_else(|e| panic!("{e}"));
+        let mut direct: &[u8] = text.as_bytes();
+        let expected = read_calibration(&mut direct, true, &ColumnMapping::default(), |_, _| {})
+            .unwrap_or_else(|e| panic!("{e}"))
+            .dataset;
+        assert_eq!(outcome.dataset, expected);
+        assert_eq!(outcome.dataset.map(|d| (d.confidences.len(), d.skipped.len())), Some((2, 1)));
+        assert!(ReadOutcome { encoded: true, ..ReadOutcome::default() }.with_bytes(None).is_err());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use frontier_web::jobs::{run_job, ByteSource, Job, JobReply};
+use frontier_web::jobs::{run_job, ByteSource, Finished, Job, JobReply};
 use frontier_web::sae_worker::{SaeCommand, SaeDriver, SaeReply};
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
@@ -27,6 +27,18 @@ fn post(scope: &web_sys::DedicatedWorkerGlobalScope, reply: &JobReply) {
     if let Ok(text) = serde_json::to_string(reply) {
         let _ = scope.post_message(&text.into());
     }
+}
+
+/// A finished job's reply with its result's bytes beside it (`{ reply, bytes }`), the buffer
+/// transferred rather than copied.
+fn post_with_bytes(scope: &web_sys::DedicatedWorkerGlobalScope, result: String, bytes: &[u8]) {
+    let Ok(text) = serde_json::to_string(&JobReply::Done { result }) else { return };
+    let array = js_sys::Uint8Array::from(bytes);
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"reply".into(), &text.into());
+    let _ = js_sys::Reflect::set(&message, &"bytes".into(), &array);
+    let transfer = js_sys::Array::of1(&array.buffer());
+    let _ = scope.post_message_with_transfer(&message, &transfer);
 }
 
 /// A `Blob` read slice by slice. Workers may read synchronously, so the job's loop needs no
@@ -184,9 +196,14 @@ fn main() {
                 let input = source.as_mut().map(|s| s as &mut dyn ByteSource);
                 run_job(&job, input, |progress| post(&reply_scope, &progress))
             }
-            Err(error) => JobReply::Failed { error },
+            Err(error) => JobReply::Failed { error }.into(),
         };
-        post(&reply_scope, &reply);
+        match reply {
+            Finished { reply: JobReply::Done { result }, bytes: Some(bytes) } => {
+                post_with_bytes(&reply_scope, result, &bytes)
+            }
+            Finished { reply, .. } => post(&reply_scope, &reply),
+        }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget(); // The handler lives as long as the worker.

@@ -58,7 +58,18 @@ impl Default for JobRunner {
     }
 }
 
-type Finish = Rc<RefCell<Option<Box<dyn FnOnce(JobOutcome)>>>>;
+type Finish = Rc<RefCell<Option<Box<dyn FnOnce(JobOutcome, Option<Vec<u8>>)>>>>;
+
+/// A reply's JSON and the bytes that came beside it (`{ reply, bytes }`: a large result that
+/// would cost the page more to parse as JSON, sent as a transferred buffer).
+fn reply_parts(data: &wasm_bindgen::JsValue) -> Option<(String, Option<Vec<u8>>)> {
+    if let Some(text) = data.as_string() {
+        return Some((text, None));
+    }
+    let text = js_sys::Reflect::get(data, &"reply".into()).ok()?.as_string()?;
+    let bytes = js_sys::Reflect::get(data, &"bytes".into()).ok()?.dyn_into::<js_sys::Uint8Array>().ok()?;
+    Some((text, Some(bytes.to_vec())))
+}
 
 /// The message for a job whose worker crashed: which job was lost, and why if the browser says.
 pub fn lost_job(what: &str, ev: &web_sys::Event) -> String {
@@ -78,33 +89,44 @@ impl JobRunner {
     /// The job is posted only when the worker says it is ready: its wasm loads
     /// asynchronously, and a message that arrives before its handler exists is lost.
     pub fn start(&self, job: &Job, file: Option<web_sys::Blob>, done: impl FnOnce(JobOutcome) + 'static) {
+        self.start_with_data(job, file, move |outcome, _| done(outcome));
+    }
+
+    /// As [`JobRunner::start`], for jobs whose result comes with bytes beside its JSON.
+    pub fn start_with_data(
+        &self,
+        job: &Job,
+        file: Option<web_sys::Blob>,
+        done: impl FnOnce(JobOutcome, Option<Vec<u8>>) + 'static,
+    ) {
         self.cancel();
         let message = match job_message(job, file) {
             Ok(m) => m,
-            Err(e) => return done(JobOutcome::Failed(format!("job cannot be sent: {e}"))),
+            Err(e) => return done(JobOutcome::Failed(format!("job cannot be sent: {e}")), None),
         };
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Classic);
         let worker = match web_sys::Worker::new_with_options(WORKER_URL, &options) {
             Ok(w) => w,
-            Err(e) => return done(JobOutcome::Failed(format!("the worker could not start: {e:?}"))),
+            Err(e) => return done(JobOutcome::Failed(format!("the worker could not start: {e:?}")), None),
         };
         let runner = *self;
-        let finish: Finish = Rc::new(RefCell::new(Some(Box::new(move |outcome: JobOutcome| {
+        let finish: Finish = Rc::new(RefCell::new(Some(Box::new(move |outcome: JobOutcome, bytes| {
             runner.cancel();
-            done(outcome);
+            done(outcome, bytes);
         }))));
-        let call = |finish: &Finish, outcome: JobOutcome| {
+        let call_with = |finish: &Finish, outcome: JobOutcome, bytes: Option<Vec<u8>>| {
             let f = finish.borrow_mut().take();
             if let Some(f) = f {
-                f(outcome);
+                f(outcome, bytes);
             }
         };
+        let call = move |finish: &Finish, outcome: JobOutcome| call_with(finish, outcome, None);
         let progress = self.progress;
         let finish_msg = finish.clone();
         let worker_msg = worker.clone();
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            let Some(text) = ev.data().as_string() else { return };
+            let Some((text, bytes)) = reply_parts(&ev.data()) else { return };
             match serde_json::from_str::<JobReply>(&text) {
                 Ok(JobReply::Ready) => {
                     if let Err(e) = worker_msg.post_message(&message) {
@@ -112,7 +134,7 @@ impl JobRunner {
                     }
                 }
                 Ok(JobReply::Progress { done, total }) => progress.set(Some(Progress { done, total })),
-                Ok(JobReply::Done { result }) => call(&finish_msg, JobOutcome::Done(result)),
+                Ok(JobReply::Done { result }) => call_with(&finish_msg, JobOutcome::Done(result), bytes),
                 Ok(JobReply::Failed { error }) => call(&finish_msg, JobOutcome::Failed(error)),
                 Err(e) => call(&finish_msg, JobOutcome::Failed(format!("unexpected message from the worker: {e}"))),
             }

@@ -56,10 +56,12 @@ impl Picker {
         self.message.set(None);
         let job = Job::ReadCalibration { skip_invalid: self.skip_invalid.get_untracked(), mapping };
         let started_ms = dom::now_ms();
-        self.runner.start(&job, Some(blob), move |outcome| {
+        self.runner.start_with_data(&job, Some(blob), move |outcome, bytes| {
             let seconds = (dom::now_ms() - started_ms) / 1000.0;
             let outcome = match outcome {
-                JobOutcome::Done(json) => serde_json::from_str::<ReadOutcome>(&json).map_err(|e| e.to_string()),
+                JobOutcome::Done(json) => serde_json::from_str::<ReadOutcome>(&json)
+                    .map_err(|e| e.to_string())
+                    .and_then(|o| o.with_bytes(bytes.as_deref())),
                 JobOutcome::Failed(e) => Err(e),
             };
             match outcome {
