@@ -49,7 +49,7 @@ pub use judge::{Judge, Reveal};
 pub use measure::{
     debate_every_lie, evaluate, evaluate_with, random_accuracy, Accuracy, DebateConfig, PaperFigure, PAPER_FIGURES,
 };
-pub use replay::{liar_label_for, replay, Debaters, GameSettings, RefusedMove, Replay};
+pub use replay::{liar_label_for, replay, replay_work, Debaters, GameSettings, RefusedMove, Replay};
 
 /// Width and height of an MNIST digit, in pixels.
 pub const SIDE: usize = 28;

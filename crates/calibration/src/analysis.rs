@@ -20,10 +20,37 @@ pub const BOOTSTRAP_BUDGET: usize = 2_000_000;
 /// Points kept of the risk–coverage curve (one per distinct confidence otherwise): more than a
 /// chart has pixels.
 pub const CURVE_POINTS: usize = 400;
-/// Rows up to which one analysis costs the page under about 50 ms (measured natively at a
-/// million rows: 0.1–0.4 s per metric, 1.2 s in all, so about 1.2 µs a row; wasm is 1.5–3×
-/// slower). Larger data sets are analysed in the worker.
+/// Rows (of two classes; see [`page_rows`]) up to which one analysis stays on the page: about
+/// 0.1 s on a laptop (measured natively at a million rows: 0.1–0.4 s per metric, 1.2 s in all).
+/// Larger data sets are analysed in the worker.
 pub const MAIN_THREAD_ROWS: usize = 15_000;
+/// Flop-equivalents per two-class row of [`analyse`] at
+/// [`frontier_base::work::LAPTOP_FLOP_PER_S`]: 1.2 µs natively on a server core, about 2× that
+/// in wasm and 3× again on a laptop core: 7.2 µs, 29,000 at 4 GFLOP/s.
+pub const ANALYSIS_OPS_PER_ROW: f64 = 29_000.0;
+
+/// A data set's size in two-class rows: the class-wise metrics and temperature scaling pass over
+/// every class's score, so k classes cost about k / 2 rows of two.
+pub fn page_rows(rows: usize, classes: usize) -> usize {
+    rows.saturating_mul(classes.max(2)) / 2
+}
+
+/// Whether the page analyses a data set itself (otherwise its worker does).
+pub fn on_page(d: &Dataset) -> bool {
+    page_rows(d.confidences.len(), d.scores.first().map_or(0, Vec::len)) <= MAIN_THREAD_ROWS
+}
+
+/// What one analysis asks of the page's thread: all of it up to [`MAIN_THREAD_ROWS`], beyond
+/// only encoding the rows for the worker (a copy of each value).
+pub fn page_work(rows: usize, classes: usize) -> frontier_base::work::Work {
+    let size = page_rows(rows, classes);
+    let encoded_bytes = rows as u64 * (17 + 8 * classes as u64);
+    if size <= MAIN_THREAD_ROWS {
+        frontier_base::work::Work { flop: size as f64 * ANALYSIS_OPS_PER_ROW, bytes: 4 * encoded_bytes }
+    } else {
+        frontier_base::work::Work { flop: encoded_bytes as f64, bytes: 2 * encoded_bytes }
+    }
+}
 /// Share of the rows the recalibration maps are fitted on; the rest measure them.
 pub const FIT_FRACTION: f64 = 0.7;
 /// The seed of the recalibration split and the bootstrap.

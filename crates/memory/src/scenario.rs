@@ -218,3 +218,14 @@ pub fn replay(
 ) -> Result<Vec<Outcome>, ScenarioError> {
     ops.iter().map(|(line, op)| apply(store, embedder, *line, op)).collect()
 }
+
+/// The work of replaying `ops` operations whose texts total `text_bytes`, with `dims`-wide
+/// vectors: each text is embedded (at most a vector's width of work per byte, twice), and a
+/// retrieval or an eviction scores every stored memory, of which there are at most `ops`.
+pub fn replay_work(ops: usize, text_bytes: usize, dims: usize) -> frontier_base::work::Work {
+    let (ops, text_bytes, dims) = (ops as f64, text_bytes as f64, dims as f64);
+    frontier_base::work::Work {
+        flop: 2.0 * text_bytes * dims + 2.0 * ops * ops * dims,
+        bytes: (ops * dims * 4.0 + text_bytes) as u64,
+    }
+}

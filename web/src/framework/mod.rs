@@ -1,5 +1,7 @@
 //! The widget framework: routing, persistence, sharing, export, charts, workers.
 
+#[cfg(test)]
+pub mod bounds;
 pub mod chart;
 pub mod choice;
 pub mod dom;

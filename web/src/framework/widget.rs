@@ -2,6 +2,7 @@
 //! the framework mounts one. The registry (`crate::widgets`) lists the widgets once; routes, the
 //! home and problem pages, embeds and the contract suite come from that list.
 
+use frontier_base::work::Work;
 use frontier_state::{Query, WidgetMeta, WidgetState};
 use leptos::prelude::*;
 
@@ -23,6 +24,18 @@ pub trait Widget: 'static {
 
     /// The widget inside its [`WidgetFrame`](super::frame::WidgetFrame).
     fn view(host: Host<Self::State>) -> AnyView;
+
+    /// What opening `state` asks of the page's own thread: the analysis its views compute
+    /// at once, estimated from the settings through the core crates. Work that runs in the Web
+    /// Worker (training, solving, large files) is gated by its own job and not counted here.
+    /// The registry's property test holds every valid state under
+    /// [`frontier_base::work::MAIN_THREAD_AUTO_START_S`].
+    fn page_work(state: &Self::State) -> Work;
+
+    /// Runs natively what the page computes when `state` opens (the property test checks that
+    /// it returns for arbitrary valid states, the largest included).
+    #[cfg(test)]
+    fn open_natively(state: &Self::State);
 }
 
 /// A widget, full-size or embedded, with its state resolved from the link, saved work or the

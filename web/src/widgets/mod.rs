@@ -30,6 +30,20 @@ macro_rules! registry {
             $(out.extend(crate::framework::widget::contract_problems::<$module::$widget>());)+
             out
         }
+
+        /// Every widget under the page-work property (see [`crate::framework::bounds`]): the
+        /// problems, and per widget the valid states drawn and the costliest estimate.
+        #[cfg(test)]
+        pub fn bound_problems(tries: usize, seed: u64, open_each: usize) -> (Vec<String>, Vec<(&'static str, usize, frontier_base::work::Work)>) {
+            let mut out = Vec::new();
+            let mut seen = Vec::new();
+            $({
+                let (problems, states, worst) = crate::framework::bounds::problems::<$module::$widget>(tries, seed, open_each);
+                out.extend(problems);
+                seen.push((<$module::$widget as Widget>::META.id, states, worst));
+            })+
+            (out, seen)
+        }
     };
 }
 
@@ -70,5 +84,19 @@ mod tests {
     #[test]
     fn every_widget_keeps_the_contract_without_a_browser() {
         assert_eq!(contract_problems(), Vec::<String>::new());
+    }
+
+    /// The property per widget: arbitrary valid states (the worked example's fields changed to
+    /// what a stranger's link might hold) never ask the page's thread for more than may start by
+    /// itself there, and the costliest of them open (the analysis returns).
+    #[test]
+    fn no_valid_state_asks_the_page_for_more_than_it_may_start_by_itself() {
+        let (problems, seen) = bound_problems(600, 0x5eed, 3);
+        for (id, states, worst) in &seen {
+            println!("{id}: {states} valid states; the costliest: {} ({} bytes)", worst.describe(), worst.bytes);
+            // A property over no states proves nothing: each widget must yield some.
+            assert!(*states >= 20, "{id}: only {states} valid states were drawn");
+        }
+        assert_eq!(problems, Vec::<String>::new());
     }
 }

@@ -105,6 +105,19 @@ impl GameSettings {
     }
 }
 
+/// The work of replaying a game of `pixels` reveals with a judge of `hidden` units: each move
+/// queries the judge once per candidate pixel (at most all 784; (1 + width) times as many for
+/// minimax), and a query costs the hidden layer over the pixels shown plus the output layer.
+pub fn replay_work(pixels: usize, hidden: usize, strategy: Strategy) -> frontier_base::work::Work {
+    let per_move = match strategy {
+        Strategy::Random => 1,
+        Strategy::Greedy => PIXELS,
+        Strategy::Minimax { width, .. } => (1 + width) * PIXELS,
+    };
+    let query_flop = 2 * hidden * (pixels + super::CLASSES);
+    frontier_base::work::Work { flop: (pixels * per_move * query_flop) as f64, bytes: (PIXELS * hidden * 8) as u64 }
+}
+
 /// The label the liar claims when asked for `requested` on a digit whose true label is `truth`:
 /// the requested one, or the next one (9 wraps to 0) when it is the truth, so every choice of
 /// digit and label gives a game.

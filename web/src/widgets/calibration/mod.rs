@@ -13,7 +13,7 @@ pub use state::CalibrationState;
 
 use std::sync::Arc;
 
-use frontier_calibration::analysis::{analyse, encode, Analysis, MAIN_THREAD_ROWS};
+use frontier_calibration::analysis::{analyse, encode, on_page, Analysis, MAIN_THREAD_ROWS};
 use frontier_calibration::data::Dataset;
 use frontier_calibration::samples::DataChoice;
 use frontier_calibration::Binning;
@@ -36,7 +36,7 @@ fn analysed(state: RwSignal<CalibrationState>, data: Memo<Option<Arc<Dataset>>>,
     let binning = Memo::new(move |_| state.with(|s| (s.bins, s.binning)));
     let run = move |d: Arc<Dataset>, (bins, binning): (usize, Binning)| {
         runner.cancel();
-        if d.confidences.len() <= MAIN_THREAD_ROWS {
+        if on_page(&d) {
             return out.set(Some(Ok(Arc::new(analyse(&d, bins, binning)))));
         }
         let blob = match encode(&d).and_then(|bytes| crate::framework::dom::bytes_blob(&bytes)) {
@@ -97,6 +97,22 @@ impl Widget for CalibrationWidget {
 
     fn view(host: Host<CalibrationState>) -> AnyView {
         view! { <Calibration host=host/> }.into_any()
+    }
+
+    /// The sample's analysis, or for an upload the most the page analyses itself (larger data
+    /// goes to the worker).
+    fn page_work(s: &CalibrationState) -> frontier_base::work::Work {
+        let (rows, classes) = s.data.sample().map_or((MAIN_THREAD_ROWS, 2), |d| {
+            (d.confidences.len(), d.scores.first().map_or(0, Vec::len))
+        });
+        frontier_calibration::analysis::page_work(rows, classes)
+    }
+
+    #[cfg(test)]
+    fn open_natively(s: &CalibrationState) {
+        if let Some(d) = s.data.sample() {
+            let _ = analyse(&d, s.bins, s.binning);
+        }
     }
 }
 

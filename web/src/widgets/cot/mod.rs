@@ -266,6 +266,15 @@ impl Widget for CotWidget {
     fn view(host: Host<CotState>) -> AnyView {
         view! { <CotLab host=host/> }.into_any()
     }
+
+    fn page_work(s: &CotState) -> frontier_base::work::Work {
+        frontier_reasoning::analyze::check_work(s.trace.len(), s.question.len())
+    }
+
+    #[cfg(test)]
+    fn open_natively(s: &CotState) {
+        let _ = run(s);
+    }
 }
 
 #[component]

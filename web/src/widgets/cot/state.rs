@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 
 /// Longest trace kept in the state (and so in links and saved work). The checker itself takes
 /// any length; larger files go through the batch upload.
-pub const MAX_TRACE_BYTES: usize = 1 << 20;
+/// The most the editor checks on the page's own thread: about 0.3 s on a laptop at
+/// [`frontier_reasoning::analyze::CHECK_OPS_PER_BYTE`] (1 MiB would take over a second); longer
+/// files go to the worker as a batch.
+pub const MAX_TRACE_BYTES: usize = 256 << 10;
 pub const MAX_QUESTION_BYTES: usize = 64 << 10;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -243,6 +243,20 @@ impl Widget for CspWidget {
     fn view(host: Host<CspState>) -> AnyView {
         view! { <CspLab host=host/> }.into_any()
     }
+
+    /// Reading the problem and checking the proposal, each a pass over its text; the solver runs
+    /// in the worker, under its conflict and propagation limits.
+    fn page_work(s: &CspState) -> frontier_base::work::Work {
+        let bytes = (s.problem.len() + s.proposal.len()) as f64;
+        frontier_base::work::Work { flop: bytes * 500.0, bytes: 16 * bytes as u64 }
+    }
+
+    #[cfg(test)]
+    fn open_natively(s: &CspState) {
+        if let Ok(problem) = parse(&s.problem) {
+            let _ = check_assignment(&problem, &s.proposal);
+        }
+    }
 }
 
 #[component]

@@ -199,6 +199,19 @@ impl Widget for DebateWidget {
     fn view(host: Host<DebateState>) -> AnyView {
         view! { <DebateLab host=host/> }.into_any()
     }
+
+    /// The replayed debate: at most 26 rounds, each a jump of O(log steps) modular products; the
+    /// oversight table to depth 20.
+    fn page_work(s: &DebateState) -> frontier_base::work::Work {
+        let rounds = f64::from(state::MAX_STEPS_LOG2) + s.moves.len() as f64;
+        frontier_base::work::Work { flop: rounds * 64.0 * 100.0 + 20.0 * 1_000.0, bytes: 64 << 10 }
+    }
+
+    #[cfg(test)]
+    fn open_natively(s: &DebateState) {
+        let _ = s.replay();
+        let _ = frontier_alignment::rrm::accuracy_table(s.verifier_accuracy, 20);
+    }
 }
 
 #[component]

@@ -19,7 +19,7 @@ type Drawn = Result<String, String>;
 
 /// Total memory (GB) of each model in each format at the state's context (from the core's
 /// grid; NaN where a cell does not evaluate).
-fn memory_rows(s: &EdgeState) -> Vec<(String, Vec<f64>)> {
+pub(super) fn memory_rows(s: &EdgeState) -> Vec<(String, Vec<f64>)> {
     let Ok(base) = s.inputs() else { return Vec::new() };
     let models: Vec<ModelArch> = MEMORY_MODELS.iter().filter_map(|id| ModelArch::by_id(id)).collect();
     let formats: Vec<&WeightFormat> = MEMORY_FORMATS.iter().filter_map(|f| WeightFormat::by_id(f)).collect();
@@ -81,7 +81,7 @@ fn memory_svg(rows: &[(String, Vec<f64>)], usable_gb: f64, ram_gb: f64) -> Drawn
 }
 
 /// Decode speed of the current model and device in every format.
-fn speed_points(s: &EdgeState) -> Vec<(&'static str, f64, f64, bool, Option<f64>)> {
+pub(super) fn speed_points(s: &EdgeState) -> Vec<(&'static str, f64, f64, bool, Option<f64>)> {
     let Ok(base) = s.inputs() else { return Vec::new() };
     format_sweep(&base)
         .into_iter()

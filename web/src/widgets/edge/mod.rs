@@ -51,6 +51,20 @@ impl Widget for EdgeFeasibilityWidget {
     fn view(host: Host<EdgeState>) -> AnyView {
         view! { <EdgeFeasibility host=host/> }.into_any()
     }
+
+    /// The verdict, the memory grid of a few models by a few formats, and the format sweep:
+    /// closed forms, a few hundred in all.
+    fn page_work(_: &EdgeState) -> frontier_base::work::Work {
+        frontier_base::work::Work { flop: 1e6, bytes: 64 << 10 }
+    }
+
+    #[cfg(test)]
+    fn open_natively(s: &EdgeState) {
+        let _ = verdict::analysis(s);
+        let _ = verdict::report(s);
+        let _ = charts::memory_rows(s);
+        let _ = charts::speed_points(s);
+    }
 }
 
 #[component]

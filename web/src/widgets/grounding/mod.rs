@@ -131,6 +131,19 @@ impl Widget for GroundingWidget {
     fn view(host: Host<GroundingState>) -> AnyView {
         view! { <GroundingLab host=host/> }.into_any()
     }
+
+    /// Every scheme's plan (a few tiles each) and the regions' plan (at most 64 regions); the
+    /// overlay draws a line per patch row and column, at most 2 × 1,024 for Qwen2-VL's cap.
+    fn page_work(s: &GroundingState) -> frontier_base::work::Work {
+        let regions = s.regions.len() as f64;
+        frontier_base::work::Work { flop: 1e5 + regions * 1e3 + 2_048.0 * 100.0, bytes: 1 << 20 }
+    }
+
+    #[cfg(test)]
+    fn open_natively(s: &GroundingState) {
+        let _ = table::all_plans(s);
+        let _ = roi_plan(s);
+    }
 }
 
 #[component]

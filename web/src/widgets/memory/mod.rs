@@ -190,6 +190,19 @@ impl Widget for MemoryWidget {
     fn view(host: Host<MemoryState>) -> AnyView {
         view! { <MemoryLab host=host/> }.into_any()
     }
+
+    fn page_work(s: &MemoryState) -> frontier_base::work::Work {
+        let text_bytes: usize = s.ops.iter().map(|op| serde_json::to_string(op).map_or(0, |t| t.len())).sum();
+        // The static table's 384 dimensions, the wider of the two embedders.
+        let dims = 384_usize.max(replay::HASH.dims);
+        frontier_memory::scenario::replay_work(s.ops.len() + 1, text_bytes + s.query.len(), dims)
+    }
+
+    #[cfg(test)]
+    fn open_natively(s: &MemoryState) {
+        let replayed = replay(s, &Table::NotLoaded);
+        let _ = quiz::graded(s, &replayed);
+    }
 }
 
 #[component]

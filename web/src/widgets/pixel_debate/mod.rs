@@ -255,6 +255,26 @@ impl Widget for PixelDebateWidget {
     fn view(host: Host<PixelState>) -> AnyView {
         view! { <PixelDebate host=host/> }.into_any()
     }
+
+    /// The game replayed with the judge (64 hidden units) queried for every candidate pixel.
+    fn page_work(s: &PixelState) -> frontier_base::work::Work {
+        frontier_alignment::pixel::replay_work(s.pixels, 64, s.strategy.strategy())
+    }
+
+    #[cfg(test)]
+    fn open_natively(s: &PixelState) {
+        let asset = |name: &str| {
+            let path = format!("{}/../crates/alignment/assets/{name}", env!("CARGO_MANIFEST_DIR"));
+            std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        };
+        let (judge, digits) = (asset("pixel-judge.bin"), asset("pixel-digits.bin"));
+        let loaded = Loaded {
+            judge: Judge::from_bytes(&judge).unwrap_or_else(|e| panic!("{e}")),
+            digits: Digits::from_bytes(&digits).unwrap_or_else(|e| panic!("{e}")),
+            bundle: Vec::new(),
+        };
+        let _ = replayed(s, &loaded);
+    }
 }
 
 #[component]

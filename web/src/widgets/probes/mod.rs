@@ -251,6 +251,18 @@ impl Widget for ProbesWidget {
     fn view(host: Host<ProbesState>) -> AnyView {
         view! { <ProbesLab host=host/> }.into_any()
     }
+
+    /// The items generated (each a small puzzle with its exact answer) and the pasted answers
+    /// read and graded.
+    fn page_work(s: &ProbesState) -> frontier_base::work::Work {
+        let items = (s.per_task * frontier_reasoning::probes::Task::ALL.len()) as f64;
+        frontier_base::work::Work { flop: items * 20_000.0 + s.answers.len() as f64 * 200.0, bytes: 4 * s.answers.len() as u64 + (1 << 20) }
+    }
+
+    #[cfg(test)]
+    fn open_natively(s: &ProbesState) {
+        let _ = run(s);
+    }
 }
 
 #[component]

@@ -238,6 +238,21 @@ impl Widget for SaeWidget {
     fn view(host: Host<SaeState>) -> AnyView {
         view! { <SaeLab host=host/> }.into_any()
     }
+
+    /// Nothing trains on the page (the worker does, gated by the run's own estimate); after a
+    /// run the inspector draws up to 1,000 evaluation inputs and encodes one.
+    fn page_work(s: &SaeState) -> frontier_base::work::Work {
+        // The widest input any data choice gives (MiniLM's 384 or the synthetic width), and the
+        // dictionary that ratio makes of it.
+        let dims = s.dims.max(s.tms_hidden).max(384) as f64;
+        let features = dims * f64::from(s.ratio);
+        frontier_base::work::Work { flop: 1_000.0 * (features + 8.0 * dims) + 2.0 * dims * features, bytes: (4.0 * 1_000.0 * (dims + features)) as u64 }
+    }
+
+    #[cfg(test)]
+    fn open_natively(s: &SaeState) {
+        let _ = s.synthetic();
+    }
 }
 
 #[component]

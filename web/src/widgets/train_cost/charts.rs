@@ -9,7 +9,7 @@ use crate::framework::theme::current as theme;
 use crate::framework::chart::{draw_svg, DataTable, Figure};
 use crate::framework::format::{sci, short, usd};
 
-const SWEEP_POINTS: usize = 61;
+pub(super) const SWEEP_POINTS: usize = 61;
 /// Picks the plotted quantity out of a sweep point.
 type ValueOf = fn(&SweepPoint) -> f64;
 

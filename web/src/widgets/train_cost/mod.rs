@@ -53,6 +53,18 @@ impl Widget for TrainCostWidget {
     fn view(host: Host<TrainCostState>) -> AnyView {
         view! { <TrainCost host=host/> }.into_any()
     }
+
+    /// The report and the chart's sweep: a closed form each, 62 in all.
+    fn page_work(_: &TrainCostState) -> frontier_base::work::Work {
+        frontier_base::work::Work { flop: (charts::SWEEP_POINTS + 1) as f64 * 1_000.0, bytes: 64 << 10 }
+    }
+
+    #[cfg(test)]
+    fn open_natively(s: &TrainCostState) {
+        let _ = s.inputs.evaluate();
+        let range = frontier_costs::AxisRange::around(s.chart_axis, &s.inputs, charts::SWEEP_POINTS);
+        let _ = frontier_costs::sweep(&s.inputs, &range);
+    }
 }
 
 #[component]

@@ -297,6 +297,16 @@ impl Widget for WeakToStrongWidget {
     fn view(host: Host<WeakToStrongState>) -> AnyView {
         view! { <WeakToStrongLab host=host/> }.into_any()
     }
+
+    /// Training runs in the worker; the page draws the result.
+    fn page_work(_: &WeakToStrongState) -> frontier_base::work::Work {
+        frontier_base::work::Work { flop: 1e5, bytes: 64 << 10 }
+    }
+
+    #[cfg(test)]
+    fn open_natively(s: &WeakToStrongState) {
+        let _ = s.clone();
+    }
 }
 
 #[component]
