@@ -158,7 +158,9 @@ pub fn read_calibration(
     let columns = reader.header().map(<[String]>::to_vec);
     let result = parsed.and_then(|()| reader.finish());
     Ok(match result {
-        Ok(dataset) => ReadOutcome { dataset: Some(dataset), error: None, columns: None, encoded: false, skipped: Vec::new() },
+        Ok(dataset) => {
+            ReadOutcome { dataset: Some(dataset), error: None, columns: None, encoded: false, skipped: Vec::new() }
+        }
         Err(e) => {
             let columns = matches!(e, ParseError::UnknownShape(_)).then_some(columns).flatten();
             ReadOutcome { dataset: None, error: Some(e.to_string()), columns, encoded: false, skipped: Vec::new() }
@@ -363,7 +365,9 @@ mod tests {
         let weak = WeakConfig { words: 20, train_examples: 600 };
         let job = Job::WeakToStrong { student: StudentChoice::Embedding, seed: 1, aux_coef: 0.5, weak, sweep: None };
         let mut source: &[u8] = &bytes;
-        let JobReply::Done { result } = run_job(&job, Some(&mut source), |_| {}).reply else { panic!("the job failed") };
+        let JobReply::Done { result } = run_job(&job, Some(&mut source), |_| {}).reply else {
+            panic!("the job failed")
+        };
         let from_job: frontier_alignment::weak_to_strong::Outcome =
             serde_json::from_str(&result).unwrap_or_else(|e| panic!("{e}"));
         let corpus = Corpus::from_bytes(&bytes).unwrap_or_else(|e| panic!("{e}"));
@@ -403,7 +407,9 @@ mod tests {
         assert!(PixelBundle::unpack(&[255, 255, 255, 255, 0, 0, 0, 0, 1]).is_err());
         let job = Job::MeasureJudge { pixels: 6, seed: 3, digits: 5 };
         let mut source: &[u8] = &bundle;
-        let JobReply::Done { result } = run_job(&job, Some(&mut source), |_| {}).reply else { panic!("the job failed") };
+        let JobReply::Done { result } = run_job(&job, Some(&mut source), |_| {}).reply else {
+            panic!("the job failed")
+        };
         let rows: Vec<(String, Accuracy)> = serde_json::from_str(&result).unwrap_or_else(|e| panic!("{e}"));
         let judge = Judge::from_bytes(&judge_bytes).unwrap_or_else(|e| panic!("{e}"));
         let digits = Digits::from_bytes(&digit_bytes).unwrap_or_else(|e| panic!("{e}"));
@@ -421,7 +427,9 @@ mod tests {
         let bytes = encode(&d).unwrap_or_else(|e| panic!("{e}"));
         let job = Job::AnalyseCalibration { bins: 12, binning: frontier_calibration::Binning::Quantile };
         let mut source: &[u8] = &bytes;
-        let JobReply::Done { result } = run_job(&job, Some(&mut source), |_| {}).reply else { panic!("the job failed") };
+        let JobReply::Done { result } = run_job(&job, Some(&mut source), |_| {}).reply else {
+            panic!("the job failed")
+        };
         let from_job: Analysis = serde_json::from_str(&result).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(from_job, analyse(&d, 12, frontier_calibration::Binning::Quantile));
         let mut truncated: &[u8] = &bytes[..bytes.len() - 3];

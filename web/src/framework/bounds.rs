@@ -15,8 +15,7 @@ use super::widget::Widget;
 pub const PAGE_BYTES_LIMIT: u64 = 256 << 20;
 
 /// Numbers a link could carry in place of any number.
-const NUMBERS: [f64; 16] =
-    [0.0, 1.0, -1.0, 0.5, 2.0, 3.0, 7.0, 64.0, 1e3, 1e4, 1e5, 1e6, 1e9, 1e15, 1e18, 1.8e19];
+const NUMBERS: [f64; 16] = [0.0, 1.0, -1.0, 0.5, 2.0, 3.0, 7.0, 64.0, 1e3, 1e4, 1e5, 1e6, 1e9, 1e15, 1e18, 1.8e19];
 
 /// A random change of one JSON value: numbers from [`NUMBERS`] or scaled, strings emptied or
 /// repeated, flags flipped, lists repeated.
@@ -25,7 +24,11 @@ fn mutate(value: &Value, rng: &mut SplitMix64, rate: f64) -> Value {
     match value {
         Value::Number(n) if change => {
             let original = n.as_f64().unwrap_or(0.0);
-            let v = if rng.next_f64() < 0.5 { NUMBERS[rng.index(NUMBERS.len())] } else { original * 10f64.powi(rng.index(7) as i32) };
+            let v = if rng.next_f64() < 0.5 {
+                NUMBERS[rng.index(NUMBERS.len())]
+            } else {
+                original * 10f64.powi(rng.index(7) as i32)
+            };
             if n.is_f64() {
                 serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
             } else if v >= 0.0 && v < u64::MAX as f64 {
