@@ -303,3 +303,84 @@ async fn a_large_confidence_file_never_stalls_the_page() -> Result<()> {
     })
     .await
 }
+
+/// A PNG of `width` × `height` 1-bit grey pixels, with deflate's stored blocks (no compressor
+/// needed): every row is a stripe pattern, so the image is not blank.
+fn striped_png(width: u32, height: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let start = out.len();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        let crc = crc32(&out[start..]);
+        out.extend_from_slice(&crc.to_be_bytes());
+    }
+    let row_bytes = width.div_ceil(8) as usize;
+    let mut raw = Vec::with_capacity((row_bytes + 1) * height as usize);
+    for y in 0..height {
+        raw.push(0); // no filter
+        raw.extend(std::iter::repeat_n(if (y / 64) % 2 == 0 { 0xF0 } else { 0x0F }, row_bytes));
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in &raw {
+        a = (a + u32::from(byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    let mut zlib = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        zlib.push(u8::from(i + 1 == blocks.len()));
+        let len = block.len() as u16;
+        zlib.extend_from_slice(&len.to_le_bytes());
+        zlib.extend_from_slice(&(!len).to_le_bytes());
+        zlib.extend_from_slice(block);
+    }
+    zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut header = Vec::new();
+    header.extend_from_slice(&width.to_be_bytes());
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[1, 0, 0, 0, 0]); // 1-bit greyscale
+    chunk(&mut png, b"IHDR", &header);
+    chunk(&mut png, b"IDAT", &zlib);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+/// An image of 64 million pixels (under the 100 million limit) is decoded and scaled for
+/// display without stalling the page a second.
+#[tokio::test]
+async fn a_64_megapixel_image_never_stalls_the_page() -> Result<()> {
+    frontier_e2e::run(|page| async move {
+        let dir = frontier_e2e::TempDir::new("frontier-e2e-large-image")?;
+        let path = dir.path().join("large.png");
+        std::fs::write(&path, striped_png(8_000, 8_000))?;
+        page.goto("#/grounding/grounding").await?;
+        page.wait_for(r#"section.widget[data-widget="grounding"]"#).await?;
+        page.client.execute(HEARTBEAT, Vec::new()).await?;
+        let input = page.client.find(fantoccini::Locator::Css(r#"[data-testid="grounding-file"]"#)).await?;
+        input.send_keys(&path.display().to_string()).await.context("the file input refused the image")?;
+        let message = page
+            .wait_for_text(r#"[data-testid="grounding-message"]"#, |t| {
+                t.contains("8000×8000") || t.contains("could not")
+            })
+            .await?;
+        ensure!(message.contains("8000×8000"), "the image was not read: {message}");
+        let stall = page.wait_for_script("the page's heartbeat", WORST_GAP).await?;
+        let stall_ms = stall.as_f64().context("the heartbeat is not a number")?;
+        println!("a 64-megapixel PNG: the page's longest stall was {stall_ms:.0} ms");
+        ensure!(stall_ms < MAX_STALL_MS, "the page stalled {stall_ms:.0} ms decoding a 64-megapixel image");
+        Ok(())
+    })
+    .await
+}

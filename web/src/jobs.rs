@@ -39,6 +39,22 @@ pub enum Job {
     /// The calibration lab's whole analysis of the attached data set (written by
     /// `frontier_calibration::analysis::encode`): an `Analysis` as JSON.
     AnalyseCalibration { bins: usize, binning: frontier_calibration::Binning },
+    /// Reads the attached sampled answers (JSONL) and votes over them: a
+    /// `frontier_calibration::consistency::ConsistencyReport` as JSON.
+    SelfConsistency,
+    /// Decodes the attached image and scales it to `width` pixels wide (the height follows the
+    /// image, after any EXIF rotation): a [`DisplayCopy`] as JSON. It needs the browser's
+    /// decoders, so the worker runs it itself (`src/bin/worker.rs`), not [`run_job`].
+    DisplayCopy { width: u32 },
+}
+
+/// An image scaled for display, made in the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DisplayCopy {
+    pub width: u32,
+    pub height: u32,
+    /// A JPEG data URL.
+    pub url: String,
 }
 
 impl Job {
@@ -52,6 +68,8 @@ impl Job {
             Job::SolveCsp { .. } => "solving the problem",
             Job::MeasureJudge { .. } => "measuring the judge",
             Job::AnalyseCalibration { .. } => "analysing the data",
+            Job::SelfConsistency => "the vote over the sampled answers",
+            Job::DisplayCopy { .. } => "scaling the image",
         }
     }
 }
@@ -170,16 +188,20 @@ pub fn read_calibration(
 
 /// Trace files larger than this are refused before reading.
 pub const MAX_TRACE_FILE_BYTES: u64 = 64 << 20;
+/// Files of sampled answers larger than this are refused before reading (text per sample makes
+/// them far smaller in rows than confidence files).
+pub const MAX_ANSWERS_FILE_BYTES: u64 = 20 << 20;
 
 /// Reads the whole attached trace file as UTF-8 text.
 fn read_text(source: &mut dyn ByteSource) -> Result<String, String> {
+    read_text_within(source, MAX_TRACE_FILE_BYTES, "of traces")
+}
+
+/// Reads the whole attached file as UTF-8 text, if it is at most `limit` bytes.
+fn read_text_within(source: &mut dyn ByteSource, limit: u64, what: &str) -> Result<String, String> {
     let size = source.size_bytes();
-    if size > MAX_TRACE_FILE_BYTES {
-        return Err(format!(
-            "the file is {} MB; at most {} MB of traces at once",
-            size >> 20,
-            MAX_TRACE_FILE_BYTES >> 20
-        ));
+    if size > limit {
+        return Err(format!("the file is {} MB; at most {} MB {what} at once", size >> 20, limit >> 20));
     }
     let bytes = source.read(0, size)?;
     String::from_utf8(bytes).map_err(|e| format!("the file is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
@@ -337,6 +359,18 @@ fn run_json_job(job: &Job, input: Option<&mut dyn ByteSource>, mut report: impl 
                 Err(error) => JobReply::Failed { error },
             }
         }
+        Job::SelfConsistency => {
+            use frontier_calibration::consistency::{analyse, parse_questions};
+            let Some(source) = input else { return JobReply::Failed { error: "no answers were attached".into() } };
+            let report = read_text_within(source, MAX_ANSWERS_FILE_BYTES, "of sampled answers")
+                .and_then(|text| parse_questions(&text).map_err(|e| e.to_string()))
+                .and_then(|q| if q.is_empty() { Err("no questions found".to_string()) } else { Ok(analyse(&q)) })
+                .and_then(|r| serde_json::to_string(&r).map_err(|e| e.to_string()));
+            match report {
+                Ok(result) => JobReply::Done { result },
+                Err(error) => JobReply::Failed { error },
+            }
+        }
         Job::AnalyseCalibration { bins, binning } => {
             let Some(source) = input else { return JobReply::Failed { error: "no data was attached".into() } };
             let analysed = source
@@ -350,6 +384,7 @@ fn run_json_job(job: &Job, input: Option<&mut dyn ByteSource>, mut report: impl 
             }
         }
         Job::ReadCalibration { .. } => JobReply::Failed { error: "read through run_job".into() },
+        Job::DisplayCopy { .. } => JobReply::Failed { error: "images are scaled by the browser in the worker".into() },
     }
 }
 
@@ -475,6 +510,62 @@ mod tests {
         assert_eq!(outcome.dataset, expected);
         assert_eq!(outcome.dataset.map(|d| (d.confidences.len(), d.skipped.len())), Some((2, 1)));
         assert!(ReadOutcome { encoded: true, ..ReadOutcome::default() }.with_bytes(None).is_err());
+    }
+
+    fn hostile(name: &str) -> Vec<u8> {
+        let path = format!("{}/../tests/hostile/files/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The job's error for the hostile file `name`.
+    fn refused(job: &Job, name: &str) -> String {
+        let bytes = hostile(name);
+        let mut source: &[u8] = &bytes;
+        match run_job(job, Some(&mut source), |_| {}).reply {
+            JobReply::Failed { error } => error,
+            other => panic!("{name} was accepted: {other:?}"),
+        }
+    }
+
+    /// The hostile files for the trace checker's "Many traces" and for self-consistency's sampled
+    /// answers: each is refused with where and why, in the worker, without a panic.
+    #[test]
+    fn hostile_trace_and_answer_files_are_refused() {
+        let traces = Job::AnalyzeTraces { mode: StepMode::Lines };
+        let not_utf8 = refused(&traces, "traces-not-utf8.jsonl");
+        // The first line and its newline are 23 bytes: the first bad byte is byte 23 (from 0).
+        assert!(not_utf8.contains("not UTF-8") && not_utf8.contains("byte 23"), "{not_utf8}");
+        let deep = refused(&traces, "traces-deep.jsonl");
+        assert!(deep.contains("line 1"), "{deep}");
+        // 50,000 columns and no `trace` column: not a CSV of traces, so it is checked as one
+        // plain-text trace, a bounded result.
+        let wide = hostile("traces-wide-header.csv");
+        let mut source: &[u8] = &wide;
+        let JobReply::Done { result } = run_job(&traces, Some(&mut source), |_| {}).reply else { panic!("refused") };
+        let report: serde_json::Value = serde_json::from_str(&result).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((report["format"].as_str(), report["rows"].as_array().map(Vec::len)), (Some("text"), Some(1)));
+        let votes = Job::SelfConsistency;
+        let deep = refused(&votes, "samples-deep.jsonl");
+        assert!(deep.contains("line 1"), "{deep}");
+        let mistyped = refused(&votes, "samples-mistyped.jsonl");
+        assert!(mistyped.contains("row 1, column samples"), "{mistyped}");
+        let not_utf8 = refused(&votes, "samples-not-utf8.jsonl");
+        assert!(not_utf8.contains("not UTF-8"), "{not_utf8}");
+    }
+
+    /// The vote over sampled answers in the worker is the lab's.
+    #[test]
+    fn the_self_consistency_job_is_the_labs() {
+        use frontier_calibration::consistency::{analyse, parse_questions, ConsistencyReport};
+        let text = "{\"id\": \"1\", \"samples\": [\"4\", \"4\", \"5\"], \"gold\": \"4\"}\n{\"id\": \"2\", \"samples\": [\"x\", \"y\", \"y\"], \"gold\": \"y\"}\n";
+        let mut source: &[u8] = text.as_bytes();
+        let JobReply::Done { result } = run_job(&Job::SelfConsistency, Some(&mut source), |_| {}).reply else {
+            panic!("the job failed")
+        };
+        let from_job: ConsistencyReport = serde_json::from_str(&result).unwrap_or_else(|e| panic!("{e}"));
+        let questions = parse_questions(text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(from_job, analyse(&questions));
+        assert_eq!(from_job.questions, 2);
     }
 
     #[test]

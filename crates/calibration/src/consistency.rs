@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 
 use frontier_base::rng::SplitMix64;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::data::RowError;
@@ -196,7 +196,7 @@ pub fn vote_accuracy(gold_p: f64, others: &[f64], k: usize) -> f64 {
     total.min(1.0)
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConsistencyReport {
     pub questions: usize,
     /// accuracy_at_k[k − 1] for k = 1 … the fewest samples any question has (at most 64).

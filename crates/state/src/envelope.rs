@@ -8,6 +8,22 @@ use crate::{from_versioned, WidgetState};
 /// The `format` value every envelope carries.
 pub const FORMAT: &str = "frontier-lab/widget-state";
 
+/// The largest state file Import reads, checked before a byte is read: the largest valid
+/// states (a 256 KB trace, 200 memory operations of text) are far smaller.
+pub const MAX_STATE_FILE_BYTES: u64 = 4 << 20;
+
+/// Refuses a state file over [`MAX_STATE_FILE_BYTES`], naming both sizes.
+pub fn check_state_file_size(bytes: u64) -> Result<(), String> {
+    if bytes > MAX_STATE_FILE_BYTES {
+        return Err(format!(
+            "the file is {:.1} MB; a saved widget state is at most {} MB",
+            bytes as f64 / 1_048_576.0,
+            MAX_STATE_FILE_BYTES >> 20
+        ));
+    }
+    Ok(())
+}
+
 /// A state wrapped with what is needed to read it back in a later release.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope {
@@ -87,6 +103,27 @@ pub fn aside_key(widget_id: &str, stamp: &str) -> String {
 mod tests {
     use super::*;
     use crate::test_state::Demo;
+
+    fn hostile(name: &str) -> String {
+        let path = format!("{}/../../tests/hostile/files/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The hostile state files of `tests/hostile/files/`: each is refused with its reason, and
+    /// none overflows the stack.
+    #[test]
+    fn hostile_state_files_are_refused() {
+        let deep = Envelope::unwrap::<Demo>(&hostile("state-deep.json")).err().unwrap_or_default();
+        assert!(deep.contains("recursion limit") && deep.contains("line 1"), "{deep}");
+        let other = Envelope::unwrap::<Demo>(&hostile("state-other-widget.json")).err().unwrap_or_default();
+        assert!(other.contains("no-such-widget"), "{other}");
+        let future = Envelope::unwrap::<Demo>(&hostile("state-future-version.json").replace("train-cost", "demo"));
+        let future = future.err().unwrap_or_default();
+        assert!(future.contains("newer release") && future.contains("4294967295"), "{future}");
+        assert!(check_state_file_size(MAX_STATE_FILE_BYTES).is_ok());
+        let big = check_state_file_size(MAX_STATE_FILE_BYTES + 1).err().unwrap_or_default();
+        assert!(big.contains("at most 4 MB"), "{big}");
+    }
 
     #[test]
     fn wrap_then_load() {

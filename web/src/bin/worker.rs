@@ -3,7 +3,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use frontier_web::jobs::{run_job, ByteSource, Finished, Job, JobReply};
+use frontier_web::jobs::{run_job, ByteSource, DisplayCopy, Finished, Job, JobReply};
 use frontier_web::sae_worker::{SaeCommand, SaeDriver, SaeReply};
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
@@ -164,6 +164,50 @@ fn handle_sae(scope: &web_sys::DedicatedWorkerGlobalScope, data: &JsValue, text:
     }
 }
 
+/// Decodes `blob` and scales it to `width` pixels wide with `createImageBitmap` and an
+/// `OffscreenCanvas`, here in the worker: decoding and scaling 64 million pixels held the page's
+/// own thread for over half a second, even through `createImageBitmap` there.
+async fn display_copy(
+    scope: &web_sys::DedicatedWorkerGlobalScope,
+    blob: &web_sys::Blob,
+    width: u32,
+) -> Result<DisplayCopy, String> {
+    let js = |e: JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
+    let unreadable =
+        || "it could not be read as an image (PNG, JPEG, GIF, WebP, AVIF, BMP or SVG are supported)".to_string();
+    let options = web_sys::ImageBitmapOptions::new();
+    options.set_resize_width(width.max(1));
+    options.set_resize_quality(web_sys::ResizeQuality::Medium);
+    let promise = scope.create_image_bitmap_with_blob_and_image_bitmap_options(blob, &options).map_err(js)?;
+    let bitmap: web_sys::ImageBitmap = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|_| unreadable())?
+        .dyn_into()
+        .map_err(|_| unreadable())?;
+    let (w, h) = (bitmap.width(), bitmap.height());
+    let canvas = web_sys::OffscreenCanvas::new(w, h).map_err(js)?;
+    let ctx: web_sys::OffscreenCanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .map_err(js)?
+        .ok_or("no 2-D canvas")?
+        .dyn_into()
+        .map_err(|_| "no 2-D canvas".to_string())?;
+    // JPEG has no transparency: paint white first so transparent areas do not turn black.
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h));
+    ctx.draw_image_with_image_bitmap(&bitmap, 0.0, 0.0).map_err(js)?;
+    bitmap.close();
+    let encode = web_sys::ImageEncodeOptions::new();
+    encode.set_type("image/jpeg");
+    let jpeg = wasm_bindgen_futures::JsFuture::from(canvas.convert_to_blob_with_options(&encode).map_err(js)?)
+        .await
+        .map_err(js)?
+        .dyn_into::<web_sys::Blob>()
+        .map_err(|_| "the copy is not a blob".to_string())?;
+    let url = web_sys::FileReaderSync::new().map_err(js)?.read_as_data_url(&jpeg).map_err(js)?;
+    Ok(DisplayCopy { width: w, height: h, url })
+}
+
 /// The whole of a `Blob`, read synchronously (workers may), once its size is known to be within
 /// the upload limit: a file over it is refused before a byte is read.
 fn read_blob(blob: web_sys::Blob) -> Result<Vec<u8>, String> {
@@ -183,6 +227,19 @@ fn main() {
             return handle_sae(&reply_scope, &data, &text);
         }
         let reply = match unpack(&data) {
+            Ok((Job::DisplayCopy { width }, file)) => {
+                let scope = reply_scope.clone();
+                return wasm_bindgen_futures::spawn_local(async move {
+                    let copy = match file {
+                        Some(blob) => display_copy(&scope, &blob, width).await,
+                        None => Err("no image was attached".into()),
+                    };
+                    let reply = copy
+                        .and_then(|c| serde_json::to_string(&c).map_err(|e| e.to_string()))
+                        .map_or_else(|error| JobReply::Failed { error }, |result| JobReply::Done { result });
+                    post(&scope, &reply);
+                });
+            }
             Ok((job, file)) => {
                 let mut source =
                     match file.map(|blob| web_sys::FileReaderSync::new().map(|reader| BlobSource { blob, reader })) {

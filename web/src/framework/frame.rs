@@ -86,6 +86,10 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
         move |ev: leptos::ev::Event| {
             let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            if let Err(e) = frontier_state::envelope::check_state_file_size(file.size() as u64) {
+                input.set_value("");
+                return status.set(format!("{}: {e}.", file.name()));
+            }
             let host = host.clone();
             leptos::task::spawn_local(async move {
                 match dom::read_file_text(&file).await {

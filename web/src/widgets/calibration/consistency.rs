@@ -2,7 +2,7 @@
 //! agreement among samples is a calibrated confidence. Data: the bundled example, or pasted or uploaded
 //! JSONL (`{"id", "samples", "gold"}`), kept in this page only.
 
-use frontier_calibration::consistency::{analyse, parse_questions, Question};
+use frontier_calibration::consistency::{analyse, ConsistencyReport};
 use frontier_calibration::samples::consistency_sample;
 use frontier_calibration::{evaluate, Binning};
 use leptos::prelude::*;
@@ -13,6 +13,8 @@ use wasm_bindgen::JsCast;
 use crate::framework::theme::current as theme;
 use crate::framework::chart::{draw_svg, DataTable, Figure};
 use crate::framework::dom;
+use crate::framework::worker::{JobOutcome, JobProgress, JobRunner};
+use crate::jobs::{Job, MAX_ANSWERS_FILE_BYTES};
 
 
 fn accuracy_svg(acc: &[f64]) -> Result<String, String> {
@@ -39,47 +41,62 @@ fn accuracy_svg(acc: &[f64]) -> Result<String, String> {
     })
 }
 
-/// Sampled answers are read whole on the page (text per sample makes them far smaller in rows
-/// than confidence files); above this they are refused before reading.
-const MAX_ANSWERS_BYTES: f64 = 20.0 * 1024.0 * 1024.0;
+/// The bundled example's vote, computed on the page (a few dozen questions).
+fn example_report() -> ConsistencyReport {
+    analyse(&consistency_sample())
+}
 
 #[component]
 pub fn SelfConsistency() -> impl IntoView {
-    let questions: RwSignal<Vec<Question>> = RwSignal::new(consistency_sample());
     let pasted = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
     // Nothing is computed until the section is first opened: it starts closed, and the page's
-    // thread has the rest of the lab to draw.
+    // thread has the rest of the lab to draw. The reader's own answers are read and voted over
+    // in the worker: a 20 MB file holds tens of thousands of questions.
     let opened = RwSignal::new(false);
-    let report = Memo::new(move |_| if opened.get() { questions.with(|q| analyse(q)) } else { analyse(&[]) });
-    let analyse_text = move |text: &str, name: &str| match parse_questions(text) {
-        Ok(q) if !q.is_empty() => {
-            message.set(Some(format!("{name}: {} questions analysed.", q.len())));
-            questions.set(q);
+    let computed: RwSignal<Option<ConsistencyReport>> = RwSignal::new(None);
+    Effect::new(move |_| {
+        if opened.get() && computed.with_untracked(Option::is_none) {
+            computed.set(Some(example_report()));
         }
-        Ok(_) => message.set(Some(format!("{name}: no questions found."))),
-        Err(e) => message.set(Some(format!("{name}: {e}"))),
+    });
+    let report = Memo::new(move |_| computed.get().unwrap_or_else(|| analyse(&[])));
+    let runner = JobRunner::new();
+    let analyse_blob = move |blob: web_sys::Blob, name: String| {
+        message.set(None);
+        runner.start(&Job::SelfConsistency, Some(blob), move |outcome| {
+            let parsed = match outcome {
+                JobOutcome::Done(json) => serde_json::from_str::<ConsistencyReport>(&json).map_err(|e| e.to_string()),
+                JobOutcome::Failed(e) => Err(e),
+            };
+            match parsed {
+                Ok(r) => {
+                    message.set(Some(format!("{name}: {} questions analysed.", r.questions)));
+                    computed.set(Some(r));
+                }
+                Err(e) => message.set(Some(format!("{name}: {e}"))),
+            }
+        });
     };
-    let analyse_pasted = move |_| analyse_text(&pasted.get_untracked(), "Pasted text");
+    let analyse_pasted = move |_| match dom::bytes_blob(pasted.get_untracked().as_bytes()) {
+        Ok(blob) => analyse_blob(blob, "Pasted text".into()),
+        Err(e) => message.set(Some(format!("Pasted text: {e}"))),
+    };
     let on_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
         input.set_value("");
-        if file.size() > MAX_ANSWERS_BYTES {
+        if file.size() > MAX_ANSWERS_FILE_BYTES as f64 {
             message.set(Some(format!(
                 "{} is {:.1} MB; the limit for sampled answers is {} MB.",
                 file.name(),
                 file.size() / 1048576.0,
-                MAX_ANSWERS_BYTES / 1048576.0
+                MAX_ANSWERS_FILE_BYTES >> 20
             )));
             return;
         }
-        leptos::task::spawn_local(async move {
-            match dom::read_file_text(&file).await {
-                Ok(text) => analyse_text(&text, &file.name()),
-                Err(e) => message.set(Some(format!("{}: cannot be read: {e}", file.name()))),
-            }
-        });
+        let name = file.name();
+        analyse_blob(file.into(), name);
     };
     let svg = Signal::derive(move || {
         accuracy_svg(&report.get().accuracy_at_k).unwrap_or_else(|e| format!("<p>chart unavailable: {e}</p>"))
@@ -137,8 +154,9 @@ pub fn SelfConsistency() -> impl IntoView {
                     <input type="file" class="visually-hidden" data-testid="sc-file" accept=".jsonl,.json,.txt" on:change=on_file/>
                 </label>
                 <button type="button" on:click=analyse_pasted>"Analyse pasted answers"</button>
-                <button type="button" on:click=move |_| { questions.set(consistency_sample()); message.set(None); }>"Back to the example"</button>
+                <button type="button" on:click=move |_| { runner.cancel(); computed.set(Some(example_report())); message.set(None); }>"Back to the example"</button>
             </div>
+            <JobProgress runner=runner label="Voting over the answers"/>
             <p class="status" aria-live="polite">{move || message.get()}</p>
         </details>
     }

@@ -118,6 +118,15 @@ fn Input(state: RwSignal<CotState>) -> impl IntoView {
     };
     let on_file = move |ev: leptos::ev::Event| {
         let Some(file) = dom::event_file(&ev) else { return };
+        // Refused before reading: the editor's limit is far below what a file can hold.
+        if file.size() > MAX_TRACE_BYTES as f64 {
+            return error.set(Some(format!(
+                "{} is {} KB; the editor keeps {} KB. Use \"Many traces\" below for larger files.",
+                file.name(),
+                file.size() as u64 >> 10,
+                MAX_TRACE_BYTES >> 10
+            )));
+        }
         leptos::task::spawn_local(async move {
             match dom::read_file_text(&file).await {
                 Ok(text) => set_trace(text),

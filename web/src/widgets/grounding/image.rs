@@ -13,6 +13,8 @@ use frontier_grounding::image_header::{declared_size, HeaderError, HEADER_BYTES}
 
 use super::state::{GroundingState, ImageChoice, EXAMPLES};
 use crate::framework::storage::{load_saved, Store};
+use crate::framework::worker::{JobOutcome, JobProgress, JobRunner};
+use crate::jobs::{DisplayCopy, Job};
 
 /// Files above this are refused before decoding.
 const MAX_FILE_BYTES: f64 = 100.0 * 1024.0 * 1024.0;
@@ -37,29 +39,91 @@ fn js_err(e: JsValue) -> String {
         .unwrap_or_else(|| "the browser gave no reason".into())
 }
 
-/// Decodes `file` and makes its display copy.
-pub async fn decode(file: &web_sys::File) -> Result<Uploaded, String> {
+/// Decodes `file` and makes its display copy (raster formats in `runner`'s worker).
+pub async fn decode(file: &web_sys::File, runner: JobRunner) -> Result<Uploaded, String> {
     let name = file.name();
     if file.size() > MAX_FILE_BYTES {
         return Err(format!("{name} is {:.0} MB; the limit is 100 MB.", file.size() / 1048576.0));
     }
-    check_declared_size(file, &name).await?;
-    let url = web_sys::Url::create_object_url_with_blob(file).map_err(js_err)?;
-    let result = decode_url(&url, &name).await;
-    let _ = web_sys::Url::revoke_object_url(&url);
-    result
+    match check_declared_size(file, &name).await? {
+        Some((width, height)) => decode_scaled(file, width, height, &name, runner).await,
+        None => {
+            let url = web_sys::Url::create_object_url_with_blob(file).map_err(js_err)?;
+            let result = decode_url(&url, &name).await;
+            let _ = web_sys::Url::revoke_object_url(&url);
+            result
+        }
+    }
+}
+
+/// The display copy's size for an image of `width` × `height`.
+fn display_size(width: u32, height: u32) -> (u32, u32) {
+    let scale = (f64::from(DISPLAY_MAX_SIDE) / f64::from(width.max(height))).min(1.0);
+    (((f64::from(width) * scale).round() as u32).max(1), ((f64::from(height) * scale).round() as u32).max(1))
+}
+
+/// Decodes a raster file and scales it to its display size in the worker ([`Job::DisplayCopy`]):
+/// on the page's thread, decoding and scaling 64 million pixels held the page for over half a
+/// second, even through `createImageBitmap`. Only the width is asked for, so the browser keeps
+/// the image's aspect ratio after any EXIF rotation; a rotation shows as swapped sides, and the
+/// size reported follows it.
+async fn decode_scaled(
+    file: &web_sys::File,
+    width: u32,
+    height: u32,
+    name: &str,
+    runner: JobRunner,
+) -> Result<Uploaded, String> {
+    let (sender, receiver) = futures_channel::oneshot::channel();
+    let job = Job::DisplayCopy { width: display_size(width, height).0 };
+    runner.start(&job, Some(file.clone().into()), move |outcome| {
+        let _ = sender.send(outcome);
+    });
+    // Cancel drops the job's callback, and with it the sender.
+    let copy: DisplayCopy = match receiver.await.map_err(|_| format!("Reading {name} was cancelled."))? {
+        JobOutcome::Done(json) => serde_json::from_str(&json).map_err(|e| e.to_string())?,
+        JobOutcome::Failed(e) => return Err(format!("{name}: {e}.")),
+    };
+    let rotated = width != height && (copy.width > copy.height) != (width > height);
+    let (width, height) = if rotated { (height, width) } else { (width, height) };
+    Ok(Uploaded { name: name.to_string(), width, height, display_url: copy.url })
+}
+
+/// A JPEG data URL of a `width` × `height` canvas on white, with `draw` painted over it.
+fn jpeg_copy(
+    width: u32,
+    height: u32,
+    draw: impl FnOnce(&web_sys::CanvasRenderingContext2d) -> Result<(), JsValue>,
+) -> Result<String, String> {
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let canvas: web_sys::HtmlCanvasElement =
+        document.create_element("canvas").map_err(js_err)?.dyn_into().map_err(|_| "no canvas".to_string())?;
+    canvas.set_width(width);
+    canvas.set_height(height);
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .map_err(js_err)?
+        .ok_or("no 2-D canvas")?
+        .dyn_into()
+        .map_err(|_| "no 2-D canvas".to_string())?;
+    // JPEG has no transparency: paint white first so transparent areas do not turn black.
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, f64::from(width), f64::from(height));
+    draw(&ctx).map_err(js_err)?;
+    canvas.to_data_url_with_type("image/jpeg").map_err(js_err)
 }
 
 /// Reads the file's header and refuses what declares more than `MAX_IMAGE_PIXELS` (or is broken)
-/// before the browser decodes a pixel. SVG and AVIF, which the header reader does not know, go
-/// on to the browser: an SVG is drawn only at display size here.
-async fn check_declared_size(file: &web_sys::File, name: &str) -> Result<(), String> {
+/// before the browser decodes a pixel; the declared size for the formats it knows. SVG and
+/// AVIF, which the header reader does not know, go on to the browser (`None`): an SVG is drawn
+/// only at display size here.
+async fn check_declared_size(file: &web_sys::File, name: &str) -> Result<Option<(u32, u32)>, String> {
     let head = file.slice_with_f64_and_f64(0.0, HEADER_BYTES as f64).map_err(js_err)?;
     let buffer = JsFuture::from(head.array_buffer()).await.map_err(js_err)?;
     let head = js_sys::Uint8Array::new(&buffer).to_vec();
     match declared_size(&head) {
-        Ok(_) => Ok(()),
-        Err(HeaderError::UnknownFormat(_)) if is_svg_or_avif(&head) => Ok(()),
+        Ok(d) => Ok(Some((d.width, d.height))),
+        Err(HeaderError::UnknownFormat(_)) if is_svg_or_avif(&head) => Ok(None),
         Err(e) => Err(format!("{name}: {e}.")),
     }
 }
@@ -80,26 +144,10 @@ async fn decode_url(url: &str, name: &str) -> Result<Uploaded, String> {
     if width == 0 || height == 0 {
         return Err(format!("{name} has no size (an SVG needs width and height, or a viewBox)."));
     }
-    let scale = (f64::from(DISPLAY_MAX_SIDE) / f64::from(width.max(height))).min(1.0);
-    let (dw, dh) =
-        (((f64::from(width) * scale).round() as u32).max(1), ((f64::from(height) * scale).round() as u32).max(1));
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let canvas: web_sys::HtmlCanvasElement =
-        document.create_element("canvas").map_err(js_err)?.dyn_into().map_err(|_| "no canvas".to_string())?;
-    canvas.set_width(dw);
-    canvas.set_height(dh);
-    let ctx: web_sys::CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .map_err(js_err)?
-        .ok_or("no 2-D canvas")?
-        .dyn_into()
-        .map_err(|_| "no 2-D canvas".to_string())?;
-    // JPEG has no transparency: paint white first so transparent areas do not turn black.
-    ctx.set_fill_style_str("#ffffff");
-    ctx.fill_rect(0.0, 0.0, f64::from(dw), f64::from(dh));
-    ctx.draw_image_with_html_image_element_and_dw_and_dh(&img, 0.0, 0.0, f64::from(dw), f64::from(dh))
-        .map_err(js_err)?;
-    let display_url = canvas.to_data_url_with_type("image/jpeg").map_err(js_err)?;
+    let (dw, dh) = display_size(width, height);
+    let display_url = jpeg_copy(dw, dh, |ctx| {
+        ctx.draw_image_with_html_image_element_and_dw_and_dh(&img, 0.0, 0.0, f64::from(dw), f64::from(dh))
+    })?;
     Ok(Uploaded { name: name.to_string(), width, height, display_url })
 }
 
@@ -127,10 +175,11 @@ pub fn load() -> Result<Option<Uploaded>, String> {
 #[component]
 pub fn Picker(state: RwSignal<GroundingState>, uploaded: RwSignal<Option<Uploaded>>) -> impl IntoView {
     let message = RwSignal::new(None::<(bool, String)>);
+    let runner = JobRunner::new();
     let accept = move |file: web_sys::File| {
         message.set(Some((false, format!("Reading {}…", file.name()))));
         leptos::task::spawn_local(async move {
-            match decode(&file).await {
+            match decode(&file, runner).await {
                 Ok(image) => {
                     let note = save(&image);
                     let text = format!(
@@ -201,5 +250,6 @@ pub fn Picker(state: RwSignal<GroundingState>, uploaded: RwSignal<Option<Uploade
             data-testid="grounding-message">
             {move || message.get().map(|(_, t)| t)}
         </p>
+        <JobProgress runner=runner label="Scaling the image"/>
     }
 }
