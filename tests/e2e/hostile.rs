@@ -384,3 +384,40 @@ async fn a_64_megapixel_image_never_stalls_the_page() -> Result<()> {
     })
     .await
 }
+
+/// An embed starts no heavy work by itself: weak-to-strong neither fetches its corpus nor trains
+/// until Train, and a large CSP from a stranger's embed waits for Solve (the worked example,
+/// 15 person–room pairs, still solves at once).
+#[tokio::test]
+async fn embeds_wait_for_a_click_before_heavy_work() -> Result<()> {
+    frontier_e2e::run(|page| async move {
+        page.goto_harness_route("#/embed/weak-to-strong").await?;
+        page.client.enter_frame(0).await?;
+        page.wait_for(r#"[data-testid="w2s-waiting"]"#).await?;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let fetched = |page: &Page| page.app_requests().iter().any(|r| r.path.ends_with("weak-to-strong-brown.bin"));
+        ensure!(!fetched(&page), "the embed fetched its corpus before Train");
+        page.client.find(fantoccini::Locator::Css(r#"[data-testid="w2s-waiting"] button"#)).await?.click().await?;
+        page.wait_for(r#"[data-testid="w2s-ceiling"]"#).await.context("Train should train")?;
+        ensure!(fetched(&page), "the corpus should be fetched after Train");
+        page.client.enter_parent_frame().await?;
+
+        // Eleven people and ten rooms: 110 pairs, over the 100 an embed solves by itself.
+        let people: Vec<String> = (0..11).map(|i| format!("P{i}")).collect();
+        let rooms: Vec<String> = (0..10).map(|i| format!("R{i} (2)")).collect();
+        let problem = format!("people: {}\nrooms: {}\n", people.join(", "), rooms.join(", "));
+        let state = json!({ "problem": problem, "proposal": "", "count_limit": 100 });
+        page.goto_harness_route(&format!("#/embed/csp?s={}", encode(1, &state))).await?;
+        page.client.enter_frame(0).await?;
+        page.wait_for(r#"[data-testid="csp-waiting"]"#).await?;
+        page.client.find(fantoccini::Locator::Css(r#"[data-testid="csp-waiting"] + button"#)).await?.click().await?;
+        let status = page.wait_for_text(r#"[data-testid="csp-status"]"#, |t| !t.is_empty()).await?;
+        ensure!(status.contains("ways") || status.contains("way "), "after Solve: {status}");
+        page.goto_harness_route("#/embed/csp").await?;
+        page.client.enter_frame(0).await?;
+        page.wait_for_text(r#"[data-testid="csp-status"]"#, |t| t.starts_with("2 ways")).await?;
+        page.client.enter_parent_frame().await?;
+        Ok(())
+    })
+    .await
+}

@@ -63,28 +63,50 @@ type Solved = Shared<Result<(Problem, Solution), String>>;
 enum Solving {
     /// Parsed; the worker is solving it.
     Running(Shared<Problem>),
+    /// Parsed, in an embed, and larger than an embed solves by itself: waits for Solve.
+    Waiting(Shared<Problem>),
     Finished(Solved),
 }
 
 impl Solving {
     fn problem(&self) -> Option<&Problem> {
         match self {
-            Solving::Running(p) => Some(p),
+            Solving::Running(p) | Solving::Waiting(p) => Some(p),
             Solving::Finished(solved) => solved.as_ref().as_ref().ok().map(|(p, _)| p),
         }
     }
 }
 
-/// Solves each settled problem in the worker, cancelling the one before.
-fn solve_in_worker(settled: RwSignal<(String, u64)>, runner: JobRunner) -> RwSignal<Solving> {
+/// Person–room pairs (the solver's variables) up to which an embed solves by itself: the
+/// article's problems have 15; a stranger's embed may hold a problem that keeps a reader's
+/// machine busy for seconds, which waits for Solve.
+const EMBED_SOLVES_UP_TO: usize = 100;
+
+/// Solves each settled problem in the worker, cancelling the one before. `asked` is bumped by
+/// the Solve button of a waiting embed.
+fn solve_in_worker(
+    settled: RwSignal<(String, u64)>,
+    runner: JobRunner,
+    embed: bool,
+    asked: RwSignal<u32>,
+) -> RwSignal<Solving> {
     let solving = RwSignal::new(Solving::Finished(Shared::new(Err(String::new()))));
-    Effect::new(move |_| {
+    Effect::new(move |previous_ask: Option<u32>| {
         let (text, count_limit) = settled.get();
+        let ask = asked.get();
         runner.cancel();
         let problem = match parse(&text) {
             Ok(p) => p,
-            Err(e) => return solving.set(Solving::Finished(Shared::new(Err(e.to_string())))),
+            Err(e) => {
+                solving.set(Solving::Finished(Shared::new(Err(e.to_string()))));
+                return ask;
+            }
         };
+        let clicked = previous_ask.is_some_and(|p| p != ask);
+        if embed && !clicked && problem.people().len() * problem.rooms().len() > EMBED_SOLVES_UP_TO {
+            solving.set(Solving::Waiting(Shared::new(problem)));
+            return ask;
+        }
         solving.set(Solving::Running(Shared::new(problem.clone())));
         runner.start(&Job::SolveCsp { problem: text, count_limit }, None, move |outcome| {
             let solution = match outcome {
@@ -93,6 +115,7 @@ fn solve_in_worker(settled: RwSignal<(String, u64)>, runner: JobRunner) -> RwSig
             };
             solving.set(Solving::Finished(Shared::new(solution.map(|s| (problem, s)))));
         });
+        ask
     });
     solving
 }
@@ -124,7 +147,7 @@ fn exports(state: RwSignal<CspState>, solving: RwSignal<Solving>) -> Vec<ExportI
     let json = move || -> Result<String, String> {
         let s = state.get_untracked();
         let Solving::Finished(solved) = solving.get_untracked() else {
-            return Err("the solver is still working".into());
+            return Err("the problem is not solved yet".into());
         };
         let (problem, solution) = solved.as_ref().as_ref().map_err(Clone::clone)?;
         let check = check_assignment(problem, &s.proposal).ok();
@@ -264,7 +287,8 @@ fn CspLab(host: Host<CspState>) -> impl IntoView {
     let state = host.state;
     let settled = settled_problem(state);
     let runner = JobRunner::new();
-    let solving = solve_in_worker(settled, runner);
+    let asked = RwSignal::new(0_u32);
+    let solving = solve_in_worker(settled, runner, host.embed, asked);
     let show = host.shows();
     let show_solutions = show("solutions");
     let limit_id = move || state.with(|s| s.count_limit.to_string());
@@ -290,6 +314,12 @@ fn CspLab(host: Host<CspState>) -> impl IntoView {
                 Solving::Running(_) => view! {
                     <p class="status" data-testid="csp-solving">"Solving…"</p>
                     <JobProgress runner=runner label="Solving"/>
+                }.into_any(),
+                Solving::Waiting(p) => view! {
+                    <p class="status" data-testid="csp-waiting">{format!(
+                        "{} people and {} rooms: an embed solves a problem this large only when asked (it can take seconds).",
+                        p.people().len(), p.rooms().len())}</p>
+                    <button type="button" on:click=move |_| asked.update(|n| *n += 1)>"Solve"</button>
                 }.into_any(),
                 Solving::Finished(solved) => match solved.as_ref() {
                 Err(e) if e.is_empty() => ().into_any(),

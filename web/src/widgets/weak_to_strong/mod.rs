@@ -313,11 +313,20 @@ impl Widget for WeakToStrongWidget {
 fn WeakToStrongLab(host: Host<WeakToStrongState>) -> impl IntoView {
     let state = host.state;
     let data = RwSignal::new(Data::Loading);
-    leptos::task::spawn_local(async move {
-        data.set(match dom::fetch_bytes(CORPUS_URL).await {
-            Ok(bytes) => Data::Ready(Arc::new(bytes)),
-            Err(e) => Data::Failed(format!("The sentences could not be loaded: {e}")),
+    // An embed (a reader scrolling someone's post asked for nothing) fetches the 1.4 MB corpus
+    // and trains only when its reader presses Train.
+    let started = RwSignal::new(!host.embed);
+    Effect::new(move |fetched: Option<bool>| {
+        if fetched == Some(true) || !started.get() {
+            return fetched.unwrap_or(false);
+        }
+        leptos::task::spawn_local(async move {
+            data.set(match dom::fetch_bytes(CORPUS_URL).await {
+                Ok(bytes) => Data::Ready(Arc::new(bytes)),
+                Err(e) => Data::Failed(format!("The sentences could not be loaded: {e}")),
+            });
         });
+        true
     });
     // Every model trains in the worker (about a second of wasm in all): the page stays free. A
     // new setting cancels the job it makes stale.
@@ -383,7 +392,11 @@ fn WeakToStrongLab(host: Host<WeakToStrongState>) -> impl IntoView {
                         </div>
                     })}
                 </fieldset> </div> })}
-            {move || matches!(data.get(), Data::Loading).then(|| view! { <p class="status">"Loading 2,800 sentences and their embeddings from this site…"</p> })}
+            {move || (!started.get()).then(|| view! {
+                <p class="status" data-testid="w2s-waiting">"Training the supervisor and the students takes about a second of this computer's time, in the background."
+                    " "<button type="button" on:click=move |_| started.set(true)>"Train"</button></p>
+            })}
+            {move || (started.get() && matches!(data.get(), Data::Loading)).then(|| view! { <p class="status">"Loading 2,800 sentences and their embeddings from this site…"</p> })}
             <JobProgress runner=runner label="Training the supervisor and the students"/>
             <Results outcome=outcome/>
             {show("sweep").then(|| view! { <div class="control" data-control="sweep"> <Sweep data=data state=state/> </div> })}
