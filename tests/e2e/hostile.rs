@@ -421,3 +421,42 @@ async fn embeds_wait_for_a_click_before_heavy_work() -> Result<()> {
     })
     .await
 }
+
+/// Hostile files through the page's own inputs: state files for Import (nested 50,000 deep, for
+/// another widget, from a future release) are refused with their reason and leave the state as
+/// it was; a 1.4 MB trace is refused by the trace editor before it is read.
+#[tokio::test]
+async fn hostile_state_and_trace_files_are_refused_in_the_page() -> Result<()> {
+    frontier_e2e::run(|page| async move {
+        let files = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("hostile/files");
+        page.goto("#/training/train-cost").await?;
+        let section = r#"section.widget[data-widget="train-cost"]"#;
+        page.wait_for(section).await?;
+        let before = page.client.current_url().await?.to_string();
+        for (name, says) in [
+            ("state-deep.json", "recursion limit"),
+            ("state-other-widget.json", "no-such-widget"),
+            ("state-future-version.json", "newer release"),
+        ] {
+            page.client
+                .execute("document.querySelectorAll('.notice').forEach(n => n.remove()); return true;", Vec::new())
+                .await?;
+            let input =
+                page.client.find(fantoccini::Locator::Css(&format!("{section} .toolbar input[type=file]"))).await?;
+            input.send_keys(&files.join(name).display().to_string()).await?;
+            let notice =
+                page.wait_for_text(&format!("{section} .notices"), |t| t.contains("could not be imported")).await?;
+            ensure!(notice.contains(says), "{name}: the notice reads {notice:?}");
+        }
+        ensure!(page.client.current_url().await?.to_string() == before, "a refused import changed the state");
+
+        page.goto("#/reasoning/cot").await?;
+        page.wait_for(r#"section.widget[data-widget="cot"]"#).await?;
+        let input = page.client.find(fantoccini::Locator::Css("#cot-file")).await?;
+        input.send_keys(&files.join("cot-one-long-line.txt").display().to_string()).await?;
+        let error = page.wait_for_text(r#"section.widget[data-widget="cot"] p.error"#, |t| !t.is_empty()).await?;
+        ensure!(error.contains("the editor keeps 256 KB"), "the trace editor says {error:?}");
+        Ok(())
+    })
+    .await
+}
