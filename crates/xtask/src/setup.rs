@@ -16,6 +16,8 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_NPM_VERSION: &str = "132.0.0";
 /// What trunk calls that release when it reads `wasm-opt --version` ("wasm-opt version 132 ...").
 const BINARYEN_TRUNK_VERSION: &str = "version_132";
+/// The accessibility engine the browser tests run on every route.
+const AXE_CORE_VERSION: &str = "4.14.1";
 
 /// Installs whatever the web build is missing.
 pub fn run(root: &Path) -> Result<()> {
@@ -24,7 +26,38 @@ pub fn run(root: &Path) -> Result<()> {
     ensure_trunk()?;
     ensure_wasm_bindgen(root)?;
     ensure_binaryen(root)?;
+    ensure_axe_core(root)?;
     Ok(())
+}
+
+/// axe-core's script, which the end-to-end tests inject into each route (`FRONTIER_AXE` names it
+/// for them).
+pub fn axe_script(root: &Path) -> PathBuf {
+    root.join(".tools").join("axe").join("node_modules").join("axe-core").join("axe.min.js")
+}
+
+fn ensure_axe_core(root: &Path) -> Result<()> {
+    step(format!("setup: axe-core {AXE_CORE_VERSION} from npm into .tools/axe"));
+    let manifest = root.join(".tools/axe/node_modules/axe-core/package.json");
+    let version = std::fs::read_to_string(&manifest)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|v| v["version"].as_str().map(str::to_string));
+    if version.as_deref() == Some(AXE_CORE_VERSION) && axe_script(root).is_file() {
+        println!("present");
+        return Ok(());
+    }
+    if probe(Command::new("npm").arg("--version")).is_none() {
+        bail!("npm is missing; install it with: apt-get install nodejs npm");
+    }
+    run_cmd(
+        Command::new("npm")
+            .arg("install")
+            .arg("--prefix")
+            .arg(root.join(".tools").join("axe"))
+            .args(["--no-audit", "--no-fund"])
+            .arg(format!("axe-core@{AXE_CORE_VERSION}")),
+    )
 }
 
 fn ensure_wasm_target() -> Result<()> {

@@ -224,6 +224,7 @@ fn e2e_tests(root: &Path, chromedriver: &Path) -> Result<()> {
     cmd.args(["test", "-p", "frontier-e2e"])
         .current_dir(root)
         .env("FRONTIER_DIST", root.join("dist"))
+        .env("FRONTIER_AXE", setup::axe_script(root))
         .env("CHROMEDRIVER", chromedriver);
     run_cmd(&mut cmd)
 }

@@ -78,7 +78,7 @@ pub fn Figure(
             {children.map(|c| c())}
             <details class="data-table">
                 <summary>"Data table"</summary>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table>
                         <thead><tr>{move || table.get().headers.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
                         <tbody>

@@ -41,7 +41,8 @@ fn name(id: &str) -> &'static str {
 fn Graph() -> impl IntoView {
     view! {
         <figure class="landscape-graph">
-            <svg viewBox="0 0 660 500" role="img" aria-labelledby="graph-caption" data-testid="landscape-graph">
+            // A group, not an image: it holds links, and an image's children are not announced.
+            <svg viewBox="0 0 660 500" role="group" aria-labelledby="graph-caption" data-testid="landscape-graph">
                 <defs>
                     <marker id="arrow-head" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M0 0L10 5L0 10z" class="arrow-head"/>
@@ -71,8 +72,11 @@ fn Graph() -> impl IntoView {
                             on:click=move |_| go()
                             on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" { go_key() }>
                             <circle cx=x cy=y r=NODE_R/>
+                            // Each word keeps its space in the text (SVG does not draw a trailing one), so the
+                            // visible text reads as the link's name does.
                             {words.iter().enumerate().map(|(i, w)| view! {
-                                <text x=x y=y + (i as f64 - (words.len() as f64 - 1.0) / 2.0) * 15.0 + 4.0 text-anchor="middle">{*w}</text>
+                                <text x=x y=y + (i as f64 - (words.len() as f64 - 1.0) / 2.0) * 15.0 + 4.0 text-anchor="middle">
+                                    {if i + 1 < words.len() { format!("{w} ") } else { (*w).to_string() }}</text>
                             }).collect_view()}
                         </g>
                     }

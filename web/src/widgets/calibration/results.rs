@@ -170,7 +170,7 @@ pub fn Recalibration(analysis: Memo<Option<Arc<Analysis>>>) -> impl IntoView {
         Some(view! {
             <section class="recalibration" aria-label="Recalibration">
                 <h3>"Recalibration"</h3>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table>
                         <caption>{format!("Fitted on {} rows, ECE measured on the other {} (article binning)", h.fit_rows, h.test_rows)}</caption>
                         <thead><tr><th scope="col">"Method"</th><th scope="col">"Held-out ECE"</th></tr></thead>

@@ -64,7 +64,7 @@ pub fn Batch(mode: Signal<StepMode>, report: RwSignal<Option<BatchReport>>) -> i
                     r.baseline_totals.self_contradiction, r.baseline_totals.phantom_step, r.baseline_totals.unsupported_number
                 )}</p>
                 <button type="button" on:click=download>"Download the table (CSV)"</button>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table class="cot-batch">
                         <caption>"Findings per trace"</caption>
                         <thead><tr><th scope="col">"Trace"</th><th scope="col">"Steps"</th>{header}</tr></thead>

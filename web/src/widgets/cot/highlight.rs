@@ -108,7 +108,7 @@ pub fn FindingsTable(analysis: Signal<Arc<Analysis>>, caption: &'static str) -> 
             })
             .collect_view();
         view! {
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="cot-findings">
                     <caption>{caption}</caption>
                     <thead><tr><th scope="col">"Step"</th><th scope="col">"Type"</th><th scope="col">"What"</th><th scope="col">"Expected"</th></tr></thead>

@@ -193,7 +193,7 @@ fn Summary(results: Memo<Results>) -> impl IntoView {
     view! {
         <section class="cot-summary" aria-label="Summary">
             <p class="status" data-testid="cot-summary">{line}</p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table>
                     <caption>"Findings by type"</caption>
                     <thead><tr><th scope="col">"Type"</th><th scope="col">"These detectors"</th><th scope="col">"The article's rules"</th></tr></thead>
@@ -225,7 +225,7 @@ fn Equations(checks: Signal<Vec<Check>>) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="cot-equations">
                     <caption>"Every equation, computed exactly"</caption>
                     <thead><tr><th scope="col">"Left side"</th><th scope="col">"Written"</th><th scope="col">"Exact value"</th><th scope="col">"Verdict"</th></tr></thead>

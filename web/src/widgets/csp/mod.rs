@@ -195,7 +195,7 @@ fn Solutions(problem: Problem, solution: Solution) -> impl IntoView {
         .collect_view();
     let shown = solution.examples.len();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="csp-solutions">
                 <caption>{format!("The first {shown} solutions found")}</caption>
                 <thead><tr><th scope="col">"#"</th>{header}</tr></thead>

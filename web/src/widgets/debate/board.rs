@@ -206,7 +206,7 @@ pub fn Board(state: RwSignal<DebateState>, replayed: Memo<Replayed>) -> impl Int
                 <button type="button" data-testid="debate-new" on:click=move |_| state.update(|s| s.moves.clear())>"New game"</button>
                 <button type="button" on:click=move |_| state.update(|s| { s.moves.pop(); })>"Undo"</button>
             </div>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table data-testid="debate-transcript">
                     <caption>"Transcript: each round both commit to the midpoint; the judge only compares the two numbers."</caption>
                     <thead><tr><th scope="col">"Round"</th><th scope="col">"Disputed steps"</th><th scope="col">"Midpoint"</th><th scope="col">"Honest"</th><th scope="col">"Liar"</th><th scope="col">"They"</th><th scope="col">"Kept"</th></tr></thead>

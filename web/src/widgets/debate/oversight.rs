@@ -43,7 +43,7 @@ pub fn WinRates(state: RwSignal<DebateState>) -> impl IntoView {
             {move || rows.get().map(|r| match r {
                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(rows) => view! {
-                    <div class="table-scroll"><table data-testid="winrates">
+                    <div class="table-scroll" tabindex="0"><table data-testid="winrates">
                         <caption>"The honest side's win rate, measured and predicted"</caption>
                         <thead><tr><th scope="col">"Honest debater"</th><th scope="col">"Wins"</th><th scope="col">"Measured"</th><th scope="col">"Predicted"</th></tr></thead>
                         <tbody>{rows.into_iter().map(|w| view! {

@@ -109,7 +109,7 @@ pub fn Inverse(state: RwSignal<EdgeState>) -> impl IntoView {
                 Some(f) => format!("Best format that fits at this context: {} ({:.2} bits per weight).", f.id, f.bits_per_weight),
                 None => "No format in the table fits at this context.".to_string(),
             }}</p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table>
                     <caption>{format!("Devices for this model at ≥ {} tokens/s", sci(s.directions.min_tps))}</caption>
                     <thead><tr><th scope="col">"Device"</th><th scope="col">"Fits"</th><th scope="col">"Decode"</th><th scope="col">"Meets target"</th></tr></thead>

@@ -13,7 +13,7 @@ pub fn Anchors() -> impl IntoView {
         <section class="group" aria-labelledby="anchors-title">
             <h3 id="anchors-title">"The article's table, and what the benchmarks say"</h3>
             <p class="hint">"The article gives a model and a human figure per task with no benchmark or source. Rows marked “no source” have no published anchor here; their numbers are the article's alone."</p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="anchors" data-testid="grounding-anchors">
                     <caption>"Article figures (percent correct) against published anchors"</caption>
                     <thead><tr>

@@ -97,7 +97,7 @@ pub fn RoiPanel(state: RwSignal<GroundingState>, plan: Memo<Result<RoiPlan, Stri
                         <span class="big-value">{format!("{:.0}", p.uniform_tokens_for_same_detail)}</span><span class="big-note">"tokens"</span></div>
                 }))}
             </div>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="roi-table" data-testid="roi-table">
                     <caption>"Each region: its box in original pixels, its tokens, the pixels one patch covers, and how much finer than the whole-image pass."</caption>
                     <thead><tr><th scope="col">"Region"</th><th scope="col">"Box (x, y, w×h)"</th><th scope="col">"Tokens"</th><th scope="col">"Pixels per patch"</th><th scope="col">"Finer by"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>

@@ -63,7 +63,7 @@ pub fn SchemeTable(state: RwSignal<GroundingState>, plans: Memo<Plans>) -> impl 
         })
     };
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="schemes" data-testid="scheme-table">
                 <caption>"Visual tokens per image under each scheme, and the delimiter tokens the scheme adds around them. Choose a row to draw its grid."</caption>
                 <thead><tr>

@@ -67,7 +67,7 @@ pub fn Query(state: RwSignal<MemoryState>, replayed: Memo<Shared>) -> impl IntoV
                         } }/>
                 </div>
             </div>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table data-testid="mem-results">
                     <caption>"Best memories at the clock's time, best first. Score = 0.5·relevance + 0.2·recency + 0.2·importance + 0.1·access (article), or the normalized Generative Agents sum."</caption>
                     <thead><tr><th scope="col">"Memory"</th><th scope="col">"Relevance"</th><th scope="col">"Recency"</th><th scope="col">"Importance"</th><th scope="col">"Access"</th><th scope="col">"Score"</th></tr></thead>

@@ -28,7 +28,7 @@ pub fn Quiz(state: RwSignal<MemoryState>, replayed: Memo<Shared>) -> impl IntoVi
                 "Each question is answered with the best memory at its day; below relevance {:.2} the store says it does not know. The example's facts; your own changes count too.",
                 state.with(|s| s.abstain_below))}</p>
             <p data-testid="mem-quiz-score" aria-live="polite">{summary}</p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table>
                     <thead><tr><th scope="col">"Ability"</th><th scope="col">"Question (day)"</th><th scope="col">"Answer from memory"</th><th scope="col">"Expected"</th><th scope="col">"Grade"</th></tr></thead>
                     <tbody>

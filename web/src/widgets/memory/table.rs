@@ -84,7 +84,7 @@ pub fn Memories(state: RwSignal<MemoryState>, replayed: Memo<Shared>) -> impl In
     view! {
         <section class="memory-table" aria-label="The memories">
             {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table data-testid="mem-table">
                     <caption>{move || {
                         let shared = replayed.get();

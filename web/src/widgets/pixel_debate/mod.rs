@@ -186,7 +186,7 @@ fn Measure(assets: RwSignal<Assets>, state: RwSignal<PixelState>) -> impl IntoVi
             <button type="button" data-testid="pixel-measure-run" on:click=run>"Measure"</button>
             <JobProgress runner=runner label="Measuring the judge"/>
             {move || result.get().and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            <div class="table-scroll"><table data-testid="pixel-measure-table">
+            <div class="table-scroll" tabindex="0"><table data-testid="pixel-measure-table">
                 <caption>"Judge accuracy: this toy reproduction beside the paper's figures (MCTS debaters, a CNN judge, full MNIST)"</caption>
                 <thead><tr><th scope="col">"Setting"</th><th scope="col">"Pixels"</th><th scope="col">"Random pixels"</th><th scope="col">"After debate"</th><th scope="col">"Single debates won"</th></tr></thead>
                 <tbody>

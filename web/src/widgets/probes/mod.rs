@@ -167,7 +167,7 @@ fn Accuracy(report: Report) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="probes-accuracy">
                 <caption>"Accuracy per task, beside the article's figures (approximate, no source given; not measured here)"</caption>
                 <thead><tr><th scope="col">"Task"</th><th scope="col">"Items"</th><th scope="col">"Answered"</th><th scope="col">"This model"</th><th scope="col">"GPT-4o (article)"</th><th scope="col">"People (article)"</th></tr></thead>
@@ -217,7 +217,7 @@ fn Items(items: Vec<Probe>, report: Report, show_answers: bool) -> impl IntoView
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="probes-items">
                 <caption>{if shown < items.len() {
                     format!("The first {shown} of {} items, answers as given, what was read from them, and the grade (every item is in the exports)", items.len())

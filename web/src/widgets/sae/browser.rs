@@ -65,7 +65,7 @@ fn FeatureList(lab: Lab, trained: Shared<Trained>) -> impl IntoView {
     view! {
         <p class="hint">{format!("{} features; {dead} never fired on the {} inputs indexed. Listed by how often they fire (up to {LISTED}).",
             f.features.len(), crate::sae_worker::INDEX_ROWS)}</p>
-        <div class="table-scroll sae-features">
+        <div class="table-scroll sae-features" tabindex="0">
             <table>
                 <caption>"Features by density"</caption>
                 <thead><tr><th scope="col">"Feature"</th><th scope="col">"Density"</th><th scope="col">"Max"</th><th scope="col">"Mean when active"</th><th scope="col">{truth_header}</th></tr></thead>

@@ -145,7 +145,7 @@ pub fn ClaimCheck(state: RwSignal<TrainCostState>, report: ReportMemo) -> impl I
         let rows = convention_table(&s.inputs, &s.hardware).ok()?;
         let current = (s.precision, s.inputs.attention);
         Some(view! {
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="conventions">
                     <caption>{format!("The same run under each MFU convention ({}, attention at {} tokens)", s.accelerator().map_or("", |a| a.name), short(s.inputs.shape.seq_len))}</caption>
                     <thead><tr><th scope="col">"Peak"</th><th scope="col">"Attention"</th><th scope="col">"MFU"</th></tr></thead>

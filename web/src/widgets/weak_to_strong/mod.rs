@@ -215,7 +215,7 @@ fn Sweep(data: RwSignal<Data>, state: RwSignal<WeakToStrongState>) -> impl IntoV
             {move || points.get().map(|p| match p {
                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(points) => view! {
-                    <div class="table-scroll"><table data-testid="w2s-sweep-table">
+                    <div class="table-scroll" tabindex="0"><table data-testid="w2s-sweep-table">
                         <caption>"Accuracy and gap recovered as the supervisor looks for more words"</caption>
                         <thead><tr><th scope="col">"Words"</th><th scope="col">"Weak"</th><th scope="col">"Naive"</th><th scope="col">"Auxiliary"</th><th scope="col">"PGR naive"</th><th scope="col">"PGR auxiliary"</th></tr></thead>
                         <tbody>{points.into_iter().map(|p| view! { <tr>

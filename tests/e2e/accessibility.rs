@@ -1,0 +1,58 @@
+//! axe-core on every route: the home, about and landscape pages, each problem page and each
+//! widget with its worked example, against the WCAG 2.0 and 2.1 A and AA rules. `cargo xtask
+//! test` installs the pinned axe-core and names its script in `FRONTIER_AXE`.
+
+use anyhow::{ensure, Context, Result};
+use frontier_e2e::{run_within, REGISTRY_TEST_LIMIT};
+
+use crate::contract::registered_widgets;
+
+/// axe-core's script: `FRONTIER_AXE`, or where `cargo xtask setup` puts it.
+fn axe_script() -> Result<String> {
+    let path = std::env::var_os("FRONTIER_AXE").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.tools/axe/node_modules/axe-core/axe.min.js"),
+        std::path::PathBuf::from,
+    );
+    std::fs::read_to_string(&path)
+        .with_context(|| format!("{}: install axe-core with `cargo xtask setup`", path.display()))
+}
+
+/// Runs axe in the page (injected by WebDriver, which the page's CSP does not govern) and returns
+/// each violation as "rule (impact): where".
+const RUN_AXE: &str = "const done = arguments[arguments.length - 1]; \
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }) \
+      .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))) \
+      .catch(e => done(['axe failed: ' + e]));";
+
+#[tokio::test]
+async fn axe_finds_no_wcag_21_aa_violation_on_any_route() -> Result<()> {
+    run_within(&[], REGISTRY_TEST_LIMIT, |page| async move {
+        let axe = axe_script()?;
+        let widgets = registered_widgets(&page).await?;
+        let mut routes: Vec<String> = vec!["#/".into(), "#/about".into(), "#/landscape".into()];
+        for w in &widgets {
+            let problem = format!("#/{}", w.problem);
+            if !routes.contains(&problem) {
+                routes.push(problem);
+            }
+        }
+        routes.extend(widgets.iter().map(|w| w.route()));
+        let mut found = Vec::new();
+        for route in &routes {
+            page.goto(route).await?;
+            if let Some(w) = widgets.iter().find(|w| &w.route() == route) {
+                page.wait_for(&w.section()).await?;
+            }
+            // The worked examples draw their results a moment after the page.
+            tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+            page.client.execute(&format!("{axe}; return true;"), Vec::new()).await?;
+            let violations: Vec<String> =
+                serde_json::from_value(page.client.execute_async(RUN_AXE, Vec::new()).await?)?;
+            found.extend(violations.into_iter().map(|v| format!("{route}: {v}")));
+        }
+        println!("axe-core checked {} routes", routes.len());
+        ensure!(found.is_empty(), "axe-core found violations:\n  {}", found.join("\n  "));
+        Ok(())
+    })
+    .await
+}
