@@ -484,6 +484,23 @@ impl WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
+/// chromedriver's DevTools endpoint, `POST /session/{id}/goog/cdp/execute`: one DevTools
+/// Protocol command with its parameters.
+#[derive(Debug)]
+struct Cdp {
+    body: String,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.body.clone()))
+    }
+}
+
 /// W3C "Switch To Frame" with a null id: back to the top-level document.
 #[derive(Debug)]
 struct TopFrame;
@@ -578,6 +595,15 @@ impl Page {
             url::form_urlencoded::byte_serialize(route.as_bytes()).collect::<String>()
         );
         self.client.goto(&url).await.with_context(|| format!("cannot open the embed harness for {route}"))
+    }
+
+    /// Lays the page out as a phone `width_px` wide would (headless Chromium's windows are at
+    /// least 500 px wide, so the viewport is emulated through the DevTools protocol).
+    pub async fn emulate_width(&self, width_px: u32) -> Result<()> {
+        let params = json!({ "width": width_px, "height": 800, "deviceScaleFactor": 2, "mobile": true });
+        let body = json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": params }).to_string();
+        self.client.issue_cmd(Cdp { body }).await.context("chromedriver did not emulate the viewport")?;
+        Ok(())
     }
 
     /// Takes the requests for other origins that reached the proxy so far (a test that makes

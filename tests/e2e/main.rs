@@ -129,3 +129,4 @@ async fn embedded_widget_posts_its_height_to_the_host_page() -> Result<()> {
     .await
 }
 mod accessibility;
+mod phones;
