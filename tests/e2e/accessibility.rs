@@ -1,5 +1,6 @@
 //! axe-core on every route: the home, about and landscape pages, each problem page and each
-//! widget with its worked example, against the WCAG 2.0 and 2.1 A and AA rules. `cargo xtask
+//! widget with its worked example, in the light and the dark scheme, against the WCAG 2.0 and
+//! 2.1 A and AA rules (colour contrast among them). `cargo xtask
 //! test` installs the pinned axe-core and names its script in `FRONTIER_AXE`.
 
 use anyhow::{ensure, Context, Result};
@@ -38,19 +39,23 @@ async fn axe_finds_no_wcag_21_aa_violation_on_any_route() -> Result<()> {
         }
         routes.extend(widgets.iter().map(|w| w.route()));
         let mut found = Vec::new();
-        for route in &routes {
-            page.goto(route).await?;
-            if let Some(w) = widgets.iter().find(|w| &w.route() == route) {
-                page.wait_for(&w.section()).await?;
+        for dark in [false, true] {
+            page.emulate_scheme(dark).await?;
+            let scheme = if dark { "dark" } else { "light" };
+            for route in &routes {
+                page.goto(route).await?;
+                if let Some(w) = widgets.iter().find(|w| &w.route() == route) {
+                    page.wait_for(&w.section()).await?;
+                }
+                // The worked examples draw their results a moment after the page.
+                tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+                page.client.execute(&format!("{axe}; return true;"), Vec::new()).await?;
+                let violations: Vec<String> =
+                    serde_json::from_value(page.client.execute_async(RUN_AXE, Vec::new()).await?)?;
+                found.extend(violations.into_iter().map(|v| format!("{route} ({scheme}): {v}")));
             }
-            // The worked examples draw their results a moment after the page.
-            tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-            page.client.execute(&format!("{axe}; return true;"), Vec::new()).await?;
-            let violations: Vec<String> =
-                serde_json::from_value(page.client.execute_async(RUN_AXE, Vec::new()).await?)?;
-            found.extend(violations.into_iter().map(|v| format!("{route}: {v}")));
         }
-        println!("axe-core checked {} routes", routes.len());
+        println!("axe-core checked {} routes in both schemes", routes.len());
         ensure!(found.is_empty(), "axe-core found violations:\n  {}", found.join("\n  "));
         Ok(())
     })

@@ -606,6 +606,15 @@ impl Page {
         Ok(())
     }
 
+    /// Asks the page for the dark colour scheme (`prefers-color-scheme: dark`), or the light.
+    pub async fn emulate_scheme(&self, dark: bool) -> Result<()> {
+        let params =
+            json!({ "features": [{ "name": "prefers-color-scheme", "value": if dark { "dark" } else { "light" } }] });
+        let body = json!({ "cmd": "Emulation.setEmulatedMedia", "params": params }).to_string();
+        self.client.issue_cmd(Cdp { body }).await.context("chromedriver did not emulate the colour scheme")?;
+        Ok(())
+    }
+
     /// Takes the requests for other origins that reached the proxy so far (a test that makes
     /// one on purpose takes it, so that the end-of-test check does not count it).
     pub fn take_proxied(&self) -> Vec<Request> {
