@@ -6,7 +6,7 @@
 use anyhow::{ensure, Context, Result};
 use frontier_e2e::{run_within, REGISTRY_TEST_LIMIT};
 
-use crate::contract::registered_widgets;
+use crate::contract::every_route;
 
 /// axe-core's script: `FRONTIER_AXE`, or where `cargo xtask setup` puts it.
 fn axe_script() -> Result<String> {
@@ -29,15 +29,7 @@ const RUN_AXE: &str = "const done = arguments[arguments.length - 1]; \
 async fn axe_finds_no_wcag_21_aa_violation_on_any_route() -> Result<()> {
     run_within(&[], REGISTRY_TEST_LIMIT, |page| async move {
         let axe = axe_script()?;
-        let widgets = registered_widgets(&page).await?;
-        let mut routes: Vec<String> = vec!["#/".into(), "#/about".into(), "#/landscape".into()];
-        for w in &widgets {
-            let problem = format!("#/{}", w.problem);
-            if !routes.contains(&problem) {
-                routes.push(problem);
-            }
-        }
-        routes.extend(widgets.iter().map(|w| w.route()));
+        let (widgets, routes) = every_route(&page).await?;
         let mut found = Vec::new();
         for dark in [false, true] {
             page.emulate_scheme(dark).await?;

@@ -55,6 +55,21 @@ pub(crate) async fn registered_widgets(page: &Page) -> Result<Vec<Registered>> {
     Ok(widgets)
 }
 
+/// Every route of the site: home, about, landscape, each problem page, then each widget (the
+/// widgets are returned too).
+pub(crate) async fn every_route(page: &Page) -> Result<(Vec<Registered>, Vec<String>)> {
+    let widgets = registered_widgets(page).await?;
+    let mut routes: Vec<String> = vec!["#/".into(), "#/about".into(), "#/landscape".into()];
+    for w in &widgets {
+        let problem = format!("#/{}", w.problem);
+        if !routes.contains(&problem) {
+            routes.push(problem);
+        }
+    }
+    routes.extend(widgets.iter().map(Registered::route));
+    Ok((widgets, routes))
+}
+
 /// Opens `route` as a new route of the running app (a hash change, as a reader's click would be),
 /// and waits for the widget's frame.
 pub(crate) async fn open(page: &Page, widget: &Registered, route: &str) -> Result<()> {

@@ -4,7 +4,7 @@
 use anyhow::{ensure, Result};
 use frontier_e2e::{run_within, REGISTRY_TEST_LIMIT};
 
-use crate::contract::registered_widgets;
+use crate::contract::every_route;
 
 /// How far the page is wider than its viewport, and the elements that reach past its right edge
 /// outside any scrolling container (menus while closed excepted).
@@ -18,15 +18,7 @@ const OVERFLOW: &str = "const w = document.documentElement.clientWidth; const ou
 #[tokio::test]
 async fn no_route_scrolls_sideways_on_a_phone() -> Result<()> {
     run_within(&[], REGISTRY_TEST_LIMIT, |page| async move {
-        let widgets = registered_widgets(&page).await?;
-        let mut routes: Vec<String> = vec!["#/".into(), "#/about".into(), "#/landscape".into()];
-        for w in &widgets {
-            let problem = format!("#/{}", w.problem);
-            if !routes.contains(&problem) {
-                routes.push(problem);
-            }
-        }
-        routes.extend(widgets.iter().map(|w| w.route()));
+        let (_, routes) = every_route(&page).await?;
         let mut found = Vec::new();
         for width in [360, 320] {
             page.emulate_width(width).await?;
