@@ -304,9 +304,9 @@ impl Widget for WeakToStrongWidget {
     }
 
     #[cfg(test)]
-    fn open_natively(s: &WeakToStrongState) {
-        let _ = s.clone();
-    }
+    /// Nothing: opening computes nothing on the page (training is the worker's job, which its
+    /// own test runs: `jobs::tests::the_weak_to_strong_job_is_the_lab_run_in_the_worker`).
+    fn open_natively(_: &WeakToStrongState) {}
 }
 
 #[component]
