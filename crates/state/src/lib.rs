@@ -11,6 +11,7 @@ pub mod registry;
 pub mod route;
 
 pub use envelope::{Envelope, LoadOutcome};
+// `from_versioned` is public for lesson files, which carry a state as JSON with its version.
 pub use link::{decode_link_state, encode_link_state, LinkError, LINK_MAX_CHARS, LINK_WARN_CHARS};
 pub use quantity::{parse_quantity, QuantityError};
 pub use registry::{Control, WidgetMeta};
@@ -38,7 +39,7 @@ pub trait WidgetState: serde::Serialize + serde::de::DeserializeOwned + Clone + 
 }
 
 /// Parses a versioned JSON value into a validated state.
-pub(crate) fn from_versioned<T: WidgetState>(version: u32, value: serde_json::Value) -> Result<T, String> {
+pub fn from_versioned<T: WidgetState>(version: u32, value: serde_json::Value) -> Result<T, String> {
     if version > T::VERSION {
         return Err(format!("saved by a newer release (version {version}; this one reads up to {})", T::VERSION));
     }

@@ -7,7 +7,7 @@ mod explain;
 mod input;
 mod results;
 mod saved;
-mod state;
+use frontier_labs::calibration as state;
 
 pub use state::CalibrationState;
 

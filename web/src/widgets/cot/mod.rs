@@ -4,7 +4,7 @@
 
 mod batch;
 mod highlight;
-mod state;
+use frontier_labs::cot as state;
 
 pub use state::CotState;
 

@@ -5,7 +5,7 @@
 
 mod board;
 mod oversight;
-mod state;
+use frontier_labs::debate as state;
 
 pub use state::DebateState;
 

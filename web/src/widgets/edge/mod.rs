@@ -5,7 +5,7 @@ mod charts;
 mod directions;
 mod explain;
 mod inputs;
-mod state;
+use frontier_labs::edge as state;
 mod verdict;
 
 pub use state::EdgeState;

@@ -7,7 +7,7 @@ mod explain;
 mod image;
 mod overlay;
 mod roi;
-mod state;
+use frontier_labs::grounding as state;
 mod table;
 
 pub use state::GroundingState;

@@ -6,7 +6,7 @@ mod explain;
 mod query;
 mod quiz;
 mod replay;
-mod state;
+use frontier_labs::memory as state;
 mod table;
 
 pub use state::MemoryState;

@@ -4,9 +4,8 @@
 
 use std::sync::Arc;
 
-use frontier_memory::embed::{Embedder, HashEmbedder};
-use frontier_memory::example;
-use frontier_memory::scenario::{apply, Operation, Outcome};
+use frontier_memory::embed::Embedder;
+use frontier_memory::scenario::{Operation, Outcome};
 use frontier_memory::settings::EmbedderChoice;
 use frontier_memory::static_model::StaticEmbedder;
 use frontier_memory::store::MemoryStore;
@@ -14,7 +13,7 @@ use frontier_memory::store::MemoryStore;
 use super::state::MemoryState;
 
 /// The default embedder: hashed words and character n-grams.
-pub const HASH: HashEmbedder = HashEmbedder { dims: 256 };
+pub use frontier_labs::memory::HASH;
 
 /// Where the distilled table is served from (copied next to index.html by Trunk).
 pub const STATIC_MODEL_URL: &str = "./static-minilm.bin";
@@ -70,25 +69,7 @@ pub fn replay(state: &MemoryState, table: &Table) -> Shared {
         Ok(e) => e,
         Err(why) => return Shared::new(Err(why)),
     };
-    let store = state.settings().config(embedder.dims()).and_then(|c| MemoryStore::new(c).map_err(|e| e.to_string()));
-    let mut store = match store {
-        Ok(s) => s,
-        Err(why) => return Shared::new(Err(why)),
-    };
-    let example_ops = if state.example { example::script() } else { Vec::new() };
-    let user_ops = state.ops.iter().cloned().enumerate().map(|(i, op)| (i + 1, op));
-    let mut log = Vec::new();
-    let mut error = None;
-    let all = example_ops.into_iter().map(|(l, op)| (l, op, false)).chain(user_ops.map(|(l, op)| (l, op, true)));
-    for (line, op, mine) in all {
-        match apply(&mut store, embedder.as_ref(), line, &op) {
-            Ok(outcome) => log.push((op, mine, outcome)),
-            Err(e) => {
-                let whose = if mine { "your operation" } else { "the example's operation" };
-                error = Some(format!("{whose} {}: {}", e.line, e.message));
-                break;
-            }
-        }
-    }
-    Shared::new(Ok(Replayed { store, embedder, log, error }))
+    let replayed = frontier_labs::memory::replay(state, embedder.as_ref())
+        .map(|r| Replayed { store: r.store, embedder, log: r.log, error: r.error });
+    Shared::new(replayed)
 }

@@ -6,7 +6,7 @@ mod browser;
 mod controls;
 mod curves;
 mod session;
-mod state;
+use frontier_labs::sae as state;
 
 pub use state::{DataKind, SaeState};
 

@@ -5,7 +5,7 @@ mod explain;
 mod fields;
 mod grid;
 mod results;
-mod state;
+use frontier_labs::train_cost as state;
 
 pub use state::TrainCostState;
 

@@ -12,32 +12,12 @@ use crate::framework::frame::ExportItem;
 
 type ReportMemo = Memo<Result<TrainingReport, InputError>>;
 
-/// Rows of (key, label, value, unit): one list for the view and the CSV export.
-fn rows(r: &TrainingReport) -> Vec<(&'static str, &'static str, f64, &'static str)> {
-    vec![
-        ("mfu", "Model FLOPs utilization", r.mfu, "fraction"),
-        ("total_flops", "Total training compute", r.total_flops, "FLOP"),
-        ("flops_per_token", "Compute per token", r.flops_per_token, "FLOP"),
-        ("attention_flops_per_token", "of which attention", r.attention_flops_per_token, "FLOP"),
-        ("peak_flops", "Peak over the run", r.peak_flops, "FLOP"),
-        ("effective_tflops_per_gpu", "Achieved per GPU", r.effective_tflops_per_gpu, "TFLOPS"),
-        ("gpu_hours", "GPU-hours", r.gpu_hours, "h"),
-        ("wall_clock_days", "Wall-clock days", r.wall_clock_days, "days"),
-        ("total_cost_usd", "Compute cost", r.total_cost_usd, "USD"),
-        ("tokens_per_dollar", "Tokens per dollar", r.tokens_per_dollar, "tokens/USD"),
-        ("flops_per_dollar", "FLOPs per dollar", r.flops_per_dollar, "FLOP/USD"),
-        ("tokens_per_param", "Tokens per active parameter", r.tokens_per_param, "tokens"),
-        ("chinchilla_params", "Chinchilla-optimal parameters", r.chinchilla.params, "parameters"),
-        ("chinchilla_tokens", "Chinchilla-optimal tokens", r.chinchilla.tokens, "tokens"),
-    ]
-}
-
 pub fn exports(state: RwSignal<TrainCostState>) -> Vec<ExportItem> {
     let csv = move || -> Result<String, String> {
         let report = state.with_untracked(|s| s.inputs.evaluate()).map_err(|e| e.to_string())?;
         let mut out = String::new();
         push_row(&mut out, ["quantity", "value", "unit"]);
-        for (key, _, value, unit) in rows(&report) {
+        for frontier_labs::Measurement { id: key, value, unit, .. } in frontier_labs::train_cost::report_rows(&report) {
             push_row(&mut out, [key.to_string(), value.to_string(), unit.to_string()]);
         }
         Ok(out)

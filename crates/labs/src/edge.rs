@@ -5,6 +5,8 @@ use frontier_costs::edge::{
     ArticleEdgeInputs, Device, EdgeInputs, EdgeSettings, KvFormat, ModelArch, WeightFormat, Weights,
 };
 use frontier_state::WidgetState;
+
+use crate::measure::{Lab, Measurement};
 use serde::{Deserialize, Serialize};
 
 /// Format id meaning "plain N-bit weights" (the article's idealisation), with `bits`.
@@ -116,7 +118,7 @@ impl EdgeState {
 }
 
 impl WidgetState for EdgeState {
-    const WIDGET_ID: &'static str = <super::EdgeFeasibilityWidget as crate::framework::widget::Widget>::META.id;
+    const WIDGET_ID: &'static str = "edge-feasibility";
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {
@@ -140,6 +142,43 @@ impl WidgetState for EdgeState {
         in_unit("flash_gb_s", d.flash_gb_s, 0.01, 1000.0)?;
         in_unit("min_tps", d.min_tps, 0.01, 10_000.0)?;
         Ok(())
+    }
+}
+
+fn flag(b: bool) -> f64 {
+    if b {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+impl Lab for EdgeState {
+    /// The article's check and the realistic model, as the lab's two columns show them. Yes/no
+    /// answers are 1 or 0.
+    fn measures(&self) -> Result<Vec<Measurement>, String> {
+        let a = self.settings()?.analyze().map_err(|e| e.to_string())?;
+        let (article, real) = (a.article, a.realistic);
+        Ok(vec![
+            Measurement::new("article_model_size_gb", "Model size (article)", article.model_size_gb, "GB"),
+            Measurement::new("article_kv_cache_gb", "KV cache (article)", article.kv_cache_gb, "GB"),
+            Measurement::new("article_total_memory_gb", "Memory needed (article)", article.total_memory_gb, "GB"),
+            Measurement::new("article_fits", "Fits in RAM (article; 1 = yes)", flag(article.fits_in_ram), "yes/no"),
+            Measurement::new("article_bandwidth_needed_gb_s", "Bandwidth needed (article)", article.bandwidth_needed_gb_s, "GB/s"),
+            Measurement::new("article_tokens_per_sec", "Achievable speed (article)", article.achievable_tokens_per_sec, "tokens/s"),
+            Measurement::new("bits_per_weight", "Bits per weight of the file", self.bits_per_weight().unwrap_or(f64::NAN), "bits"),
+            Measurement::new("weights_gb", "Weights", real.weights_gb, "GB"),
+            Measurement::new("kv_cache_gb", "KV cache", real.kv_cache_gb, "GB"),
+            Measurement::new("total_memory_gb", "Memory needed", real.total_memory_gb, "GB"),
+            Measurement::new("usable_memory_gb", "Usable memory on the device", real.usable_memory_gb, "GB"),
+            Measurement::new("fits", "Fits (1 = yes)", flag(real.fits), "yes/no"),
+            Measurement::new("headroom_gb", "Memory left over", real.headroom_gb, "GB"),
+            Measurement::new("device_bandwidth_gb_s", "Device memory bandwidth", self.device.bandwidth_gb_s, "GB/s"),
+            Measurement::new("decode_tokens_per_sec", "Decode speed", real.decode_tokens_per_sec, "tokens/s"),
+            Measurement::new("sustained_tokens_per_sec", "Sustained decode speed", real.sustained_tokens_per_sec, "tokens/s"),
+            Measurement::new("prefill_seconds", "Prefill time", real.prefill_seconds, "s"),
+            Measurement::new("max_context", "Longest context that fits", a.max_context.unwrap_or(0.0), "tokens"),
+        ])
     }
 }
 

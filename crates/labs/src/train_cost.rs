@@ -1,6 +1,8 @@
 //! The widget's state: a preset (if one was loaded), the hardware row, and the inputs.
 
-use frontier_costs::{Accelerator, Precision, SweepAxis, TrainingInputs, TrainingPreset};
+use frontier_costs::{Accelerator, Precision, SweepAxis, TrainingInputs, TrainingPreset, TrainingReport};
+
+use crate::measure::{Lab, Measurement};
 use frontier_state::WidgetState;
 use serde::{Deserialize, Serialize};
 
@@ -45,7 +47,7 @@ impl TrainCostState {
 }
 
 impl WidgetState for TrainCostState {
-    const WIDGET_ID: &'static str = <super::TrainCostWidget as crate::framework::widget::Widget>::META.id;
+    const WIDGET_ID: &'static str = "train-cost";
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {
@@ -62,6 +64,33 @@ impl WidgetState for TrainCostState {
     }
 }
 
+/// The report as measurements: one list for the page's CSV export and for lessons.
+pub fn report_rows(r: &TrainingReport) -> Vec<Measurement> {
+    vec![
+        Measurement::new("mfu", "Model FLOPs utilization", r.mfu, "fraction"),
+        Measurement::new("total_flops", "Total training compute", r.total_flops, "FLOP"),
+        Measurement::new("flops_per_token", "Compute per token", r.flops_per_token, "FLOP"),
+        Measurement::new("attention_flops_per_token", "of which attention", r.attention_flops_per_token, "FLOP"),
+        Measurement::new("peak_flops", "Peak over the run", r.peak_flops, "FLOP"),
+        Measurement::new("effective_tflops_per_gpu", "Achieved per GPU", r.effective_tflops_per_gpu, "TFLOPS"),
+        Measurement::new("gpu_hours", "GPU-hours", r.gpu_hours, "h"),
+        Measurement::new("wall_clock_days", "Wall-clock days", r.wall_clock_days, "days"),
+        Measurement::new("total_cost_usd", "Compute cost", r.total_cost_usd, "USD"),
+        Measurement::new("tokens_per_dollar", "Tokens per dollar", r.tokens_per_dollar, "tokens/USD"),
+        Measurement::new("flops_per_dollar", "FLOPs per dollar", r.flops_per_dollar, "FLOP/USD"),
+        Measurement::new("tokens_per_param", "Tokens per active parameter", r.tokens_per_param, "tokens"),
+        Measurement::new("chinchilla_params", "Chinchilla-optimal parameters", r.chinchilla.params, "parameters"),
+        Measurement::new("chinchilla_tokens", "Chinchilla-optimal tokens", r.chinchilla.tokens, "tokens"),
+    ]
+}
+
+impl Lab for TrainCostState {
+    fn measures(&self) -> Result<Vec<Measurement>, String> {
+        let report = self.inputs.evaluate().map_err(|e| e.to_string())?;
+        Ok(report_rows(&report))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,9 +99,9 @@ mod tests {
     /// hand (Python's json and base64) from the version-1 schema, not by this code.
     #[test]
     fn version_1_link_and_file_still_open() {
-        let link = include_str!("../../../tests/fixtures/train-cost-v1.link").trim();
+        let link = include_str!("../tests/fixtures/train-cost-v1.link").trim();
         assert_eq!(frontier_state::decode_link_state::<TrainCostState>(link), Ok(TrainCostState::example()));
-        let file = include_str!("../../../tests/fixtures/train-cost-v1.json");
+        let file = include_str!("../tests/fixtures/train-cost-v1.json");
         assert_eq!(frontier_state::Envelope::unwrap::<TrainCostState>(file), Ok(TrainCostState::example()));
     }
 
@@ -93,3 +122,4 @@ mod tests {
         assert!(s.validate().is_err_and(|e| e.starts_with("gpus")));
     }
 }
+

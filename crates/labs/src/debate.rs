@@ -4,7 +4,10 @@
 use frontier_alignment::debate::{
     Claim, Debate, DebateConfig, HonestStrategy, Judge, Verdict, DEFAULT_STEPS, MAX_STEPS,
 };
+use frontier_alignment::rrm::root_accuracy;
 use frontier_state::WidgetState;
+
+use crate::measure::{Lab, Measurement};
 use serde::{Deserialize, Serialize};
 
 /// Who the user plays.
@@ -105,7 +108,7 @@ impl DebateState {
 }
 
 impl WidgetState for DebateState {
-    const WIDGET_ID: &'static str = <super::DebateWidget as crate::framework::widget::Widget>::META.id;
+    const WIDGET_ID: &'static str = "debate";
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {
@@ -116,5 +119,24 @@ impl WidgetState for DebateState {
             return Err(format!("moves: at most {MAX_MOVES}"));
         }
         self.config().map(|_| ())
+    }
+}
+
+impl Lab for DebateState {
+    /// The game's size and where it stands, and the verifier chain's accuracy by its formula.
+    fn measures(&self) -> Result<Vec<Measurement>, String> {
+        let (debate, _) = self.replay()?;
+        let (low, high) = debate.disputed();
+        let mut out = vec![
+            Measurement::new("steps", "Steps in the computation", self.steps as f64, "steps"),
+            Measurement::new("max_rounds", "Rounds the binary search needs at most", f64::from(debate.computation().max_rounds()), "rounds"),
+            Measurement::new("rounds_played", "Rounds played", debate.transcript().len() as f64, "rounds"),
+            Measurement::new("disputed_steps", "Steps still disputed", (high - low) as f64, "steps"),
+            Measurement::new("root_accuracy", "Accuracy at the top of the verifier chain", root_accuracy(self.verifier_depth, self.verifier_accuracy), "fraction"),
+        ];
+        if let Some(outcome) = debate.outcome() {
+            out.push(Measurement::new("judge_correct", "The ruling was correct (1 = yes)", if outcome.judge_correct { 1.0 } else { 0.0 }, "yes/no"));
+        }
+        Ok(out)
     }
 }

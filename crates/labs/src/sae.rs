@@ -6,6 +6,8 @@ use frontier_sae::config::{Arch, DictionarySize, Preset, TrainConfig, TrainSetti
 use frontier_sae::data::{SparseCodingSpec, SyntheticSpec, TmsSpec};
 use frontier_sae_gpu::choice::BackendChoice;
 use frontier_state::WidgetState;
+
+use crate::measure::{Lab, Measurement};
 use serde::{Deserialize, Serialize};
 
 /// Where the rows come from.
@@ -163,7 +165,7 @@ impl SaeState {
 }
 
 impl WidgetState for SaeState {
-    const WIDGET_ID: &'static str = <super::SaeWidget as crate::framework::widget::Widget>::META.id;
+    const WIDGET_ID: &'static str = "sae";
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {
@@ -188,6 +190,28 @@ impl WidgetState for SaeState {
             self.train_config(d_in).check_work().map_err(|e| e.to_string())?;
         }
         Ok(())
+    }
+}
+
+impl Lab for SaeState {
+    /// The run's size from its settings: what it would learn and what training costs. (What a
+    /// run recovers needs the run itself, which the page trains on request.)
+    fn measures(&self) -> Result<Vec<Measurement>, String> {
+        let d_in = self.d_in().ok_or("the data is the reader's own upload, which only their browser holds")?;
+        let config = self.train_config(d_in);
+        let work = config.work();
+        let mut out = vec![
+            Measurement::new("d_in", "Input width", d_in as f64, "dimensions"),
+            Measurement::new("d_sae", "Dictionary size", config.sae.d_sae as f64, "features"),
+            Measurement::new("expansion", "Dictionary size over input width", config.sae.d_sae as f64 / d_in as f64, "×"),
+            Measurement::new("parameters", "Parameters (encoder, decoder, biases)", (2 * d_in * config.sae.d_sae + config.sae.d_sae + d_in) as f64, "parameters"),
+            Measurement::new("training_gflop", "Training compute", work.flop / 1e9, "GFLOP"),
+            Measurement::new("tokens_seen", "Activations trained on", (self.steps as f64) * (self.batch as f64), "rows"),
+        ];
+        if self.data == DataKind::SparseCoding {
+            out.push(Measurement::new("true_features", "True features in the data", self.features as f64, "features"));
+        }
+        Ok(out)
     }
 }
 

@@ -5,6 +5,8 @@
 use frontier_grounding::roi::{Region, RoiEncoder, MAX_REGIONS};
 use frontier_grounding::schemes::{Scheme, Settings};
 use frontier_state::WidgetState;
+
+use crate::measure::{Lab, Measurement};
 use serde::{Deserialize, Serialize};
 
 /// A bundled example image: an SVG drawn for this site.
@@ -98,7 +100,7 @@ impl GroundingState {
 }
 
 impl WidgetState for GroundingState {
-    const WIDGET_ID: &'static str = <super::GroundingWidget as crate::framework::widget::Widget>::META.id;
+    const WIDGET_ID: &'static str = "grounding";
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {
@@ -119,5 +121,28 @@ impl WidgetState for GroundingState {
         self.scheme.plan(w, h, &self.settings).map_err(|e| e.to_string())?;
         frontier_grounding::roi::plan(w, h, self.roi, &self.regions).map_err(|e| e.to_string())?;
         Ok(())
+    }
+}
+
+impl Lab for GroundingState {
+    /// The drawn scheme's plan for the image's size, and the region-of-interest plan's total.
+    fn measures(&self) -> Result<Vec<Measurement>, String> {
+        let (width, height) = self.size();
+        let plan = self.scheme.plan(width, height, &self.settings).map_err(|e| e.to_string())?;
+        let mut out = vec![
+            Measurement::new("width", "Image width", f64::from(width), "px"),
+            Measurement::new("height", "Image height", f64::from(height), "px"),
+            Measurement::new("tokens", "Visual tokens", f64::from(plan.tokens), "tokens"),
+            Measurement::new("grid_columns", "Patch grid columns", f64::from(plan.grid.0), "patches"),
+            Measurement::new("grid_rows", "Patch grid rows", f64::from(plan.grid.1), "patches"),
+            Measurement::new("pixels_per_token_x", "Image pixels per token, across", plan.pixels_per_token.0, "px"),
+            Measurement::new("pixels_per_token_y", "Image pixels per token, down", plan.pixels_per_token.1, "px"),
+            Measurement::new("cropped_fraction", "Share of the image cropped away", plan.cropped_fraction, "fraction"),
+            Measurement::new("padded_fraction", "Share of the input that is padding", plan.padded_fraction, "fraction"),
+        ];
+        if let Ok(roi) = frontier_grounding::roi::plan(width, height, self.roi, &self.regions) {
+            out.push(Measurement::new("roi_tokens", "Tokens with the regions of interest", f64::from(roi.total_tokens), "tokens"));
+        }
+        Ok(out)
     }
 }

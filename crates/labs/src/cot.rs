@@ -2,7 +2,10 @@
 //! lives in the link, so a shared link shows the same trace with the same findings.
 
 use frontier_reasoning::trace::StepMode;
+use frontier_reasoning::{analyze, FindingType, Options};
 use frontier_state::WidgetState;
+
+use crate::measure::{Lab, Measurement};
 use serde::{Deserialize, Serialize};
 
 /// Longest trace kept in the state (and so in links and saved work). The checker itself takes
@@ -43,7 +46,7 @@ impl CotState {
 }
 
 impl WidgetState for CotState {
-    const WIDGET_ID: &'static str = <super::CotWidget as crate::framework::widget::Widget>::META.id;
+    const WIDGET_ID: &'static str = "cot";
     const VERSION: u32 = 1;
 
     fn validate(&self) -> Result<(), String> {
@@ -54,5 +57,24 @@ impl WidgetState for CotState {
             return Err(format!("question: at most {} KB", MAX_QUESTION_BYTES >> 10));
         }
         Ok(())
+    }
+}
+
+impl Lab for CotState {
+    /// What the checker finds in the trace, and what the article's three rules find.
+    fn measures(&self) -> Result<Vec<Measurement>, String> {
+        let question = (!self.question.trim().is_empty()).then_some(self.question.as_str());
+        let found = analyze(&self.trace, question, Options { mode: self.steps, baseline: false });
+        let baseline = analyze(&self.trace, question, Options { mode: self.steps, baseline: true });
+        Ok(vec![
+            Measurement::new("steps", "Steps", found.steps as f64, "steps"),
+            Measurement::new("findings", "Findings", found.findings.len() as f64, "findings"),
+            Measurement::new("arithmetic_errors", "Arithmetic errors", found.count(FindingType::ArithmeticError) as f64, "findings"),
+            Measurement::new("contradictions", "Self-contradictions", found.count(FindingType::SelfContradiction) as f64, "findings"),
+            Measurement::new("phantom_steps", "Conclusions with no steps before them", found.count(FindingType::PhantomStep) as f64, "findings"),
+            Measurement::new("unsupported_numbers", "Unsupported numbers", found.count(FindingType::UnsupportedNumber) as f64, "findings"),
+            Measurement::new("equations_checked", "Equations checked", found.checks.len() as f64, "equations"),
+            Measurement::new("article_rule_findings", "Findings of the article's three rules", baseline.findings.len() as f64, "findings"),
+        ])
     }
 }
