@@ -6,6 +6,7 @@ mod cot;
 mod csp;
 mod debate;
 mod edge;
+mod lesson;
 mod memory;
 mod probe;
 mod sae;
@@ -45,6 +46,8 @@ enum Command {
     Probe(probe::Args),
     /// Sparse autoencoders: `frontier sae train --data synthetic:sparse-coding --d-sae N`, `frontier sae eval`.
     Sae(sae::Args),
+    /// Lessons: `frontier lesson check FILE` validates one and prints its questions with their answers.
+    Lesson(lesson::Args),
     /// Lists the training presets and the hardware table as JSON.
     Presets,
 }
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
         Command::Csp(args) => csp::run(&args),
         Command::Probe(args) => probe::run(&args),
         Command::Sae(args) => sae::run(&args),
+        Command::Lesson(args) => lesson::run(&args),
         // One compact JSON line per operation, printed only when every line ran.
         Command::Memory(args) => return print_lines(memory::run(&args)),
         Command::Cot(args) => return print_output(cot::run(&args)),

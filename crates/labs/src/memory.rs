@@ -144,6 +144,12 @@ impl Lab for MemoryState {
         let graded = example::grade(&mut r.store, &HASH, &example::quiz(), self.abstain_below);
         let correct = graded.iter().filter(|g| g.correct).count();
         Ok(vec![
+            Measurement::new(
+                "recency_half_life_days",
+                "Half-life of the recency score",
+                self.settings().recency().half_life_hours() / 24.0,
+                "days",
+            ),
             Measurement::new("memories", "Memories stored", r.store.memories().len() as f64, "memories"),
             Measurement::new("operations", "Operations replayed", r.log.len() as f64, "operations"),
             Measurement::new("quiz_correct", "Quiz questions answered correctly", correct as f64, "questions"),
