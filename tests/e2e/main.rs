@@ -15,6 +15,7 @@ mod edge;
 mod grounding;
 mod hostile;
 mod landscape;
+mod lessons;
 mod memory;
 mod nothing_lost;
 mod reasoning;

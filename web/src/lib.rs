@@ -5,6 +5,7 @@
 
 pub mod framework;
 pub mod jobs;
+pub mod lessons;
 pub mod pages;
 pub mod problems;
 pub mod sae_worker;

@@ -1,7 +1,26 @@
 //! The lessons that ship with the site, one per open problem, as lesson files in
-//! `crates/lessons/lessons/`. Their questions are graded by the labs like any teacher's.
+//! `crates/lessons/lessons/`. Their questions are graded by the labs like any teacher's. The
+//! site serves the files beside the app (`./lessons/<id>.json`) and fetches one when it is
+//! opened, so the app does not carry their text; the CLI and the tests read them from here.
 
-/// (id, file text), in the order the site lists the problems.
+/// The built-in lessons' ids, in the order the site lists the problems.
+pub const IDS: [&str; 8] = [
+    "reasoning-check-the-steps",
+    "hallucination-calibration",
+    "memory-recency-and-forgetting",
+    "training-mfu-and-cost",
+    "alignment-debate",
+    "interpretability-sae",
+    "edge-will-it-run",
+    "grounding-vision-tokens",
+];
+
+/// Where the site serves built-in lesson `id`, relative to the page.
+pub fn url(id: &str) -> String {
+    format!("./lessons/{id}.json")
+}
+
+/// (id, file text), in the order of [`IDS`].
 pub const BUILTIN: [(&str, &str); 8] = [
     ("reasoning-check-the-steps", include_str!("../lessons/reasoning-check-the-steps.json")),
     ("hallucination-calibration", include_str!("../lessons/hallucination-calibration.json")),
@@ -31,6 +50,7 @@ mod tests {
                 panic!("{id}: {}", e.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
             });
             assert_eq!(checked.id, id, "the file's id is its name");
+            assert!(IDS.contains(&id));
             assert!(checked.questions.len() >= 4, "{id}: {} questions", checked.questions.len());
             let mut kinds: Vec<&str> = checked.questions.iter().map(|q| q.kind).collect();
             kinds.sort_unstable();

@@ -32,3 +32,10 @@ pub fn decode(link: &str) -> Result<Lesson, LessonError> {
     let text = String::from_utf8(bytes).map_err(|_| fail("the lesson link is damaged: not UTF-8".into()))?;
     parse(&text)
 }
+
+/// A step's lab state as its share link's `s` value (`<version>.<base64url(JSON)>`), for
+/// mounting the lab in that state.
+pub fn state_link(lab: &crate::format::LabState) -> String {
+    let json = serde_json::to_vec(&lab.state).unwrap_or_default();
+    format!("{}.{}", lab.version, URL_SAFE_NO_PAD.encode(json))
+}

@@ -2,7 +2,8 @@
 //! ever sees the page's own path.
 //!
 //! `#/` home, `#/about`, `#/<problem>`, `#/<problem>/<widget>?s=…&hide=…`,
-//! `#/embed/<widget>?s=…&hide=…`.
+//! `#/embed/<widget>?s=…&hide=…`, `#/lessons`, `#/lessons/<id>`, `#/lessons/shared?l=…`,
+//! `#/lessons/author`.
 
 /// Which page a hash names. Ids are checked against the registry by the app, not here.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +22,14 @@ pub enum Route {
         widget: String,
         query: Query,
     },
+    /// The lessons: built in, opened from files, and the way to write one.
+    Lessons,
+    /// A built-in lesson, or one opened from a file in this browser.
+    Lesson(String),
+    /// A lesson carried whole by its link (`l`).
+    SharedLesson(String),
+    /// Writing a lesson.
+    LessonAuthor,
     NotFound(String),
 }
 
@@ -79,6 +88,10 @@ impl Route {
             ["about"] => Route::About,
             ["landscape"] => Route::Landscape,
             ["embed", widget] => Route::Embed { widget: (*widget).to_string(), query },
+            ["lessons"] => Route::Lessons,
+            ["lessons", "author"] => Route::LessonAuthor,
+            ["lessons", "shared"] => Route::SharedLesson(query_value(q, "l").unwrap_or_default()),
+            ["lessons", id] => Route::Lesson((*id).to_string()),
             [problem] => Route::Problem((*problem).to_string()),
             [problem, widget] => {
                 Route::Widget { problem: (*problem).to_string(), widget: (*widget).to_string(), query }
@@ -104,9 +117,18 @@ impl Route {
             Route::Problem(p) => format!("#/{p}"),
             Route::Widget { problem, widget, query } => with_query(format!("{problem}/{widget}"), query),
             Route::Embed { widget, query } => with_query(format!("embed/{widget}"), query),
+            Route::Lessons => "#/lessons".into(),
+            Route::Lesson(id) => format!("#/lessons/{id}"),
+            Route::SharedLesson(link) => format!("#/lessons/shared?l={}", percent_encode(link)),
+            Route::LessonAuthor => "#/lessons/author".into(),
             Route::NotFound(path) => format!("#/{path}"),
         }
     }
+}
+
+/// The decoded value of `key` in a query string.
+fn query_value(q: &str, key: &str) -> Option<String> {
+    q.split('&').find_map(|pair| pair.strip_prefix(key).and_then(|rest| rest.strip_prefix('=')).map(percent_decode))
 }
 
 /// Percent-encodes everything outside the URL-safe unreserved set and `,`.
@@ -171,6 +193,12 @@ mod tests {
             Route::Embed { widget: "train-cost".into(), query: q }
         );
         assert_eq!(Route::parse("#/a/b/c"), Route::NotFound("/a/b/c".into()));
+        assert_eq!(Route::parse("#/lessons"), Route::Lessons);
+        assert_eq!(Route::parse("#/lessons/author"), Route::LessonAuthor);
+        assert_eq!(Route::parse("#/lessons/edge-will-it-run"), Route::Lesson("edge-will-it-run".into()));
+        assert_eq!(Route::parse("#/lessons/shared?x=1&l=1.ab%2Dc"), Route::SharedLesson("1.ab-c".into()));
+        let shared = Route::SharedLesson("1.a+b/c".into());
+        assert_eq!(Route::parse(&shared.to_hash()), shared);
     }
 
     #[test]

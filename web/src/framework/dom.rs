@@ -118,3 +118,24 @@ pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
         wasm_bindgen_futures::JsFuture::from(response.array_buffer().map_err(js_err)?).await.map_err(js_err)?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
+
+/// Opens the browser's print dialog (the print stylesheet makes handouts of lessons and labs).
+pub fn print() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}
+
+/// Scrolls the page back to its top (a new lesson step starts there).
+pub fn scroll_to_top() {
+    if let Some(w) = web_sys::window() {
+        w.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
+/// Goes to another route of the site (a new history entry; the router follows `hashchange`).
+pub fn set_hash(hash: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash(hash);
+    }
+}

@@ -237,7 +237,23 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
         }
     });
 
-    let open_full = host.embed.then(|| {
+    let add_to_lesson = (!host.embed && frontier_labs::state_version(T::WIDGET_ID).is_some()).then(|| {
+        let host = host.clone();
+        let on_click = move |_| {
+            let state = host.state.with_untracked(|s| serde_json::to_vec(s)).map_err(|e| e.to_string());
+            let state = state.and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).map_err(|e| e.to_string()));
+            let added = state.and_then(|state| {
+                crate::lessons::store::add_step(T::WIDGET_ID, T::VERSION, state, host.query.hide.clone(), title)
+            });
+            match added {
+                Ok(n) => status.set(format!("Added as step {n} of your lesson draft. Open Lessons → Write a lesson to add questions.")),
+                Err(e) => status.set(format!("Could not add to the lesson draft: {e}")),
+            }
+        };
+        view! { <button type="button" data-testid="add-to-lesson" on:click=on_click>"Add to lesson"</button> }
+    });
+    let in_lesson = host.lesson.is_some();
+    let open_full = (host.embed && !in_lesson).then(|| {
         let href = host.link(false, host.query.hide.clone());
         view! { <a class="open-full" href=href target="_blank" rel="noopener">"Open in Frontier Lab ↗"</a> }
     });
@@ -251,7 +267,7 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
                 {open_full}
             </header>
             <div class="notices" aria-live="polite">{notices}{other_tab}</div>
-            <div class="toolbar" role="toolbar" aria-label="Widget actions">
+            <div class="toolbar" role="toolbar" aria-label="Widget actions" hidden=in_lesson>
                 <button type="button" on:click=share>"Share link"</button>
                 <button type="button" on:click=embed>"Embed"</button>
                 <details class="menu">
@@ -263,6 +279,7 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
                 </details>
                 <label class="button">"Import state"<input type="file" accept=".json,application/json" class="visually-hidden" on:change=import/></label>
                 <button type="button" data-testid="reset" on:click=reset>"Reset"</button>
+                {add_to_lesson}
             </div>
             <p class="status" aria-live="polite">{move || status.get()}</p>
             {move || manual_copy.get().map(|text| view! {

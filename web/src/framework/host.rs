@@ -60,7 +60,17 @@ pub struct Host<T: WidgetState + Send + Sync + 'static> {
     /// Another tab's saved work for this widget (its stored text), while the reader has not
     /// chosen between it and this tab's; autosave waits meanwhile.
     pub other_tab: RwSignal<Option<String>>,
+    /// Set when the widget is a lesson's step: the lesson reads the state from here, and the
+    /// widget neither stores anything nor touches the address.
+    pub lesson: Option<LessonProbe>,
     example: fn() -> T,
+}
+
+/// What a lesson sees of the widget it hosts: the state's schema version and JSON, kept up to
+/// date as the student moves the controls. Provided as context around the widget.
+#[derive(Clone, Copy, Debug)]
+pub struct LessonProbe {
+    pub state: RwSignal<Option<(u32, serde_json::Value)>>,
 }
 
 /// The most characters the recent work of one widget may take in storage; over it (or over the
@@ -76,12 +86,17 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
         embed: bool,
         example: fn() -> T,
     ) -> Self {
+        let lesson = use_context::<LessonProbe>();
+        // A lesson's widget is an embed as far as storage goes: the lesson carries its state.
+        let embed = embed || lesson.is_some();
         let store = Store::open();
         let mut notices = Vec::new();
         let key = storage_key(T::WIDGET_ID);
         let mut autosave = !embed && store.is_available();
 
-        if let Store::Unavailable(why) = &store {
+        // An embed never saves, so blocked storage (a sandboxed frame, partitioned third-party
+        // storage) changes nothing there and is not worth a notice.
+        if let (Store::Unavailable(why), false) = (&store, embed) {
             notices.push(Notice::info(format!(
                 "Your changes are not saved in this browser: {why}. They stay in this page's link; use Export to keep results."
             )));
@@ -163,6 +178,7 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
             store: StoredValue::new_local(store),
             history: RwSignal::new(history),
             other_tab: RwSignal::new(None),
+            lesson,
             example,
         };
         if let Some(previous) = replaced_by_link {
@@ -180,6 +196,13 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
         let host = self.clone();
         Effect::new(move |_| {
             let state = host.state.get();
+            if let Some(lesson) = host.lesson {
+                // Through text, not `to_value`: the link's encoder and decoder already bring
+                // these two paths into the app.
+                let value = serde_json::to_vec(&state).ok().and_then(|b| serde_json::from_slice(&b).ok());
+                lesson.state.set(value.map(|v| (T::VERSION, v)));
+                return;
+            }
             host.sync_url(&state);
             if autosave && host.other_tab.with_untracked(Option::is_none) {
                 let saved = Envelope::wrap(&state)

@@ -29,6 +29,10 @@ pub fn App() -> impl IntoView {
             view! { <widget::WidgetPage problem=problem widget=widget query=query/> }.into_any()
         }
         Route::Embed { widget, query } => view! { <widget::EmbedPage widget=widget query=query/> }.into_any(),
+        Route::Lessons => view! { <crate::lessons::LessonsIndex/> }.into_any(),
+        Route::Lesson(id) => view! { <crate::lessons::LessonPage id=id/> }.into_any(),
+        Route::SharedLesson(link) => view! { <crate::lessons::SharedLessonPage link=link/> }.into_any(),
+        Route::LessonAuthor => view! { <crate::lessons::LessonAuthor/> }.into_any(),
         Route::NotFound(path) => view! { <NotFound path=path/> }.into_any(),
     };
     move || {
@@ -54,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <a class="brand" href="#/">"Frontier Lab"</a>
                     <nav aria-label="Site">
                         <a href="#/">"Problems"</a>
+                        <a href="#/lessons">"Lessons"</a>
                         <a href="#/landscape">"Landscape"</a>
                         <a href="#/about">"About"</a>
                     </nav>
