@@ -52,4 +52,38 @@
     if (e.blockedURI === "wasm-eval" || !started()) showBootError("Blocked by the Content-Security-Policy: " + e.violatedDirective);
   });
   if (typeof WebAssembly !== "object") showBootError("This browser does not support WebAssembly.");
+  // Offline use: the service worker (dist/sw.js, written by `cargo xtask dist`) keeps the app
+  // and whatever this site's pages have fetched. Without it (an old browser, a frame that may
+  // not register one) the site simply needs the network.
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("./sw.js").catch(function () {});
+    });
+  }
+  // A new deploy is what the page loads next time; say so once, on that load (never in an
+  // embed, where a blog's readers did not ask).
+  function announceUpdate() {
+    var preload = document.querySelector('link[rel="modulepreload"]');
+    var build = preload ? preload.getAttribute("href") : "";
+    var seen = null;
+    try {
+      seen = localStorage.getItem("frontier-lab:build");
+      if (build) localStorage.setItem("frontier-lab:build", build);
+    } catch (e) { return; }
+    if (!build || !seen || seen === build || /^#\/embed\//.test(location.hash)) return;
+    var note = document.createElement("div");
+    note.className = "update-notice";
+    note.setAttribute("role", "status");
+    note.setAttribute("data-testid", "update-notice");
+    var text = document.createElement("span");
+    text.textContent = "Frontier Lab has been updated since your last visit; this page runs the new version.";
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Dismiss";
+    close.addEventListener("click", function () { note.remove(); });
+    note.append(text, close);
+    document.body.prepend(note);
+  }
+  if (document.readyState === "loading") window.addEventListener("DOMContentLoaded", announceUpdate);
+  else announceUpdate();
 })();

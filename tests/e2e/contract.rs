@@ -22,6 +22,8 @@ pub(crate) struct Registered {
     pub(crate) id: String,
     pub(crate) problem: String,
     pub(crate) controls: Vec<String>,
+    /// The compact views the widget declares: id, natural height, the parts each shows.
+    pub(crate) views: Vec<(String, u32, Vec<String>)>,
 }
 
 impl Registered {
@@ -39,17 +41,19 @@ pub(crate) async fn registered_widgets(page: &Page) -> Result<Vec<Registered>> {
     page.goto("#/").await?;
     let script = "const links = document.querySelectorAll('a[data-widget]'); \
                   return links.length ? Array.from(links).map(a => [a.dataset.widget, \
-                  a.getAttribute('href'), a.dataset.controls || '']) : null;";
+                  a.getAttribute('href'), a.dataset.controls || '', a.dataset.views || '[]']) : null;";
     let found = page.wait_for_script("the home page's widget links", script).await?;
-    let rows: Vec<(String, String, String)> = serde_json::from_value(found)?;
+    let rows: Vec<(String, String, String, String)> = serde_json::from_value(found)?;
     let mut widgets = Vec::new();
-    for (id, href, controls) in rows {
+    for (id, href, controls, views) in rows {
         let problem = href
             .strip_prefix("#/")
             .and_then(|rest| rest.strip_suffix(&format!("/{id}")))
             .with_context(|| format!("the link of {id} is {href:?}, not #/<problem>/{id}"))?;
         let controls = controls.split(',').filter(|c| !c.is_empty()).map(str::to_string).collect();
-        widgets.push(Registered { id, problem: problem.to_string(), controls });
+        let views: Vec<(String, u32, Vec<String>)> =
+            serde_json::from_str(&views).with_context(|| format!("the views of {id}: {views}"))?;
+        widgets.push(Registered { id, problem: problem.to_string(), controls, views });
     }
     ensure!(widgets.len() >= 12, "the home page lists {} widgets; the registry has at least 12", widgets.len());
     Ok(widgets)
@@ -173,6 +177,52 @@ async fn every_embed_renders_in_a_frame_and_posts_its_height() -> Result<()> {
             page.client.enter_parent_frame().await?;
             framed?;
             ensure!(headers? == 0, "the embed shows the site header");
+            Ok(())
+        })
+        .await
+    })
+    .await
+}
+
+/// Every widget offers at least one compact view; framed on another origin, each posts a
+/// height within the one it declares (so the Embed menu's `<iframe>` line fits it) and shows
+/// the parts it names and none of the widget's other hideable parts.
+#[tokio::test]
+async fn every_compact_view_fits_its_declared_height_on_another_origin() -> Result<()> {
+    run_within(&[], REGISTRY_TEST_LIMIT, |page| async move {
+        for_every_widget(page, |page, widget| async move {
+            ensure!(!widget.views.is_empty(), "{} declares no compact view", widget.id);
+            for (view, height_px, shows) in &widget.views {
+                page.goto_harness_route(&format!("#/embed/{}?view={view}", widget.id)).await?;
+                let script = "const r = window.__resize; \
+                              return r && typeof r.height === 'number' && r.height > 100 ? r.height : null;";
+                page.wait_for_script("a frontier-lab:resize message", script).await?;
+                // Let late parts (charts drawn after a measurement) settle, then read again.
+                tokio::time::sleep(Duration::from_millis(600)).await;
+                let posted = page.client.execute("return window.__resize.height;", Vec::new()).await?;
+                let posted = posted.as_f64().context("a height")?;
+                page.client.enter_frame(0).await?;
+                let mut missing = Vec::new();
+                let mut extra = Vec::new();
+                for control in &widget.controls {
+                    let n = page.count(&format!(r#"{} [data-control="{control}"]"#, widget.section())).await?;
+                    match (shows.contains(control), n > 0) {
+                        (true, false) => missing.push(control.clone()),
+                        (false, true) => extra.push(control.clone()),
+                        _ => {}
+                    }
+                }
+                let toolbar = page.count(&format!("{} .toolbar", widget.section())).await?;
+                page.client.enter_parent_frame().await?;
+                ensure!(missing.is_empty(), "{}?view={view} does not show {missing:?}", widget.id);
+                ensure!(extra.is_empty(), "{}?view={view} also shows {extra:?}", widget.id);
+                ensure!(toolbar == 0, "{}?view={view} shows the widget's toolbar", widget.id);
+                ensure!(
+                    posted <= f64::from(*height_px),
+                    "{}?view={view} is {posted} px tall; it declares {height_px}",
+                    widget.id
+                );
+            }
             Ok(())
         })
         .await

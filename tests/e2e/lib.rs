@@ -9,7 +9,7 @@
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -105,6 +105,8 @@ pub struct Server {
     /// `http://127.0.0.1:PORT`, with no trailing slash.
     pub origin: String,
     requests: Arc<Mutex<Vec<Request>>>,
+    /// While set, every connection is closed unanswered: the browser sees no network.
+    offline: Arc<AtomicBool>,
     task: JoinHandle<()>,
 }
 
@@ -139,8 +141,14 @@ impl Server {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let site = Arc::new(site);
         let log = Arc::clone(&requests);
+        let offline = Arc::new(AtomicBool::new(false));
+        let unreachable = Arc::clone(&offline);
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
+                if unreachable.load(Ordering::SeqCst) {
+                    drop(stream);
+                    continue;
+                }
                 let (site, log) = (Arc::clone(&site), Arc::clone(&log));
                 // One failed connection (the browser hung up) must not stop the server.
                 tokio::spawn(async move {
@@ -148,7 +156,7 @@ impl Server {
                 });
             }
         });
-        Ok(Self { origin, requests, task })
+        Ok(Self { origin, requests, offline, task })
     }
 
     /// Every request answered so far, in order.
@@ -564,11 +572,19 @@ pub struct Page {
     /// `http://127.0.0.1:PORT` of the embed harness page.
     pub harness_origin: String,
     app_requests: Arc<Mutex<Vec<Request>>>,
+    /// Set to take the app's server off the network (see [`Page::set_offline`]).
+    app_offline: Arc<AtomicBool>,
     /// What reached the proxy: requests for any origin but the loopback servers.
     proxied: Arc<Mutex<Vec<Request>>>,
 }
 
 impl Page {
+    /// Takes the app's server off the network (every connection closed unanswered) or puts it
+    /// back: what a reader on a train sees.
+    pub fn set_offline(&self, offline: bool) {
+        self.app_offline.store(offline, Ordering::SeqCst);
+    }
+
     /// The app's URL for a route such as `#/training/train-cost`.
     pub fn url(&self, route: &str) -> String {
         format!("{}/{route}", self.app_origin)
@@ -791,6 +807,7 @@ where
         app_origin: app.origin.clone(),
         harness_origin: harness.origin.clone(),
         app_requests: Arc::clone(&app.requests),
+        app_offline: Arc::clone(&app.offline),
         proxied: Arc::clone(&trap.requests),
     };
 

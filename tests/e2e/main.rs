@@ -18,6 +18,7 @@ mod landscape;
 mod lessons;
 mod memory;
 mod nothing_lost;
+mod offline;
 mod reasoning;
 mod sae;
 mod sae_gpu;

@@ -41,7 +41,7 @@ fn a_link_to_a_bigger_device_fits() {
     state.device = frontier_costs::edge::Device::by_id("apple-m2-max").unwrap_or_else(|| panic!("no preset"));
     let s = frontier_state::encode_link_state(&state).unwrap_or_default();
     dom::replace_hash(&format!("#/edge/edge-feasibility?s={s}"));
-    let root = mount(frontier_state::Query { state: Some(s), hide: vec![] });
+    let root = mount(frontier_state::Query { state: Some(s), hide: vec![], view: None });
     assert_eq!(text(&root, "[data-testid=edge-verdict]"), "Fits");
     // 400 GB/s · 0.72 / 5.45 GB per step = 52.8 tokens/s.
     assert_eq!(text(&root, "[data-testid=edge-tps]"), "52.8 tokens/s");

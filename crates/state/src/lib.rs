@@ -14,7 +14,7 @@ pub use envelope::{Envelope, LoadOutcome};
 // `from_versioned` is public for lesson files, which carry a state as JSON with its version.
 pub use link::{decode_link_state, encode_link_state, LinkError, LINK_MAX_CHARS, LINK_WARN_CHARS};
 pub use quantity::{parse_quantity, QuantityError};
-pub use registry::{Control, WidgetMeta};
+pub use registry::{CompactView, Control, WidgetMeta};
 pub use route::{Query, Route};
 
 /// A widget's state: a plain serde struct with a schema version and a validity check.

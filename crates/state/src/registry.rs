@@ -16,6 +16,23 @@ pub struct Control {
 /// declares it.
 pub const EXPLAIN: Control = Control { id: "explain", label: "Explanation" };
 
+/// A compact view of a widget for a blog post (`#/embed/<widget>?view=<id>`): one named part,
+/// such as a chart with its key control, at a declared natural height.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompactView {
+    /// The id in `view=`: lowercase words joined by `_`.
+    pub id: &'static str,
+    /// What the Embed menu calls it.
+    pub label: &'static str,
+    /// The frame's height for it, in CSS pixels, at a 700 px wide frame.
+    pub height_px: u32,
+    /// The hideable parts it shows (ids among the widget's controls); every other one is hidden.
+    pub shows: &'static [&'static str],
+}
+
+/// The tallest a compact view may declare itself: it exists to fit a post.
+pub const MAX_VIEW_HEIGHT_PX: u32 = 900;
+
 /// One widget as the site declares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WidgetMeta {
@@ -30,6 +47,8 @@ pub struct WidgetMeta {
     pub intro: &'static str,
     /// The controls a classroom link may hide, besides [`EXPLAIN`].
     pub controls: &'static [Control],
+    /// The compact views an embed may ask for; the whole widget is always the default.
+    pub views: &'static [CompactView],
 }
 
 impl WidgetMeta {
@@ -38,8 +57,13 @@ impl WidgetMeta {
         self.controls.iter().copied().chain(std::iter::once(EXPLAIN))
     }
 
+    /// The compact view `id`, if declared.
+    pub fn view(&self, id: &str) -> Option<&'static CompactView> {
+        self.views.iter().find(|v| v.id == id)
+    }
+
     /// What is wrong with this declaration: ids that are not route-safe, a control declared twice
-    /// or shadowing the framework's, empty texts.
+    /// or shadowing the framework's, empty texts, views that show nothing declared or do not fit.
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         let id_ok = |id: &str, sep: char| {
@@ -65,6 +89,22 @@ impl WidgetMeta {
             }
             if self.controls[..i].iter().any(|d| d.id == c.id) {
                 out.push(format!("{}: control {:?} is declared twice", self.id, c.id));
+            }
+        }
+        for (i, v) in self.views.iter().enumerate() {
+            if !id_ok(v.id, '_') || self.views[..i].iter().any(|w| w.id == v.id) {
+                out.push(format!("{}: view id {:?} is not route-safe or is declared twice", self.id, v.id));
+            }
+            if v.shows.is_empty() {
+                out.push(format!("{}: view {:?} shows nothing", self.id, v.id));
+            }
+            for part in v.shows {
+                if !self.hideable().any(|c| c.id == *part) {
+                    out.push(format!("{}: view {:?} shows {part:?}, which is not a declared control", self.id, v.id));
+                }
+            }
+            if !(150..=MAX_VIEW_HEIGHT_PX).contains(&v.height_px) {
+                out.push(format!("{}: view {:?} is {} px tall; a view is 150 to {MAX_VIEW_HEIGHT_PX}", self.id, v.id, v.height_px));
             }
         }
         out
@@ -98,6 +138,7 @@ mod tests {
         summary: "What a run costs.",
         intro: "FLOPs, MFU and dollars.",
         controls: &[Control { id: "active_params", label: "Active parameters" }],
+        views: &[CompactView { id: "chart", label: "The chart", height_px: 420, shows: &["active_params"] }],
     };
 
     #[test]
@@ -117,6 +158,10 @@ mod tests {
                 Control { id: "gpus", label: "x" },
                 Control { id: "gpus", label: "y" },
             ],
+            views: &[
+                CompactView { id: "chart", label: "c", height_px: 2000, shows: &["charts"] },
+                CompactView { id: "chart", label: "c", height_px: 400, shows: &[] },
+            ],
             ..GOOD
         };
         let found = registry_problems(&[&GOOD, &bad, &GOOD], &["memory"]);
@@ -126,6 +171,10 @@ mod tests {
             "Train Cost: the intro is empty",
             "Train Cost: declares \"explain\", which the framework supplies",
             "Train Cost: control \"gpus\" is declared twice",
+            "Train Cost: view \"chart\" shows \"charts\", which is not a declared control",
+            "Train Cost: view \"chart\" is 2000 px tall; a view is 150 to 900",
+            "Train Cost: view id \"chart\" is not route-safe or is declared twice",
+            "Train Cost: view \"chart\" shows nothing",
             "Train Cost: problem \"training\" is not one of the site's problems",
             "widget id \"train-cost\" is registered twice",
             "train-cost: problem \"training\" is not one of the site's problems",

@@ -40,6 +40,8 @@ pub struct Query {
     pub state: Option<String>,
     /// Classroom mode: ids of controls to hide (`hide=gpus,hours,explain`).
     pub hide: Vec<String>,
+    /// A compact view of an embed (`view=chart`), one the widget declares.
+    pub view: Option<String>,
 }
 
 impl Query {
@@ -56,6 +58,9 @@ impl Query {
         if !self.hide.is_empty() {
             parts.push(format!("hide={}", percent_encode(&self.hide.join(","))));
         }
+        if let Some(v) = &self.view {
+            parts.push(format!("view={}", percent_encode(v)));
+        }
         parts.join("&")
     }
 
@@ -66,6 +71,7 @@ impl Query {
             let value = percent_decode(value);
             match key {
                 "s" => query.state = Some(value),
+                "view" => query.view = Some(value),
                 "hide" => {
                     query.hide = value.split(',').map(str::trim).filter(|h| !h.is_empty()).map(String::from).collect();
                 }
@@ -183,7 +189,7 @@ mod tests {
         assert_eq!(Route::parse("#/landscape"), Route::Landscape);
         assert_eq!(Route::Landscape.to_hash(), "#/landscape");
         assert_eq!(Route::parse("#/training"), Route::Problem("training".into()));
-        let q = Query { state: Some("1.abc".into()), hide: vec!["gpus".into(), "explain".into()] };
+        let q = Query { state: Some("1.abc".into()), hide: vec!["gpus".into(), "explain".into()], view: None };
         assert_eq!(
             Route::parse("#/training/train-cost?s=1.abc&hide=gpus,explain"),
             Route::Widget { problem: "training".into(), widget: "train-cost".into(), query: q.clone() }
@@ -193,6 +199,13 @@ mod tests {
             Route::Embed { widget: "train-cost".into(), query: q }
         );
         assert_eq!(Route::parse("#/a/b/c"), Route::NotFound("/a/b/c".into()));
+        assert_eq!(
+            Route::parse("#/embed/edge-feasibility?view=speed&s=1.x"),
+            Route::Embed {
+                widget: "edge-feasibility".into(),
+                query: Query { state: Some("1.x".into()), hide: vec![], view: Some("speed".into()) }
+            }
+        );
         assert_eq!(Route::parse("#/lessons"), Route::Lessons);
         assert_eq!(Route::parse("#/lessons/author"), Route::LessonAuthor);
         assert_eq!(Route::parse("#/lessons/edge-will-it-run"), Route::Lesson("edge-will-it-run".into()));
@@ -211,7 +224,7 @@ mod tests {
         #[test]
         fn widget_routes_round_trip(p in "[a-z-]{1,12}", w in "[a-z-]{1,12}", s in proptest::option::of(".{0,30}"), hide in proptest::collection::vec("[a-z_]{1,8}", 0..4)) {
             prop_assume!(p != "embed" && p != "about");
-            let route = Route::Widget { problem: p, widget: w, query: Query { state: s, hide } };
+            let route = Route::Widget { problem: p, widget: w, query: Query { state: s, hide, view: None } };
             prop_assert_eq!(Route::parse(&route.to_hash()), route);
         }
 

@@ -29,8 +29,9 @@ const BUDGETS: [Budget; 2] = [
         prefix: "frontier-web",
         // 1,322,507 bytes once the page sends its long work to the worker (images, sampled
         // answers, CSP solving, large confidence files) and embeds wait for a click; splitting
-        // the app by route (the aim) is what will bring it down.
-        limit_bytes: 1_325_000,
+        // the app by route (the aim) is what will bring it down. 1,422,204 with lessons (the
+        // player, the editor and the labs' measures: 99,588 bytes, about one lab's worth).
+        limit_bytes: 1_430_000,
         aim_bytes: Some(400_000),
     },
     Budget {

@@ -105,6 +105,9 @@ pub fn post_process(dist: &Path) -> Result<()> {
         processed.policy.for_meta()
     );
     println!("wrote {} and {}", index.display(), headers.display());
+    // After the page is final: its bytes are part of the service worker's version.
+    let version = crate::offline::write(dist)?;
+    println!("wrote {} (offline shell, version {version})", dist.join("sw.js").display());
     Ok(())
 }
 

@@ -13,6 +13,7 @@ mod budget;
 mod cmd;
 mod dist;
 mod html;
+mod offline;
 mod registry;
 mod serve;
 mod setup;

@@ -19,11 +19,14 @@ pub struct ExportItem {
     pub make: Arc<dyn Fn() -> Result<String, String> + Send + Sync>,
 }
 
-/// The `<iframe>` line for embedding `url`.
-fn iframe_line(url: &str, title: &str) -> String {
+/// The height of an embed of the whole widget: embed.js resizes it to the widget's own.
+const WHOLE_WIDGET_HEIGHT_PX: u32 = 720;
+
+/// The `<iframe>` line for embedding `url` at `height_px`.
+fn iframe_line(url: &str, title: &str, height_px: u32) -> String {
     let escape = |s: &str| s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
     format!(
-        r#"<iframe src="{}" title="{}" width="100%" height="720" style="border:0;max-width:100%" loading="lazy" data-frontier-lab></iframe>"#,
+        r#"<iframe src="{}" title="{}" width="100%" height="{height_px}" style="border:0;max-width:100%" loading="lazy" data-frontier-lab></iframe>"#,
         escape(url),
         escape(title)
     )
@@ -58,9 +61,43 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
         let host = host.clone();
         move |_| copy(host.link(false, host.query.hide.clone()), "link")
     };
+    // Embed: the whole widget or one of its compact views, with a live preview on request.
+    let chosen_view = RwSignal::new(None::<&'static str>);
+    let previewing = RwSignal::new(false);
+    let height_of = move |view: Option<&'static str>| {
+        view.and_then(|v| meta.view(v)).map_or(WHOLE_WIDGET_HEIGHT_PX, |v| v.height_px)
+    };
     let embed = {
         let host = host.clone();
-        move |_| copy(iframe_line(&host.link(true, host.query.hide.clone()), title), "embed code")
+        move |_| {
+            let view = chosen_view.get_untracked();
+            let link = host.link_to_view(true, host.query.hide.clone(), view);
+            copy(iframe_line(&link, title, height_of(view)), "embed code")
+        }
+    };
+    let view_choices = std::iter::once((None, "The whole widget", WHOLE_WIDGET_HEIGHT_PX))
+        .chain(meta.views.iter().map(|v| (Some(v.id), v.label, v.height_px)))
+        .map(|(id, label, height)| {
+            let name = format!("{}-embed-view", T::WIDGET_ID);
+            let testid = format!("embed-view-{}", id.unwrap_or("whole"));
+            view! {
+                <label class="check">
+                    <input type="radio" name=name data-testid=testid prop:checked=move || chosen_view.get() == id
+                        on:change=move |_| chosen_view.set(id)/>
+                    {format!("{label} ({height} px)")}
+                </label>
+            }
+        })
+        .collect_view();
+    let preview = {
+        let host = host.clone();
+        move || {
+            previewing.get().then(|| {
+                let view = chosen_view.get();
+                let src = host.link_to_view(true, host.query.hide.clone(), view);
+                view! { <iframe class="embed-preview" src=src title=format!("Preview: {title}") height=height_of(view).to_string()></iframe> }
+            })
+        }
     };
     let reset = {
         let host = host.clone();
@@ -253,6 +290,8 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
         view! { <button type="button" data-testid="add-to-lesson" on:click=on_click>"Add to lesson"</button> }
     });
     let in_lesson = host.lesson.is_some();
+    // A compact view shows its parts and the way to the full widget, not the toolbar.
+    let bare = in_lesson || host.view.is_some();
     let open_full = (host.embed && !in_lesson).then(|| {
         let href = host.link(false, host.query.hide.clone());
         view! { <a class="open-full" href=href target="_blank" rel="noopener">"Open in Frontier Lab ↗"</a> }
@@ -263,13 +302,24 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
         <section class="widget" data-widget=T::WIDGET_ID aria-labelledby=format!("{}-title", T::WIDGET_ID)>
             <header class="widget-head">
                 <h2 id=format!("{}-title", T::WIDGET_ID)>{title}</h2>
-                <p class="summary">{meta.intro}</p>
+                <p class="summary" hidden=host.view.is_some()>{meta.intro}</p>
                 {open_full}
             </header>
             <div class="notices" aria-live="polite">{notices}{other_tab}</div>
-            <div class="toolbar" role="toolbar" aria-label="Widget actions" hidden=in_lesson>
+            {(!bare).then(|| view! {
+            <div class="toolbar" role="toolbar" aria-label="Widget actions">
                 <button type="button" on:click=share>"Share link"</button>
-                <button type="button" on:click=embed>"Embed"</button>
+                <details class="menu embed-menu">
+                    <summary>"Embed"</summary>
+                    <div class="menu-items">
+                        <fieldset><legend>"What to embed"</legend>{view_choices}</fieldset>
+                        <button type="button" data-testid="copy-embed" on:click=embed>"Copy the <iframe> line"</button>
+                        <button type="button" on:click=move |_| previewing.update(|p| *p = !*p)>
+                            {move || if previewing.get() { "Hide the preview" } else { "Preview" }}
+                        </button>
+                        {preview}
+                    </div>
+                </details>
                 <details class="menu">
                     <summary>"Export"</summary>
                     <div class="menu-items">
@@ -281,6 +331,7 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
                 <button type="button" data-testid="reset" on:click=reset>"Reset"</button>
                 {add_to_lesson}
             </div>
+            })}
             <p class="status" aria-live="polite">{move || status.get()}</p>
             {move || manual_copy.get().map(|text| view! {
                 <textarea class="manual-copy" readonly aria-label="Text to copy" rows="3" prop:value=text></textarea>

@@ -11,7 +11,8 @@
 use frontier_state::envelope::storage_key;
 use frontier_state::history::{history_key, Entry, History, Replaced};
 use frontier_state::{
-    decode_link_state, encode_link_state, Envelope, LoadOutcome, Query, Route, WidgetMeta, WidgetState, LINK_MAX_CHARS,
+    decode_link_state, encode_link_state, Envelope, LoadOutcome, Query, Route, CompactView, WidgetMeta, WidgetState,
+    LINK_MAX_CHARS,
 };
 use leptos::prelude::*;
 
@@ -63,6 +64,9 @@ pub struct Host<T: WidgetState + Send + Sync + 'static> {
     /// Set when the widget is a lesson's step: the lesson reads the state from here, and the
     /// widget neither stores anything nor touches the address.
     pub lesson: Option<LessonProbe>,
+    /// The compact view an embed asked for (`view=`), when the widget declares it: it shows
+    /// only the parts the view names.
+    pub view: Option<&'static CompactView>,
     example: fn() -> T,
 }
 
@@ -167,6 +171,16 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
             None => saved_state.unwrap_or_else(example),
         };
 
+        let view = match (&query.view, embed) {
+            (Some(id), true) => {
+                let found = meta.view(id);
+                if found.is_none() {
+                    notices.push(Notice::info(format!("This widget has no view called {id:?}; here is all of it.")));
+                }
+                found
+            }
+            _ => None,
+        };
         let history = if embed { History::default() } else { read_history::<T>(&store) };
         let host = Host {
             state: RwSignal::new(initial),
@@ -179,6 +193,7 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
             history: RwSignal::new(history),
             other_tab: RwSignal::new(None),
             lesson,
+            view,
             example,
         };
         if let Some(previous) = replaced_by_link {
@@ -239,7 +254,7 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
 
     /// The route of this widget with a given state, full-size or embedded.
     pub fn route_with_state(&self, state: Option<String>, embed: bool) -> Route {
-        let query = Query { state, hide: self.query.hide.clone() };
+        let query = Query { state, hide: self.query.hide.clone(), view: if embed { self.query.view.clone() } else { None } };
         if embed {
             Route::Embed { widget: T::WIDGET_ID.to_string(), query }
         } else {
@@ -249,8 +264,13 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
 
     /// An absolute link to this widget in its current state, with `hide` replaced.
     pub fn link(&self, embed: bool, hide: Vec<String>) -> String {
+        self.link_to_view(embed, hide, None)
+    }
+
+    /// As [`Host::link`], for an embed showing compact view `view`.
+    pub fn link_to_view(&self, embed: bool, hide: Vec<String>, view: Option<&str>) -> String {
         let state = self.state.with_untracked(|s| encode_link_state(s).ok());
-        let query = Query { state, hide };
+        let query = Query { state, hide, view: view.map(String::from) };
         let route = if embed {
             Route::Embed { widget: T::WIDGET_ID.to_string(), query }
         } else {
@@ -259,14 +279,16 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
         format!("{}{}", dom::page_base_url(), route.to_hash())
     }
 
+    /// Whether a control or part is hidden: by a classroom link, or by a compact view that
+    /// does not name it.
     pub fn hides(&self, control: &str) -> bool {
-        self.query.hides(control)
+        self.query.hides(control) || self.view.is_some_and(|v| !v.shows.contains(&control))
     }
 
     /// A `Copy`-free predicate for views: whether a control is shown (not hidden by the link).
     pub fn shows(&self) -> impl Fn(&str) -> bool + Clone + 'static {
-        let query = self.query.clone();
-        move |control: &str| !query.hides(control)
+        let (query, view) = (self.query.clone(), self.view);
+        move |control: &str| !query.hides(control) && view.is_none_or(|v| v.shows.contains(&control))
     }
 
     pub fn reset(&self) {

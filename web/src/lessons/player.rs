@@ -56,9 +56,13 @@ pub fn LessonPlayer(lesson: Lesson, /// Whether progress is saved (not while an 
         let i = step.get();
         let Some(s) = lesson.with_value(|l| l.steps.get(i).cloned()) else { return ().into_any() };
         let probe = LessonProbe { state: RwSignal::new(None) };
-        let query = Query { state: Some(frontier_lessons::link::state_link(&s.lab)), hide: s.lab.hide.clone() };
-        let lab = crate::widgets::render(&s.lab.widget, query, true)
-            .unwrap_or_else(|| view! { <p class="notice warning">{format!("This lesson names a lab this site does not have: {}", s.lab.widget)}</p> }.into_any());
+        let query = Query { state: Some(frontier_lessons::link::state_link(&s.lab)), hide: s.lab.hide.clone(), view: None };
+        let widget = s.lab.widget.clone();
+        // Built inside the provider, so that the widget's host finds the probe.
+        let lab = move || {
+            crate::widgets::render(&widget, query.clone(), true)
+                .unwrap_or_else(|| view! { <p class="notice warning">{format!("This lesson names a lab this site does not have: {widget}")}</p> }.into_any())
+        };
         let questions = s
             .questions
             .iter()
@@ -70,12 +74,14 @@ pub fn LessonPlayer(lesson: Lesson, /// Whether progress is saved (not while an 
                 <p class="step-count">{format!("Step {} of {steps}", i + 1)}</p>
                 <h2>{s.title.clone()}</h2>
                 <Prose text=s.prose.clone()/>
-                <Provider value=probe>{lab}</Provider>
+                <Provider value=probe>{lab()}</Provider>
                 <section class="questions" aria-label="Questions">{questions}</section>
             </article>
         }
         .into_any()
     };
+    let at_first = move || step.get() == 0;
+    let at_last = move || step.get() + 1 >= steps;
     view! {
         <div class="lesson">
             <header class="lesson-head">
@@ -86,8 +92,8 @@ pub fn LessonPlayer(lesson: Lesson, /// Whether progress is saved (not while an 
             <p class="status" aria-live="polite">{move || status.get()}</p>
             {current}
             <nav class="lesson-nav" aria-label="Lesson steps">
-                <button type="button" data-testid="previous-step" disabled=move || step.get() == 0 on:click=move |_| go(step.get_untracked().saturating_sub(1))>"← Previous step"</button>
-                <button type="button" data-testid="next-step" disabled=move || step.get() + 1 >= steps on:click=move |_| go(step.get_untracked() + 1)>"Next step →"</button>
+                <button type="button" data-testid="previous-step" disabled=at_first on:click=move |_| go(step.get_untracked().saturating_sub(1))>"← Previous step"</button>
+                <button type="button" data-testid="next-step" disabled=at_last on:click=move |_| go(step.get_untracked() + 1)>"Next step →"</button>
             </nav>
             <div class="toolbar lesson-report" role="toolbar" aria-label="Your report">
                 <button type="button" data-testid="report-json" on:click=move |_| export(false)>"Export report (JSON)"</button>

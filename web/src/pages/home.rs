@@ -19,7 +19,9 @@ pub fn Home() -> impl IntoView {
                         {widgets.into_iter().map(|w| {
                             // The registry, readable from the page: the contract suite takes its widgets from here.
                             let controls = w.hideable().map(|c| c.id).collect::<Vec<_>>().join(",");
-                            view! { <li><a href=format!("#/{}/{}", p.id, w.id) data-widget=w.id data-controls=controls>{w.title}</a></li> }
+                            let views: Vec<_> = w.views.iter().map(|v| (v.id, v.height_px, v.shows)).collect();
+                            let views = serde_json::to_string(&views).unwrap_or_default();
+                            view! { <li><a href=format!("#/{}/{}", p.id, w.id) data-widget=w.id data-controls=controls data-views=views>{w.title}</a></li> }
                         }).collect_view()}
                     </ul>
                 }

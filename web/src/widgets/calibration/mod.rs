@@ -17,7 +17,7 @@ use frontier_calibration::analysis::{analyse, encode, on_page, Analysis, MAIN_TH
 use frontier_calibration::data::Dataset;
 use frontier_calibration::samples::DataChoice;
 use frontier_calibration::Binning;
-use frontier_state::{Control, WidgetMeta};
+use frontier_state::{Control, CompactView, WidgetMeta};
 use leptos::prelude::*;
 
 use crate::framework::frame::WidgetFrame;
@@ -84,6 +84,12 @@ impl Widget for CalibrationWidget {
             Control { id: "recalibration", label: "Recalibration" },
             Control { id: "abstention", label: "Abstention" },
             Control { id: "consistency", label: "Self-consistency" },
+                    Control { id: "summary", label: "Metrics" },
+            Control { id: "charts", label: "Charts" },
+        ],
+        views: &[
+            CompactView { id: "diagram", label: "Reliability diagram and charts", height_px: 900, shows: &["charts"] },
+            CompactView { id: "abstention", label: "Abstention threshold", height_px: 700, shows: &["abstention"] },
         ],
     };
 
@@ -160,8 +166,8 @@ fn Calibration(host: Host<CalibrationState>) -> impl IntoView {
             {show("data").then(|| view! { <div class="control" data-control="data"> <input::DataPicker state=state uploaded=uploaded restored=note.clone()/> </div> })}
             <JobProgress runner=runner label="Analysing the data"/>
             {move || failed().map(|e| view! { <p class="error" role="alert">{format!("The analysis stopped: {e}")}</p> })}
-            <results::Summary state=state data=data analysis=analysis show_binning=show("binning")/>
-            <charts::Charts state=state data=data report=report curve=curve/>
+            {show("summary").then(|| view! { <div class="control" data-control="summary"> <results::Summary state=state data=data analysis=analysis show_binning=show("binning")/> </div> })}
+            {show("charts").then(|| view! { <div class="control" data-control="charts"> <charts::Charts state=state data=data report=report curve=curve/> </div> })}
             {show("recalibration").then(|| view! { <div class="control" data-control="recalibration"> <results::Recalibration analysis=analysis/> </div> })}
             {show("abstention").then(|| view! { <div class="control" data-control="abstention"> <results::Abstention state=state data=data curve=curve/> </div> })}
             {show("consistency").then(|| view! { <div class="control" data-control="consistency"> <consistency::SelfConsistency/> </div> })}

@@ -15,7 +15,7 @@ use frontier_reasoning::arith::Check;
 use frontier_reasoning::batch::BatchReport;
 use frontier_reasoning::trace::StepMode;
 use frontier_reasoning::{analyze, Analysis, FindingType, Options};
-use frontier_state::{Control, WidgetMeta};
+use frontier_state::{Control, CompactView, WidgetMeta};
 use leptos::prelude::*;
 
 use crate::framework::choice::Choice;
@@ -261,6 +261,13 @@ impl Widget for CotWidget {
             Control { id: "baseline", label: "The article's rules" },
             Control { id: "equations", label: "Equations checked" },
             Control { id: "batch", label: "Many traces" },
+                    Control { id: "input", label: "The trace" },
+            Control { id: "summary", label: "Summary" },
+            Control { id: "findings", label: "The detectors' findings" },
+        ],
+        views: &[
+            CompactView { id: "summary", label: "What the checker finds (summary)", height_px: 400, shows: &["summary"] },
+            CompactView { id: "findings", label: "The trace with its findings", height_px: 900, shows: &["findings"] },
         ],
     };
 
@@ -321,14 +328,15 @@ fn CotLab(host: Host<CotState>) -> impl IntoView {
     let mode = Signal::derive(move || state.with(|s| s.steps));
     view! {
         <WidgetFrame host=host.clone() exports=exports(state, batch)>
-            <Input state=state/>
-            <Summary results=results/>
+            {show("input").then(|| view! { <div class="control" data-control="input"> <Input state=state/> </div> })}
+            {show("summary").then(|| view! { <div class="control" data-control="summary"> <Summary results=results/> </div> })}
             <div class="cot-columns">
+                {show("findings").then(|| view! { <div class="control" data-control="findings">
                 <section aria-label="These detectors">
                     <h3>"These detectors"</h3>
                     <HighlightedTrace trace=trace analysis=detectors label="The trace with the detectors' findings"/>
                     <FindingsTable analysis=detectors caption="The detectors' findings"/>
-                </section>
+                </section> </div> })}
                 {show("baseline").then(|| view! { <div class="control" data-control="baseline">
                     <section aria-label="The article's rules">
                         <h3>"The article's rules"</h3>

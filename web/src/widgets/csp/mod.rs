@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use frontier_reasoning::csp::{check_assignment, parse, Check, Problem, Solution, EXAMPLE, IMPOSSIBLE_EXAMPLE};
-use frontier_state::{Control, WidgetMeta, WidgetState};
+use frontier_state::{CompactView, Control, WidgetMeta, WidgetState};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -252,6 +252,10 @@ impl Widget for CspWidget {
         controls: &[
             Control { id: "solutions", label: "Solutions" },
             Control { id: "check", label: "Check an assignment" },
+                    Control { id: "problem", label: "The problem" },
+        ],
+        views: &[
+            CompactView { id: "solutions", label: "Whether it can be solved, and how", height_px: 700, shows: &["solutions"] },
         ],
     };
 
@@ -295,6 +299,7 @@ fn CspLab(host: Host<CspState>) -> impl IntoView {
     let load = move |text: &'static str| move |_| state.update(|s| s.problem = text.into());
     view! {
         <WidgetFrame host=host.clone() exports=exports(state, solving)>
+            {show("problem").then(|| view! { <div class="control" data-control="problem">
             <fieldset class="group">
                 <legend>"The problem"</legend>
                 <div class="field">
@@ -309,7 +314,7 @@ fn CspLab(host: Host<CspState>) -> impl IntoView {
                     <Choice id="csp-limit" label="Count solutions" options=PAGE_COUNT_LIMITS value=Signal::derive(limit_id)
                         on_change=Callback::new(move |v: String| state.update(|s| s.count_limit = v.parse().unwrap_or(1000)))/>
                 </div>
-            </fieldset>
+            </fieldset> </div> })}
             {move || match solving.get() {
                 Solving::Running(_) => view! {
                     <p class="status" data-testid="csp-solving">"Solving…"</p>

@@ -12,7 +12,7 @@ pub use state::DebateState;
 use std::sync::Arc;
 
 use frontier_alignment::debate::HonestStrategy;
-use frontier_state::{Control, WidgetMeta};
+use frontier_state::{Control, CompactView, WidgetMeta};
 use leptos::prelude::*;
 
 use crate::framework::choice::Choice;
@@ -185,6 +185,11 @@ impl Widget for DebateWidget {
             Control { id: "setup", label: "Game setup" },
             Control { id: "winrates", label: "Many games" },
             Control { id: "rrm", label: "Chain of verifiers" },
+                    Control { id: "board", label: "The game" },
+        ],
+        views: &[
+            CompactView { id: "game", label: "The debate game", height_px: 900, shows: &["board"] },
+            CompactView { id: "chain", label: "A chain of verifiers (chart)", height_px: 760, shows: &["rrm"] },
         ],
     };
 
@@ -222,7 +227,7 @@ fn DebateLab(host: Host<DebateState>) -> impl IntoView {
     view! {
         <WidgetFrame host=host.clone() exports=exports(state)>
             {show("setup").then(|| view! { <div class="control" data-control="setup"> <Setup state=state/> </div> })}
-            <board::Board state=state replayed=replayed/>
+            {show("board").then(|| view! { <div class="control" data-control="board"> <board::Board state=state replayed=replayed/> </div> })}
             {show("winrates").then(|| view! { <div class="control" data-control="winrates"> <oversight::WinRates state=state/> </div> })}
             {show("rrm").then(|| view! { <div class="control" data-control="rrm"> <oversight::Chain state=state/> </div> })}
         </WidgetFrame>

@@ -10,7 +10,7 @@ mod verdict;
 
 pub use state::EdgeState;
 
-use frontier_state::{Control, WidgetMeta};
+use frontier_state::{Control, CompactView, WidgetMeta};
 use leptos::prelude::*;
 
 use crate::framework::frame::WidgetFrame;
@@ -37,6 +37,13 @@ impl Widget for EdgeFeasibilityWidget {
             Control { id: "directions", label: "Directions" },
             Control { id: "inverse", label: "Inverse questions" },
             Control { id: "charts", label: "Charts" },
+                    Control { id: "verdict", label: "Verdicts" },
+            Control { id: "breakdown", label: "Memory and speed breakdown" },
+            Control { id: "corrections", label: "Corrections to the article" },
+        ],
+        views: &[
+            CompactView { id: "verdict", label: "Will it run: the verdicts, with model and device", height_px: 760, shows: &["verdict", "model", "device"] },
+            CompactView { id: "speed", label: "Speed by weight format (chart)", height_px: 700, shows: &["charts"] },
         ],
     };
 
@@ -73,12 +80,12 @@ fn EdgeFeasibility(host: Host<EdgeState>) -> impl IntoView {
     let show = host.shows();
     view! {
         <WidgetFrame host=host.clone() exports=verdict::exports(state)>
-            <verdict::Verdicts state=state show_article=show("article")/>
+            {show("verdict").then(|| view! { <div class="control" data-control="verdict"> <verdict::Verdicts state=state show_article=show("article")/> </div> })}
             <div class="edge-grid">
                 <inputs::Inputs host=host.clone()/>
-                <verdict::Breakdown state=state/>
+                {show("breakdown").then(|| view! { <div class="control" data-control="breakdown"> <verdict::Breakdown state=state/> </div> })}
             </div>
-            <verdict::Corrections state=state/>
+            {show("corrections").then(|| view! { <div class="control" data-control="corrections"> <verdict::Corrections state=state/> </div> })}
             {show("directions").then(|| view! { <div class="control" data-control="directions"> <directions::Directions state=state/> </div> })}
             {show("inverse").then(|| view! { <div class="control" data-control="inverse"> <directions::Inverse state=state/> </div> })}
             {show("charts").then(|| view! { <div class="control" data-control="charts"> <charts::Charts state=state/> </div> })}

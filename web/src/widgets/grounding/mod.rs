@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use frontier_base::csv::push_row;
 use frontier_grounding::roi::RoiPlan;
-use frontier_state::{Control, WidgetMeta};
+use frontier_state::{Control, CompactView, WidgetMeta};
 use leptos::prelude::*;
 
 use crate::framework::frame::{ExportItem, WidgetFrame};
@@ -117,6 +117,14 @@ impl Widget for GroundingWidget {
             Control { id: "settings", label: "Scheme settings" },
             Control { id: "roi", label: "Regions of interest" },
             Control { id: "anchors", label: "Benchmark table" },
+                    Control { id: "image", label: "Image" },
+            Control { id: "article", label: "The article's claim" },
+            Control { id: "overlay", label: "The patch grid on the image" },
+            Control { id: "schemes", label: "Every scheme" },
+        ],
+        views: &[
+            CompactView { id: "grid", label: "The patch grid on the image", height_px: 760, shows: &["overlay"] },
+            CompactView { id: "schemes", label: "Tokens under every scheme", height_px: 760, shows: &["schemes"] },
         ],
     };
 
@@ -179,11 +187,11 @@ fn GroundingLab(host: Host<GroundingState>) -> impl IntoView {
     let show = host.shows();
     view! {
         <WidgetFrame host=host.clone() exports=exports(state)>
-            <image::Picker state=state uploaded=uploaded/>
-            <table::ArticleCheck state=state/>
+            {show("image").then(|| view! { <div class="control" data-control="image"> <image::Picker state=state uploaded=uploaded/> </div> })}
+            {show("article").then(|| view! { <div class="control" data-control="article"> <table::ArticleCheck state=state/> </div> })}
             <div class="grounding-grid">
-                <overlay::Overlay state=state plan=plan image_url=image_url/>
-                <table::SchemeTable state=state plans=plans/>
+                {show("overlay").then(|| view! { <div class="control" data-control="overlay"> <overlay::Overlay state=state plan=plan image_url=image_url/> </div> })}
+                {show("schemes").then(|| view! { <div class="control" data-control="schemes"> <table::SchemeTable state=state plans=plans/> </div> })}
             </div>
             {show("settings").then(|| view! { <div class="control" data-control="settings"> <table::SchemeSettings state=state/> </div> })}
             {show("roi").then(|| view! { <div class="control" data-control="roi"> <roi::RoiPanel state=state plan=regions/> </div> })}

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use frontier_base::csv::push_row;
 use frontier_memory::settings::{EmbedderChoice, PolicyChoice, RecencyChoice};
 use frontier_memory::{example, import};
-use frontier_state::{Control, WidgetMeta};
+use frontier_state::{Control, CompactView, WidgetMeta};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -176,6 +176,13 @@ impl Widget for MemoryWidget {
             Control { id: "settings", label: "Policy and capacity" },
             Control { id: "edit", label: "Store and forget" },
             Control { id: "quiz", label: "Quiz" },
+                    Control { id: "clock", label: "Clock" },
+            Control { id: "query", label: "Query" },
+            Control { id: "memories", label: "The memories" },
+        ],
+        views: &[
+            CompactView { id: "retrieval", label: "A query and what it retrieves", height_px: 760, shows: &["clock", "query"] },
+            CompactView { id: "quiz", label: "The quiz", height_px: 800, shows: &["quiz"] },
         ],
     };
 
@@ -228,10 +235,10 @@ fn MemoryLab(host: Host<MemoryState>) -> impl IntoView {
     view! {
         <WidgetFrame host=host.clone() exports=exports(state, replayed)>
             {show("settings").then(|| view! { <div class="control" data-control="settings"> <Settings state=state/> </div> })}
-            <query::Clock state=state/>
-            <query::Query state=state replayed=replayed/>
+            {show("clock").then(|| view! { <div class="control" data-control="clock"> <query::Clock state=state/> </div> })}
+            {show("query").then(|| view! { <div class="control" data-control="query"> <query::Query state=state replayed=replayed/> </div> })}
             {show("edit").then(|| view! { <div class="control" data-control="edit"> <edit::Edit state=state replayed=replayed/> </div> })}
-            <table::Memories state=state replayed=replayed/>
+            {show("memories").then(|| view! { <div class="control" data-control="memories"> <table::Memories state=state replayed=replayed/> </div> })}
             {show("quiz").then(|| view! { <div class="control" data-control="quiz"> <quiz::Quiz state=state replayed=replayed/> </div> })}
         </WidgetFrame>
     }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use frontier_alignment::pixel::{
     replay, Accuracy, Debaters, Digits, Judge, Player, Replay, PAPER_FIGURES, SIDE,
 };
-use frontier_state::{Control, WidgetMeta};
+use frontier_state::{Control, CompactView, WidgetMeta};
 use leptos::prelude::*;
 
 use crate::framework::choice::Choice;
@@ -241,6 +241,10 @@ impl Widget for PixelDebateWidget {
         controls: &[
             Control { id: "setup", label: "Setup" },
             Control { id: "measure", label: "Measurement" },
+                    Control { id: "game", label: "The game" },
+        ],
+        views: &[
+            CompactView { id: "game", label: "The pixel game", height_px: 760, shows: &["game"] },
         ],
     };
 
@@ -362,11 +366,12 @@ fn PixelDebate(host: Host<PixelState>) -> impl IntoView {
                 Assets::Failed(e) => Some(view! { <p class="error" role="alert">{e.clone()}</p> }.into_any()),
                 Assets::Ready(_) => None,
             })}
+            {show("game").then(|| view! { <div class="control" data-control="game">
             <div class="pixel-grid">
                 <Board state=state played=played/>
                 <div><Outcome state=state played=played/>
                 {move || played.get().and_then(Result::ok).and_then(|p| stale(&p)).map(|s| view! { <p class="notice warning">{s}</p> })}</div>
-            </div>
+            </div> </div> })}
             {show("measure").then(|| view! { <div class="control" data-control="measure"> <Measure assets=assets state=state/> </div> })}
         </WidgetFrame>
     }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use frontier_reasoning::probes::{
     grade_optional, parse_pasted_answers, report, Probe, ProbeSettings, Report, TaskSelection, MAX_PROBES,
 };
-use frontier_state::{Control, WidgetMeta, WidgetState};
+use frontier_state::{CompactView, Control, WidgetMeta, WidgetState};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -255,6 +255,13 @@ impl Widget for ProbesWidget {
         intro: "Fresh counting, compass, calendar, negation and room-assignment questions with exact answers: paste a model's replies, get its accuracy beside the article's figures.",
         controls: &[
             Control { id: "answers", label: "Expected answers" },
+                    Control { id: "questions", label: "The questions" },
+            Control { id: "model_answers", label: "The model's answers" },
+            Control { id: "accuracy", label: "Accuracy" },
+            Control { id: "items", label: "Each item" },
+        ],
+        views: &[
+            CompactView { id: "accuracy", label: "Accuracy by task", height_px: 700, shows: &["accuracy"] },
         ],
     };
 
@@ -314,8 +321,10 @@ fn ProbesLab(host: Host<ProbesState>) -> impl IntoView {
         state.update(|s| s.seed = v.round() as u64);
         Ok(())
     });
+    let (show_accuracy, show_items) = (show("accuracy"), show("items"));
     view! {
         <WidgetFrame host=host.clone() exports=exports(state)>
+            {show("questions").then(|| view! { <div class="control" data-control="questions">
             <fieldset class="group">
                 <legend>"The questions"</legend>
                 <div class="row">
@@ -331,7 +340,8 @@ fn ProbesLab(host: Host<ProbesState>) -> impl IntoView {
                     <button type="button" on:click=copy_prompts data-testid="probes-copy">"Copy the prompts"</button>
                     <span class="status" role="status">{move || copied.get()}</span>
                 </div>
-            </fieldset>
+            </fieldset> </div> })}
+            {show("model_answers").then(|| view! { <div class="control" data-control="model_answers">
             <fieldset class="group">
                 <legend>"The model's answers"</legend>
                 <div class="field">
@@ -340,13 +350,13 @@ fn ProbesLab(host: Host<ProbesState>) -> impl IntoView {
                         prop:value=move || state.with(|s| s.answers.clone())
                         on:input=move |ev| state.update(|s| s.answers = event_target_value(&ev))></textarea>
                 </div>
-            </fieldset>
+            </fieldset> </div> })}
             {move || match graded.get().as_ref() {
                 Err(e) => view! { <p class="error" role="alert">{e.clone()}</p> }.into_any(),
                 Ok((items, report)) => view! {
                     <p class="status" data-testid="probes-summary">{format!("{} items, {} answered, {} right ({}).", report.count, report.answered, report.correct, percent(report.accuracy_percent))}</p>
-                    <Accuracy report=report.clone()/>
-                    <Items items=items.clone() report=report.clone() show_answers=show("answers")/>
+                    {show_accuracy.then(|| view! { <div class="control" data-control="accuracy"> <Accuracy report=report.clone()/> </div> })}
+                    {show_items.then(|| view! { <div class="control" data-control="items"> <Items items=items.clone() report=report.clone() show_answers=show("answers")/> </div> })}
                 }
                 .into_any(),
             }}

@@ -16,7 +16,7 @@ use frontier_sae::data::bundled::TokenActivations;
 use frontier_sae::saelens;
 use frontier_sae::train::HistoryPoint;
 use frontier_sae::Sae;
-use frontier_state::{Control, WidgetMeta, WidgetState};
+use frontier_state::{CompactView, Control, WidgetMeta, WidgetState};
 use leptos::prelude::*;
 
 use crate::framework::dom;
@@ -224,6 +224,10 @@ impl Widget for SaeWidget {
         controls: &[
             Control { id: "settings", label: "Settings" },
             Control { id: "browser", label: "Feature browser" },
+                    Control { id: "curves", label: "Training and its curves" },
+        ],
+        views: &[
+            CompactView { id: "curves", label: "Training curves", height_px: 760, shows: &["curves"] },
         ],
     };
 
@@ -279,6 +283,7 @@ fn SaeLab(host: Host<SaeState>) -> impl IntoView {
     let show = host.shows();
     let show_settings = show("settings");
     let show_browser = show("browser");
+    let show_curves = show("curves");
     let download_weights = move |_| {
         if let Some(t) = lab.trained.get_untracked() {
             if let Err(e) = dom::download_bytes(saelens::WEIGHTS_FILE, "application/octet-stream", &t.weights) {
@@ -289,8 +294,7 @@ fn SaeLab(host: Host<SaeState>) -> impl IntoView {
     view! {
         <WidgetFrame host=host.clone() exports=exports(lab)>
             {show_settings.then(|| view! { <div class="control" data-control="settings"> <Controls lab=lab/> </div> })}
-            <RunBar lab=lab/>
-            <Curves history=lab.history/>
+            {show_curves.then(|| view! { <div class="control" data-control="curves"> <RunBar lab=lab/> <Curves history=lab.history/> </div> })}
             {move || lab.trained.get().map(|t| view! {
                 <Summary trained=t/>
                 <p><button type="button" data-testid="sae-weights" on:click=download_weights>"Download the weights (sae_weights.safetensors)"</button>

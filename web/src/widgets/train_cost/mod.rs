@@ -9,7 +9,7 @@ use frontier_labs::train_cost as state;
 
 pub use state::TrainCostState;
 
-use frontier_state::{Control, WidgetMeta};
+use frontier_state::{Control, CompactView, WidgetMeta};
 use leptos::prelude::*;
 
 use crate::framework::frame::WidgetFrame;
@@ -39,6 +39,12 @@ impl Widget for TrainCostWidget {
             Control { id: "attention", label: "Attention FLOPs" },
             Control { id: "charts", label: "Charts" },
             Control { id: "grid", label: "Grid export" },
+                    Control { id: "results", label: "Results" },
+            Control { id: "claim", label: "The preset's claim" },
+        ],
+        views: &[
+            CompactView { id: "mfu", label: "MFU and cost, with GPUs and hours", height_px: 640, shows: &["gpus", "hours", "results"] },
+            CompactView { id: "chart", label: "The sweep chart", height_px: 820, shows: &["charts"] },
         ],
     };
 
@@ -71,13 +77,14 @@ impl Widget for TrainCostWidget {
 fn TrainCost(host: Host<TrainCostState>) -> impl IntoView {
     let state = host.state;
     let report = Memo::new(move |_| state.with(|s| s.inputs.evaluate()));
+    let show = host.shows();
     view! {
         <WidgetFrame host=host.clone() exports=results::exports(state)>
             <div class="train-cost">
                 <fields::Inputs host=host.clone()/>
-                <results::Results report=report/>
+                {show("results").then(|| view! { <div class="control" data-control="results"> <results::Results report=report/> </div> })}
             </div>
-            <results::ClaimCheck state=state report=report/>
+            {show("claim").then(|| view! { <div class="control" data-control="claim"> <results::ClaimCheck state=state report=report/> </div> })}
             {(!host.hides("charts")).then(|| view! { <div class="control" data-control="charts"> <charts::Charts state=state/> </div> })}
             {(!host.hides("grid")).then(|| view! { <div class="control" data-control="grid"> <grid::GridExport state=state/> </div> })}
         </WidgetFrame>

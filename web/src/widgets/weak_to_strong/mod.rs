@@ -8,7 +8,7 @@ use std::sync::Arc;
 use frontier_alignment::weak_to_strong::{
     Outcome, StudentChoice, SweepPoint, WeakConfig, MAX_WEAK_WORDS, PAPER_PGR,
 };
-use frontier_state::{Control, WidgetMeta, WidgetState};
+use frontier_state::{CompactView, Control, WidgetMeta, WidgetState};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -283,6 +283,10 @@ impl Widget for WeakToStrongWidget {
             Control { id: "settings", label: "Supervisor and student" },
             Control { id: "sweep", label: "Sweep" },
             Control { id: "paper", label: "The paper's figures" },
+                    Control { id: "results", label: "Results" },
+        ],
+        views: &[
+            CompactView { id: "results", label: "Performance gap recovered", height_px: 760, shows: &["results"] },
         ],
     };
 
@@ -398,7 +402,7 @@ fn WeakToStrongLab(host: Host<WeakToStrongState>) -> impl IntoView {
             })}
             {move || (started.get() && matches!(data.get(), Data::Loading)).then(|| view! { <p class="status">"Loading 2,800 sentences and their embeddings from this site…"</p> })}
             <JobProgress runner=runner label="Training the supervisor and the students"/>
-            <Results outcome=outcome/>
+            {show("results").then(|| view! { <div class="control" data-control="results"> <Results outcome=outcome/> </div> })}
             {show("sweep").then(|| view! { <div class="control" data-control="sweep"> <Sweep data=data state=state/> </div> })}
             {show("paper").then(|| view! { <div class="control" data-control="paper"> <Paper/> </div> })}
         </WidgetFrame>

@@ -1,0 +1,81 @@
+//! Offline and installable: after one visit, pages reload with the site's server unreachable
+//! (the service worker serves the shell and what the pages fetched); a new deploy is announced
+//! once; the manifest is served and names the icon.
+
+use anyhow::{ensure, Result};
+use frontier_e2e::run;
+
+use crate::TRAIN_COST;
+
+const LESSON_STEP: &str = r#"[data-testid="lesson-step"] section.widget"#;
+const CALIBRATION: &str = r#"section.widget[data-widget="calibration"]"#;
+
+#[tokio::test]
+async fn after_one_visit_three_routes_reload_offline() -> Result<()> {
+    run(|page| async move {
+        let routes = [
+            ("#/training/train-cost", TRAIN_COST),
+            ("#/lessons/training-mfu-and-cost", LESSON_STEP),
+            ("#/hallucination/calibration", CALIBRATION),
+        ];
+        page.goto("#/").await?;
+        page.wait_for_script(
+            "a service worker controlling the page",
+            "return navigator.serviceWorker && navigator.serviceWorker.controller ? true : null;",
+        )
+        .await?;
+        for (route, ready) in routes {
+            page.goto(route).await?;
+            page.client.refresh().await?;
+            page.wait_for(ready).await?;
+        }
+        page.set_offline(true);
+        let before = page.app_requests().len();
+        for (route, ready) in routes {
+            page.goto(route).await?;
+            page.client.refresh().await?;
+            page.wait_for(ready).await?;
+        }
+        // The lesson's file and the calibration sample came from the cache, not the server.
+        ensure!(page.app_requests().len() == before, "the server answered while offline");
+        let lesson_title = page.text("h1").await?;
+        ensure!(!lesson_title.is_empty());
+        page.set_offline(false);
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_new_deploy_is_announced_once() -> Result<()> {
+    run(|page| async move {
+        page.goto("#/").await?;
+        page.wait_for("article.problem-card").await?;
+        ensure!(page.count(r#"[data-testid="update-notice"]"#).await? == 0, "a first visit is not an update");
+        // The last visit ran another build.
+        page.client.execute("localStorage.setItem('frontier-lab:build', './frontier-web-0000.js'); return true;", Vec::new()).await?;
+        page.client.refresh().await?;
+        let notice = page.wait_for_text(r#"[data-testid="update-notice"]"#, |t| !t.is_empty()).await?;
+        ensure!(notice.contains("updated since your last visit"), "{notice}");
+        page.client.refresh().await?;
+        page.wait_for("article.problem-card").await?;
+        ensure!(page.count(r#"[data-testid="update-notice"]"#).await? == 0, "announced twice");
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_manifest_makes_the_site_installable() -> Result<()> {
+    run(|page| async move {
+        page.goto("#/").await?;
+        page.wait_for("article.problem-card").await?;
+        let script = "const l = document.querySelector('link[rel=manifest]'); if (!l) return null; \
+                      return fetch(l.href).then(r => r.json()).then(m => [m.name, m.start_url, m.display, m.icons[0].src]);";
+        let found = page.wait_for_script("the manifest", script).await?;
+        let fields: Vec<String> = serde_json::from_value(found)?;
+        ensure!(fields == ["Frontier Lab", "./", "standalone", "icon.svg"], "{fields:?}");
+        Ok(())
+    })
+    .await
+}
