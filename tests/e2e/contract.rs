@@ -212,7 +212,7 @@ async fn every_compact_view_fits_its_declared_height_on_another_origin() -> Resu
                         _ => {}
                     }
                 }
-                let toolbar = page.count(&format!("{} .toolbar", widget.section())).await?;
+                let toolbar = page.count(&format!(r#"{} [aria-label="Widget actions"]"#, widget.section())).await?;
                 page.client.enter_parent_frame().await?;
                 ensure!(missing.is_empty(), "{}?view={view} does not show {missing:?}", widget.id);
                 ensure!(extra.is_empty(), "{}?view={view} also shows {extra:?}", widget.id);

@@ -29,6 +29,8 @@ async fn after_one_visit_three_routes_reload_offline() -> Result<()> {
             page.client.refresh().await?;
             page.wait_for(ready).await?;
         }
+        // Let the last page's own fetches finish before the network goes.
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
         page.set_offline(true);
         let before = page.app_requests().len();
         for (route, ready) in routes {
@@ -37,7 +39,8 @@ async fn after_one_visit_three_routes_reload_offline() -> Result<()> {
             page.wait_for(ready).await?;
         }
         // The lesson's file and the calibration sample came from the cache, not the server.
-        ensure!(page.app_requests().len() == before, "the server answered while offline");
+        let answered = page.app_requests();
+        ensure!(answered.len() == before, "the server answered while offline: {:?}", &answered[before..]);
         let lesson_title = page.text("h1").await?;
         ensure!(!lesson_title.is_empty());
         page.set_offline(false);

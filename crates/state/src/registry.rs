@@ -31,7 +31,7 @@ pub struct CompactView {
 }
 
 /// The tallest a compact view may declare itself: it exists to fit a post.
-pub const MAX_VIEW_HEIGHT_PX: u32 = 900;
+pub const MAX_VIEW_HEIGHT_PX: u32 = 1000;
 
 /// One widget as the site declares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,7 +172,7 @@ mod tests {
             "Train Cost: declares \"explain\", which the framework supplies",
             "Train Cost: control \"gpus\" is declared twice",
             "Train Cost: view \"chart\" shows \"charts\", which is not a declared control",
-            "Train Cost: view \"chart\" is 2000 px tall; a view is 150 to 900",
+            "Train Cost: view \"chart\" is 2000 px tall; a view is 150 to 1000",
             "Train Cost: view id \"chart\" is not route-safe or is declared twice",
             "Train Cost: view \"chart\" shows nothing",
             "Train Cost: problem \"training\" is not one of the site's problems",

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use frontier_state::WidgetState;
+use frontier_state::{WidgetMeta, WidgetState};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -18,6 +18,11 @@ pub struct ExportItem {
     pub mime: &'static str,
     pub make: Arc<dyn Fn() -> Result<String, String> + Send + Sync>,
 }
+
+/// A link to this widget's embed, whole or in a compact view.
+type LinkTo = Arc<dyn Fn(Option<&'static str>) -> String + Send + Sync>;
+/// The widget's state as JSON, for a lesson step.
+type StateJson = Arc<dyn Fn() -> Result<serde_json::Value, String> + Send + Sync>;
 
 /// The height of an embed of the whole widget: embed.js resizes it to the widget's own.
 const WHOLE_WIDGET_HEIGHT_PX: u32 = 720;
@@ -61,44 +66,11 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
         let host = host.clone();
         move |_| copy(host.link(false, host.query.hide.clone()), "link")
     };
-    // Embed: the whole widget or one of its compact views, with a live preview on request.
-    let chosen_view = RwSignal::new(None::<&'static str>);
-    let previewing = RwSignal::new(false);
-    let height_of = move |view: Option<&'static str>| {
-        view.and_then(|v| meta.view(v)).map_or(WHOLE_WIDGET_HEIGHT_PX, |v| v.height_px)
-    };
-    let embed = {
+    let link_to: LinkTo = {
         let host = host.clone();
-        move |_| {
-            let view = chosen_view.get_untracked();
-            let link = host.link_to_view(true, host.query.hide.clone(), view);
-            copy(iframe_line(&link, title, height_of(view)), "embed code")
-        }
+        Arc::new(move |view| host.link_to_view(true, host.query.hide.clone(), view))
     };
-    let view_choices = std::iter::once((None, "The whole widget", WHOLE_WIDGET_HEIGHT_PX))
-        .chain(meta.views.iter().map(|v| (Some(v.id), v.label, v.height_px)))
-        .map(|(id, label, height)| {
-            let name = format!("{}-embed-view", T::WIDGET_ID);
-            let testid = format!("embed-view-{}", id.unwrap_or("whole"));
-            view! {
-                <label class="check">
-                    <input type="radio" name=name data-testid=testid prop:checked=move || chosen_view.get() == id
-                        on:change=move |_| chosen_view.set(id)/>
-                    {format!("{label} ({height} px)")}
-                </label>
-            }
-        })
-        .collect_view();
-    let preview = {
-        let host = host.clone();
-        move || {
-            previewing.get().then(|| {
-                let view = chosen_view.get();
-                let src = host.link_to_view(true, host.query.hide.clone(), view);
-                view! { <iframe class="embed-preview" src=src title=format!("Preview: {title}") height=height_of(view).to_string()></iframe> }
-            })
-        }
-    };
+    let copy_text = Callback::new(move |(text, what): (String, &'static str)| copy(text, what));
     let reset = {
         let host = host.clone();
         move |_| {
@@ -276,18 +248,11 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
 
     let add_to_lesson = (!host.embed && frontier_labs::state_version(T::WIDGET_ID).is_some()).then(|| {
         let host = host.clone();
-        let on_click = move |_| {
-            let state = host.state.with_untracked(|s| serde_json::to_vec(s)).map_err(|e| e.to_string());
-            let state = state.and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).map_err(|e| e.to_string()));
-            let added = state.and_then(|state| {
-                crate::lessons::store::add_step(T::WIDGET_ID, T::VERSION, state, host.query.hide.clone(), title)
-            });
-            match added {
-                Ok(n) => status.set(format!("Added as step {n} of your lesson draft. Open Lessons → Write a lesson to add questions.")),
-                Err(e) => status.set(format!("Could not add to the lesson draft: {e}")),
-            }
-        };
-        view! { <button type="button" data-testid="add-to-lesson" on:click=on_click>"Add to lesson"</button> }
+        let state: StateJson = Arc::new(move || {
+            let bytes = host.state.with_untracked(|s| serde_json::to_vec(s)).map_err(|e| e.to_string())?;
+            serde_json::from_slice(&bytes).map_err(|e| e.to_string())
+        });
+        add_to_lesson_button(T::WIDGET_ID, T::VERSION, title, state, host.query.hide.clone(), status)
     });
     let in_lesson = host.lesson.is_some();
     // A compact view shows its parts and the way to the full widget, not the toolbar.
@@ -309,17 +274,7 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
             {(!bare).then(|| view! {
             <div class="toolbar" role="toolbar" aria-label="Widget actions">
                 <button type="button" on:click=share>"Share link"</button>
-                <details class="menu embed-menu">
-                    <summary>"Embed"</summary>
-                    <div class="menu-items">
-                        <fieldset><legend>"What to embed"</legend>{view_choices}</fieldset>
-                        <button type="button" data-testid="copy-embed" on:click=embed>"Copy the <iframe> line"</button>
-                        <button type="button" on:click=move |_| previewing.update(|p| *p = !*p)>
-                            {move || if previewing.get() { "Hide the preview" } else { "Preview" }}
-                        </button>
-                        {preview}
-                    </div>
-                </details>
+                <EmbedMenu meta=meta link_to=link_to copy=copy_text/>
                 <details class="menu">
                     <summary>"Export"</summary>
                     <div class="menu-items">
@@ -349,4 +304,72 @@ fn local_time(ms: f64) -> String {
     js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms))
         .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
         .into()
+}
+
+/// The Embed menu: the whole widget or one of its compact views, a preview on request, and the
+/// `<iframe>` line at the right height. Not generic over the widget, so the app carries it once.
+#[component]
+fn EmbedMenu(meta: &'static WidgetMeta, link_to: LinkTo, copy: Callback<(String, &'static str)>) -> impl IntoView {
+    let title = meta.title;
+    let chosen = RwSignal::new(None::<&'static str>);
+    let previewing = RwSignal::new(false);
+    let height_of = move |view: Option<&'static str>| view.and_then(|v| meta.view(v)).map_or(WHOLE_WIDGET_HEIGHT_PX, |v| v.height_px);
+    let copy_line = {
+        let link_to = link_to.clone();
+        move |_| {
+            let view = chosen.get_untracked();
+            copy.run((iframe_line(&link_to(view), title, height_of(view)), "embed code"));
+        }
+    };
+    let choices = std::iter::once((None, "The whole widget", WHOLE_WIDGET_HEIGHT_PX))
+        .chain(meta.views.iter().map(|v| (Some(v.id), v.label, v.height_px)))
+        .map(|(id, label, height)| {
+            let name = format!("{}-embed-view", meta.id);
+            let testid = format!("embed-view-{}", id.unwrap_or("whole"));
+            view! {
+                <label class="check">
+                    <input type="radio" name=name data-testid=testid prop:checked=move || chosen.get() == id on:change=move |_| chosen.set(id)/>
+                    {format!("{label} ({height} px)")}
+                </label>
+            }
+        })
+        .collect_view();
+    let preview = move || {
+        previewing.get().then(|| {
+            let view = chosen.get();
+            view! { <iframe class="embed-preview" src=link_to(view) title=format!("Preview: {title}") height=height_of(view).to_string()></iframe> }
+        })
+    };
+    view! {
+        <details class="menu embed-menu">
+            <summary>"Embed"</summary>
+            <div class="menu-items">
+                <fieldset><legend>"What to embed"</legend>{choices}</fieldset>
+                <button type="button" data-testid="copy-embed" on:click=copy_line>"Copy the <iframe> line"</button>
+                <button type="button" on:click=move |_| previewing.update(|p| *p = !*p)>
+                    {move || if previewing.get() { "Hide the preview" } else { "Preview" }}
+                </button>
+                {preview}
+            </div>
+        </details>
+    }
+}
+
+/// "Add to lesson": the widget's current state becomes the next step of the lesson draft.
+fn add_to_lesson_button(
+    widget: &'static str,
+    version: u32,
+    title: &'static str,
+    state: StateJson,
+    hide: Vec<String>,
+    status: RwSignal<String>,
+) -> AnyView {
+    let on_click = move |_| {
+        let added = state().and_then(|s| crate::lessons::store::add_step(widget, version, s, hide.clone(), title));
+        match added {
+            Ok(n) => status.set(format!("Added as step {n} of your lesson draft. Open Lessons → Write a lesson to add questions.")),
+            Err(e) => status.set(format!("Could not add to the lesson draft: {e}")),
+        }
+    };
+    view! { <button type="button" data-testid="add-to-lesson" on:click=on_click>"Add to lesson"</button> }.into_any()
 }

@@ -116,6 +116,8 @@ pub fn Charts(
     data: Memo<Option<Arc<Dataset>>>,
     report: Memo<Option<Arc<Report>>>,
     curve: Memo<Option<Arc<RiskCoverage>>>,
+    /// The histogram and the risk–coverage curve besides the reliability diagram.
+    show_more: bool,
 ) -> impl IntoView {
     let bins = Memo::new(move |_| report.get().map(|r| r.bins.clone()).unwrap_or_default());
     let table = Signal::derive(move || DataTable {
@@ -173,8 +175,10 @@ pub fn Charts(
     view! {
         <section class="charts" aria-label="Charts">
             <Figure svg=reliability caption=reliability_caption table=table name="calibration-reliability"/>
-            <Figure svg=histogram caption=histogram_caption table=table name="calibration-histogram"/>
-            <Figure svg=risk caption=risk_caption table=risk_table name="calibration-risk-coverage"/>
+            {show_more.then(|| view! { <div class="control" data-control="more_charts">
+                <Figure svg=histogram caption=histogram_caption table=table name="calibration-histogram"/>
+                <Figure svg=risk caption=risk_caption table=risk_table name="calibration-risk-coverage"/>
+            </div> })}
         </section>
     }
 }

@@ -86,9 +86,10 @@ impl Widget for CalibrationWidget {
             Control { id: "consistency", label: "Self-consistency" },
                     Control { id: "summary", label: "Metrics" },
             Control { id: "charts", label: "Charts" },
+            Control { id: "more_charts", label: "Histogram and risk–coverage" },
         ],
         views: &[
-            CompactView { id: "diagram", label: "Reliability diagram and charts", height_px: 900, shows: &["charts"] },
+            CompactView { id: "diagram", label: "Reliability diagram", height_px: 760, shows: &["charts"] },
             CompactView { id: "abstention", label: "Abstention threshold", height_px: 700, shows: &["abstention"] },
         ],
     };
@@ -167,7 +168,7 @@ fn Calibration(host: Host<CalibrationState>) -> impl IntoView {
             <JobProgress runner=runner label="Analysing the data"/>
             {move || failed().map(|e| view! { <p class="error" role="alert">{format!("The analysis stopped: {e}")}</p> })}
             {show("summary").then(|| view! { <div class="control" data-control="summary"> <results::Summary state=state data=data analysis=analysis show_binning=show("binning")/> </div> })}
-            {show("charts").then(|| view! { <div class="control" data-control="charts"> <charts::Charts state=state data=data report=report curve=curve/> </div> })}
+            {show("charts").then(|| view! { <div class="control" data-control="charts"> <charts::Charts state=state data=data report=report curve=curve show_more=show("more_charts")/> </div> })}
             {show("recalibration").then(|| view! { <div class="control" data-control="recalibration"> <results::Recalibration analysis=analysis/> </div> })}
             {show("abstention").then(|| view! { <div class="control" data-control="abstention"> <results::Abstention state=state data=data curve=curve/> </div> })}
             {show("consistency").then(|| view! { <div class="control" data-control="consistency"> <consistency::SelfConsistency/> </div> })}

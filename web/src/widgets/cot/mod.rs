@@ -267,7 +267,7 @@ impl Widget for CotWidget {
         ],
         views: &[
             CompactView { id: "summary", label: "What the checker finds (summary)", height_px: 400, shows: &["summary"] },
-            CompactView { id: "findings", label: "The trace with its findings", height_px: 900, shows: &["findings"] },
+            CompactView { id: "findings", label: "The trace with its findings", height_px: 1000, shows: &["findings"] },
         ],
     };
 

@@ -189,7 +189,7 @@ impl Widget for DebateWidget {
         ],
         views: &[
             CompactView { id: "game", label: "The debate game", height_px: 900, shows: &["board"] },
-            CompactView { id: "chain", label: "A chain of verifiers (chart)", height_px: 760, shows: &["rrm"] },
+            CompactView { id: "chain", label: "A chain of verifiers (chart)", height_px: 900, shows: &["rrm"] },
         ],
     };
 

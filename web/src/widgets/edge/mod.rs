@@ -42,7 +42,7 @@ impl Widget for EdgeFeasibilityWidget {
             Control { id: "corrections", label: "Corrections to the article" },
         ],
         views: &[
-            CompactView { id: "verdict", label: "Will it run: the verdicts, with model and device", height_px: 760, shows: &["verdict", "model", "device"] },
+            CompactView { id: "verdict", label: "Will it run: the verdicts", height_px: 760, shows: &["verdict"] },
             CompactView { id: "speed", label: "Speed by weight format (chart)", height_px: 700, shows: &["charts"] },
         ],
     };

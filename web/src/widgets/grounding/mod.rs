@@ -124,7 +124,7 @@ impl Widget for GroundingWidget {
         ],
         views: &[
             CompactView { id: "grid", label: "The patch grid on the image", height_px: 760, shows: &["overlay"] },
-            CompactView { id: "schemes", label: "Tokens under every scheme", height_px: 760, shows: &["schemes"] },
+            CompactView { id: "article", label: "The article's 45 × 45 px claim, checked", height_px: 760, shows: &["article"] },
         ],
     };
 

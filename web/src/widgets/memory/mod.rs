@@ -181,7 +181,7 @@ impl Widget for MemoryWidget {
             Control { id: "memories", label: "The memories" },
         ],
         views: &[
-            CompactView { id: "retrieval", label: "A query and what it retrieves", height_px: 760, shows: &["clock", "query"] },
+            CompactView { id: "retrieval", label: "A query and what it retrieves", height_px: 840, shows: &["clock", "query"] },
             CompactView { id: "quiz", label: "The quiz", height_px: 800, shows: &["quiz"] },
         ],
     };

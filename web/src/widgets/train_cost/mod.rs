@@ -43,7 +43,7 @@ impl Widget for TrainCostWidget {
             Control { id: "claim", label: "The preset's claim" },
         ],
         views: &[
-            CompactView { id: "mfu", label: "MFU and cost, with GPUs and hours", height_px: 640, shows: &["gpus", "hours", "results"] },
+            CompactView { id: "mfu", label: "MFU and cost, with GPUs and hours", height_px: 760, shows: &["gpus", "hours", "results"] },
             CompactView { id: "chart", label: "The sweep chart", height_px: 820, shows: &["charts"] },
         ],
     };
