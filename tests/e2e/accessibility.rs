@@ -53,3 +53,48 @@ async fn axe_finds_no_wcag_21_aa_violation_on_any_route() -> Result<()> {
     })
     .await
 }
+
+/// Finds the visible controls that the keyboard cannot reach (out of the tab order, or inside
+/// something inert) or that show no focus when reached: "tag#id.class: why" for each.
+const KEYBOARD_GAPS: &str = r#"
+const controls = document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]');
+const gaps = [];
+const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.dataset.testid ? '[' + el.dataset.testid + ']' : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : '');
+const shown = (el) => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el); return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' || el.closest('label'); };
+const ring = (el) => { const s = getComputedStyle(el); return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'; };
+for (const el of controls) {
+  if (el.disabled || el.closest('[hidden], [inert], details:not([open]) > :not(summary)')) continue;
+  if (el.getAttribute('tabindex') === '-1' && el.id === 'main') continue;
+  if (!shown(el)) continue;
+  if (el.tabIndex < 0) { gaps.push(name(el) + ': not in the tab order'); continue; }
+  if (el.closest('[aria-hidden=true]')) { gaps.push(name(el) + ': focusable inside aria-hidden'); continue; }
+  el.focus({ preventScroll: true });
+  if (document.activeElement !== el) { gaps.push(name(el) + ': does not take focus'); continue; }
+  const label = el.closest('label');
+  if (!ring(el) && !(label && ring(label))) gaps.push(name(el) + ': no visible focus');
+}
+document.activeElement && document.activeElement.blur && document.activeElement.blur();
+return gaps.slice(0, 10);
+"#;
+
+/// Every visible control on every route is in the tab order and shows where the focus is.
+#[tokio::test]
+async fn every_control_is_reachable_by_keyboard_with_a_visible_focus() -> Result<()> {
+    run_within(&[], REGISTRY_TEST_LIMIT, |page| async move {
+        let (widgets, routes) = every_route(&page).await?;
+        let mut found = Vec::new();
+        for route in &routes {
+            page.goto(route).await?;
+            page.client.refresh().await?;
+            if let Some(w) = widgets.iter().find(|w| &w.route() == route) {
+                page.wait_for(&w.section()).await?;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+            let gaps: Vec<String> = serde_json::from_value(page.client.execute(KEYBOARD_GAPS, Vec::new()).await?)?;
+            found.extend(gaps.into_iter().map(|g| format!("{route}: {g}")));
+        }
+        ensure!(found.is_empty(), "controls the keyboard cannot use:\n  {}", found.join("\n  "));
+        Ok(())
+    })
+    .await
+}

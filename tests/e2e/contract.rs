@@ -59,11 +59,18 @@ pub(crate) async fn registered_widgets(page: &Page) -> Result<Vec<Registered>> {
     Ok(widgets)
 }
 
-/// Every route of the site: home, about, landscape, each problem page, then each widget (the
-/// widgets are returned too).
+/// Every route of the site: home, about, landscape, the lessons (their list, the editor and a
+/// lesson), each problem page, then each widget (the widgets are returned too).
 pub(crate) async fn every_route(page: &Page) -> Result<(Vec<Registered>, Vec<String>)> {
     let widgets = registered_widgets(page).await?;
-    let mut routes: Vec<String> = vec!["#/".into(), "#/about".into(), "#/landscape".into()];
+    let mut routes: Vec<String> = vec![
+        "#/".into(),
+        "#/about".into(),
+        "#/landscape".into(),
+        "#/lessons".into(),
+        "#/lessons/author".into(),
+        "#/lessons/grounding-vision-tokens".into(),
+    ];
     for w in &widgets {
         let problem = format!("#/{}", w.problem);
         if !routes.contains(&problem) {
@@ -213,10 +220,13 @@ async fn every_compact_view_fits_its_declared_height_on_another_origin() -> Resu
                     }
                 }
                 let toolbar = page.count(&format!(r#"{} [aria-label="Widget actions"]"#, widget.section())).await?;
+                // Parts that only a compact view leaves out (`data-part`) are out of every view.
+                let parts = page.count(&format!("{} [data-part]", widget.section())).await?;
                 page.client.enter_parent_frame().await?;
                 ensure!(missing.is_empty(), "{}?view={view} does not show {missing:?}", widget.id);
                 ensure!(extra.is_empty(), "{}?view={view} also shows {extra:?}", widget.id);
                 ensure!(toolbar == 0, "{}?view={view} shows the widget's toolbar", widget.id);
+                ensure!(parts == 0, "{}?view={view} shows {parts} part(s) marked data-part", widget.id);
                 ensure!(
                     posted <= f64::from(*height_px),
                     "{}?view={view} is {posted} px tall; it declares {height_px}",

@@ -631,6 +631,16 @@ impl Page {
         Ok(())
     }
 
+    /// Makes `localStorage` throw in every document this page loads from now on, as in a
+    /// sandboxed frame or under blocked third-party storage.
+    pub async fn block_storage(&self) -> Result<()> {
+        let source = "Object.defineProperty(window, 'localStorage', { configurable: true, get() { \
+                      throw new DOMException('storage is blocked here', 'SecurityError'); } });";
+        let body = json!({ "cmd": "Page.addScriptToEvaluateOnNewDocument", "params": { "source": source } }).to_string();
+        self.client.issue_cmd(Cdp { body }).await.context("chromedriver did not block storage")?;
+        Ok(())
+    }
+
     /// Takes the requests for other origins that reached the proxy so far (a test that makes
     /// one on purpose takes it, so that the end-of-test check does not count it).
     pub fn take_proxied(&self) -> Vec<Request> {

@@ -82,3 +82,29 @@ async fn the_manifest_makes_the_site_installable() -> Result<()> {
     })
     .await
 }
+
+/// An embed where storage is blocked (a sandboxed frame, partitioned third-party storage) works
+/// as any other: its widget renders, answers a change, and shows no warning about saving, which
+/// an embed never does anyway; the full page says plainly that changes are not saved.
+#[tokio::test]
+async fn embeds_work_with_storage_blocked() -> Result<()> {
+    run(|page| async move {
+        page.block_storage().await?;
+        page.goto("#/embed/train-cost").await?;
+        page.client.refresh().await?;
+        page.wait_for(TRAIN_COST).await?;
+        let blocked = page.client.execute("try { localStorage.length; return false; } catch (e) { return true; }", Vec::new()).await?;
+        ensure!(blocked == serde_json::Value::Bool(true), "storage was not blocked");
+        let before = page.wait_for_text(crate::MFU, |t| !t.is_empty()).await?;
+        page.client.execute(crate::MOVE_HOURS_SLIDER, Vec::new()).await?;
+        page.wait_for_text(crate::MFU, |t| !t.is_empty() && t != before).await?;
+        let notices = page.text(&format!("{TRAIN_COST} .notices")).await?;
+        ensure!(notices.trim().is_empty(), "the embed shows: {notices}");
+        page.goto("#/training/train-cost").await?;
+        page.client.refresh().await?;
+        let notices = page.wait_for_text(&format!("{TRAIN_COST} .notices"), |t| !t.trim().is_empty()).await?;
+        ensure!(notices.contains("not saved in this browser"), "{notices}");
+        Ok(())
+    })
+    .await
+}

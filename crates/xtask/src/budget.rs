@@ -30,8 +30,9 @@ const BUDGETS: [Budget; 2] = [
         // 1,322,507 bytes once the page sends its long work to the worker (images, sampled
         // answers, CSP solving, large confidence files) and embeds wait for a click; splitting
         // the app by route (the aim) is what will bring it down. 1,422,204 with lessons (the
-        // player, the editor and the labs' measures: 99,588 bytes, about one lab's worth).
-        limit_bytes: 1_430_000,
+        // player, the editor and the labs' measures: 99,588 bytes, about one lab's worth), and
+        // 1,440,428 with compact embed views and the Embed menu's preview (18,240 more).
+        limit_bytes: 1_445_000,
         aim_bytes: Some(400_000),
     },
     Budget {

@@ -163,7 +163,11 @@ fn or_message(d: Drawn) -> String {
 }
 
 #[component]
-pub fn Charts(state: RwSignal<EdgeState>) -> impl IntoView {
+pub fn Charts(
+    state: RwSignal<EdgeState>,
+    /// The memory and roofline charts besides the speed chart (a compact view leaves them out).
+    show_more: bool,
+) -> impl IntoView {
     let rows = Memo::new(move |_| state.with(memory_rows));
     let memory = Signal::derive(move || {
         let (usable, ram) = state.with(|s| (s.device.usable_memory_gb(), s.device.ram_gb));
@@ -259,9 +263,9 @@ pub fn Charts(state: RwSignal<EdgeState>) -> impl IntoView {
     });
     view! {
         <section class="charts" aria-label="Charts">
-            <Figure svg=memory caption=memory_caption table=memory_table name="edge-memory"/>
+            {show_more.then(|| view! { <div data-part="memory_chart"> <Figure svg=memory caption=memory_caption table=memory_table name="edge-memory"/> </div> })}
             <Figure svg=speed caption=speed_caption table=speed_table name="edge-speed"/>
-            <Figure svg=roofline caption=roofline_caption table=roofline_table name="edge-roofline"/>
+            {show_more.then(|| view! { <div data-part="roofline"> <Figure svg=roofline caption=roofline_caption table=roofline_table name="edge-roofline"/> </div> })}
         </section>
     }
 }

@@ -88,7 +88,7 @@ fn EdgeFeasibility(host: Host<EdgeState>) -> impl IntoView {
             {show("corrections").then(|| view! { <div class="control" data-control="corrections"> <verdict::Corrections state=state/> </div> })}
             {show("directions").then(|| view! { <div class="control" data-control="directions"> <directions::Directions state=state/> </div> })}
             {show("inverse").then(|| view! { <div class="control" data-control="inverse"> <directions::Inverse state=state/> </div> })}
-            {show("charts").then(|| view! { <div class="control" data-control="charts"> <charts::Charts state=state/> </div> })}
+            {show("charts").then(|| view! { <div class="control" data-control="charts"> <charts::Charts state=state show_more=show("more_charts")/> </div> })}
         </WidgetFrame>
     }
 }

@@ -182,7 +182,6 @@ impl Widget for MemoryWidget {
         ],
         views: &[
             CompactView { id: "retrieval", label: "A query and what it retrieves", height_px: 840, shows: &["clock", "query"] },
-            CompactView { id: "quiz", label: "The quiz", height_px: 800, shows: &["quiz"] },
         ],
     };
 

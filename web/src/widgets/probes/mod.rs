@@ -258,7 +258,6 @@ impl Widget for ProbesWidget {
                     Control { id: "questions", label: "The questions" },
             Control { id: "model_answers", label: "The model's answers" },
             Control { id: "accuracy", label: "Accuracy" },
-            Control { id: "items", label: "Each item" },
         ],
         views: &[
             CompactView { id: "accuracy", label: "Accuracy by task", height_px: 700, shows: &["accuracy"] },
@@ -356,7 +355,7 @@ fn ProbesLab(host: Host<ProbesState>) -> impl IntoView {
                 Ok((items, report)) => view! {
                     <p class="status" data-testid="probes-summary">{format!("{} items, {} answered, {} right ({}).", report.count, report.answered, report.correct, percent(report.accuracy_percent))}</p>
                     {show_accuracy.then(|| view! { <div class="control" data-control="accuracy"> <Accuracy report=report.clone()/> </div> })}
-                    {show_items.then(|| view! { <div class="control" data-control="items"> <Items items=items.clone() report=report.clone() show_answers=show("answers")/> </div> })}
+                    {show_items.then(|| view! { <div data-part="items"> <Items items=items.clone() report=report.clone() show_answers=show("answers")/> </div> })}
                 }
                 .into_any(),
             }}

@@ -143,7 +143,11 @@ fn article_caption() -> String {
 }
 
 #[component]
-pub fn Charts(state: RwSignal<TrainCostState>) -> impl IntoView {
+pub fn Charts(
+    state: RwSignal<TrainCostState>,
+    /// The article's cost table besides the sweep (a compact view leaves it out).
+    show_more: bool,
+) -> impl IntoView {
     let points = Memo::new(move |_| {
         state.with(|s| {
             let range = AxisRange::around(s.chart_axis, &s.inputs, SWEEP_POINTS);
@@ -226,12 +230,14 @@ pub fn Charts(state: RwSignal<TrainCostState>) -> impl IntoView {
                 </select>
             </div>
             <Figure svg=svg caption=caption table=table name="train-cost-sweep"/>
+            {show_more.then(|| view! { <div data-part="article_table">
             <h3>"The article's cost table, checked"</h3>
             <Figure
                 svg=article
                 caption=Signal::derive(article_caption)
                 table=Signal::derive(move || article_table.clone())
                 name="train-cost-article-table"/>
+            </div> })}
         </section>
     }
 }

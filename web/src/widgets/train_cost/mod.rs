@@ -85,7 +85,7 @@ fn TrainCost(host: Host<TrainCostState>) -> impl IntoView {
                 {show("results").then(|| view! { <div class="control" data-control="results"> <results::Results report=report/> </div> })}
             </div>
             {show("claim").then(|| view! { <div class="control" data-control="claim"> <results::ClaimCheck state=state report=report/> </div> })}
-            {(!host.hides("charts")).then(|| view! { <div class="control" data-control="charts"> <charts::Charts state=state/> </div> })}
+            {(!host.hides("charts")).then(|| view! { <div class="control" data-control="charts"> <charts::Charts state=state show_more=show("article_table")/> </div> })}
             {(!host.hides("grid")).then(|| view! { <div class="control" data-control="grid"> <grid::GridExport state=state/> </div> })}
         </WidgetFrame>
     }
