@@ -269,7 +269,7 @@ async fn every_classroom_link_hides_what_it_names() -> Result<()> {
 
 /// Keeps every file the page offers for download in `window.__downloads` (name, text) instead
 /// of saving it.
-const CAPTURE_DOWNLOADS: &str = r#"
+pub(crate) const CAPTURE_DOWNLOADS: &str = r#"
 if (!window.__downloads) {
   window.__downloads = [];
   const blobs = new Map();

@@ -5,10 +5,13 @@
 use anyhow::{ensure, Context, Result};
 use frontier_e2e::run;
 
+use crate::contract::CAPTURE_DOWNLOADS;
 use crate::TRAIN_COST;
 
 fn click(testid: &str) -> String {
-    format!(r#"const b = document.querySelector('[data-testid="{testid}"]'); if (!b) return false; b.click(); return true;"#)
+    format!(
+        r#"const b = document.querySelector('[data-testid="{testid}"]'); if (!b) return false; b.click(); return true;"#
+    )
 }
 
 /// Types `text` into the field `testid` the way a keyboard would reach the app: a new value,
@@ -27,21 +30,6 @@ fn choose(testid: &str) -> String {
         e.checked = true; e.dispatchEvent(new Event('change', {{ bubbles: true }})); return true;"#
     )
 }
-
-const CAPTURE_DOWNLOADS: &str = r#"
-window.__downloads = [];
-const blobs = new Map();
-const create = URL.createObjectURL;
-URL.createObjectURL = function (blob) { const url = create.call(URL, blob); blobs.set(url, blob); return url; };
-HTMLAnchorElement.prototype.click = function () {
-  const blob = blobs.get(this.href);
-  if (this.download && blob) {
-    const entry = { name: this.download, text: null };
-    window.__downloads.push(entry);
-    blob.text().then(t => { entry.text = t; });
-  }
-};
-return true;"#;
 
 async fn act(page: &frontier_e2e::Page, script: &str) -> Result<()> {
     let done = page.client.execute(script, Vec::new()).await?;
@@ -118,7 +106,10 @@ async fn a_lesson_written_in_the_page_is_answered_from_its_link_and_reported() -
         act(&page, CAPTURE_DOWNLOADS).await?;
         act(&page, &click("report-csv")).await?;
         let csv = page
-            .wait_for_script("the report", "const d = window.__downloads.find(d => d.text !== null); return d ? [d.name, d.text] : null;")
+            .wait_for_script(
+                "the report",
+                "const d = window.__downloads.find(d => d.text !== null); return d ? [d.name, d.text] : null;",
+            )
             .await?;
         let (name, text): (String, String) = serde_json::from_value(csv)?;
         ensure!(name == "mfu-and-ece-report.csv", "{name}");
@@ -131,6 +122,25 @@ async fn a_lesson_written_in_the_page_is_answered_from_its_link_and_reported() -
         // The progress stays after a reload.
         page.client.refresh().await?;
         page.wait_for_text(r#"[data-testid="lesson-score"]"#, |t| t.starts_with("2 of 2")).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// A lesson prints as a handout: the site's chrome, the lab's toolbar and the lesson's
+/// navigation are left out; the prose, the lab and the questions stay.
+#[tokio::test]
+async fn a_lesson_prints_without_the_sites_chrome() -> Result<()> {
+    run(|page| async move {
+        page.goto("#/lessons/training-mfu-and-cost").await?;
+        page.wait_for(r#"[data-testid="lesson-step"] section.widget[data-widget="train-cost"]"#).await?;
+        page.emulate_print(true).await?;
+        let script = "const shown = s => { const e = document.querySelector(s); return !!e && getComputedStyle(e).display !== 'none'; }; \
+                      return [shown('header.site-header'), shown('.lesson-nav'), shown('.lesson-report'), \
+                              shown('.prose'), shown('section.widget'), shown('.question')];";
+        let shown: Vec<bool> = serde_json::from_value(page.client.execute(script, Vec::new()).await?)?;
+        page.emulate_print(false).await?;
+        ensure!(shown == [false, false, false, true, true, true], "in print, shown: {shown:?}");
         Ok(())
     })
     .await

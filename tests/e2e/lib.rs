@@ -145,14 +145,10 @@ impl Server {
         let unreachable = Arc::clone(&offline);
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                if unreachable.load(Ordering::SeqCst) {
-                    drop(stream);
-                    continue;
-                }
-                let (site, log) = (Arc::clone(&site), Arc::clone(&log));
+                let (site, log, unreachable) = (Arc::clone(&site), Arc::clone(&log), Arc::clone(&unreachable));
                 // One failed connection (the browser hung up) must not stop the server.
                 tokio::spawn(async move {
-                    let _ = serve_connection(stream, &site, &log).await;
+                    let _ = serve_connection(stream, &site, &log, &unreachable).await;
                 });
             }
         });
@@ -172,7 +168,12 @@ impl Drop for Server {
 }
 
 /// Answers one request and closes the connection (no keep-alive: simpler, and enough here).
-async fn serve_connection(mut stream: TcpStream, site: &Site, log: &Mutex<Vec<Request>>) -> Result<()> {
+async fn serve_connection(
+    mut stream: TcpStream,
+    site: &Site,
+    log: &Mutex<Vec<Request>>,
+    offline: &AtomicBool,
+) -> Result<()> {
     let mut head = Vec::new();
     let mut chunk = [0u8; 4096];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -182,6 +183,10 @@ async fn serve_connection(mut stream: TcpStream, site: &Site, log: &Mutex<Vec<Re
         }
         head.extend_from_slice(&chunk[..n]);
         ensure!(head.len() <= 64 * 1024, "request head too large");
+    }
+    // Checked per request, not per connection: the browser opens connections ahead of need.
+    if offline.load(Ordering::SeqCst) {
+        return Ok(());
     }
     let head = String::from_utf8_lossy(&head);
     let mut request_line = head.lines().next().unwrap_or_default().split_whitespace();
@@ -631,12 +636,21 @@ impl Page {
         Ok(())
     }
 
+    /// Lays the page out for print (`@media print`), or back for the screen.
+    pub async fn emulate_print(&self, print: bool) -> Result<()> {
+        let params = json!({ "media": if print { "print" } else { "" } });
+        let body = json!({ "cmd": "Emulation.setEmulatedMedia", "params": params }).to_string();
+        self.client.issue_cmd(Cdp { body }).await.context("chromedriver did not emulate print")?;
+        Ok(())
+    }
+
     /// Makes `localStorage` throw in every document this page loads from now on, as in a
     /// sandboxed frame or under blocked third-party storage.
     pub async fn block_storage(&self) -> Result<()> {
         let source = "Object.defineProperty(window, 'localStorage', { configurable: true, get() { \
                       throw new DOMException('storage is blocked here', 'SecurityError'); } });";
-        let body = json!({ "cmd": "Page.addScriptToEvaluateOnNewDocument", "params": { "source": source } }).to_string();
+        let body =
+            json!({ "cmd": "Page.addScriptToEvaluateOnNewDocument", "params": { "source": source } }).to_string();
         self.client.issue_cmd(Cdp { body }).await.context("chromedriver did not block storage")?;
         Ok(())
     }

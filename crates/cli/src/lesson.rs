@@ -32,7 +32,11 @@ pub fn run(args: &Args) -> Result<serde_json::Value, UsageError> {
         Ok(checked) => serde_json::to_value(&checked).map_err(|e| UsageError(e.to_string())),
         Err(errors) => {
             let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            Err(UsageError(format!("{file} is not a valid lesson ({} problems):\n  {}", errors.len(), lines.join("\n  "))))
+            Err(UsageError(format!(
+                "{file} is not a valid lesson ({} problems):\n  {}",
+                errors.len(),
+                lines.join("\n  ")
+            )))
         }
     }
 }
@@ -43,5 +47,6 @@ fn read(path: &str) -> Result<String, UsageError> {
         return Err(UsageError(format!("{path} is {len} bytes; a lesson may be at most {MAX_FILE_BYTES}")));
     }
     let bytes = std::fs::read(path).map_err(|e| UsageError(format!("{path}: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| UsageError(format!("{path}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))
+    String::from_utf8(bytes)
+        .map_err(|e| UsageError(format!("{path}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))
 }

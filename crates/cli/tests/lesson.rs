@@ -37,7 +37,8 @@ fn a_broken_lesson_file_exits_2_with_every_problem_located() {
     assert!(err.contains("steps[0].questions[0].answer.measure: \"weight_gb\" is not measured by this lab"), "{err}");
     assert!(err.contains("steps[1].lab.widget: no lab called \"edge\""), "{err}");
 
-    std::fs::write(&path, "{\"format\": \"frontier-lab-lesson\",\n \"version\": 1,,}").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, "{\"format\": \"frontier-lab-lesson\",\n \"version\": 1,,}")
+        .unwrap_or_else(|e| panic!("{e}"));
     let (code, _, err) = frontier(&["lesson", "check", path.to_str().unwrap_or_default()]);
     assert_eq!(code, 2);
     assert!(err.contains("line 2, column 14"), "{err}");

@@ -2,7 +2,9 @@ use frontier_labs::*;
 use frontier_state::WidgetState;
 fn show<T: Lab + serde::Serialize>(s: &T) {
     println!("== {} v{}\n{}", T::WIDGET_ID, T::VERSION, serde_json::to_string(s).unwrap());
-    for m in s.measures().unwrap() { println!("  {} = {} {} ({})", m.id, m.value, m.unit, m.label); }
+    for m in s.measures().unwrap() {
+        println!("  {} = {} {} ({})", m.id, m.value, m.unit, m.label);
+    }
 }
 fn main() {
     show(&train_cost::TrainCostState::example());

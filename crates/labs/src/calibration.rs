@@ -1,10 +1,10 @@
 //! The calibration widget's state: which data, how it is binned, the abstention threshold.
 //! Uploaded data never goes into the state (it would land in links).
 
-use frontier_calibration::samples::DataChoice;
-use frontier_calibration::Binning;
 use frontier_calibration::analysis::analyse;
+use frontier_calibration::samples::DataChoice;
 use frontier_calibration::selective::at_threshold;
+use frontier_calibration::Binning;
 use frontier_state::WidgetState;
 
 use crate::measure::{Lab, Measurement};
@@ -75,9 +75,24 @@ impl Lab for CalibrationState {
             out.push(Measurement::new("nll_after_temperature", "NLL after temperature scaling", t.nll_after, "nats"));
         }
         if let Some(h) = &a.held_out {
-            out.push(Measurement::new("held_out_ece_before", "Held-out ECE before recalibration", h.test_ece_before, "fraction"));
-            out.push(Measurement::new("held_out_ece_histogram", "Held-out ECE after histogram binning", h.test_ece_histogram, "fraction"));
-            out.push(Measurement::new("held_out_ece_isotonic", "Held-out ECE after isotonic regression", h.test_ece_isotonic, "fraction"));
+            out.push(Measurement::new(
+                "held_out_ece_before",
+                "Held-out ECE before recalibration",
+                h.test_ece_before,
+                "fraction",
+            ));
+            out.push(Measurement::new(
+                "held_out_ece_histogram",
+                "Held-out ECE after histogram binning",
+                h.test_ece_histogram,
+                "fraction",
+            ));
+            out.push(Measurement::new(
+                "held_out_ece_isotonic",
+                "Held-out ECE after isotonic regression",
+                h.test_ece_isotonic,
+                "fraction",
+            ));
         }
         if let Some(rc) = &a.risk {
             out.push(Measurement::new("aurc", "AURC", rc.aurc, "fraction"));

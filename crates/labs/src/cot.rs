@@ -69,12 +69,37 @@ impl Lab for CotState {
         Ok(vec![
             Measurement::new("steps", "Steps", found.steps as f64, "steps"),
             Measurement::new("findings", "Findings", found.findings.len() as f64, "findings"),
-            Measurement::new("arithmetic_errors", "Arithmetic errors", found.count(FindingType::ArithmeticError) as f64, "findings"),
-            Measurement::new("contradictions", "Self-contradictions", found.count(FindingType::SelfContradiction) as f64, "findings"),
-            Measurement::new("phantom_steps", "Conclusions with no steps before them", found.count(FindingType::PhantomStep) as f64, "findings"),
-            Measurement::new("unsupported_numbers", "Unsupported numbers", found.count(FindingType::UnsupportedNumber) as f64, "findings"),
+            Measurement::new(
+                "arithmetic_errors",
+                "Arithmetic errors",
+                found.count(FindingType::ArithmeticError) as f64,
+                "findings",
+            ),
+            Measurement::new(
+                "contradictions",
+                "Self-contradictions",
+                found.count(FindingType::SelfContradiction) as f64,
+                "findings",
+            ),
+            Measurement::new(
+                "phantom_steps",
+                "Conclusions with no steps before them",
+                found.count(FindingType::PhantomStep) as f64,
+                "findings",
+            ),
+            Measurement::new(
+                "unsupported_numbers",
+                "Unsupported numbers",
+                found.count(FindingType::UnsupportedNumber) as f64,
+                "findings",
+            ),
             Measurement::new("equations_checked", "Equations checked", found.checks.len() as f64, "equations"),
-            Measurement::new("article_rule_findings", "Findings of the article's three rules", baseline.findings.len() as f64, "findings"),
+            Measurement::new(
+                "article_rule_findings",
+                "Findings of the article's three rules",
+                baseline.findings.len() as f64,
+                "findings",
+            ),
         ])
     }
 }

@@ -129,13 +129,28 @@ impl Lab for DebateState {
         let (low, high) = debate.disputed();
         let mut out = vec![
             Measurement::new("steps", "Steps in the computation", self.steps as f64, "steps"),
-            Measurement::new("max_rounds", "Rounds the binary search needs at most", f64::from(debate.computation().max_rounds()), "rounds"),
+            Measurement::new(
+                "max_rounds",
+                "Rounds the binary search needs at most",
+                f64::from(debate.computation().max_rounds()),
+                "rounds",
+            ),
             Measurement::new("rounds_played", "Rounds played", debate.transcript().len() as f64, "rounds"),
             Measurement::new("disputed_steps", "Steps still disputed", (high - low) as f64, "steps"),
-            Measurement::new("root_accuracy", "Accuracy at the top of the verifier chain", root_accuracy(self.verifier_depth, self.verifier_accuracy), "fraction"),
+            Measurement::new(
+                "root_accuracy",
+                "Accuracy at the top of the verifier chain",
+                root_accuracy(self.verifier_depth, self.verifier_accuracy),
+                "fraction",
+            ),
         ];
         if let Some(outcome) = debate.outcome() {
-            out.push(Measurement::new("judge_correct", "The ruling was correct (1 = yes)", if outcome.judge_correct { 1.0 } else { 0.0 }, "yes/no"));
+            out.push(Measurement::new(
+                "judge_correct",
+                "The ruling was correct (1 = yes)",
+                if outcome.judge_correct { 1.0 } else { 0.0 },
+                "yes/no",
+            ));
         }
         Ok(out)
     }

@@ -141,7 +141,12 @@ impl Lab for GroundingState {
             Measurement::new("padded_fraction", "Share of the input that is padding", plan.padded_fraction, "fraction"),
         ];
         if let Ok(roi) = frontier_grounding::roi::plan(width, height, self.roi, &self.regions) {
-            out.push(Measurement::new("roi_tokens", "Tokens with the regions of interest", f64::from(roi.total_tokens), "tokens"));
+            out.push(Measurement::new(
+                "roi_tokens",
+                "Tokens with the regions of interest",
+                f64::from(roi.total_tokens),
+                "tokens",
+            ));
         }
         Ok(out)
     }

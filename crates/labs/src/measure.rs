@@ -99,10 +99,15 @@ labs! {
 }
 
 /// Measurement `id` of lab `widget` in `state`.
-pub fn measure_state(widget: &str, version: u32, state: serde_json::Value, id: &str) -> Result<Measurement, MeasureError> {
+pub fn measure_state(
+    widget: &str,
+    version: u32,
+    state: serde_json::Value,
+    id: &str,
+) -> Result<Measurement, MeasureError> {
     let all = measures_of(widget, version, state)?;
-    all.iter().find(|m| m.id == id).copied().ok_or_else(|| MeasureError::UnknownMeasure {
-        id: id.to_string(),
-        known: all.iter().map(|m| m.id).collect(),
-    })
+    all.iter()
+        .find(|m| m.id == id)
+        .copied()
+        .ok_or_else(|| MeasureError::UnknownMeasure { id: id.to_string(), known: all.iter().map(|m| m.id).collect() })
 }

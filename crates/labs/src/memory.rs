@@ -4,8 +4,8 @@
 use frontier_memory::embed::{Embedder, HashEmbedder};
 use frontier_memory::example;
 use frontier_memory::scenario::{apply, Operation, Outcome};
-use frontier_memory::store::MemoryStore;
 use frontier_memory::settings::{EmbedderChoice, PolicyChoice, RecencyChoice, StoreSettings};
+use frontier_memory::store::MemoryStore;
 use frontier_state::WidgetState;
 
 use crate::measure::{Lab, Measurement};
@@ -135,7 +135,9 @@ impl Lab for MemoryState {
     /// distilled table is fetched by the page and not measured here).
     fn measures(&self) -> Result<Vec<Measurement>, String> {
         if self.embedder != EmbedderChoice::Hash {
-            return Err("the distilled embedding table is loaded by the page; lessons measure the hashed embedder".into());
+            return Err(
+                "the distilled embedding table is loaded by the page; lessons measure the hashed embedder".into()
+            );
         }
         let mut r = replay(self, &HASH)?;
         if let Some(e) = r.error {

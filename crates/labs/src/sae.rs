@@ -203,10 +203,25 @@ impl Lab for SaeState {
         let mut out = vec![
             Measurement::new("d_in", "Input width", d_in as f64, "dimensions"),
             Measurement::new("d_sae", "Dictionary size", config.sae.d_sae as f64, "features"),
-            Measurement::new("expansion", "Dictionary size over input width", config.sae.d_sae as f64 / d_in as f64, "×"),
-            Measurement::new("parameters", "Parameters (encoder, decoder, biases)", (2 * d_in * config.sae.d_sae + config.sae.d_sae + d_in) as f64, "parameters"),
+            Measurement::new(
+                "expansion",
+                "Dictionary size over input width",
+                config.sae.d_sae as f64 / d_in as f64,
+                "×",
+            ),
+            Measurement::new(
+                "parameters",
+                "Parameters (encoder, decoder, biases)",
+                (2 * d_in * config.sae.d_sae + config.sae.d_sae + d_in) as f64,
+                "parameters",
+            ),
             Measurement::new("training_gflop", "Training compute", work.flop / 1e9, "GFLOP"),
-            Measurement::new("tokens_seen", "Activations trained on", (self.steps as f64) * (self.batch as f64), "rows"),
+            Measurement::new(
+                "tokens_seen",
+                "Activations trained on",
+                (self.steps as f64) * (self.batch as f64),
+                "rows",
+            ),
         ];
         if self.data == DataKind::SparseCoding {
             out.push(Measurement::new("true_features", "True features in the data", self.features as f64, "features"));
@@ -244,7 +259,17 @@ mod tests {
                 for ratio in [0.25, 64.0] {
                     for steps in [1, MAX_STEPS] {
                         for batch in [1, MAX_BATCH] {
-                            let s = SaeState { data, features, dims, active: 1.0, ratio, steps, batch, tms_hidden: 16, ..SaeState::example() };
+                            let s = SaeState {
+                                data,
+                                features,
+                                dims,
+                                active: 1.0,
+                                ratio,
+                                steps,
+                                batch,
+                                tms_hidden: 16,
+                                ..SaeState::example()
+                            };
                             if s.validate().is_ok() {
                                 valid += 1;
                                 let flop = s.work().map_or(0.0, |w| w.flop);

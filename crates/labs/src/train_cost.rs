@@ -122,4 +122,3 @@ mod tests {
         assert!(s.validate().is_err_and(|e| e.starts_with("gpus")));
     }
 }
-

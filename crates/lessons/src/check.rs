@@ -72,17 +72,26 @@ pub struct CheckedLesson {
 /// Reads a lesson file's text: its size, its JSON, its format and version, its fields.
 pub fn parse(text: &str) -> Result<Lesson, LessonError> {
     if text.len() > MAX_FILE_BYTES {
-        return Err(LessonError::at("", format!("the file is {} bytes; a lesson may be at most {MAX_FILE_BYTES}", text.len())));
+        return Err(LessonError::at(
+            "",
+            format!("the file is {} bytes; a lesson may be at most {MAX_FILE_BYTES}", text.len()),
+        ));
     }
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| LessonError::json(&e))?;
     let format = value.get("format").and_then(serde_json::Value::as_str);
     if format != Some(FORMAT) {
-        return Err(LessonError::at("format", format!("this is not a lesson file (expected \"format\": \"{FORMAT}\")")));
+        return Err(LessonError::at(
+            "format",
+            format!("this is not a lesson file (expected \"format\": \"{FORMAT}\")"),
+        ));
     }
     match value.get("version").and_then(serde_json::Value::as_u64) {
         Some(v) if v == u64::from(VERSION) => {}
         Some(v) if v > u64::from(VERSION) => {
-            return Err(LessonError::at("version", format!("written by a newer release (lesson version {v}; this one reads {VERSION})")))
+            return Err(LessonError::at(
+                "version",
+                format!("written by a newer release (lesson version {v}; this one reads {VERSION})"),
+            ))
         }
         _ => return Err(LessonError::at("version", format!("must be {VERSION}"))),
     }
@@ -120,14 +129,21 @@ pub fn check(lesson: Lesson) -> Result<CheckedLesson, Vec<LessonError>> {
     text_problem(&mut errors, "title".into(), &lesson.title, MAX_TEXT_CHARS, true);
     text_problem(&mut errors, "summary".into(), &lesson.summary, MAX_TEXT_CHARS, false);
     if lesson.steps.is_empty() || lesson.steps.len() > MAX_STEPS {
-        errors.push(LessonError::at("steps", format!("has {} steps; a lesson has 1 to {MAX_STEPS}", lesson.steps.len())));
+        errors
+            .push(LessonError::at("steps", format!("has {} steps; a lesson has 1 to {MAX_STEPS}", lesson.steps.len())));
     }
     let mut questions = Vec::new();
     for (i, step) in lesson.steps.iter().enumerate().take(MAX_STEPS) {
         check_step(i, step, &mut errors, &mut questions);
     }
     if errors.is_empty() {
-        Ok(CheckedLesson { id: lesson.id.clone(), title: lesson.title.clone(), steps: lesson.steps.len(), questions, lesson })
+        Ok(CheckedLesson {
+            id: lesson.id.clone(),
+            title: lesson.title.clone(),
+            steps: lesson.steps.len(),
+            questions,
+            lesson,
+        })
     } else {
         Err(errors)
     }
@@ -171,7 +187,10 @@ fn check_step(i: usize, step: &Step, errors: &mut Vec<LessonError>, out: &mut Ve
         let at = QuestionRef { step: i, question: j };
         let qpath = at.path();
         if !words_ok(&q.id, &['_', '-']) {
-            errors.push(LessonError::at(format!("{qpath}.id"), format!("{:?} is not lowercase words joined by '_' or '-'", q.id)));
+            errors.push(LessonError::at(
+                format!("{qpath}.id"),
+                format!("{:?} is not lowercase words joined by '_' or '-'", q.id),
+            ));
         }
         if step.questions[..j].iter().any(|p| p.id == q.id) {
             errors.push(LessonError::at(format!("{qpath}.id"), format!("{:?} is used twice in this step", q.id)));
@@ -179,7 +198,10 @@ fn check_step(i: usize, step: &Step, errors: &mut Vec<LessonError>, out: &mut Ve
         text_problem(errors, format!("{qpath}.prompt"), &q.prompt, MAX_TEXT_CHARS, true);
         text_problem(errors, format!("{qpath}.explanation"), &q.explanation, MAX_TEXT_CHARS, false);
         if q.hints.len() > MAX_HINTS {
-            errors.push(LessonError::at(format!("{qpath}.hints"), format!("has {} hints; at most {MAX_HINTS}", q.hints.len())));
+            errors.push(LessonError::at(
+                format!("{qpath}.hints"),
+                format!("has {} hints; at most {MAX_HINTS}", q.hints.len()),
+            ));
         }
         for (h, hint) in q.hints.iter().enumerate() {
             text_problem(errors, format!("{qpath}.hints[{h}]"), hint, MAX_TEXT_CHARS, true);
@@ -206,12 +228,20 @@ fn measured_error(widget: &str) -> String {
 }
 
 /// A measure's value, or an error at `path` naming the lab's measures.
-fn find<'a>(path: &str, measure: &str, measurements: Option<&'a [Measurement]>, errors: &mut Vec<LessonError>) -> Option<&'a Measurement> {
+fn find<'a>(
+    path: &str,
+    measure: &str,
+    measurements: Option<&'a [Measurement]>,
+    errors: &mut Vec<LessonError>,
+) -> Option<&'a Measurement> {
     let all = measurements?;
     let found = all.iter().find(|m| m.id == measure);
     if found.is_none() {
         let known: Vec<&str> = all.iter().map(|m| m.id).collect();
-        errors.push(LessonError::at(format!("{path}.answer.measure"), format!("{measure:?} is not measured by this lab (measures: {})", known.join(", "))));
+        errors.push(LessonError::at(
+            format!("{path}.answer.measure"),
+            format!("{measure:?} is not measured by this lab (measures: {})", known.join(", ")),
+        ));
     }
     found
 }
@@ -227,13 +257,21 @@ fn check_answer(
         Answer::Number { measure, tolerance, relative_tolerance } => {
             let tol = match (tolerance, relative_tolerance) {
                 (Some(t), None) if t.is_finite() && *t >= 0.0 => Some(format!("± {}", crate::grade::show(*t))),
-                (None, Some(r)) if r.is_finite() && *r > 0.0 && *r < 1.0 => Some(format!("± {} %", crate::grade::show(r * 100.0))),
+                (None, Some(r)) if r.is_finite() && *r > 0.0 && *r < 1.0 => {
+                    Some(format!("± {} %", crate::grade::show(r * 100.0)))
+                }
                 (Some(_), Some(_)) => {
-                    errors.push(LessonError::at(at("tolerance"), "give either tolerance or relative_tolerance, not both"));
+                    errors.push(LessonError::at(
+                        at("tolerance"),
+                        "give either tolerance or relative_tolerance, not both",
+                    ));
                     None
                 }
                 (None, None) => {
-                    errors.push(LessonError::at(at("tolerance"), "a number question needs tolerance or relative_tolerance"));
+                    errors.push(LessonError::at(
+                        at("tolerance"),
+                        "a number question needs tolerance or relative_tolerance",
+                    ));
                     None
                 }
                 (Some(_), None) => {
@@ -258,7 +296,10 @@ fn check_answer(
         }
         Answer::Choice { options, correct } => {
             if options.len() < 2 || options.len() > MAX_OPTIONS {
-                errors.push(LessonError::at(at("options"), format!("has {} options; a choice has 2 to {MAX_OPTIONS}", options.len())));
+                errors.push(LessonError::at(
+                    at("options"),
+                    format!("has {} options; a choice has 2 to {MAX_OPTIONS}", options.len()),
+                ));
             }
             for (o, option) in options.iter().enumerate() {
                 text_problem(errors, at(&format!("options[{o}]")), option, MAX_TEXT_CHARS, true);
@@ -266,7 +307,10 @@ fn check_answer(
             match options.get(*correct) {
                 Some(right) => (format!("option {}: {right}", correct + 1), None, None),
                 None => {
-                    errors.push(LessonError::at(at("correct"), format!("is {correct}, but options count from 0 to {}", options.len().saturating_sub(1))));
+                    errors.push(LessonError::at(
+                        at("correct"),
+                        format!("is {correct}, but options count from 0 to {}", options.len().saturating_sub(1)),
+                    ));
                     (String::new(), None, None)
                 }
             }
@@ -294,7 +338,11 @@ fn check_answer(
             if crate::grade::in_range(m.value, *at_least, *at_most) {
                 errors.push(LessonError::at(
                     at("measure"),
-                    format!("{} is already {} at the step's state, so the question asks nothing", m.label, crate::grade::show(m.value)),
+                    format!(
+                        "{} is already {} at the step's state, so the question asks nothing",
+                        m.label,
+                        crate::grade::show(m.value)
+                    ),
                 ));
             }
             let range = crate::grade::range_words(*at_least, *at_most, m.unit);

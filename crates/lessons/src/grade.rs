@@ -78,8 +78,16 @@ pub fn grade(step: &Step, question: &Question, response: Response<'_>, wrong_bef
     let (correct, message) = match (&question.answer, response) {
         (Answer::Number { measure, tolerance, relative_tolerance }, Response::Number(text)) => {
             match (parse_number(text), step_measure(step, measure)) {
-                (Err(why), _) => return Verdict { correct: false, message: format!("That is not a number: {why}"), hint: None },
-                (_, Err(why)) => return Verdict { correct: false, message: format!("This question cannot be graded: {why}"), hint: None },
+                (Err(why), _) => {
+                    return Verdict { correct: false, message: format!("That is not a number: {why}"), hint: None }
+                }
+                (_, Err(why)) => {
+                    return Verdict {
+                        correct: false,
+                        message: format!("This question cannot be graded: {why}"),
+                        hint: None,
+                    }
+                }
                 (Ok(given), Ok(m)) => {
                     let allowed = tolerance.unwrap_or(0.0).max(relative_tolerance.map_or(0.0, |r| r * m.value.abs()));
                     let right = (given - m.value).abs() <= allowed;
@@ -113,9 +121,21 @@ pub fn grade(step: &Step, question: &Question, response: Response<'_>, wrong_bef
                 }
             }
         }
-        _ => return Verdict { correct: false, message: "That kind of answer does not fit this question.".into(), hint: None },
+        _ => {
+            return Verdict {
+                correct: false,
+                message: "That kind of answer does not fit this question.".into(),
+                hint: None,
+            }
+        }
     };
-    let hint = (!correct).then(|| question.hints.get(wrong_before.min(question.hints.len().saturating_sub(1))).cloned()).flatten();
-    let message = if correct && !question.explanation.is_empty() { format!("{message} {}", question.explanation) } else { message };
+    let hint = (!correct)
+        .then(|| question.hints.get(wrong_before.min(question.hints.len().saturating_sub(1))).cloned())
+        .flatten();
+    let message = if correct && !question.explanation.is_empty() {
+        format!("{message} {}", question.explanation)
+    } else {
+        message
+    };
     Verdict { correct, message, hint }
 }

@@ -187,9 +187,18 @@ mod tests {
         );
         assert_eq!(
             blocks[2],
-            Block::List { ordered: false, items: vec![vec![Inline::Text("one".into())], vec![Inline::Text("two continued".into())]] }
+            Block::List {
+                ordered: false,
+                items: vec![vec![Inline::Text("one".into())], vec![Inline::Text("two continued".into())]]
+            }
         );
-        assert_eq!(blocks[3], Block::List { ordered: true, items: vec![vec![Inline::Text("first".into())], vec![Inline::Text("second".into())]] });
+        assert_eq!(
+            blocks[3],
+            Block::List {
+                ordered: true,
+                items: vec![vec![Inline::Text("first".into())], vec![Inline::Text("second".into())]]
+            }
+        );
         assert_eq!(blocks[4], Block::Code("x = 1".into()));
     }
 

@@ -77,7 +77,8 @@ impl Progress {
         for (s, step) in lesson.steps.iter().enumerate() {
             for q in &step.questions {
                 let p = self.get(s, &q.id).cloned().unwrap_or_default();
-                let time_s = p.answered_ms.filter(|_| p.shown_ms > 0.0).map(|end| ((end - p.shown_ms) / 1000.0).max(0.0));
+                let time_s =
+                    p.answered_ms.filter(|_| p.shown_ms > 0.0).map(|end| ((end - p.shown_ms) / 1000.0).max(0.0));
                 rows.push(ReportRow {
                     step: s + 1,
                     question: q.id.clone(),
@@ -91,7 +92,13 @@ impl Progress {
             }
         }
         let correct = rows.iter().filter(|r| r.correct).count();
-        Report { lesson_id: lesson.id.clone(), lesson_title: lesson.title.clone(), questions: rows.len(), correct, rows }
+        Report {
+            lesson_id: lesson.id.clone(),
+            lesson_title: lesson.title.clone(),
+            questions: rows.len(),
+            correct,
+            rows,
+        }
     }
 }
 
@@ -126,7 +133,10 @@ impl Report {
     /// CSV with a header: step, question, prompt, kind, answer, correct, attempts, time_s.
     pub fn to_csv(&self) -> String {
         let mut out = String::new();
-        frontier_base::csv::push_row(&mut out, ["step", "question", "prompt", "kind", "answer", "correct", "attempts", "time_s"]);
+        frontier_base::csv::push_row(
+            &mut out,
+            ["step", "question", "prompt", "kind", "answer", "correct", "attempts", "time_s"],
+        );
         for r in &self.rows {
             frontier_base::csv::push_row(
                 &mut out,

@@ -86,7 +86,11 @@ fn the_check_works_out_each_answer() {
     assert!((mfu.value.unwrap_or(0.0) - 0.34136).abs() < 1e-4, "{mfu:?}");
     assert_eq!(mfu.answer, "0.3414 fraction ± 0.005");
     assert_eq!(checked.questions[1].answer, "option 2: no");
-    assert!(checked.questions[2].answer.starts_with("Model FLOPs utilization at least 0.52"), "{}", checked.questions[2].answer);
+    assert!(
+        checked.questions[2].answer.starts_with("Model FLOPs utilization at least 0.52"),
+        "{}",
+        checked.questions[2].answer
+    );
 }
 
 fn errors_of(v: serde_json::Value) -> Vec<String> {
@@ -106,7 +110,8 @@ fn every_mistake_is_located() {
     let errors = errors_of(v);
     assert_eq!(errors.len(), 4, "{errors:#?}");
     assert!(errors[0].starts_with("steps[0].lab.hide[0]:"));
-    assert!(errors[1].starts_with("steps[0].questions[0].answer.measure: \"mfuu\" is not measured by this lab (measures: mfu,"));
+    assert!(errors[1]
+        .starts_with("steps[0].questions[0].answer.measure: \"mfuu\" is not measured by this lab (measures: mfu,"));
     assert!(errors[2].starts_with("steps[0].questions[1].answer.correct:"));
     assert!(errors[3].contains("already 0.3414 at the step's state"), "{}", errors[3]);
 

@@ -104,7 +104,10 @@ impl WidgetMeta {
                 }
             }
             if !(150..=MAX_VIEW_HEIGHT_PX).contains(&v.height_px) {
-                out.push(format!("{}: view {:?} is {} px tall; a view is 150 to {MAX_VIEW_HEIGHT_PX}", self.id, v.id, v.height_px));
+                out.push(format!(
+                    "{}: view {:?} is {} px tall; a view is 150 to {MAX_VIEW_HEIGHT_PX}",
+                    self.id, v.id, v.height_px
+                ));
             }
         }
         out

@@ -11,7 +11,8 @@ const TEMPLATE: &str = include_str!("../../../static/sw.template.js");
 
 /// Whether `name`, a file at the top of `dist/`, belongs to the shell.
 fn in_shell(name: &str) -> bool {
-    let app = (name.starts_with("frontier-web-") || name.starts_with("worker")) && (name.ends_with(".js") || name.ends_with(".wasm"));
+    let app = (name.starts_with("frontier-web-") || name.starts_with("worker"))
+        && (name.ends_with(".js") || name.ends_with(".wasm"));
     let styles = name.starts_with("app-") && name.ends_with(".css");
     app || styles || matches!(name, "index.html" | "boot.js" | "manifest.webmanifest" | "icon.svg")
 }
@@ -54,7 +55,8 @@ pub fn write(dist: &Path) -> Result<String> {
     let version = version(&files);
     let names: Vec<String> = files.into_iter().map(|(n, _)| n).collect();
     let path = dist.join("sw.js");
-    std::fs::write(&path, service_worker(&version, &names)).with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::write(&path, service_worker(&version, &names))
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(version)
 }
 
@@ -64,7 +66,16 @@ mod tests {
 
     #[test]
     fn the_shell_is_the_app_and_its_styles_not_the_assets() {
-        for name in ["index.html", "frontier-web-3c4d.js", "frontier-web-3c4d_bg.wasm", "worker.js", "worker_bg.wasm", "worker_loader.js", "app-1a2b.css", "boot.js"] {
+        for name in [
+            "index.html",
+            "frontier-web-3c4d.js",
+            "frontier-web-3c4d_bg.wasm",
+            "worker.js",
+            "worker_bg.wasm",
+            "worker_loader.js",
+            "app-1a2b.css",
+            "boot.js",
+        ] {
             assert!(in_shell(name), "{name}");
         }
         for name in ["static-minilm.bin", "minilm-l3.safetensors", "embed.js", "_headers", "sw.js"] {

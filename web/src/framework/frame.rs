@@ -313,7 +313,9 @@ fn EmbedMenu(meta: &'static WidgetMeta, link_to: LinkTo, copy: Callback<(String,
     let title = meta.title;
     let chosen = RwSignal::new(None::<&'static str>);
     let previewing = RwSignal::new(false);
-    let height_of = move |view: Option<&'static str>| view.and_then(|v| meta.view(v)).map_or(WHOLE_WIDGET_HEIGHT_PX, |v| v.height_px);
+    let height_of = move |view: Option<&'static str>| {
+        view.and_then(|v| meta.view(v)).map_or(WHOLE_WIDGET_HEIGHT_PX, |v| v.height_px)
+    };
     let copy_line = {
         let link_to = link_to.clone();
         move |_| {
@@ -367,7 +369,9 @@ fn add_to_lesson_button(
     let on_click = move |_| {
         let added = state().and_then(|s| crate::lessons::store::add_step(widget, version, s, hide.clone(), title));
         match added {
-            Ok(n) => status.set(format!("Added as step {n} of your lesson draft. Open Lessons → Write a lesson to add questions.")),
+            Ok(n) => status.set(format!(
+                "Added as step {n} of your lesson draft. Open Lessons → Write a lesson to add questions."
+            )),
             Err(e) => status.set(format!("Could not add to the lesson draft: {e}")),
         }
     };

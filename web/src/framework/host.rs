@@ -11,7 +11,7 @@
 use frontier_state::envelope::storage_key;
 use frontier_state::history::{history_key, Entry, History, Replaced};
 use frontier_state::{
-    decode_link_state, encode_link_state, Envelope, LoadOutcome, Query, Route, CompactView, WidgetMeta, WidgetState,
+    decode_link_state, encode_link_state, CompactView, Envelope, LoadOutcome, Query, Route, WidgetMeta, WidgetState,
     LINK_MAX_CHARS,
 };
 use leptos::prelude::*;
@@ -254,7 +254,8 @@ impl<T: WidgetState + Send + Sync + 'static> Host<T> {
 
     /// The route of this widget with a given state, full-size or embedded.
     pub fn route_with_state(&self, state: Option<String>, embed: bool) -> Route {
-        let query = Query { state, hide: self.query.hide.clone(), view: if embed { self.query.view.clone() } else { None } };
+        let query =
+            Query { state, hide: self.query.hide.clone(), view: if embed { self.query.view.clone() } else { None } };
         if embed {
             Route::Embed { widget: T::WIDGET_ID.to_string(), query }
         } else {

@@ -47,14 +47,15 @@ pub fn LessonAuthor() -> impl IntoView {
         Ok(_) => Vec::new(),
         Err(e) => e.iter().map(ToString::to_string).collect::<Vec<_>>(),
     });
-    let text_field = move |label: &'static str, testid: String, read: fn(&Lesson) -> String, write: fn(&mut Lesson, String)| {
-        view! {
-            <label class="field">{label}
-                <input type="text" data-testid=testid prop:value=move || draft.with_untracked(read)
-                    on:input=move |ev| { let v = event_target_value(&ev); draft.update(|l| write(l, v)) }/>
-            </label>
-        }
-    };
+    let text_field =
+        move |label: &'static str, testid: String, read: fn(&Lesson) -> String, write: fn(&mut Lesson, String)| {
+            view! {
+                <label class="field">{label}
+                    <input type="text" data-testid=testid prop:value=move || draft.with_untracked(read)
+                        on:input=move |ev| { let v = event_target_value(&ev); draft.update(|l| write(l, v)) }/>
+                </label>
+            }
+        };
     let steps = move || {
         shape
             .get()
@@ -81,7 +82,11 @@ pub fn LessonAuthor() -> impl IntoView {
     let import = move |ev: leptos::ev::Event| {
         let Some(file) = dom::event_file(&ev) else { return };
         leptos::task::spawn_local(async move {
-            match dom::read_file_text(&file).await.map_err(|e| e.to_string()).and_then(|t| frontier_lessons::check::parse(&t).map_err(|e| e.to_string())) {
+            match dom::read_file_text(&file)
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|t| frontier_lessons::check::parse(&t).map_err(|e| e.to_string()))
+            {
                 Ok(lesson) => {
                     draft.set(lesson);
                     status.set("Lesson loaded into the editor.".into());
@@ -91,7 +96,9 @@ pub fn LessonAuthor() -> impl IntoView {
         });
     };
     let clear = move |_| {
-        let _ = draft.with_untracked(|l| dom::download_bytes("previous-lesson-draft.json", "application/json", l.to_json().as_bytes()));
+        let _ = draft.with_untracked(|l| {
+            dom::download_bytes("previous-lesson-draft.json", "application/json", l.to_json().as_bytes())
+        });
         draft.set(Lesson::new("my-lesson", "My lesson"));
     };
     view! {
@@ -136,7 +143,12 @@ fn StepEditor(i: usize, kinds: Vec<&'static str>, draft: RwSignal<Lesson>) -> im
         frontier_labs::measures_of(&lab.widget, lab.version, lab.state.clone())
             .map(|m| {
                 m.iter()
-                    .map(|m| (m.id.to_string(), format!("{} ({} {})", m.label, frontier_lessons::grade::show(m.value), m.unit)))
+                    .map(|m| {
+                        (
+                            m.id.to_string(),
+                            format!("{} ({} {})", m.label, frontier_lessons::grade::show(m.value), m.unit),
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -185,7 +197,13 @@ fn optional_number(text: &str) -> Option<f64> {
 }
 
 #[component]
-fn QuestionEditor(i: usize, j: usize, kind: &'static str, draft: RwSignal<Lesson>, measures: Vec<(String, String)>) -> impl IntoView {
+fn QuestionEditor(
+    i: usize,
+    j: usize,
+    kind: &'static str,
+    draft: RwSignal<Lesson>,
+    measures: Vec<(String, String)>,
+) -> impl IntoView {
     let q = move |l: &Lesson| l.steps[i].questions[j].clone();
     let edit = move |f: Box<dyn FnOnce(&mut Question)>| draft.update(|l| f(&mut l.steps[i].questions[j]));
     let tid = |what: &str| format!("q-{what}-{i}-{j}");

@@ -35,8 +35,13 @@ pub fn LessonsIndex() -> impl IntoView {
     leptos::task::spawn_local(async move {
         let mut out = Vec::new();
         for id in IDS {
-            let text = dom::fetch_bytes(&frontier_lessons::builtin::url(id)).await.map(|b| String::from_utf8_lossy(&b).into_owned());
-            let (title, summary) = match text.map_err(|e| e.to_string()).and_then(|t| frontier_lessons::check::parse(&t).map_err(|e| e.to_string())) {
+            let text = dom::fetch_bytes(&frontier_lessons::builtin::url(id))
+                .await
+                .map(|b| String::from_utf8_lossy(&b).into_owned());
+            let (title, summary) = match text
+                .map_err(|e| e.to_string())
+                .and_then(|t| frontier_lessons::check::parse(&t).map_err(|e| e.to_string()))
+            {
                 Ok(l) => (l.title, l.summary),
                 Err(why) => (id.to_string(), format!("This lesson could not be loaded: {why}")),
             };
@@ -71,7 +76,9 @@ pub fn LessonsIndex() -> impl IntoView {
             match parse_and_check(&text) {
                 Ok(checked) => match store::keep_opened(&checked.lesson) {
                     Ok(()) => dom::set_hash(&format!("#/lessons/{}", checked.id)),
-                    Err(why) => status.set(format!("The lesson is valid but could not be kept in this browser ({why}).")),
+                    Err(why) => {
+                        status.set(format!("The lesson is valid but could not be kept in this browser ({why})."))
+                    }
                 },
                 Err(errors) => {
                     let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -121,7 +128,9 @@ pub fn LessonPage(id: String) -> impl IntoView {
         (move || match loaded.get() {
             None => view! { <p role="status">"Loading the lesson…"</p> }.into_any(),
             Some(Ok(text)) => play(&text, true),
-            Some(Err(why)) => view! { <p class="notice warning">{format!("The lesson could not be loaded: {why}")}</p> }.into_any(),
+            Some(Err(why)) => {
+                view! { <p class="notice warning">{format!("The lesson could not be loaded: {why}")}</p> }.into_any()
+            }
         })
         .into_any()
     } else if let Some(text) = store::opened(&id) {

@@ -13,7 +13,9 @@ fn inline(nodes: Vec<Inline>) -> AnyView {
             Inline::Emphasis(t) => view! { <em>{t}</em> }.into_any(),
             Inline::Code(t) => view! { <code>{t}</code> }.into_any(),
             Inline::Link { text, href } if href.starts_with("#/") => view! { <a href=href>{text}</a> }.into_any(),
-            Inline::Link { text, href } => view! { <a href=href target="_blank" rel="noopener noreferrer">{text}</a> }.into_any(),
+            Inline::Link { text, href } => {
+                view! { <a href=href target="_blank" rel="noopener noreferrer">{text}</a> }.into_any()
+            }
         })
         .collect_view()
         .into_any()

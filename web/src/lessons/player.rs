@@ -15,8 +15,11 @@ use crate::framework::dom;
 use crate::framework::host::LessonProbe;
 
 #[component]
-pub fn LessonPlayer(lesson: Lesson, /// Whether progress is saved (not while an author previews).
-    persist: bool) -> impl IntoView {
+pub fn LessonPlayer(
+    lesson: Lesson,
+    /// Whether progress is saved (not while an author previews).
+    persist: bool,
+) -> impl IntoView {
     let lesson = StoredValue::new(lesson);
     let (saved, unreadable) = lesson.with_value(store::load_progress);
     let progress = RwSignal::new(saved);
@@ -27,7 +30,9 @@ pub fn LessonPlayer(lesson: Lesson, /// Whether progress is saved (not while an 
         let p = progress.get();
         if persist {
             if let Err(why) = lesson.with_value(|l| store::save_progress(l, &p)) {
-                status.set(format!("Your progress could not be saved in this browser ({why}); export the report to keep it."));
+                status.set(format!(
+                    "Your progress could not be saved in this browser ({why}); export the report to keep it."
+                ));
             }
         }
     });
@@ -56,7 +61,8 @@ pub fn LessonPlayer(lesson: Lesson, /// Whether progress is saved (not while an 
         let i = step.get();
         let Some(s) = lesson.with_value(|l| l.steps.get(i).cloned()) else { return ().into_any() };
         let probe = LessonProbe { state: RwSignal::new(None) };
-        let query = Query { state: Some(frontier_lessons::link::state_link(&s.lab)), hide: s.lab.hide.clone(), view: None };
+        let query =
+            Query { state: Some(frontier_lessons::link::state_link(&s.lab)), hide: s.lab.hide.clone(), view: None };
         let widget = s.lab.widget.clone();
         // Built inside the provider, so that the widget's host finds the probe.
         let lab = move || {
@@ -133,8 +139,14 @@ fn QuestionView(
                         (grade(step, q, Response::Number(&text), wrong_before), text)
                     }
                     Answer::Choice { options, .. } => match chosen.get_untracked() {
-                        Some(c) => (grade(step, q, Response::Choice(c), wrong_before), options.get(c).cloned().unwrap_or_default()),
-                        None => (Verdict { correct: false, message: "Choose an option first.".into(), hint: None }, String::new()),
+                        Some(c) => (
+                            grade(step, q, Response::Choice(c), wrong_before),
+                            options.get(c).cloned().unwrap_or_default(),
+                        ),
+                        None => (
+                            Verdict { correct: false, message: "Choose an option first.".into(), hint: None },
+                            String::new(),
+                        ),
                     },
                     Answer::Reach { measure, .. } => match probe.state.get_untracked() {
                         Some((version, state)) => {
@@ -144,7 +156,10 @@ fn QuestionView(
                                 .unwrap_or_default();
                             (v, value)
                         }
-                        None => (Verdict { correct: false, message: "The lab is still starting.".into(), hint: None }, String::new()),
+                        None => (
+                            Verdict { correct: false, message: "The lab is still starting.".into(), hint: None },
+                            String::new(),
+                        ),
                     },
                 })
             });

@@ -21,7 +21,13 @@ pub fn save_draft(lesson: &Lesson) -> Result<(), String> {
 }
 
 /// Appends a lab in its current state to the draft as a new step; returns the step's number.
-pub fn add_step(widget: &str, version: u32, state: serde_json::Value, hide: Vec<String>, title: &str) -> Result<usize, String> {
+pub fn add_step(
+    widget: &str,
+    version: u32,
+    state: serde_json::Value,
+    hide: Vec<String>,
+    title: &str,
+) -> Result<usize, String> {
     let mut lesson = draft()?;
     lesson.steps.push(Step {
         title: title.to_string(),
@@ -35,7 +41,10 @@ pub fn add_step(widget: &str, version: u32, state: serde_json::Value, hide: Vec<
 
 /// Progress is kept per lesson id and content: a changed lesson starts afresh.
 fn progress_key(lesson: &Lesson) -> String {
-    let hash = lesson.to_json().bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let hash = lesson
+        .to_json()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
     format!("{PROGRESS_PREFIX}{}:{hash:016x}", lesson.id)
 }
 
