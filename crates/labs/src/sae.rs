@@ -2,9 +2,9 @@
 //! selected in the browser. They live in the link, so a shared link trains the same SAE.
 
 use frontier_base::work::Work;
+use frontier_sae::config::BackendChoice;
 use frontier_sae::config::{Arch, DictionarySize, Preset, TrainConfig, TrainSettings};
 use frontier_sae::data::{SparseCodingSpec, SyntheticSpec, TmsSpec};
-use frontier_sae_gpu::choice::BackendChoice;
 use frontier_state::WidgetState;
 
 use crate::measure::{Lab, Measurement};

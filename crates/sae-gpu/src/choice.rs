@@ -9,43 +9,10 @@
 //! 0.6 GFLOP/s at that shape), so auto never picks one.
 
 use frontier_sae::TrainConfig;
-use serde::{Deserialize, Serialize};
 
-/// The backend a user asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BackendChoice {
-    /// WebGPU on a hardware adapter for runs large enough to gain from it; otherwise the CPU.
-    #[default]
-    Auto,
-    /// WebGPU whenever it works, software adapters included.
-    Webgpu,
-    Cpu,
-}
-
-impl BackendChoice {
-    pub const ALL: [BackendChoice; 3] = [Self::Auto, Self::Webgpu, Self::Cpu];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Self::Auto => "auto",
-            Self::Webgpu => "webgpu",
-            Self::Cpu => "cpu",
-        }
-    }
-
-    pub fn parse(id: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.id() == id)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Auto => "Auto (WebGPU for large runs)",
-            Self::Webgpu => "WebGPU",
-            Self::Cpu => "CPU",
-        }
-    }
-}
+// The choice itself is plain configuration, kept in frontier-sae so that a lab state can hold
+// it without this crate.
+pub use frontier_sae::config::BackendChoice;
 
 /// Steps of fewer floating-point operations than this stay on the CPU under auto.
 pub const AUTO_GPU_MIN_FLOP: f64 = 8e6;

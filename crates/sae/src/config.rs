@@ -447,6 +447,42 @@ impl TrainSettings {
     }
 }
 
+/// The backend a user asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackendChoice {
+    /// WebGPU on a hardware adapter for runs large enough to gain from it; otherwise the CPU.
+    #[default]
+    Auto,
+    /// WebGPU whenever it works, software adapters included.
+    Webgpu,
+    Cpu,
+}
+
+impl BackendChoice {
+    pub const ALL: [BackendChoice; 3] = [Self::Auto, Self::Webgpu, Self::Cpu];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Webgpu => "webgpu",
+            Self::Cpu => "cpu",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.id() == id)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Auto => "Auto (WebGPU for large runs)",
+            Self::Webgpu => "WebGPU",
+            Self::Cpu => "CPU",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
