@@ -6,7 +6,7 @@ use anyhow::{ensure, Context, Result};
 use frontier_e2e::run;
 
 use crate::contract::CAPTURE_DOWNLOADS;
-use crate::TRAIN_COST;
+use crate::{MFU, MOVE_HOURS_SLIDER, TRAIN_COST};
 
 fn click(testid: &str) -> String {
     format!(
@@ -84,6 +84,12 @@ async fn a_lesson_written_in_the_page_is_answered_from_its_link_and_reported() -
     run(|page| async move {
         page.goto(&hash).await?;
         page.wait_for(r#"[data-testid="lesson-step"] section.widget[data-widget="train-cost"]"#).await?;
+        // The student may move the lab anywhere; the step puts it back as it set it.
+        let set = page.wait_for_text(MFU, |t| !t.is_empty()).await?;
+        page.client.execute(MOVE_HOURS_SLIDER, Vec::new()).await?;
+        page.wait_for_text(MFU, |t| !t.is_empty() && t != set).await?;
+        act(&page, &click("restart-step")).await?;
+        page.wait_for_text(MFU, |t| t == set).await?;
         act(&page, &type_into("answer-q1", "0.52")).await?;
         act(&page, &click("check-q1")).await?;
         let wrong = page.wait_for_text(r#"[data-testid="feedback-q1"]"#, |t| !t.is_empty()).await?;

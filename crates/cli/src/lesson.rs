@@ -32,11 +32,8 @@ pub fn run(args: &Args) -> Result<serde_json::Value, UsageError> {
         Ok(checked) => serde_json::to_value(&checked).map_err(|e| UsageError(e.to_string())),
         Err(errors) => {
             let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            Err(UsageError(format!(
-                "{file} is not a valid lesson ({} problems):\n  {}",
-                errors.len(),
-                lines.join("\n  ")
-            )))
+            let count = if errors.len() == 1 { "1 problem".to_string() } else { format!("{} problems", errors.len()) };
+            Err(UsageError(format!("{file} is not a valid lesson ({count}):\n  {}", lines.join("\n  "))))
         }
     }
 }

@@ -41,6 +41,7 @@ fn a_broken_lesson_file_exits_2_with_every_problem_located() {
         .unwrap_or_else(|e| panic!("{e}"));
     let (code, _, err) = frontier(&["lesson", "check", path.to_str().unwrap_or_default()]);
     assert_eq!(code, 2);
-    assert!(err.contains("line 2, column 14"), "{err}");
+    // The second comma of ` "version": 1,,` is the 15th character of line 2.
+    assert!(err.contains("line 2, column 15"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -57,8 +57,11 @@ pub fn LessonPlayer(
         let report = lesson.with_value(|l| progress.with(|p| p.report(l)));
         format!("{} of {} questions answered correctly", report.correct, report.questions)
     };
+    // Bumped to start the step's lab over from the step's own state.
+    let restarts = RwSignal::new(0_u32);
     let current = move || {
         let i = step.get();
+        restarts.track();
         let Some(s) = lesson.with_value(|l| l.steps.get(i).cloned()) else { return ().into_any() };
         let probe = LessonProbe { state: RwSignal::new(None) };
         let query =
@@ -81,6 +84,7 @@ pub fn LessonPlayer(
                 <h2>{s.title.clone()}</h2>
                 <Prose text=s.prose.clone()/>
                 <Provider value=probe>{lab()}</Provider>
+                <p><button type="button" data-testid="restart-step" on:click=move |_| restarts.update(|n| *n += 1)>"Put the lab back as this step set it"</button></p>
                 <section class="questions" aria-label="Questions">{questions}</section>
             </article>
         }
