@@ -337,10 +337,10 @@ async fn every_export_produces_its_file_and_a_changed_state_file_imports_back() 
 /// Clicks every item of the Export menu and returns the files they made. An item that needs
 /// work the example starts by itself (training, a worker job) is tried again until it succeeds.
 async fn export_everything(page: &Page, widget: &Registered) -> Result<Vec<(String, String)>> {
-    let items = format!("{} details.menu .menu-items button", widget.section());
+    let items = format!("{} details.export-menu .menu-items button", widget.section());
     page.client
         .execute(
-            &format!("document.querySelector('{} details.menu').open = true; return true;", widget.section()),
+            &format!("document.querySelector('{} details.export-menu').open = true; return true;", widget.section()),
             Vec::new(),
         )
         .await?;

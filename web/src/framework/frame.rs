@@ -275,7 +275,7 @@ pub fn WidgetFrame<T: WidgetState + Send + Sync + 'static>(
             <div class="toolbar" role="toolbar" aria-label="Widget actions">
                 <button type="button" on:click=share>"Share link"</button>
                 <EmbedMenu meta=meta link_to=link_to copy=copy_text/>
-                <details class="menu">
+                <details class="menu export-menu">
                     <summary>"Export"</summary>
                     <div class="menu-items">
                         {export_buttons}
