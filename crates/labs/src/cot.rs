@@ -2,7 +2,7 @@
 //! lives in the link, so a shared link shows the same trace with the same findings.
 
 use frontier_reasoning::trace::StepMode;
-use frontier_reasoning::{analyze, FindingType, Options};
+use frontier_reasoning::{analyze, Analysis, FindingType, Options};
 use frontier_state::WidgetState;
 
 use crate::measure::{Lab, Measurement};
@@ -60,12 +60,21 @@ impl WidgetState for CotState {
     }
 }
 
-impl Lab for CotState {
-    /// What the checker finds in the trace, and what the article's three rules find.
-    fn measures(&self) -> Result<Vec<Measurement>, String> {
+impl CotState {
+    /// The trace checked by the detectors and by the article's three rules, with the question's
+    /// numbers (if any) as support: what the lab shows and lessons measure.
+    pub fn analyses(&self) -> (Analysis, Analysis) {
         let question = (!self.question.trim().is_empty()).then_some(self.question.as_str());
         let found = analyze(&self.trace, question, Options { mode: self.steps, baseline: false });
         let baseline = analyze(&self.trace, question, Options { mode: self.steps, baseline: true });
+        (found, baseline)
+    }
+}
+
+impl Lab for CotState {
+    /// What the checker finds in the trace, and what the article's three rules find.
+    fn measures(&self) -> Result<Vec<Measurement>, String> {
+        let (found, baseline) = self.analyses();
         Ok(vec![
             Measurement::new("steps", "Steps", found.steps as f64, "steps"),
             Measurement::new("findings", "Findings", found.findings.len() as f64, "findings"),

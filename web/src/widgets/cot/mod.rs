@@ -14,7 +14,7 @@ use frontier_base::csv::push_row;
 use frontier_reasoning::arith::Check;
 use frontier_reasoning::batch::BatchReport;
 use frontier_reasoning::trace::StepMode;
-use frontier_reasoning::{analyze, Analysis, FindingType, Options};
+use frontier_reasoning::{Analysis, FindingType};
 use frontier_state::{Control, CompactView, WidgetMeta};
 use leptos::prelude::*;
 
@@ -40,11 +40,8 @@ struct Results {
 }
 
 fn run(s: &CotState) -> Results {
-    let question = (!s.question.trim().is_empty()).then_some(s.question.as_str());
-    Results {
-        detectors: Arc::new(analyze(&s.trace, question, Options { mode: s.steps, baseline: false })),
-        baseline: Arc::new(analyze(&s.trace, question, Options { mode: s.steps, baseline: true })),
-    }
+    let (detectors, baseline) = s.analyses();
+    Results { detectors: Arc::new(detectors), baseline: Arc::new(baseline) }
 }
 
 fn findings_csv(analysis: &Analysis, mode: &str) -> String {
