@@ -151,3 +151,58 @@ async fn a_lesson_prints_without_the_sites_chrome() -> Result<()> {
     })
     .await
 }
+
+/// Lesson and view links written by strangers: damaged, too long, from a newer release, or a
+/// valid lesson whose prose tries HTML and a script link. Each opens with a located message or
+/// renders as text; nothing runs, and the page keeps answering.
+#[tokio::test]
+async fn hostile_lesson_and_view_links_are_refused_or_shown_as_text() -> Result<()> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+    run(|page| async move {
+        let prose = "<script>window.__ran = 1</script> <img src=x onerror=\"window.__ran = 2\"> [click](javascript:window.__ran=3)";
+        let lesson = serde_json::json!({
+            "format": "frontier-lab-lesson", "version": 1, "id": "hostile", "title": "<b>Hostile</b>",
+            "steps": [{ "title": "Step", "prose": prose,
+                "lab": { "widget": "grounding", "version": 1, "state": { "image": { "kind": "example", "id": "street" } } } }]
+        });
+        let bad_state = format!("1.{}", URL_SAFE_NO_PAD.encode(lesson.to_string()));
+        let mut good = lesson.clone();
+        good["steps"][0]["lab"] = serde_json::json!({ "widget": "train-cost", "version": 1, "state": {"preset": null, "hardware": "h800",
+            "precision": "bf16", "inputs": {"active_params": 37e9, "tokens": 14.8e12, "gpus": 2048.0, "hours": 1320.0, "peak_tflops": 989.0,
+            "usd_per_gpu_hour": 2.0, "attention": "off", "shape": {"layers": 61.0, "heads": 128.0, "head_dim": 192.0, "v_head_dim": 128.0,
+            "seq_len": 4096.0}}, "chart_axis": "hours"} });
+        let renders = format!("1.{}", URL_SAFE_NO_PAD.encode(good.to_string()));
+        let refused = [
+            ("1.@@@", "damaged"),
+            ("9.e30", "version"),
+            (bad_state.as_str(), "steps[0].lab.state"),
+            (&"1.".repeat(9_000)[..], "limit is 16000"),
+        ];
+        for (link, says) in refused {
+            page.goto(&format!("#/lessons/shared?l={link}")).await?;
+            page.client.refresh().await?;
+            let shown = page.wait_for_text(r#"[data-testid="lesson-errors"]"#, |t| !t.is_empty()).await?;
+            ensure!(shown.contains(says), "for {}…: {shown}", &link[..link.len().min(20)]);
+        }
+        page.goto(&format!("#/lessons/shared?l={renders}")).await?;
+        page.client.refresh().await?;
+        page.wait_for(r#"[data-testid="lesson-step"] section.widget[data-widget="train-cost"]"#).await?;
+        let prose_text = page.text(".prose").await?;
+        ensure!(prose_text.contains("<script>") && prose_text.contains("[click](javascript:"), "{prose_text}");
+        let injected = page.client.execute(
+            "return [document.querySelectorAll('.prose script, .prose img, .prose a, h1 b').length, window.__ran || 0];",
+            Vec::new(),
+        ).await?;
+        ensure!(injected == serde_json::json!([0, 0]), "markup from the lesson became elements or ran: {injected}");
+        // A view the widget does not declare: the whole widget, said plainly.
+        page.goto("#/embed/train-cost?view=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E").await?;
+        page.client.refresh().await?;
+        let notice = page.wait_for_text(&format!("{TRAIN_COST} .notices"), |t| !t.trim().is_empty()).await?;
+        ensure!(notice.contains("has no view called"), "{notice}");
+        ensure!(page.count(&format!("{TRAIN_COST} .notices img")).await? == 0);
+        page.wait_for_text(MFU, |t| !t.is_empty()).await?;
+        Ok(())
+    })
+    .await
+}
