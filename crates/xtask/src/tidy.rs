@@ -233,6 +233,7 @@ fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
 /// Paths in backticks in ARCHITECTURE.md that exist nowhere. A path with a `/` is looked up
 /// from the root, then under the section's own folder; a bare file name anywhere under the
 /// section's folder (a section is headed by its folder, e.g. "### `crates/sae` (frontier-sae)").
+/// Build output (`dist/`, `target/`) is skipped: a fresh clone has none, and CI starts there.
 pub fn architecture_paths(root: &Path) -> Result<Vec<String>> {
     let path = root.join("ARCHITECTURE.md");
     let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -246,7 +247,7 @@ pub fn architecture_paths(root: &Path) -> Result<Vec<String>> {
             continue;
         }
         for word in backticked(line) {
-            if !is_path(&word) {
+            if !is_path(&word) || BUILD_OUTPUT.iter().any(|dir| word.starts_with(dir)) {
                 continue;
             }
             let wanted = word.trim_end_matches('/');
@@ -286,6 +287,9 @@ fn tree_paths(root: &Path) -> Result<Vec<String>> {
 fn backticked(line: &str) -> Vec<String> {
     line.split('`').skip(1).step_by(2).map(str::to_string).collect()
 }
+
+/// Folders a build writes; the paths ARCHITECTURE.md names in them are made, not kept.
+const BUILD_OUTPUT: [&str; 2] = ["dist/", "target/"];
 
 fn is_path(word: &str) -> bool {
     let plain = !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || "_-./".contains(c));
@@ -399,7 +403,7 @@ pub mod tests {
         tree.write("web/src/lib.rs", "//! x\n");
         tree.write(
             "ARCHITECTURE.md",
-            "# A\n`web/src/lib.rs` and `Matrix::new`.\n### `crates/sae` (frontier-sae)\n`cpu/auxk.rs`, `auxk.rs`, `cpu/` and `gone.rs`.\n",
+            "# A\n`web/src/lib.rs` and `Matrix::new`.\n### `crates/sae` (frontier-sae)\n`cpu/auxk.rs`, `auxk.rs`, `cpu/`, `dist/sw.js` and `gone.rs`.\n",
         );
         assert_eq!(architecture_paths(&tree.0)?, vec!["ARCHITECTURE.md:4: `gone.rs` does not exist".to_string()]);
         Ok(())
