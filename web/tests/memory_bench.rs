@@ -42,6 +42,12 @@ fn bench_top_k_retrieval_over_100k_memories() {
     }
     let store_ms = (now_ms() - start) / n as f64;
     let queries: Vec<Vec<f32>> = (0..20).map(|q| vector(1_000_000 + q, dims)).collect();
+    // Untimed first queries: the engine compiles a hot function with its optimising tier only
+    // after its first calls, and the scan's code runs for the first time here (storing does not
+    // reach it). What a reader's later queries take is the figure that matters.
+    for q in &queries[..5] {
+        store.retrieve(q, k, n as f64 / 60.0).unwrap_or_else(|e| panic!("{e}"));
+    }
     let mut times = Vec::new();
     for q in &queries {
         let start = now_ms();
@@ -51,7 +57,7 @@ fn bench_top_k_retrieval_over_100k_memories() {
     }
     times.sort_by(f64::total_cmp);
     console_log!(
-        "memory in wasm (headless Chromium): {n} memories × {dims} dims; store {store_ms:.4} ms each; top-{k} retrieval median {:.1} ms, best {:.1} ms, worst {:.1} ms (aim: under 20 ms)",
+        "memory in wasm (headless Chromium): {n} memories × {dims} dims; store {store_ms:.4} ms each; top-{k} retrieval median {:.1} ms, best {:.1} ms, worst {:.1} ms (aim: at most 10 ms; after 5 untimed queries)",
         times[times.len() / 2],
         times[0],
         times[times.len() - 1]

@@ -14,6 +14,7 @@ pub mod evict;
 pub mod example;
 pub mod import;
 pub mod policy;
+pub mod quantized;
 pub mod scenario;
 pub mod settings;
 pub mod static_model;

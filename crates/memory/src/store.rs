@@ -10,6 +10,8 @@ use crate::policy::{access_term, EvictionRule, Policy};
 use crate::update::{decide, extract, Decision, Existing, Operation};
 use crate::vector::{article_cosine, norm, Matrix};
 
+mod prune;
+
 /// One stored memory (its vector lives in the store's matrix).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Memory {
@@ -177,6 +179,8 @@ pub struct MemoryStore {
     next_seq: u64,
     /// Scratch for dot products, kept to avoid an allocation per query.
     dots: Vec<f32>,
+    /// Scratch for the first pass's bounds on them.
+    bounds: Vec<(f64, f64)>,
 }
 
 /// The article's weighted sum, added in its order.
@@ -219,6 +223,7 @@ impl MemoryStore {
             tournament: Tournament::new(config.eviction),
             next_seq: 0,
             dots: Vec::new(),
+            bounds: Vec::new(),
         })
     }
 
@@ -408,12 +413,12 @@ impl MemoryStore {
     }
 
     /// The raw parts of one memory's score.
-    fn raw_parts(&self, slot: usize, dot: f32, query_norm: f64, now: f64) -> ScoreParts {
+    fn raw_parts(&self, slot: usize, dot: f64, query_norm: f64, now: f64) -> ScoreParts {
         let s = &self.scalars[slot];
         let recency = self.config.policy.recency();
         let since = if recency.from_last_access() { s.last_access_hours } else { s.created_hours };
         ScoreParts {
-            relevance: article_cosine(f64::from(dot), query_norm, f64::from(self.norms[slot])),
+            relevance: article_cosine(dot, query_norm, f64::from(self.norms[slot])),
             recency: recency.value(now - since),
             importance: s.importance,
             access: access_term(s.access_count),
@@ -424,11 +429,25 @@ impl MemoryStore {
     /// The best `limit` (or all) current memories, best first. Only scores are kept during the
     /// scan; the parts are rebuilt for the few returned.
     fn ranked(&mut self, query: &[f32], now: f64, limit: Option<usize>) -> Vec<(usize, ScoreParts)> {
+        let candidates = limit.and_then(|k| self.top_k_candidates(query, now, k));
         let mut dots = std::mem::take(&mut self.dots);
-        self.vectors.dots(query, &mut dots);
+        let current: Vec<usize> = match candidates {
+            // Only the candidates' exact dot products are needed; the same function computes them.
+            Some(slots) => {
+                dots.clear();
+                dots.resize(self.scalars.len(), 0.0);
+                for &slot in &slots {
+                    dots[slot] = self.vectors.dot_row(slot, query);
+                }
+                slots
+            }
+            None => {
+                self.vectors.dots(query, &mut dots);
+                (0..self.scalars.len()).filter(|&i| self.scalars[i].current(now)).collect()
+            }
+        };
         let query_norm = f64::from(norm(query));
-        let current: Vec<usize> = (0..self.scalars.len()).filter(|&i| self.scalars[i].current(now)).collect();
-        let parts_of = |store: &Self, i: usize| store.raw_parts(i, dots[i], query_norm, now);
+        let parts_of = |store: &Self, i: usize| store.raw_parts(i, f64::from(dots[i]), query_norm, now);
         // Generative Agents scales each part by its range over the candidates.
         let scale = match self.config.policy {
             Policy::Article { .. } => None,

@@ -1,6 +1,8 @@
 //! Vector arithmetic for retrieval: dot products over a contiguous row-major matrix, so that
 //! scanning 100,000 memories is one linear pass through memory.
 
+use crate::quantized::{code, Codes};
+
 /// Lanes of independent partial sums in [`dot`].
 const LANES: usize = 16;
 
@@ -40,16 +42,18 @@ pub fn article_cosine(dot: f64, norm_a: f64, norm_b: f64) -> f64 {
 }
 
 /// Rows of equal length stored end to end. Removing a row moves the last row into its place
-/// (O(d)), so slots are not stable: the store keeps the mapping.
+/// (O(d)), so slots are not stable: the store keeps the mapping. An int8 copy of every row is
+/// kept beside it for the first pass of retrieval ([`Codes`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Matrix {
     dims: usize,
     data: Vec<f32>,
+    codes: Codes,
 }
 
 impl Matrix {
     pub fn new(dims: usize) -> Matrix {
-        Matrix { dims, data: Vec::new() }
+        Matrix { dims, data: Vec::new(), codes: Codes::new(dims) }
     }
 
     pub fn dims(&self) -> usize {
@@ -66,11 +70,13 @@ impl Matrix {
 
     pub fn set_row(&mut self, i: usize, row: &[f32]) {
         self.data[i * self.dims..(i + 1) * self.dims].copy_from_slice(row);
+        self.codes.set_row(i, row);
     }
 
     pub fn push(&mut self, row: &[f32]) {
         debug_assert_eq!(row.len(), self.dims);
         self.data.extend_from_slice(row);
+        self.codes.push(row);
     }
 
     /// Removes row `i`, moving the last row into its place.
@@ -81,12 +87,23 @@ impl Matrix {
             head[i * self.dims..(i + 1) * self.dims].copy_from_slice(&tail[..self.dims]);
         }
         self.data.truncate(last * self.dims);
+        self.codes.swap_remove(i);
     }
 
     /// Dot products of `query` with every row, written into `out`.
     pub fn dots(&self, query: &[f32], out: &mut Vec<f32>) {
         out.clear();
         out.extend(self.data.chunks_exact(self.dims).map(|row| dot(row, query)));
+    }
+
+    /// For every row, an interval that holds `dot(row, query)`, from the int8 copy.
+    pub fn dot_bounds(&self, query: &[f32], out: &mut Vec<(f64, f64)>) {
+        self.codes.dot_bounds(&code(query), out);
+    }
+
+    /// The exact dot product of row `i` with `query` (what [`Matrix::dots`] gives for it).
+    pub fn dot_row(&self, i: usize, query: &[f32]) -> f32 {
+        dot(self.row(i), query)
     }
 }
 
