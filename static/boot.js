@@ -63,8 +63,9 @@
   // A new deploy is what the page loads next time; say so once, on that load (never in an
   // embed, where a blog's readers did not ask).
   function announceUpdate() {
+    var table = bundleTable();
     var preload = document.querySelector('link[rel="modulepreload"]');
-    var build = preload ? preload.getAttribute("href") : "";
+    var build = table ? table.build : preload ? preload.getAttribute("href") : "";
     var seen = null;
     try {
       seen = localStorage.getItem("frontier-lab:build");
@@ -84,6 +85,42 @@
     note.append(text, close);
     document.body.prepend(note);
   }
+  // The site is built as several modules (web/src/bundle.rs): `home` for the home, about and
+  // landscape pages, one per problem for its pages, widgets and embeds, and `full` with
+  // everything. `cargo xtask dist` lists them in <meta name="frontier-bundles">; without that
+  // list (`trunk serve`) Trunk's own script loads the one app. The address is read exactly as
+  // the app's router reads it (crates/state/src/route.rs); anything else gets `full`, which
+  // serves every address.
+  function bundleTable() {
+    var meta = document.querySelector('meta[name="frontier-bundles"]');
+    if (!meta) return null;
+    try { return JSON.parse(meta.getAttribute("content")); } catch (e) { return null; }
+  }
+  function bundleFor(table, hash) {
+    var path = hash.replace(/^#/, "").split("?")[0];
+    var parts = path.split("/").filter(function (s) { return s !== ""; });
+    var own = function (name) { return Object.prototype.hasOwnProperty.call(table.bundles, name) ? name : "full"; };
+    if (parts.length === 0) return own("home");
+    if (parts.length === 1 && (parts[0] === "about" || parts[0] === "landscape")) return own("home");
+    if (parts.length === 2 && parts[0] === "embed") {
+      return Object.prototype.hasOwnProperty.call(table.widgets, parts[1]) ? own(table.widgets[parts[1]]) : "full";
+    }
+    if (parts.length <= 2 && parts[0] !== "embed" && parts[0] !== "lessons" && table.problems.indexOf(parts[0]) >= 0) {
+      return own(parts[0]);
+    }
+    return "full";
+  }
+  function loadBundle() {
+    var table = bundleTable();
+    if (!table) return;
+    var files = table.bundles[bundleFor(table, location.hash)] || table.bundles.full;
+    // The module's bytes start downloading with its script, not after it.
+    var wasm = fetch("./" + files[1]);
+    import("./" + files[0])
+      .then(function (module) { return module.default({ module_or_path: wasm }); })
+      .catch(function (e) { showBootError(e && e.message ? e.message : e); });
+  }
+  loadBundle();
   if (document.readyState === "loading") window.addEventListener("DOMContentLoaded", announceUpdate);
   else announceUpdate();
 })();

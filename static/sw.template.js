@@ -1,8 +1,9 @@
 // Frontier Lab's service worker, written into dist/sw.js by `cargo xtask dist`, which fills in
-// the build's version and its shell (the page, its script, WebAssembly and styles, and the
-// worker's). After one visit every page works offline: the shell is cached on install, and any
-// other file of this site a page fetches (an example, a lesson, a model the reader loaded) is
-// kept when it is first used. The page itself is fetched from the network first, so a new
+// the build's version and its shell (the page, its boot script, styles, manifest and icon).
+// After one visit a page works offline: the shell is cached on install, and every other file of
+// this site a page fetches (the module of its part of the site, the worker, an example, a
+// lesson, a model the reader loaded) is kept when it is first used. Installing never downloads
+// the modules of parts the reader has not opened. The page itself is fetched from the network first, so a new
 // deploy is picked up on the next load; the cache of an older build is dropped once the new
 // one is active. Nothing from another origin is ever fetched or cached.
 "use strict";

@@ -395,7 +395,9 @@ async fn embeds_wait_for_a_click_before_heavy_work() -> Result<()> {
         page.client.enter_frame(0).await?;
         page.wait_for(r#"[data-testid="w2s-waiting"]"#).await?;
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        let fetched = |page: &Page| page.app_requests().iter().any(|r| r.path.ends_with("weak-to-strong-brown.bin"));
+        let fetched = |page: &Page| {
+            page.app_requests().iter().any(|r| r.path.contains("weak-to-strong-brown") && r.path.ends_with(".bin"))
+        };
         ensure!(!fetched(&page), "the embed fetched its corpus before Train");
         page.client.find(fantoccini::Locator::Css(r#"[data-testid="w2s-waiting"] button"#)).await?.click().await?;
         page.wait_for(r#"[data-testid="w2s-ceiling"]"#).await.context("Train should train")?;

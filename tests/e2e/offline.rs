@@ -111,3 +111,38 @@ async fn embeds_work_with_storage_blocked() -> Result<()> {
     })
     .await
 }
+
+/// After a deploy, a cached file of the old build must never meet the new page: every file the
+/// page loads by name carries a hash of its content, except the addresses others use (the page
+/// itself, the service worker, the embed script, the manifest and icon, the host's headers).
+#[test]
+fn every_file_but_the_public_addresses_carries_a_content_hash() -> Result<()> {
+    let dist = frontier_e2e::dist_dir();
+    let stable = ["index.html", "sw.js", "embed.js", "manifest.webmanifest", "icon.svg", "_headers"];
+    let mut plain = Vec::new();
+    let mut hashed = 0;
+    for entry in std::fs::read_dir(&dist)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !entry.file_type()?.is_file() || stable.contains(&name.as_str()) {
+            continue;
+        }
+        // `stem-<16 hex>.ext` or `stem-<16 hex>_bg.wasm`.
+        let stem = name.split('.').next().unwrap_or_default().trim_end_matches("_bg");
+        let hash = stem.rsplit('-').next().unwrap_or_default();
+        if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            hashed += 1;
+        } else {
+            plain.push(name);
+        }
+    }
+    ensure!(plain.is_empty(), "files without a content hash in {}: {plain:?}", dist.display());
+    // The app (2), its styles, the worker (3), the boot script and the five data files.
+    ensure!(hashed >= 12, "only {hashed} hashed files");
+    let page = std::fs::read_to_string(dist.join("index.html"))?;
+    ensure!(
+        page.contains(r#"<meta name="frontier-files" content="{&quot;boot.js&quot;:"#),
+        "index.html names no files"
+    );
+    Ok(())
+}

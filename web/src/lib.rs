@@ -3,6 +3,7 @@
 //! This crate turns user input into core calls and results into views. It holds no
 //! analysis: a formula found here belongs in a crate under `crates/`.
 
+pub mod bundle;
 pub mod framework;
 pub mod jobs;
 pub mod lessons;
@@ -11,8 +12,9 @@ pub mod problems;
 pub mod sae_worker;
 pub mod widgets;
 
-/// Installs the panic panel, then mounts the app on `<body>`.
-pub fn start() {
+/// Installs the panic panel, then mounts the app on `<body>` as `bundle` (see [`bundle`]).
+pub fn start(bundle: bundle::Bundle) {
+    bundle::set(bundle);
     framework::fatal::install_panic_hook();
     framework::fatal::install_test_hooks();
     framework::fatal::clear_boot_notice();

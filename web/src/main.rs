@@ -1,5 +1,6 @@
-//! Entry point of the app's wasm module; everything lives in the library so tests reach it.
+//! Entry point of the app's wasm module with every widget and the lessons (the `full` bundle,
+//! which Trunk builds); everything lives in the library so tests reach it.
 
 fn main() {
-    frontier_web::start();
+    frontier_web::start(frontier_web::bundle::FULL);
 }

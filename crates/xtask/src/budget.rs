@@ -1,50 +1,80 @@
-//! The size budget of the built site: what a reader downloads before a page is interactive,
-//! measured gzip-compressed (as a static host serves it). `cargo xtask dist` prints the sizes and
-//! tidy fails when a budget is exceeded.
+//! The size budgets of the built site: what a reader downloads before a page is interactive,
+//! measured gzip-compressed (as a static host serves it), route by route. The site is several
+//! modules (`web/src/bundle.rs`); a route loads the boot script and one of them. `cargo xtask
+//! dist` prints the sizes per route and tidy fails when a budget is exceeded.
 //!
-//! The budgets hold today's sizes (the main module was 1,227,643 bytes gzip and the worker
-//! 352,294 when they were set) with a little room, so that nothing grows unnoticed; the aims of
-//! the performance work (400 KB for the home page, 700 KB for one widget) are printed beside
-//! them until code splitting reaches them. The worker's budget rose from 390,000 to 410,000 when
-//! weak-to-strong training moved into it (396,087 bytes then): work leaving the page's thread
-//! is growth the budget should allow.
+//! - The home, about and landscape pages load `home`: at most 400 KB.
+//! - A problem's pages, its widgets and their embeds load that problem's module: at most 700 KB.
+//! - The lessons (which mount any lab) load `full`, every widget: its budget holds today's size
+//!   with a little room: 1,440,428 bytes with compact embed views and the Embed menu's preview,
+//!   1,467,485 once BatchTopK and the AuxK loss train on the GPU (their WGSL kernels) and the
+//!   trace checker gained its small-fraction fast path.
+//! - The worker, loaded when a long job starts: 471,762 bytes once CSP solving, the calibration
+//!   analysis, the vote over sampled answers and the judge's measurement moved there; 494,823
+//!   with the same GPU kernels and fast path (SAE training and batches of traces run there).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
-/// One kind of file the site loads, and the most its gzip size may be.
-struct Budget {
-    what: &'static str,
-    /// File-name prefix as Trunk writes it (`<prefix>-<hash>_bg.wasm`, `<prefix>-<hash>.js`).
-    prefix: &'static str,
-    limit_bytes: u64,
-    aim_bytes: Option<u64>,
+const HOME_LIMIT_BYTES: u64 = 400_000;
+const PROBLEM_LIMIT_BYTES: u64 = 700_000;
+const FULL_LIMIT_BYTES: u64 = 1_475_000;
+const WORKER_LIMIT_BYTES: u64 = 500_000;
+
+/// What one route (or the worker) loads, and the most its gzip size may be.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Load {
+    pub what: String,
+    pub files: Vec<String>,
+    pub limit_bytes: u64,
 }
 
-const BUDGETS: [Budget; 2] = [
-    Budget {
-        what: "the app (wasm + JS) every page loads",
-        prefix: "frontier-web",
-        // 1,322,507 bytes once the page sends its long work to the worker (images, sampled
-        // answers, CSP solving, large confidence files) and embeds wait for a click; splitting
-        // the app by route (the aim) is what will bring it down. 1,422,204 with lessons (the
-        // player, the editor and the labs' measures: 99,588 bytes, about one lab's worth), and
-        // 1,440,428 with compact embed views and the Embed menu's preview (18,240 more).
-        limit_bytes: 1_445_000,
-        aim_bytes: Some(400_000),
-    },
-    Budget {
-        what: "the worker (wasm + JS) the long jobs load",
-        prefix: "worker",
-        // 471,762 bytes once CSP solving (the SAT solver), the calibration analysis, the vote
-        // over sampled answers and the judge's measurement moved here from the page's thread;
-        // loaded only when a job starts.
-        limit_bytes: 480_000,
-        aim_bytes: None,
-    },
-];
+/// Each bundle in `dist` by name (`frontier-<name>-<hash>.js` and `…_bg.wasm`; Trunk's
+/// `frontier-web-…` is `full`), with its files.
+fn bundles(names: &[String]) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for name in names {
+        let Some(rest) = name.strip_prefix("frontier-") else { continue };
+        let Some(stem) = rest.strip_suffix("_bg.wasm").or_else(|| rest.strip_suffix(".js")) else { continue };
+        let Some((bundle, _hash)) = stem.rsplit_once('-') else { continue };
+        let bundle = if bundle == "web" { "full" } else { bundle };
+        match out.iter_mut().find(|(b, _)| b == bundle) {
+            Some((_, files)) => files.push(name.clone()),
+            None => out.push((bundle.to_string(), vec![name.clone()])),
+        }
+    }
+    out.sort();
+    out
+}
+
+/// What each route loads, from the names of the files in `dist`.
+pub fn loads(names: &[String]) -> Vec<Load> {
+    let boot: Vec<String> = names.iter().filter(|n| n.starts_with("boot") && n.ends_with(".js")).cloned().collect();
+    let mut out = Vec::new();
+    for (bundle, files) in bundles(names) {
+        let (what, limit_bytes) = match bundle.as_str() {
+            "home" => ("#/, #/about, #/landscape (home)".to_string(), HOME_LIMIT_BYTES),
+            "full" => ("#/lessons… (full: every widget)".to_string(), FULL_LIMIT_BYTES),
+            problem => (format!("#/{problem}, its widgets and embeds ({problem})"), PROBLEM_LIMIT_BYTES),
+        };
+        out.push(Load { what, files: boot.iter().cloned().chain(files).collect(), limit_bytes });
+    }
+    let worker: Vec<String> = names
+        .iter()
+        .filter(|n| n.starts_with("worker") && (n.ends_with(".js") || n.ends_with(".wasm")))
+        .cloned()
+        .collect();
+    if !worker.is_empty() {
+        out.push(Load {
+            what: "the worker, when a long job starts".into(),
+            files: worker,
+            limit_bytes: WORKER_LIMIT_BYTES,
+        });
+    }
+    out
+}
 
 /// Budgets exceeded in `dist` (none when there is no build yet: tidy runs before the build, and
 /// `cargo xtask test` checks again after it).
@@ -54,26 +84,26 @@ pub fn violations(dist: &Path) -> Result<Vec<String>> {
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
-    for (budget, bytes) in measure(dist)? {
-        if bytes > budget.limit_bytes {
-            out.push(format!("{} is {bytes} bytes gzip, over its budget of {}", budget.what, budget.limit_bytes));
+    for (load, bytes) in measure(dist)? {
+        if bytes > load.limit_bytes {
+            out.push(format!("{} is {bytes} bytes gzip, over its budget of {}", load.what, load.limit_bytes));
         }
     }
     Ok(out)
 }
 
-/// Prints the sizes against their budgets and aims; fails when one is over.
+/// Prints the sizes per route against their budgets; fails when one is over.
 pub fn report(dist: &Path) -> Result<()> {
     let mut over = 0;
-    for (budget, bytes) in measure(dist)? {
-        let aim = budget.aim_bytes.map_or(String::new(), |a| format!(", aim {a}"));
-        let verdict = if bytes > budget.limit_bytes {
+    println!("  {:<4} {:>9}  {:<48} {:>9}  files", "", "gzip", "route", "budget");
+    for (load, bytes) in measure(dist)? {
+        let verdict = if bytes > load.limit_bytes {
             over += 1;
             "OVER"
         } else {
             "ok"
         };
-        println!("  {verdict:<4} {:>9} bytes gzip  {} (budget {}{aim})", bytes, budget.what, budget.limit_bytes);
+        println!("  {verdict:<4} {bytes:>9}  {:<48} {:>9}  {}", load.what, load.limit_bytes, load.files.join(" "));
     }
     if over > 0 {
         bail!("{over} size budget(s) exceeded");
@@ -81,29 +111,21 @@ pub fn report(dist: &Path) -> Result<()> {
     Ok(())
 }
 
-fn measure(dist: &Path) -> Result<Vec<(&'static Budget, u64)>> {
-    let files: Vec<PathBuf> = std::fs::read_dir(dist)
+fn measure(dist: &Path) -> Result<Vec<(Load, u64)>> {
+    let mut names: Vec<String> = std::fs::read_dir(dist)
         .with_context(|| format!("cannot list {}", dist.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "wasm" || e == "js"))
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
         .collect();
+    names.sort();
     let mut out = Vec::new();
-    for budget in &BUDGETS {
+    for load in loads(&names) {
         let mut total = 0;
-        for file in files.iter().filter(|f| belongs_to(f, budget.prefix)) {
-            total += gzip_bytes(file)?;
+        for file in &load.files {
+            total += gzip_bytes(&dist.join(file))?;
         }
-        out.push((budget, total));
+        out.push((load, total));
     }
     Ok(out)
-}
-
-fn belongs_to(file: &Path, prefix: &str) -> bool {
-    file.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-        n.starts_with(&format!("{prefix}-"))
-            || n.starts_with(&format!("{prefix}_"))
-            || n.starts_with(&format!("{prefix}."))
-    })
 }
 
 /// The size of `file` compressed by `gzip -9`, as a static host would serve it.
@@ -124,24 +146,59 @@ mod tests {
     use super::*;
     use crate::tidy::tests::Scratch;
 
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn each_route_loads_the_boot_script_and_its_bundle() {
+        let found = loads(&names(&[
+            "boot-00aa.js",
+            "frontier-home-11bb.js",
+            "frontier-home-11bb_bg.wasm",
+            "frontier-memory-22cc.js",
+            "frontier-memory-22cc_bg.wasm",
+            "frontier-web-33dd.js",
+            "frontier-web-33dd_bg.wasm",
+            "worker-44ee.js",
+            "worker-44ee_bg.wasm",
+            "worker_loader-55ff.js",
+            "app-66aa.css",
+            "static-minilm-77bb.bin",
+        ]));
+        let summary: Vec<(&str, usize, u64)> =
+            found.iter().map(|l| (l.what.as_str(), l.files.len(), l.limit_bytes)).collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("#/lessons… (full: every widget)", 3, 1_475_000),
+                ("#/, #/about, #/landscape (home)", 3, 400_000),
+                ("#/memory, its widgets and embeds (memory)", 3, 700_000),
+                ("the worker, when a long job starts", 3, 500_000),
+            ]
+        );
+        assert_eq!(found[2].files, names(&["boot-00aa.js", "frontier-memory-22cc.js", "frontier-memory-22cc_bg.wasm"]));
+    }
+
     #[test]
     fn a_module_over_its_budget_fails() -> Result<()> {
         let dist = Scratch::new("budget");
         dist.write("index.html", "<html></html>");
-        dist.write("worker-0123_bg.wasm", "small");
-        // Bytes that gzip cannot shrink: a SplitMix-like sequence, 2 MB of it (about 1.5 MB gzip).
+        dist.write("boot-0a.js", "boot");
+        dist.write("frontier-edge-0123.js", "small");
+        // Bytes that gzip cannot shrink: a SplitMix-like sequence, 1 MB of it (about 750 KB gzip).
         let mut state = 1u64;
-        let noise: String = (0..2_000_000)
+        let noise: String = (0..1_000_000)
             .map(|_| {
                 state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
                 char::from(b'!' + (state >> 58) as u8)
             })
             .collect();
-        dist.write("frontier-web-abcd_bg.wasm", &noise);
+        dist.write("frontier-edge-0123_bg.wasm", &noise);
+        dist.write("frontier-home-0123_bg.wasm", "small");
         let found = violations(&dist.0)?;
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].starts_with("the app (wasm + JS) every page loads is "), "{found:?}");
-        assert!(!belongs_to(Path::new("frontier-website.js"), "frontier-web"));
+        assert!(found[0].starts_with("#/edge, its widgets and embeds (edge) is "), "{found:?}");
         Ok(())
     }
 

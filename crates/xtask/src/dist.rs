@@ -43,7 +43,8 @@ fn build(root: &Path, test_hooks: bool) -> Result<()> {
         run_cmd(&mut trunk()?)?;
         check_wasm(&dist)?;
     }
-    post_process(&dist)?;
+    let bundles = crate::bundles::build(root, &dist, test_hooks)?;
+    post_process(&dist, &bundles)?;
     step("dist: sizes, gzip-compressed, against their budgets");
     crate::budget::report(&dist)
 }
@@ -76,12 +77,18 @@ fn is_wasm_module(bytes: &[u8]) -> bool {
     bytes.len() > 8 && bytes.starts_with(b"\0asm") && bytes[4..8] == [1, 0, 0, 0]
 }
 
-/// Adds the policy to `dist/index.html`, writes `dist/_headers`, and checks the URLs.
-pub fn post_process(dist: &Path) -> Result<()> {
+/// Gives the files Trunk names plainly a content hash, adds the policy to `dist/index.html`,
+/// writes `dist/_headers`, checks the URLs, and writes the service worker.
+pub fn post_process(dist: &Path, bundles: &serde_json::Value) -> Result<()> {
     step(format!("dist: Content-Security-Policy for {}", dist.join("index.html").display()));
     let index = dist.join("index.html");
     let page = std::fs::read_to_string(&index)
         .with_context(|| format!("cannot read {} (does Trunk.toml set `dist = \"dist\"`?)", index.display()))?;
+    // First the content-hashed names, which the page names in a `<meta>` the policy then covers.
+    let files = crate::names::hash_files(dist)?;
+    let page = crate::names::point_page_at(&page, &files).with_context(|| format!("in {}", index.display()))?;
+    let page = crate::bundles::point_page_at(&page, bundles).with_context(|| format!("in {}", index.display()))?;
+    println!("content-hashed names: {}", files.values().cloned().collect::<Vec<_>>().join(", "));
     let processed = html::add_csp(&page).with_context(|| format!("in {}", index.display()))?;
     for warning in &processed.warnings {
         println!("warning: {warning}");

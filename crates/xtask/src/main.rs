@@ -10,9 +10,11 @@ mod bench_sae;
 #[cfg(feature = "bench")]
 mod bench_sae_gpu;
 mod budget;
+mod bundles;
 mod cmd;
 mod dist;
 mod html;
+mod names;
 mod offline;
 mod registry;
 mod serve;

@@ -1,7 +1,7 @@
 //! The service worker of a build: `dist/sw.js` from `static/sw.template.js`, with the build's
-//! version and the shell it caches on install (the page, the app's and the worker's script and
-//! WebAssembly, the styles, the boot script, the manifest and icon). Everything else a page
-//! fetches from this site is cached when first used (see the template).
+//! version and the shell it caches on install (the page, the styles, the boot script, the
+//! manifest and icon). Everything else a page fetches from this site, the modules of the parts
+//! of the site it opens included, is cached when first used (see the template).
 
 use std::path::Path;
 
@@ -9,12 +9,15 @@ use anyhow::{bail, Context, Result};
 
 const TEMPLATE: &str = include_str!("../../../static/sw.template.js");
 
+/// The boot script, under its plain name or its content-hashed one (`names`).
+fn is_boot(name: &str) -> bool {
+    name == "boot.js" || (name.starts_with("boot-") && name.ends_with(".js"))
+}
+
 /// Whether `name`, a file at the top of `dist/`, belongs to the shell.
 fn in_shell(name: &str) -> bool {
-    let app = (name.starts_with("frontier-web-") || name.starts_with("worker"))
-        && (name.ends_with(".js") || name.ends_with(".wasm"));
     let styles = name.starts_with("app-") && name.ends_with(".css");
-    app || styles || matches!(name, "index.html" | "boot.js" | "manifest.webmanifest" | "icon.svg")
+    styles || is_boot(name) || matches!(name, "index.html" | "manifest.webmanifest" | "icon.svg")
 }
 
 /// FNV-1a over the shell's names and bytes: a new build of any of them is a new version.
@@ -47,8 +50,10 @@ pub fn write(dist: &Path) -> Result<String> {
         }
     }
     files.sort();
-    for needed in ["index.html", "boot.js", "manifest.webmanifest"] {
-        if !files.iter().any(|(n, _)| n == needed) {
+    let found =
+        |wanted: &str| files.iter().any(|(n, _)| if wanted == "the boot script" { is_boot(n) } else { n == wanted });
+    for needed in ["index.html", "the boot script", "manifest.webmanifest"] {
+        if !found(needed) {
             bail!("{} has no {needed}, which the service worker's shell needs", dist.display());
         }
     }
@@ -65,20 +70,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_shell_is_the_app_and_its_styles_not_the_assets() {
-        for name in [
-            "index.html",
-            "frontier-web-3c4d.js",
-            "frontier-web-3c4d_bg.wasm",
-            "worker.js",
-            "worker_bg.wasm",
-            "worker_loader.js",
-            "app-1a2b.css",
-            "boot.js",
-        ] {
+    fn the_shell_is_the_page_and_its_styles_not_the_modules_or_assets() {
+        for name in ["index.html", "app-1a2b.css", "boot.js", "boot-0a1b2c3d4e5f6789.js", "manifest.webmanifest"] {
             assert!(in_shell(name), "{name}");
         }
-        for name in ["static-minilm.bin", "minilm-l3.safetensors", "embed.js", "_headers", "sw.js"] {
+        for name in [
+            "frontier-web-3c4d.js",
+            "frontier-web-3c4d_bg.wasm",
+            "frontier-home-3c4d_bg.wasm",
+            "worker-0a1b2c3d4e5f6789_bg.wasm",
+            "worker_loader-0a1b2c3d4e5f6789.js",
+            "static-minilm-0a1b2c3d4e5f6789.bin",
+            "minilm-l3.safetensors",
+            "embed.js",
+            "_headers",
+            "sw.js",
+        ] {
             assert!(!in_shell(name), "{name}");
         }
     }

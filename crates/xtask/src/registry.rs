@@ -13,17 +13,45 @@ pub const REGISTRY: &str = "web/src/widgets/mod.rs";
 pub const CONTRACT_SUITE: &str = "tests/e2e/contract.rs";
 const ENUMERATES_REGISTRY: &str = "registered_widgets(";
 
-/// `(module, type)` for each entry of the `registry! { module::Type, … }` list.
-pub fn entries(registry_source: &str) -> Vec<(String, String)> {
-    let Some(start) = registry_source.find("registry! {") else { return Vec::new() };
+/// The body of the `registry! { … }` list.
+fn body(registry_source: &str) -> &str {
+    let Some(start) = registry_source.find("registry! {") else { return "" };
     let body = &registry_source[start + "registry! {".len()..];
-    let body = &body[..body.find('}').unwrap_or(body.len())];
-    body.split(',')
-        .filter_map(|entry| {
-            let (module, ty) = entry.trim().split_once("::")?;
-            Some((module.trim().to_string(), ty.trim().to_string()))
-        })
+    &body[..body.find('}').unwrap_or(body.len())]
+}
+
+/// `(module, type)` for each `module::Type` of the list, in order.
+pub fn entries(registry_source: &str) -> Vec<(String, String)> {
+    groups_of(body(registry_source)).into_iter().flat_map(|(_, entries)| entries).collect()
+}
+
+/// `(problem, modules)` for each `NAME = "problem": [module::Type, …]` group of the list.
+pub fn groups(registry_source: &str) -> Vec<(String, Vec<String>)> {
+    groups_of(body(registry_source))
+        .into_iter()
+        .map(|(problem, entries)| (problem, entries.into_iter().map(|(module, _)| module).collect()))
         .collect()
+}
+
+fn groups_of(body: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    let mut rest = body;
+    while let Some(open) = rest.find('[') {
+        let head = &rest[..open];
+        let problem = head.split('"').nth(1).unwrap_or_default().to_string();
+        let Some(close) = rest[open..].find(']') else { break };
+        let list = &rest[open + 1..open + close];
+        let entries = list
+            .split(',')
+            .filter_map(|entry| {
+                let (module, ty) = entry.trim().split_once("::")?;
+                Some((module.trim().to_string(), ty.trim().to_string()))
+            })
+            .collect();
+        out.push((problem, entries));
+        rest = &rest[open + close + 1..];
+    }
+    out
 }
 
 /// What is missing for a registered widget to be whole.
@@ -33,7 +61,7 @@ pub fn violations(root: &Path) -> Result<Vec<String>> {
     let listed = entries(&source);
     let mut out = Vec::new();
     if listed.is_empty() {
-        out.push(format!("{REGISTRY} has no `registry! {{ module::Type, … }}` list"));
+        out.push(format!("{REGISTRY} has no `registry! {{ NAME = \"problem\": [module::Type, …], … }}` list"));
     }
     for (module, ty) in &listed {
         let folder = root.join("web/src/widgets").join(module);
@@ -67,16 +95,22 @@ mod tests {
 
     #[test]
     fn reads_the_list() {
-        let source = "use x;\nregistry! {\n    cot::CotWidget,\n    train_cost::TrainCostWidget,\n}\nfn f() {}";
-        let expected =
-            [("cot", "CotWidget"), ("train_cost", "TrainCostWidget")].map(|(m, t)| (m.to_string(), t.to_string()));
+        let source = "use x;\nregistry! {\n    A = \"reasoning\": [cot::CotWidget, csp::CspWidget],\n    B = \"training\": [train_cost::TrainCostWidget],\n}\nfn f() {}";
+        let expected = [("cot", "CotWidget"), ("csp", "CspWidget"), ("train_cost", "TrainCostWidget")]
+            .map(|(m, t)| (m.to_string(), t.to_string()));
         assert_eq!(entries(source), expected);
+        let groups = groups(source);
+        assert_eq!(groups[0], ("reasoning".to_string(), vec!["cot".to_string(), "csp".to_string()]));
+        assert_eq!(groups[1], ("training".to_string(), vec!["train_cost".to_string()]));
     }
 
     #[test]
     fn a_widget_without_folder_example_or_contract_case_fails() -> Result<()> {
         let tree = Scratch::new("registry");
-        tree.write(REGISTRY, "registry! { train_cost::TrainCostWidget, memory::MemoryWidget, }");
+        tree.write(
+            REGISTRY,
+            "registry! { T = \"training\": [train_cost::TrainCostWidget], M = \"memory\": [memory::MemoryWidget] }",
+        );
         tree.write("web/src/widgets/train_cost/mod.rs", &WIDGET.replace("fn example() ", ""));
         let found = violations(&tree.0)?;
         assert_eq!(
@@ -88,7 +122,7 @@ mod tests {
             ]
         );
         tree.write("web/src/widgets/train_cost/mod.rs", WIDGET);
-        tree.write(REGISTRY, "registry! { train_cost::TrainCostWidget }");
+        tree.write(REGISTRY, "registry! { T = \"training\": [train_cost::TrainCostWidget] }");
         tree.write(CONTRACT_SUITE, "for w in registered_widgets(&page).await? {}");
         assert!(violations(&tree.0)?.is_empty());
         Ok(())

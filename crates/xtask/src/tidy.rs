@@ -331,7 +331,7 @@ pub mod tests {
         }
     }
 
-    fn repo_root() -> PathBuf {
+    pub fn repo_root() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
     }
 

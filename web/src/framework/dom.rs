@@ -109,6 +109,7 @@ pub async fn read_file_text(file: &web_sys::File) -> Result<String, String> {
 /// The bytes at `url` (this site's own: the CSP allows nothing else).
 pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     let window = web_sys::window().ok_or("no window")?;
+    let url = &crate::framework::files::resolve(url);
     let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url)).await.map_err(js_err)?;
     let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response".to_string())?;
     if !response.ok() {

@@ -6,6 +6,7 @@ pub mod chart;
 pub mod choice;
 pub mod dom;
 pub mod fatal;
+pub mod files;
 pub mod format;
 pub mod frame;
 pub mod host;

@@ -13,9 +13,6 @@ use wasm_bindgen::{closure::Closure, JsCast};
 
 use crate::jobs::{Job, JobReply};
 
-/// The worker's loader script, emitted by Trunk next to index.html.
-const WORKER_URL: &str = "./worker_loader.js";
-
 /// Progress of the running job, for a progress bar.
 #[derive(Clone, Copy, PartialEq, Debug, Default)]
 pub struct Progress {
@@ -106,7 +103,7 @@ impl JobRunner {
         };
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Classic);
-        let worker = match web_sys::Worker::new_with_options(WORKER_URL, &options) {
+        let worker = match web_sys::Worker::new_with_options(&crate::framework::files::worker_url(), &options) {
             Ok(w) => w,
             Err(e) => return done(JobOutcome::Failed(format!("the worker could not start: {e:?}")), None),
         };

@@ -10,3 +10,17 @@ pub mod store;
 
 pub use author::LessonAuthor;
 pub use index::{LessonPage, LessonsIndex, SharedLessonPage};
+
+use frontier_state::Route;
+use leptos::prelude::*;
+
+/// The page of a lessons route (the `full` bundle's [`crate::bundle::Lessons`]).
+pub fn page(route: Route) -> AnyView {
+    match route {
+        Route::Lessons => view! { <LessonsIndex/> }.into_any(),
+        Route::Lesson(id) => view! { <LessonPage id=id/> }.into_any(),
+        Route::SharedLesson(link) => view! { <SharedLessonPage link=link/> }.into_any(),
+        Route::LessonAuthor => view! { <LessonAuthor/> }.into_any(),
+        other => view! { <p>"Not a lessons page: " {format!("{other:?}")}</p> }.into_any(),
+    }
+}

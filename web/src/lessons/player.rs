@@ -69,7 +69,7 @@ pub fn LessonPlayer(
         let widget = s.lab.widget.clone();
         // Built inside the provider, so that the widget's host finds the probe.
         let lab = move || {
-            crate::widgets::render(&widget, query.clone(), true)
+            crate::bundle::render(&widget, query.clone(), true)
                 .unwrap_or_else(|| view! { <p class="notice warning">{format!("This lesson names a lab this site does not have: {widget}")}</p> }.into_any())
         };
         let questions = s

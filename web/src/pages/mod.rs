@@ -20,7 +20,7 @@ pub fn App() -> impl IntoView {
             let _ = body.class_list().toggle_with_force("embed", is_embed.get());
         }
     });
-    let page = move || match route.get() {
+    let page_of = move |route: Route| match route {
         Route::Home => view! { <home::Home/> }.into_any(),
         Route::About => view! { <about::About/> }.into_any(),
         Route::Landscape => view! { <landscape::Landscape/> }.into_any(),
@@ -29,11 +29,24 @@ pub fn App() -> impl IntoView {
             view! { <widget::WidgetPage problem=problem widget=widget query=query/> }.into_any()
         }
         Route::Embed { widget, query } => view! { <widget::EmbedPage widget=widget query=query/> }.into_any(),
-        Route::Lessons => view! { <crate::lessons::LessonsIndex/> }.into_any(),
-        Route::Lesson(id) => view! { <crate::lessons::LessonPage id=id/> }.into_any(),
-        Route::SharedLesson(link) => view! { <crate::lessons::SharedLessonPage link=link/> }.into_any(),
-        Route::LessonAuthor => view! { <crate::lessons::LessonAuthor/> }.into_any(),
+        lessons @ (Route::Lessons | Route::Lesson(_) | Route::SharedLesson(_) | Route::LessonAuthor) => {
+            match crate::bundle::current().lessons {
+                Some(page) => page(lessons),
+                None => view! { <OtherPart/> }.into_any(),
+            }
+        }
         Route::NotFound(path) => view! { <NotFound path=path/> }.into_any(),
+    };
+    // A route of another part of the site (see `crate::bundle`): the boot script loads that
+    // part's module on a fresh load of this address.
+    let page = move || {
+        let route = route.get();
+        if crate::bundle::current().serves(&route) {
+            page_of(route)
+        } else {
+            open_other_part();
+            view! { <OtherPart/> }.into_any()
+        }
     };
     move || {
         if is_embed.get() {
@@ -92,6 +105,35 @@ fn focus_main() {
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
     {
         let _ = el.focus();
+    }
+}
+
+/// Loads the current address afresh, once per address: the boot script picks the module that
+/// serves it. A second try for the same address (the module still does not serve it) stops, and
+/// [`OtherPart`] says so instead of reloading without end.
+fn open_other_part() {
+    let Some(window) = web_sys::window() else { return };
+    let href = window.location().href().unwrap_or_default();
+    let storage = window.session_storage().ok().flatten();
+    let tried = storage.as_ref().and_then(|s| s.get_item("frontier-lab:reloaded-for").ok().flatten());
+    if tried.as_deref() == Some(href.as_str()) {
+        return;
+    }
+    if let Some(s) = &storage {
+        let _ = s.set_item("frontier-lab:reloaded-for", &href);
+    }
+    let _ = window.location().reload();
+}
+
+/// Shown while another part of the site loads, or if it cannot.
+#[component]
+fn OtherPart() -> impl IntoView {
+    let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    view! {
+        <section class="page" data-testid="other-part">
+            <p role="status">"Loading this part of Frontier Lab…"</p>
+            <p>"If it does not appear, "<a href=href>"open this address again"</a>"."</p>
+        </section>
     }
 }
 

@@ -3,8 +3,9 @@
 use frontier_state::Query;
 use leptos::prelude::*;
 
+use crate::bundle::render;
 use crate::problems::problem;
-use crate::widgets::{render, widgets_of};
+use crate::widgets::widgets_of;
 
 #[component]
 pub fn ProblemPage(id: String) -> impl IntoView {

@@ -3,9 +3,10 @@
 use frontier_state::Query;
 use leptos::prelude::*;
 
+use crate::bundle::render;
 use crate::framework::resize::start_posting_height;
 use crate::problems::problem;
-use crate::widgets::{render, widget};
+use crate::widgets::widget;
 
 #[component]
 pub fn WidgetPage(problem: String, widget: String, query: Query) -> impl IntoView {

@@ -7,27 +7,55 @@ use leptos::prelude::*;
 
 use crate::framework::widget::{mount, Widget};
 
-/// Declares the widget modules and generates [`WIDGETS`], [`render`] and [`contract_problems`].
+/// Declares the widget modules, grouped by problem, and generates [`WIDGETS`], [`render`], the
+/// per-problem [`bundles`] and [`contract_problems`].
 macro_rules! registry {
-    ($($module:ident :: $widget:ident),+ $(,)?) => {
-        $(pub mod $module;)+
+    ($($bundle:ident = $problem:literal: [$($module:ident :: $widget:ident),+ $(,)?]),+ $(,)?) => {
+        $($(pub mod $module;)+)+
 
         /// Every widget's declaration, in the order the site lists them.
-        pub const WIDGETS: &[&WidgetMeta] = &[$(&<$module::$widget as Widget>::META),+];
+        pub const WIDGETS: &[&WidgetMeta] = &[$($(&<$module::$widget as Widget>::META),+),+];
 
         /// Mounts the widget `id`, full-size or embedded; `None` for an id nobody registered.
         pub fn render(id: &str, query: Query, embed: bool) -> Option<AnyView> {
-            $(if id == <$module::$widget as Widget>::META.id {
+            $($(if id == <$module::$widget as Widget>::META.id {
                 return Some(mount::<$module::$widget>(query, embed));
-            })+
+            })+)+
             None
+        }
+
+        /// One bundle per problem: its page, its widgets and their embeds (see [`crate::bundle`]).
+        pub mod bundles {
+            use super::*;
+            use crate::bundle::Bundle;
+
+            $(pub const $bundle: Bundle = Bundle {
+                name: $problem,
+                problems: Some(&[$problem]),
+                render: |id, query, embed| {
+                    $(if id == <$module::$widget as Widget>::META.id {
+                        return Some(mount::<$module::$widget>(query, embed));
+                    })+
+                    None
+                },
+                lessons: None,
+            };)+
+
+            /// Every problem's bundle, in the registry's order.
+            pub const ALL: &[Bundle] = &[$($bundle),+];
+
+            /// `(problem, widget ids)` as the registry groups them, for the tests.
+            #[cfg(test)]
+            pub fn groups() -> Vec<(&'static str, Vec<&'static str>)> {
+                vec![$(($problem, vec![$(<$module::$widget as Widget>::META.id),+])),+]
+            }
         }
 
         /// Every widget's contract problems that show without a browser (see
         /// [`crate::framework::widget::contract_problems`]).
         pub fn contract_problems() -> Vec<String> {
             let mut out = Vec::new();
-            $(out.extend(crate::framework::widget::contract_problems::<$module::$widget>());)+
+            $($(out.extend(crate::framework::widget::contract_problems::<$module::$widget>());)+)+
             out
         }
 
@@ -37,29 +65,25 @@ macro_rules! registry {
         pub fn bound_problems(tries: usize, seed: u64, open_each: usize) -> (Vec<String>, Vec<(&'static str, usize, frontier_base::work::Work)>) {
             let mut out = Vec::new();
             let mut seen = Vec::new();
-            $({
+            $($({
                 let (problems, states, worst) = crate::framework::bounds::problems::<$module::$widget>(tries, seed, open_each);
                 out.extend(problems);
                 seen.push((<$module::$widget as Widget>::META.id, states, worst));
-            })+
+            })+)+
             (out, seen)
         }
     };
 }
 
 registry! {
-    cot::CotWidget,
-    csp::CspWidget,
-    probes::ProbesWidget,
-    train_cost::TrainCostWidget,
-    calibration::CalibrationWidget,
-    memory::MemoryWidget,
-    debate::DebateWidget,
-    pixel_debate::PixelDebateWidget,
-    weak_to_strong::WeakToStrongWidget,
-    sae::SaeWidget,
-    grounding::GroundingWidget,
-    edge::EdgeFeasibilityWidget,
+    REASONING = "reasoning": [cot::CotWidget, csp::CspWidget, probes::ProbesWidget],
+    TRAINING = "training": [train_cost::TrainCostWidget],
+    HALLUCINATION = "hallucination": [calibration::CalibrationWidget],
+    MEMORY = "memory": [memory::MemoryWidget],
+    ALIGNMENT = "alignment": [debate::DebateWidget, pixel_debate::PixelDebateWidget, weak_to_strong::WeakToStrongWidget],
+    INTERPRETABILITY = "interpretability": [sae::SaeWidget],
+    GROUNDING = "grounding": [grounding::GroundingWidget],
+    EDGE = "edge": [edge::EdgeFeasibilityWidget],
 }
 
 pub fn widget(id: &str) -> Option<&'static WidgetMeta> {
@@ -79,6 +103,21 @@ mod tests {
         let problems: Vec<&str> = crate::problems::PROBLEMS.iter().map(|p| p.id).collect();
         assert_eq!(frontier_state::registry::registry_problems(WIDGETS, &problems), Vec::<String>::new());
         assert_eq!(WIDGETS.len(), 12);
+    }
+
+    /// A widget sits in its own problem's bundle, and every problem has one: otherwise its
+    /// routes would load a module without it.
+    #[test]
+    fn each_widget_is_grouped_under_its_problem() {
+        for (problem, ids) in bundles::groups() {
+            for id in ids {
+                assert_eq!(widget(id).map(|w| w.problem), Some(problem), "{id}");
+            }
+        }
+        let grouped: Vec<&str> = bundles::ALL.iter().map(|b| b.name).collect();
+        for p in crate::problems::PROBLEMS {
+            assert!(grouped.contains(&p.id), "{} has no bundle", p.id);
+        }
     }
 
     #[test]

@@ -8,8 +8,6 @@ use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
 use crate::sae_worker::{SaeCommand, SaeReply};
 
-const WORKER_URL: &str = "./worker_loader.js";
-
 /// The window property the recovery tests call to lose the GPU device of the running worker:
 /// `window.frontierSaeLoseDevice()`. It exists only in the build the end-to-end tests run
 /// (`cargo xtask test` builds `dist/` with `FRONTIER_TEST_HOOKS` set); `cargo xtask dist` leaves
@@ -69,7 +67,7 @@ impl Session {
         };
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Classic);
-        let worker = match web_sys::Worker::new_with_options(WORKER_URL, &options) {
+        let worker = match web_sys::Worker::new_with_options(&crate::framework::files::worker_url(), &options) {
             Ok(w) => w,
             Err(e) => return fail(&on_reply, format!("the worker could not start: {e:?}")),
         };

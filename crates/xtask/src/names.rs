@@ -1,0 +1,151 @@
+//! Content-hashed file names for what Trunk emits under a fixed name: the worker (its script,
+//! module and loader), the boot script and the data files the labs fetch. A cached file of an
+//! older build can then never meet a newer page after a deploy: a new build of a file is a new
+//! name. The page learns the names from `<meta name="frontier-files">` in `index.html`, a JSON
+//! object from each file's plain name to its hashed one (the app falls back to the plain name,
+//! as under `trunk serve`).
+//!
+//! Kept under their names, because others address them: `index.html`, `sw.js` (a service worker's
+//! scope comes from its URL), `embed.js` (pasted into other sites' pages), the manifest and its
+//! icon, `_headers`, and the public folders `lessons/` and `examples/`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use sha2::{Digest, Sha256};
+
+/// The loader Trunk writes for a worker built with `data-loader-shim`.
+const LOADER: &str = r#"importScripts("./worker.js");wasm_bindgen("./worker_bg.wasm");"#;
+
+/// Data files at the top of `dist/` (copied by Trunk) that get hashed names, by extension.
+const DATA_EXTENSIONS: [&str; 2] = ["bin", "safetensors"];
+
+/// The first 16 hex digits of the SHA-256 of `parts`, one after the other.
+fn digest(parts: &[&[u8]]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// `stem-hash.ext` for `name` (`stem.ext`); the worker module keeps its `_bg` after the hash as
+/// wasm-bindgen writes it.
+fn hashed(name: &str, hash: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => match stem.strip_suffix("_bg") {
+            Some(base) => format!("{base}-{hash}_bg.{ext}"),
+            None => format!("{stem}-{hash}.{ext}"),
+        },
+        None => format!("{name}-{hash}"),
+    }
+}
+
+fn read(dist: &Path, name: &str) -> Result<Vec<u8>> {
+    let path = dist.join(name);
+    std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn rename(dist: &Path, from: &str, to: &str) -> Result<()> {
+    std::fs::rename(dist.join(from), dist.join(to)).with_context(|| format!("cannot rename {from} to {to}"))
+}
+
+/// Renames the files in `dist` and returns the map from plain to hashed names.
+pub fn hash_files(dist: &Path) -> Result<BTreeMap<String, String>> {
+    let mut map = BTreeMap::new();
+    let loader = String::from_utf8(read(dist, "worker_loader.js")?).context("worker_loader.js is not UTF-8")?;
+    if loader.trim() != LOADER {
+        bail!("worker_loader.js is not the loader Trunk writes ({LOADER}); it has {loader:?}");
+    }
+    let (script, module) = (read(dist, "worker.js")?, read(dist, "worker_bg.wasm")?);
+    let worker_hash = digest(&[&script, &module]);
+    for name in ["worker.js", "worker_bg.wasm"] {
+        let to = hashed(name, &worker_hash);
+        rename(dist, name, &to)?;
+        map.insert(name.to_string(), to);
+    }
+    let new_loader = format!(r#"importScripts("./{}");wasm_bindgen("./{}");"#, map["worker.js"], map["worker_bg.wasm"]);
+    let loader_name = hashed("worker_loader.js", &digest(&[new_loader.as_bytes()]));
+    std::fs::write(dist.join(&loader_name), &new_loader).with_context(|| format!("cannot write {loader_name}"))?;
+    std::fs::remove_file(dist.join("worker_loader.js")).context("cannot remove worker_loader.js")?;
+    map.insert("worker_loader.js".into(), loader_name);
+
+    let mut others = vec!["boot.js".to_string()];
+    for entry in std::fs::read_dir(dist).with_context(|| format!("cannot list {}", dist.display()))? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if DATA_EXTENSIONS.iter().any(|ext| name.ends_with(&format!(".{ext}"))) {
+            others.push(name);
+        }
+    }
+    for name in others {
+        let to = hashed(&name, &digest(&[&read(dist, &name)?]));
+        rename(dist, &name, &to)?;
+        map.insert(name, to);
+    }
+    Ok(map)
+}
+
+/// `page` with the boot script under its hashed name and the map in a `<meta>` at the top of
+/// its head.
+pub fn point_page_at(page: &str, map: &BTreeMap<String, String>) -> Result<String> {
+    let boot = map.get("boot.js").context("the map has no boot.js")?;
+    let plain = r#"<script src="./boot.js"></script>"#;
+    if page.matches(plain).count() != 1 {
+        bail!("index.html should load {plain} exactly once");
+    }
+    let page = page.replace(plain, &format!(r#"<script src="./{boot}"></script>"#));
+    let json = serde_json::to_string(map).context("cannot write the file map")?;
+    // Hashed names are `[a-z0-9._-]`; escaping the quotes is all an attribute needs.
+    let meta = format!(r#"<meta name="frontier-files" content="{}">"#, json.replace('"', "&quot;"));
+    let Some(head) = page.find("<head>") else { bail!("index.html has no <head>") };
+    let at = head + "<head>".len();
+    Ok(format!("{}\n  {meta}{}", &page[..at], &page[at..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tidy::tests::Scratch;
+
+    #[test]
+    fn names_carry_the_hash_before_the_extension() {
+        assert_eq!(hashed("worker.js", "ab12"), "worker-ab12.js");
+        assert_eq!(hashed("worker_bg.wasm", "ab12"), "worker-ab12_bg.wasm");
+        assert_eq!(hashed("static-minilm.bin", "ab12"), "static-minilm-ab12.bin");
+        // SHA-256("abc") starts ba7816bf8f01cfea (FIPS 180-2, appendix B.1).
+        assert_eq!(digest(&[b"a", b"bc"]), "ba7816bf8f01cfea");
+    }
+
+    #[test]
+    fn the_worker_and_data_files_are_renamed_and_the_page_points_at_them() -> Result<()> {
+        let dist = Scratch::new("names");
+        dist.write("worker_loader.js", LOADER);
+        dist.write("worker.js", "script");
+        dist.write("worker_bg.wasm", "module");
+        dist.write("boot.js", "boot");
+        dist.write("judge.bin", "weights");
+        dist.write("embed.js", "embed");
+        let map = hash_files(&dist.0)?;
+        let worker = format!("worker-{}.js", digest(&[b"script", b"module"]));
+        assert_eq!(map["worker.js"], worker);
+        assert_eq!(map["judge.bin"], format!("judge-{}.bin", digest(&[b"weights"])));
+        let loader = std::fs::read_to_string(dist.0.join(&map["worker_loader.js"]))?;
+        assert!(loader.starts_with(&format!(r#"importScripts("./{worker}");"#)), "{loader}");
+        for plain in ["worker.js", "worker_bg.wasm", "worker_loader.js", "boot.js", "judge.bin"] {
+            assert!(!dist.0.join(plain).exists(), "{plain}");
+        }
+        assert!(dist.0.join("embed.js").exists());
+        let page = point_page_at("<html><head>\n<script src=\"./boot.js\"></script></head></html>", &map)?;
+        assert!(page.contains(&format!("src=\"./{}\"", map["boot.js"])), "{page}");
+        assert!(page.contains("<meta name=\"frontier-files\" content=\"{&quot;boot.js&quot;:"), "{page}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_loader_trunk_did_not_write_is_refused() {
+        let dist = Scratch::new("names-loader");
+        dist.write("worker_loader.js", "importScripts('elsewhere.js');");
+        assert!(hash_files(&dist.0).is_err());
+    }
+}
