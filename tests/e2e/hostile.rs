@@ -12,7 +12,7 @@ use base64::Engine as _;
 use frontier_e2e::{run_within, Page, REGISTRY_TEST_LIMIT};
 use serde_json::{json, Value};
 
-use crate::contract::{decode_state, link_state, open, registered_widgets, Registered};
+use crate::contract::{decode_state, enter_part, link_state, open, registered_widgets, Registered};
 
 /// The longest the page's own thread may stall while a hostile link opens.
 const MAX_STALL_MS: f64 = 1000.0;
@@ -105,6 +105,7 @@ fn clip(text: &str, n: usize) -> String {
 /// Opens `s` on `widget` and checks the page stayed alive; storage must be unchanged when the
 /// link was refused.
 async fn open_hostile(page: &Page, widget: &Registered, s: &str) -> Result<Opened> {
+    enter_part(page, widget).await?;
     page.goto("#/").await?;
     page.client.execute(HEARTBEAT, Vec::new()).await?;
     let before = page.client.execute(STORAGE, Vec::new()).await?;
