@@ -9,6 +9,7 @@
 
 use std::cell::Cell;
 
+use frontier_base::same_str;
 use frontier_state::{Query, Route};
 use leptos::prelude::*;
 
@@ -42,35 +43,20 @@ pub const FULL: Bundle =
 
 /// The bundle named `name`, at compile time (an unknown name does not compile).
 pub const fn named(name: &str) -> Bundle {
-    if eq(name, HOME.name) {
+    if same_str(name, HOME.name) {
         return HOME;
     }
-    if eq(name, FULL.name) {
+    if same_str(name, FULL.name) {
         return FULL;
     }
     let mut i = 0;
     while i < crate::widgets::bundles::ALL.len() {
-        if eq(name, crate::widgets::bundles::ALL[i].name) {
+        if same_str(name, crate::widgets::bundles::ALL[i].name) {
             return crate::widgets::bundles::ALL[i];
         }
         i += 1;
     }
     panic!("no bundle has this name: see crate::widgets::bundles")
-}
-
-const fn eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 thread_local! {

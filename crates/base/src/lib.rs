@@ -1,7 +1,8 @@
 //! Foundations shared by the analysis crates, so that each exists once: a seeded random-number
 //! generator (`rng`), a CSV reader and writer with located errors (`csv`), and the size limits
 //! every upload and allocation is checked against (`limits`), and the estimate of an analysis's
-//! work that decides whether it may start without a click (`work`).
+//! work that decides whether it may start without a click (`work`), and `same_str` for lookups by
+//! name in constant tables.
 //!
 //! Like every core crate, this one knows nothing of the web, reads no clock and draws no OS
 //! randomness: seeds come from the caller.
@@ -12,3 +13,32 @@ pub mod rng;
 pub mod work;
 
 pub use rng::{SplitMix64, Xoshiro256pp};
+
+/// `a == b`, usable in a `const fn` (where `==` on `str` is not), for tables looked up by name
+/// at compile time.
+pub const fn same_str(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_str;
+
+    #[test]
+    fn same_str_compares_bytes() {
+        const EQUAL: bool = same_str("h100-sxm", "h100-sxm");
+        assert!(EQUAL);
+        assert!(!same_str("h100", "h100-sxm") && !same_str("a100", "h100") && same_str("", ""));
+    }
+}

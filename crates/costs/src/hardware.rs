@@ -76,29 +76,13 @@ impl Accelerator {
     pub(crate) const fn row(id: &str) -> &'static Accelerator {
         let mut i = 0;
         while i < ACCELERATORS.len() {
-            if same_id(ACCELERATORS[i].id, id) {
+            if frontier_base::same_str(ACCELERATORS[i].id, id) {
                 return &ACCELERATORS[i];
             }
             i += 1;
         }
         panic!("no such id in the accelerator table")
     }
-}
-
-/// `a == b` for ids, usable in a `const fn`.
-const fn same_id(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 /// The accelerator table. Sources are abbreviated; the full notes are in the references.
@@ -243,6 +227,10 @@ mod tests {
         for a in ACCELERATORS {
             assert_eq!(Accelerator::row(a.id), a);
         }
-        assert!(same_id("h100-sxm", "h100-sxm") && !same_id("h100-sxm", "h100-pcie") && !same_id("h100", "h100-sxm"));
+        assert!(
+            frontier_base::same_str("h100-sxm", "h100-sxm")
+                && !frontier_base::same_str("h100-sxm", "h100-pcie")
+                && !frontier_base::same_str("h100", "h100-sxm")
+        );
     }
 }
