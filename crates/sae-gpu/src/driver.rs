@@ -56,11 +56,10 @@ pub enum Phase {
 /// What happened, told to the [`Machine`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    /// Choose the backend for a run of `cfg` (whose AuxK coefficient is `auxk_coeff`).
+    /// Choose the backend for a run of `cfg`.
     Choose {
         choice: BackendChoice,
         cfg: TrainConfig,
-        auxk_coeff: f32,
     },
     /// The answer to [`Action::RequestDevice`]: an adapter and device, or why there is none
     /// (no `navigator.gpu`, a null adapter, a device that could not be created).
@@ -190,12 +189,12 @@ impl Machine {
                 self.phase = Phase::Finished;
                 Action::Finish
             }
-            (Phase::Choosing, Event::Choose { choice, cfg, auxk_coeff }) => {
+            (Phase::Choosing, Event::Choose { choice, cfg }) => {
                 if choice == BackendChoice::Cpu {
                     self.phase = Phase::Cpu;
                     return Action::Continue;
                 }
-                if let Err(e) = crate::sae::supports(&cfg.sae, auxk_coeff) {
+                if let Err(e) = crate::sae::supports(&cfg.sae) {
                     return self.fall_back(e);
                 }
                 let auto = choice == BackendChoice::Auto;
@@ -415,8 +414,7 @@ impl Driver {
     pub async fn choose_backend(&mut self, choice: BackendChoice) {
         let Some(Engine::Cpu(trainer)) = self.engine.as_ref() else { return };
         let cfg = *trainer.cfg();
-        let auxk_coeff = trainer.schedule().params_at(0).auxk_coeff;
-        let action = self.machine.handle(Event::Choose { choice, cfg, auxk_coeff });
+        let action = self.machine.handle(Event::Choose { choice, cfg });
         self.perform(action, None).await;
     }
 
@@ -571,7 +569,7 @@ mod tests {
 
     fn choose(choice: BackendChoice, cfg: TrainConfig) -> (Machine, Action) {
         let mut m = Machine::new();
-        let action = m.handle(Event::Choose { choice, cfg, auxk_coeff: 0.0 });
+        let action = m.handle(Event::Choose { choice, cfg });
         (m, action)
     }
 
@@ -604,16 +602,29 @@ mod tests {
     }
 
     #[test]
-    fn a_configuration_the_gpu_does_not_train_stays_on_the_cpu() {
-        let (m, action) = choose(BackendChoice::Webgpu, cfg(64, 512, 1024, Arch::BatchTopK));
+    fn batchtopk_and_topk_with_auxk_train_on_the_gpu() {
+        for arch in [Arch::BatchTopK, Arch::TopK] {
+            let run = cfg(64, 512, 1024, arch);
+            assert!(run.dead.auxk_coeff > 0.0, "the recommended {arch:?} run has the AuxK loss");
+            let (mut m, action) = choose(BackendChoice::Auto, run);
+            assert_eq!(action, Action::RequestDevice, "{arch:?}");
+            assert_eq!(m.handle(adapter("H100 (Vulkan)", false)), Action::StartGpuRun);
+            assert_eq!(m.handle(Event::GpuRun(Ok(()))), Action::Continue);
+            assert_eq!((m.phase(), m.backend(), m.note()), (&Phase::Gpu, "GPU: H100 (Vulkan)", None), "{arch:?}");
+        }
+    }
+
+    #[test]
+    fn a_configuration_the_cpu_would_refuse_too_is_refused_before_asking_for_a_device() {
+        let mut run = cfg(64, 512, 1024, Arch::BatchTopK);
+        run.sae.k = 0;
+        let (m, action) = choose(BackendChoice::Webgpu, run);
         assert_eq!(action, Action::Continue);
         assert_cpu(
             &m,
-            "Training on the CPU: the GPU backend does not train this configuration: BatchTopK trains on the CPU backend.",
+            "Training on the CPU: the GPU backend does not train this configuration: k: must be between 1 and \
+             d_sae = 512.",
         );
-        let mut m = Machine::new();
-        m.handle(Event::Choose { choice: BackendChoice::Auto, cfg: cfg(64, 512, 1024, Arch::TopK), auxk_coeff: 0.03 });
-        assert!(m.note().unwrap().contains("AuxK"), "{m:?}");
     }
 
     #[test]
@@ -814,10 +825,7 @@ mod tests {
         let mut m = on_gpu();
         let before = m.clone();
         assert_eq!(m.handle(adapter("other", false)), Action::Ignored);
-        assert_eq!(
-            m.handle(Event::Choose { choice: BackendChoice::Cpu, cfg: large(), auxk_coeff: 0.0 }),
-            Action::Ignored
-        );
+        assert_eq!(m.handle(Event::Choose { choice: BackendChoice::Cpu, cfg: large() }), Action::Ignored);
         assert_eq!(m, before);
         let (mut m, _) = choose(BackendChoice::Cpu, large());
         assert_eq!(m.handle(Event::Checkpoint(250)), Action::Ignored, "the CPU keeps no checkpoints");

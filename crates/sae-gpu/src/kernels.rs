@@ -5,6 +5,9 @@ use crate::error::GpuError;
 const COMMON: &str = include_str!("shaders/common.wgsl");
 const STEP: &str = include_str!("shaders/step.wgsl");
 const MATMUL: &str = include_str!("shaders/matmul.wgsl");
+const ORDER_KEY: &str = include_str!("shaders/order_key.wgsl");
+const ROW_SELECT: &str = include_str!("shaders/row_select.wgsl");
+const BATCHTOPK_COMMON: &str = include_str!("shaders/batchtopk_common.wgsl");
 
 /// A matrix-product tile: BM × BN outputs per workgroup of (BM/TM)·(BN/TN) = 256 threads, K in
 /// slices of BK through workgroup memory.
@@ -86,6 +89,10 @@ pub enum Epilogue {
     BiasRelu,
     /// `c = (acc + l1_grad) · [f > 0]`: the gradient through the L1 term and the activation.
     L1Mask,
+    /// `c += acc`: a second term of a gradient (AuxK's, into dW_dec).
+    Accumulate,
+    /// `c += acc · [f_aux > 0]`: AuxK's gradient through its activation, into dL/dh.
+    AccumulateMasked,
 }
 
 /// A product's variant.
@@ -131,6 +138,11 @@ impl Product {
                 "@group(0) @binding(4) var<storage, read> f_mask: array<f32>;\n\
                  @group(1) @binding(0) var<uniform> step: Step;",
                 "let i = m * dims.n + n; c[i] = select(0.0, v + step.l1_grad, f_mask[i] > 0.0);",
+            ),
+            Epilogue::Accumulate => ("", "let i = m * dims.n + n; c[i] = c[i] + v;"),
+            Epilogue::AccumulateMasked => (
+                "@group(0) @binding(4) var<storage, read> f_mask: array<f32>;",
+                "let i = m * dims.n + n; if (f_mask[i] > 0.0) { c[i] = c[i] + v; }",
             ),
         };
         let step = if self.epilogue == Epilogue::L1Mask { STEP } else { "" };
@@ -208,6 +220,16 @@ pub fn pipeline(device: &wgpu::Device, name: &str, source: &str, uses_step: bool
     compile(device, name, &format!("{COMMON}\n{step}\n{source}"))
 }
 
+/// A kernel that selects the largest values of a row (`shaders/row_select.wgsl` prepended).
+pub fn row_select_pipeline(device: &wgpu::Device, name: &str, source: &str, uses_step: bool) -> wgpu::ComputePipeline {
+    pipeline(device, name, &format!("{ORDER_KEY}\n{ROW_SELECT}\n{source}"), uses_step)
+}
+
+/// A kernel of BatchTopK's selection over the batch (`shaders/batchtopk_common.wgsl` prepended).
+pub fn batchtopk_pipeline(device: &wgpu::Device, name: &str, source: &str) -> wgpu::ComputePipeline {
+    pipeline(device, name, &format!("{ORDER_KEY}\n{BATCHTOPK_COMMON}\n{source}"), false)
+}
+
 pub fn product_pipeline(device: &wgpu::Device, name: &str, product: Product) -> wgpu::ComputePipeline {
     compile(device, name, &product.source())
 }
@@ -231,6 +253,13 @@ fn compile(device: &wgpu::Device, name: &str, source: &str) -> wgpu::ComputePipe
 pub mod source {
     pub const CENTER: &str = include_str!("shaders/center.wgsl");
     pub const TOPK: &str = include_str!("shaders/topk.wgsl");
+    pub const BATCHTOPK_COUNT: &str = include_str!("shaders/batchtopk_count.wgsl");
+    pub const BATCHTOPK_CUT: &str = include_str!("shaders/batchtopk_cut.wgsl");
+    pub const BATCHTOPK_APPLY: &str = include_str!("shaders/batchtopk_apply.wgsl");
+    pub const BATCHTOPK_THRESHOLD: &str = include_str!("shaders/batchtopk_threshold.wgsl");
+    pub const AUXK_GATE: &str = include_str!("shaders/auxk_gate.wgsl");
+    pub const AUXK_SELECT: &str = include_str!("shaders/auxk_select.wgsl");
+    pub const AUXK_ERROR: &str = include_str!("shaders/auxk_error.wgsl");
     pub const RECON_ERROR: &str = include_str!("shaders/recon_error.wgsl");
     pub const ROW_STATS: &str = include_str!("shaders/row_stats.wgsl");
     pub const FEATURE_COLUMNS: &str = include_str!("shaders/feature_columns.wgsl");

@@ -59,7 +59,7 @@ impl GpuRun {
     /// schedule comes back with the error, for the run to go on elsewhere.
     pub async fn new(ctx: &GpuContext, schedule: Schedule, sae: Sae) -> Result<Self, (GpuError, Schedule)> {
         let cfg = &schedule.cfg;
-        if let Err(e) = crate::sae::supports(&cfg.sae, schedule.params_at(0).auxk_coeff) {
+        if let Err(e) = crate::sae::supports(&cfg.sae) {
             return Err((e, schedule));
         }
         let gpu = match GpuSae::new(ctx, &sae, cfg.batch).await {

@@ -8,15 +8,16 @@ use wgpu::util::DeviceExt;
 
 use crate::context::GpuContext;
 use crate::error::GpuError;
-use crate::kernels::{self, source, Epilogue, Layout, Product, Tile, TilePolicy};
+use crate::kernels::{self, source, Epilogue, Layout, TilePolicy};
+use crate::plan::{grid, Dispatch, Planner, WG};
 use crate::readback::{read_now, PendingRead};
+use crate::{auxk, batchtopk};
 
-/// Floats per step in the stats ring: Σ squared error, Σ f, Σ active, Σ (x − x̄)², dead (3 spare).
+/// Floats per step in the stats ring: Σ squared error, Σ f, Σ active, Σ (x − x̄)², dead,
+/// Σ AuxK squared error (2 spare).
 const STATS_WIDTH: usize = 8;
 /// Bytes between step-uniform slots (WebGPU's uniform offset alignment is at most 256).
 const STEP_STRIDE: u64 = 256;
-/// Element-wise kernels run 256 threads a workgroup.
-const WG: u32 = 256;
 /// At most this many bytes of batches are staged for one submission.
 const BATCH_RING_BYTES: u64 = 64 << 20;
 /// Columns a workgroup of the column-sum kernels takes (`shaders/*_columns.wgsl`).
@@ -41,12 +42,15 @@ pub fn buffer_bytes(cfg: &SaeConfig, rows: usize) -> (u64, u64) {
     let weights = d_in * d_sae;
     let moments = 2 * padded(weights as usize) as u64;
     let largest = 4 * moments.max(rows * d_sae).max(slots_for(cfg.d_in, rows as usize) as u64 * rows * d_in);
+    // TopK and BatchTopK keep AuxK's features and error, whether or not a step uses them.
+    let auxk = if cfg.arch == Arch::Relu { 0 } else { rows * d_sae + rows * d_in };
     // weights, grads and moments of both matrices; h, f and g_h; x ring, x_in, recon, g_out.
     let total = 4
         * (2 * weights * 2
             + 2 * moments
             + 3 * rows * d_sae
             + (slots_for(cfg.d_in, rows as usize) as u64 + 3) * rows * d_in
+            + auxk
             + 8 * d_sae
             + 8 * d_in);
     (largest, total)
@@ -79,15 +83,11 @@ pub fn check_fits(cfg: &SaeConfig, rows: usize, limits: &wgpu::Limits) -> Result
     Ok(())
 }
 
-/// Whether the GPU backend trains this architecture with these step settings.
-pub fn supports(cfg: &SaeConfig, auxk_coeff: f32) -> Result<(), GpuError> {
-    match cfg.arch {
-        Arch::BatchTopK => Err(GpuError::Unsupported("BatchTopK trains on the CPU backend".into())),
-        Arch::TopK if auxk_coeff > 0.0 => {
-            Err(GpuError::Unsupported("the AuxK loss for dead features runs on the CPU backend".into()))
-        }
-        _ => Ok(()),
-    }
+/// Whether the GPU backend trains this configuration. It has kernels for every architecture (ReLU,
+/// TopK, BatchTopK) and for the AuxK loss, so it refuses only what the CPU backend refuses too (an
+/// empty dimension, k outside 1..=d_sae), before a device is asked for.
+pub fn supports(cfg: &SaeConfig) -> Result<(), GpuError> {
+    cfg.validate().map_err(|e| GpuError::Unsupported(e.to_string()))
 }
 
 /// The parameters, gradients and moments, and the activations of one batch.
@@ -106,20 +106,10 @@ struct Buffers {
     g_out: wgpu::Buffer,
     g_h: wgpu::Buffer,
     since_fired: wgpu::Buffer,
+    /// BatchTopK's inference threshold (one float; the other architectures leave it as loaded).
+    threshold: wgpu::Buffer,
     stats: wgpu::Buffer,
     step_ring: wgpu::Buffer,
-}
-
-/// One dispatch of a step: its kernel, its bindings (one per batch slot where it reads the batch),
-/// the step uniforms where it reads them, and its grid.
-struct Dispatch {
-    pipeline: wgpu::ComputePipeline,
-    groups: Vec<wgpu::BindGroup>,
-    step_groups: Vec<wgpu::BindGroup>,
-    grid: (u32, u32),
-    until: Until,
-    /// Skipped when the step keeps no unit-norm decoder.
-    unit_norm_only: bool,
 }
 
 /// An SAE in training on a GPU.
@@ -132,7 +122,6 @@ pub struct GpuSae {
     bufs: Buffers,
     dispatches: Vec<Dispatch>,
     resample: wgpu::ComputePipeline,
-    threshold: f32,
     policy: TilePolicy,
 }
 
@@ -184,10 +173,13 @@ impl Submission {
         let (rows, d_in, d_sae) = (self.rows as f64, self.d_in as f64, self.d_sae as f64);
         let mut out = Vec::with_capacity(self.params.len());
         for (params, s) in self.params.iter().zip(sums.chunks_exact(STATS_WIDTH)) {
-            let [sq, l1, active, variance, dead] = [s[0], s[1], s[2], s[3], s[4]].map(f64::from);
+            let [sq, l1, active, variance, dead, aux_sq] = [s[0], s[1], s[2], s[3], s[4], s[5]].map(f64::from);
             let mse = sq / (rows * d_in);
             let sparsity_loss = f64::from(params.l1_coeff) * l1 / (rows * d_sae);
-            let loss = mse + sparsity_loss;
+            // A step without AuxK leaves its sum as an earlier step wrote it.
+            let aux_loss =
+                if params.auxk_coeff > 0.0 { f64::from(params.auxk_coeff) * aux_sq / (rows * d_in) } else { 0.0 };
+            let loss = mse + sparsity_loss + aux_loss;
             if !loss.is_finite() {
                 return Err(GpuError::Diverged { step: params.step, loss: loss as f32 });
             }
@@ -195,7 +187,7 @@ impl Submission {
                 loss: loss as f32,
                 mse: mse as f32,
                 sparsity_loss: sparsity_loss as f32,
-                aux_loss: 0.0,
+                aux_loss: aux_loss as f32,
                 l0: (active / rows) as f32,
                 l1: (l1 / rows) as f32,
                 fvu: if variance > 0.0 { (sq / variance) as f32 } else { f32::NAN },
@@ -218,10 +210,13 @@ struct StepUniform {
     l1_grad: f32,
     dead_window: u32,
     slot: u32,
+    auxk_scale: f32,
+    k_aux: u32,
+    pad: [u32; 2],
 }
 
 impl StepUniform {
-    fn new(p: &StepParams, slot: usize, rows: usize, d_sae: usize) -> Self {
+    fn new(p: &StepParams, slot: usize, rows: usize, d_in: usize, d_sae: usize) -> Self {
         // As the CPU's Adam: the bias corrections in f64, then rounded once.
         let t = (p.step + 1).min(i32::MAX as u64) as i32;
         let correction1 = 1.0 - f64::from(p.beta1).powi(t);
@@ -235,6 +230,9 @@ impl StepUniform {
             l1_grad: p.l1_coeff / (rows * d_sae) as f32,
             dead_window: p.dead_window.min(u64::from(u32::MAX)) as u32,
             slot: slot as u32,
+            auxk_scale: 2.0 * p.auxk_coeff / (rows * d_in) as f32,
+            k_aux: p.k_aux.min(u32::MAX as usize) as u32,
+            pad: [0; 2],
         }
     }
 }
@@ -249,7 +247,7 @@ impl GpuSae {
     /// As [`GpuSae::new`], choosing matrix-product tiles by `policy`.
     pub async fn with_policy(ctx: &GpuContext, sae: &Sae, rows: usize, policy: TilePolicy) -> Result<Self, GpuError> {
         let cfg = sae.cfg;
-        supports(&cfg, 0.0)?;
+        supports(&cfg)?;
         if rows == 0 {
             return Err(GpuError::Unsupported("a batch needs at least one row".into()));
         }
@@ -322,6 +320,7 @@ impl GpuSae {
             g_out: zeros("dL/dx_hat", floats(rows * d_in)),
             g_h: zeros("dL/dh", floats(rows * d_sae)),
             since_fired: zeros("steps since fired", (d_sae * 4) as u64),
+            threshold: init("threshold", &[sae.threshold]),
             stats: zeros("stats", floats(slots * STATS_WIDTH)),
             step_ring: device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some("step uniforms"),
@@ -339,7 +338,6 @@ impl GpuSae {
             resample: kernels::pipeline(device, "resample", source::RESAMPLE, false),
             dispatches: Vec::new(),
             bufs,
-            threshold: sae.threshold,
             policy,
         };
         gpu.dispatches = gpu.plan();
@@ -366,102 +364,32 @@ impl GpuSae {
     /// The dispatches of one step, in order, with their bindings made once.
     fn plan(&self) -> Vec<Dispatch> {
         let device = &self.ctx.device;
-        let limits = &self.ctx.limits;
         let b = &self.bufs;
         let (rows, d_in, d_sae) = (self.rows, self.cfg.d_in, self.cfg.d_sae);
-        let uniform = |label: &str, bytes: &[u8]| {
-            device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some(label),
-                contents: bytes,
-                usage: wgpu::BufferUsages::UNIFORM,
-            })
+        let p = Planner {
+            device,
+            limits: &self.ctx.limits,
+            policy: self.policy,
+            x_ring: &b.x_ring,
+            slots: self.slots,
+            slot_bytes: self.slot_bytes,
+            batch_bytes: (rows * d_in * 4) as u64,
+            step_ring: &b.step_ring,
+            step_stride: STEP_STRIDE,
+            step_bytes: std::mem::size_of::<StepUniform>() as u64,
         };
-        let x_slot = |slot: usize| wgpu::BufferBinding {
-            buffer: &b.x_ring,
-            offset: slot as u64 * self.slot_bytes,
-            size: wgpu::BufferSize::new((rows * d_in * 4) as u64),
-        };
-        let bind = |pipeline: &wgpu::ComputePipeline, group: u32, resources: &[wgpu::BindingResource]| {
-            let entries: Vec<wgpu::BindGroupEntry> = resources
-                .iter()
-                .enumerate()
-                .map(|(i, r)| wgpu::BindGroupEntry { binding: i as u32, resource: r.clone() })
-                .collect();
-            device.create_bind_group(&wgpu::BindGroupDescriptor {
-                label: None,
-                layout: &pipeline.get_bind_group_layout(group),
-                entries: &entries,
-            })
-        };
-        let step_groups = |pipeline: &wgpu::ComputePipeline| -> Vec<wgpu::BindGroup> {
-            (0..self.slots)
-                .map(|slot| {
-                    bind(
-                        pipeline,
-                        1,
-                        &[wgpu::BindingResource::Buffer(wgpu::BufferBinding {
-                            buffer: &b.step_ring,
-                            offset: slot as u64 * STEP_STRIDE,
-                            size: wgpu::BufferSize::new(std::mem::size_of::<StepUniform>() as u64),
-                        })],
-                    )
-                })
-                .collect()
-        };
-        let grid = |groups: usize| grid(groups, limits);
-        let elementwise = |n: usize| grid(n.div_ceil(WG as usize));
         let mut out = Vec::new();
 
         // Forward: centre, encode (+ activation), decode.
-        let zeros_d_in = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("zeros"),
-            size: (d_in * 4) as u64,
-            usage: wgpu::BufferUsages::STORAGE,
-            mapped_at_creation: false,
-        });
+        let zeros_d_in = p.scratch("zeros", d_in);
         let centre_by = if self.cfg.apply_b_dec_to_input { &b.b_dec } else { &zeros_d_in };
         let center = kernels::pipeline(device, "center", source::CENTER, false);
-        let groups = (0..self.slots)
-            .map(|slot| {
-                bind(
-                    &center,
-                    0,
-                    &[
-                        wgpu::BindingResource::Buffer(x_slot(slot)),
-                        centre_by.as_entire_binding(),
-                        b.x_in.as_entire_binding(),
-                    ],
-                )
-            })
-            .collect::<Vec<_>>();
-        out.push(Dispatch::new(center, groups, elementwise(rows * d_in), Until::Forward));
+        let groups = p.bind_per_slot(&center, |x| vec![x, centre_by.as_entire_binding(), b.x_in.as_entire_binding()]);
+        out.push(Dispatch::new(center, groups, p.elementwise(rows * d_in, 1), Until::Forward));
 
-        let product = |name: &str,
-                       a: (&wgpu::Buffer, Layout),
-                       bm: (&wgpu::Buffer, Layout),
-                       c: &wgpu::Buffer,
-                       (m, n, k): (usize, usize, usize),
-                       epilogue: Epilogue,
-                       extra: &[&wgpu::Buffer],
-                       until: Until| {
-            let tile = Tile::for_product(m, n, limits, self.policy);
-            let pipeline = kernels::product_pipeline(device, name, Product { a: a.1, b: bm.1, epilogue, tile });
-            let dims = uniform(name, bytemuck::cast_slice(&[m as u32, n as u32, k as u32, 0]));
-            let mut resources = vec![
-                a.0.as_entire_binding(),
-                bm.0.as_entire_binding(),
-                c.as_entire_binding(),
-                dims.as_entire_binding(),
-            ];
-            resources.extend(extra.iter().map(|buf| buf.as_entire_binding()));
-            let group = bind(&pipeline, 0, &resources);
-            let steps = if epilogue == Epilogue::L1Mask { step_groups(&pipeline) } else { Vec::new() };
-            let grid = (n.div_ceil(tile.bn as usize) as u32, m.div_ceil(tile.bm as usize) as u32);
-            Dispatch { pipeline, groups: vec![group], step_groups: steps, grid, until, unit_norm_only: false }
-        };
         use Layout::{Normal, Transposed};
         let relu = self.cfg.arch == Arch::Relu;
-        out.push(product(
+        out.push(p.product(
             "encode",
             (&b.x_in, Normal),
             (&b.w_enc, Normal),
@@ -471,13 +399,20 @@ impl GpuSae {
             &if relu { vec![&b.b_enc, &b.f] } else { vec![&b.b_enc] },
             Until::Forward,
         ));
-        if !relu {
-            let topk = kernels::pipeline(device, "topk", source::TOPK, false);
-            let shape = uniform("topk shape", bytemuck::cast_slice(&[d_sae as u32, self.cfg.k as u32]));
-            let group = bind(&topk, 0, &[b.h.as_entire_binding(), b.f.as_entire_binding(), shape.as_entire_binding()]);
-            out.push(Dispatch::new(topk, vec![group], grid(rows), Until::Forward));
+        match self.cfg.arch {
+            Arch::Relu => {}
+            Arch::TopK => {
+                let topk = kernels::row_select_pipeline(device, "topk", source::TOPK, false);
+                let shape = p.uniform("topk shape", bytemuck::cast_slice(&[d_sae as u32, self.cfg.k as u32]));
+                let group =
+                    p.bind(&topk, 0, &[b.h.as_entire_binding(), b.f.as_entire_binding(), shape.as_entire_binding()]);
+                out.push(Dispatch::new(topk, vec![group], p.grid(rows), Until::Forward));
+            }
+            Arch::BatchTopK => {
+                out.extend(batchtopk::dispatches(&p, &b.h, &b.f, &b.threshold, rows, d_sae, self.cfg.k));
+            }
         }
-        out.push(product(
+        out.push(p.product(
             "decode",
             (&b.f, Normal),
             (&b.w_dec, Normal),
@@ -489,38 +424,36 @@ impl GpuSae {
         ));
 
         // Loss and its partial sums.
-        let row_sq = self.scratch("row squared error", rows);
-        let row_l1 = self.scratch("row L1", rows);
-        let row_active = self.scratch("row active", rows);
-        let column_variance = self.scratch("column variance", d_in);
-        let dead_count = self.scratch("dead count", 1);
+        let row_sq = p.scratch("row squared error", rows);
+        let row_l1 = p.scratch("row L1", rows);
+        let row_active = p.scratch("row active", rows);
+        let row_aux_sq = p.scratch("row AuxK squared error", rows);
+        let column_variance = p.scratch("column variance", d_in);
+        let dead_count = p.scratch("dead count", 1);
         let recon_error = kernels::pipeline(device, "recon_error", source::RECON_ERROR, false);
         let mse_scale = 2.0 / (rows * d_in) as f32;
-        let shape = uniform("recon shape", bytemuck::cast_slice(&[d_in as u32, mse_scale.to_bits()]));
-        let groups = (0..self.slots)
-            .map(|slot| {
-                bind(
-                    &recon_error,
-                    0,
-                    &[
-                        b.recon.as_entire_binding(),
-                        wgpu::BindingResource::Buffer(x_slot(slot)),
-                        b.g_out.as_entire_binding(),
-                        row_sq.as_entire_binding(),
-                        shape.as_entire_binding(),
-                    ],
-                )
-            })
-            .collect::<Vec<_>>();
-        out.push(Dispatch::new(recon_error, groups, grid(rows), Until::Gradients));
+        let shape = p.uniform("recon shape", bytemuck::cast_slice(&[d_in as u32, mse_scale.to_bits()]));
+        let groups = p.bind_per_slot(&recon_error, |x| {
+            vec![
+                b.recon.as_entire_binding(),
+                x,
+                b.g_out.as_entire_binding(),
+                row_sq.as_entire_binding(),
+                shape.as_entire_binding(),
+            ]
+        });
+        out.push(Dispatch::new(recon_error, groups, p.grid(rows), Until::Gradients));
         let row_stats = kernels::pipeline(device, "row_stats", source::ROW_STATS, false);
-        let group =
-            bind(&row_stats, 0, &[b.f.as_entire_binding(), row_l1.as_entire_binding(), row_active.as_entire_binding()]);
-        out.push(Dispatch::new(row_stats, vec![group], grid(rows), Until::Gradients));
+        let group = p.bind(
+            &row_stats,
+            0,
+            &[b.f.as_entire_binding(), row_l1.as_entire_binding(), row_active.as_entire_binding()],
+        );
+        out.push(Dispatch::new(row_stats, vec![group], p.grid(rows), Until::Gradients));
 
         // Backward.
         let [g_w_enc, g_b_enc, g_w_dec, g_b_dec] = &b.grads;
-        out.push(product(
+        out.push(p.product(
             "dW_dec",
             (&b.f, Transposed),
             (&b.g_out, Normal),
@@ -530,7 +463,7 @@ impl GpuSae {
             &[],
             Until::Gradients,
         ));
-        out.push(product(
+        out.push(p.product(
             "dL/dh",
             (&b.g_out, Normal),
             (&b.w_dec, Transposed),
@@ -540,7 +473,21 @@ impl GpuSae {
             &[&b.f],
             Until::Gradients,
         ));
-        out.push(product(
+        if !relu {
+            // AuxK adds to dW_dec and dL/dh before anything reads them, and reads the firing
+            // counters before this step moves them.
+            let buffers = auxk::Buffers {
+                h: &b.h,
+                recon: &b.recon,
+                w_dec: &b.w_dec,
+                since_fired: &b.since_fired,
+                g_w_dec,
+                g_h: &b.g_h,
+                row_aux_sq: &row_aux_sq,
+            };
+            out.extend(auxk::dispatches(&p, &buffers, rows, d_in, d_sae));
+        }
+        out.push(p.product(
             "dW_enc",
             (&b.x_in, Transposed),
             (&b.g_h, Normal),
@@ -551,7 +498,7 @@ impl GpuSae {
             Until::Gradients,
         ));
         let features = kernels::pipeline(device, "feature_columns", source::FEATURE_COLUMNS, true);
-        let group = bind(
+        let group = p.bind(
             &features,
             0,
             &[
@@ -562,49 +509,38 @@ impl GpuSae {
                 dead_count.as_entire_binding(),
             ],
         );
-        let steps = step_groups(&features);
-        out.push(Dispatch {
-            step_groups: steps,
-            ..Dispatch::new(features, vec![group], grid(d_sae.div_ceil(COLUMNS_PER_GROUP)), Until::Gradients)
-        });
+        let steps = p.step_groups(&features);
+        out.push(
+            Dispatch::new(features, vec![group], p.grid(d_sae.div_ceil(COLUMNS_PER_GROUP)), Until::Gradients)
+                .with_step(steps),
+        );
         let inputs = kernels::pipeline(device, "input_columns", source::INPUT_COLUMNS, false);
-        let groups = (0..self.slots)
-            .map(|slot| {
-                bind(
-                    &inputs,
-                    0,
-                    &[
-                        b.g_out.as_entire_binding(),
-                        wgpu::BindingResource::Buffer(x_slot(slot)),
-                        g_b_dec.as_entire_binding(),
-                        column_variance.as_entire_binding(),
-                    ],
-                )
-            })
-            .collect::<Vec<_>>();
-        out.push(Dispatch::new(inputs, groups, grid(d_in.div_ceil(COLUMNS_PER_GROUP)), Until::Gradients));
+        let groups = p.bind_per_slot(&inputs, |x| {
+            vec![b.g_out.as_entire_binding(), x, g_b_dec.as_entire_binding(), column_variance.as_entire_binding()]
+        });
+        out.push(Dispatch::new(inputs, groups, p.grid(d_in.div_ceil(COLUMNS_PER_GROUP)), Until::Gradients));
         if self.cfg.apply_b_dec_to_input {
             let correction = kernels::pipeline(device, "b_dec_correction", source::B_DEC_CORRECTION, false);
-            let group = bind(
+            let group = p.bind(
                 &correction,
                 0,
                 &[b.w_enc.as_entire_binding(), g_b_enc.as_entire_binding(), g_b_dec.as_entire_binding()],
             );
-            out.push(Dispatch::new(correction, vec![group], grid(d_in), Until::Gradients));
+            out.push(Dispatch::new(correction, vec![group], p.grid(d_in), Until::Gradients));
         }
-        let d_in_uniform = uniform("d_in", bytemuck::cast_slice(&[d_in as u32, 0, 0, 0]));
+        let d_in_uniform = p.uniform("d_in", bytemuck::cast_slice(&[d_in as u32, 0, 0, 0]));
         let radial = kernels::pipeline(device, "radial", source::RADIAL, false);
-        let group = bind(
+        let group = p.bind(
             &radial,
             0,
             &[b.w_dec.as_entire_binding(), g_w_dec.as_entire_binding(), d_in_uniform.as_entire_binding()],
         );
         out.push(Dispatch {
             unit_norm_only: true,
-            ..Dispatch::new(radial, vec![group], grid(d_sae), Until::Gradients)
+            ..Dispatch::new(radial, vec![group], p.grid(d_sae), Until::Gradients)
         });
         let finish = kernels::pipeline(device, "finish", source::FINISH, true);
-        let group = bind(
+        let group = p.bind(
             &finish,
             0,
             &[
@@ -614,10 +550,11 @@ impl GpuSae {
                 column_variance.as_entire_binding(),
                 dead_count.as_entire_binding(),
                 b.stats.as_entire_binding(),
+                row_aux_sq.as_entire_binding(),
             ],
         );
-        let steps = step_groups(&finish);
-        out.push(Dispatch { step_groups: steps, ..Dispatch::new(finish, vec![group], (1, 1), Until::Gradients) });
+        let steps = p.step_groups(&finish);
+        out.push(Dispatch::new(finish, vec![group], (1, 1), Until::Gradients).with_step(steps));
 
         // Update.
         let adam = kernels::pipeline(device, "adam", source::ADAM, true);
@@ -625,29 +562,17 @@ impl GpuSae {
         for ((param, grad), moments) in params.iter().zip(&b.grads).zip(&b.moments) {
             let len = (param.size() / 4) as usize;
             let group =
-                bind(&adam, 0, &[param.as_entire_binding(), grad.as_entire_binding(), moments.as_entire_binding()]);
-            let steps = step_groups(&adam);
-            out.push(Dispatch {
-                step_groups: steps,
-                ..Dispatch::new(adam.clone(), vec![group], elementwise(len), Until::Update)
-            });
+                p.bind(&adam, 0, &[param.as_entire_binding(), grad.as_entire_binding(), moments.as_entire_binding()]);
+            let steps = p.step_groups(&adam);
+            out.push(Dispatch::new(adam.clone(), vec![group], p.elementwise(len, 1), Until::Update).with_step(steps));
         }
         let normalize = kernels::pipeline(device, "normalize", source::NORMALIZE, false);
-        let group = bind(&normalize, 0, &[b.w_dec.as_entire_binding(), d_in_uniform.as_entire_binding()]);
+        let group = p.bind(&normalize, 0, &[b.w_dec.as_entire_binding(), d_in_uniform.as_entire_binding()]);
         out.push(Dispatch {
             unit_norm_only: true,
-            ..Dispatch::new(normalize, vec![group], grid(d_sae), Until::Update)
+            ..Dispatch::new(normalize, vec![group], p.grid(d_sae), Until::Update)
         });
         out
-    }
-
-    fn scratch(&self, label: &str, floats: usize) -> wgpu::Buffer {
-        self.ctx.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some(label),
-            size: (floats * 4).max(4) as u64,
-            usage: wgpu::BufferUsages::STORAGE,
-            mapped_at_creation: false,
-        })
     }
 
     /// Stages a batch in a slot of the ring (before the submission that uses it).
@@ -680,9 +605,9 @@ impl GpuSae {
         if let Some(reason) = self.ctx.lost() {
             return Err(GpuError::DeviceLost(reason));
         }
-        let (rows, d_sae) = (self.rows, self.cfg.d_sae);
+        let (rows, d_in, d_sae) = (self.rows, self.cfg.d_in, self.cfg.d_sae);
         for (n, (_, params)) in steps.iter().enumerate() {
-            let uniform = StepUniform::new(params, n, rows, d_sae);
+            let uniform = StepUniform::new(params, n, rows, d_in, d_sae);
             self.ctx.queue.write_buffer(&self.bufs.step_ring, n as u64 * STEP_STRIDE, bytemuck::bytes_of(&uniform));
         }
         let mut encoder =
@@ -691,17 +616,11 @@ impl GpuSae {
             let mut pass = encoder
                 .begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some("steps"), timestamp_writes: None });
             for (n, (slot, params)) in steps.iter().enumerate() {
-                for d in self
-                    .dispatches
-                    .iter()
-                    .filter(|d| d.until <= until && (params.unit_norm_decoder || !d.unit_norm_only))
-                {
-                    pass.set_pipeline(&d.pipeline);
-                    pass.set_bind_group(0, &d.groups[if d.groups.len() > 1 { *slot } else { 0 }], &[]);
-                    if !d.step_groups.is_empty() {
-                        pass.set_bind_group(1, &d.step_groups[n], &[]);
-                    }
-                    pass.dispatch_workgroups(d.grid.0, d.grid.1, 1);
+                let auxk = params.auxk_coeff > 0.0;
+                for d in self.dispatches.iter().filter(|d| {
+                    d.until <= until && (params.unit_norm_decoder || !d.unit_norm_only) && (auxk || !d.auxk_only)
+                }) {
+                    d.record(&mut pass, *slot, n);
                 }
             }
         }
@@ -717,13 +636,20 @@ impl GpuSae {
             Snapshot::Full => Some(PendingRead::gather(
                 &self.ctx.device,
                 &mut encoder,
-                &[whole(&b.w_enc), whole(&b.b_enc), whole(&b.w_dec), whole(&b.b_dec), whole(&b.since_fired)],
+                &[
+                    whole(&b.w_enc),
+                    whole(&b.b_enc),
+                    whole(&b.w_dec),
+                    whole(&b.b_dec),
+                    whole(&b.since_fired),
+                    whole(&b.threshold),
+                ],
             )),
         };
         self.ctx.queue.submit([encoder.finish()]);
         let read = read.start();
         let snapshot = snapshot.map(PendingRead::start);
-        let (d_in, params) = (self.cfg.d_in, steps.iter().map(|s| s.1).collect());
+        let params = steps.iter().map(|s| s.1).collect();
         Ok(Submission { params, snapshot, read, rows, d_in, d_sae })
     }
 
@@ -732,11 +658,11 @@ impl GpuSae {
         Ok(bytemuck::try_cast_slice::<u8, f32>(&bytes).map_err(|e| GpuError::Readback(e.to_string()))?.to_vec())
     }
 
-    /// Splits the bytes of a [`Snapshot::Full`] into weights and firing counters.
+    /// Splits the bytes of a [`Snapshot::Full`] into weights (with the threshold) and firing counters.
     pub fn decode_full(&self, bytes: &[u8]) -> Result<(Sae, Vec<u64>), GpuError> {
         let (d_in, d_sae) = (self.cfg.d_in, self.cfg.d_sae);
         let words: &[u32] = bytemuck::try_cast_slice(bytes).map_err(|e| GpuError::Readback(e.to_string()))?;
-        let sizes = [d_in * d_sae, d_sae, d_sae * d_in, d_in, d_sae];
+        let sizes = [d_in * d_sae, d_sae, d_sae * d_in, d_in, d_sae, 1];
         if words.len() != sizes.iter().sum::<usize>() {
             return Err(GpuError::Readback("a checkpoint had the wrong size".into()));
         }
@@ -757,7 +683,7 @@ impl GpuSae {
             b_enc: floats(parts[1]),
             w_dec: matrix(d_sae, d_in, parts[2])?,
             b_dec: floats(parts[3]),
-            threshold: self.threshold,
+            threshold: f32::from_bits(parts[5][0]),
         };
         Ok((sae, parts[4].iter().map(|&c| u64::from(c)).collect()))
     }
@@ -774,7 +700,12 @@ impl GpuSae {
             b_enc: self.read(&self.bufs.b_enc).await?,
             w_dec: matrix(d_sae, d_in, self.read(&self.bufs.w_dec).await?)?,
             b_dec: self.read(&self.bufs.b_dec).await?,
-            threshold: self.threshold,
+            threshold: self
+                .read(&self.bufs.threshold)
+                .await?
+                .first()
+                .copied()
+                .ok_or_else(|| GpuError::Readback("the threshold had the wrong size".into()))?,
         })
     }
 
@@ -803,6 +734,7 @@ impl GpuSae {
         q.write_buffer(&self.bufs.b_enc, 0, bytemuck::cast_slice(&sae.b_enc));
         q.write_buffer(&self.bufs.w_dec, 0, bytemuck::cast_slice(&sae.w_dec.values));
         q.write_buffer(&self.bufs.b_dec, 0, bytemuck::cast_slice(&sae.b_dec));
+        q.write_buffer(&self.bufs.threshold, 0, bytemuck::bytes_of(&sae.threshold));
     }
 
     pub fn set_steps_since_fired(&self, counts: &[u64]) {
@@ -887,23 +819,6 @@ impl GpuSae {
     }
 }
 
-impl Dispatch {
-    fn new(pipeline: wgpu::ComputePipeline, groups: Vec<wgpu::BindGroup>, grid: (u32, u32), until: Until) -> Self {
-        Self { pipeline, groups, step_groups: Vec::new(), grid, until, unit_norm_only: false }
-    }
-}
-
-/// A 2-D grid of `groups` workgroups, row by row, within the per-dimension limit.
-fn grid(groups: usize, limits: &wgpu::Limits) -> (u32, u32) {
-    let per_dim = limits.max_compute_workgroups_per_dimension.max(1) as usize;
-    let groups = groups.max(1);
-    if groups <= per_dim {
-        (groups as u32, 1)
-    } else {
-        (per_dim as u32, groups.div_ceil(per_dim) as u32)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -934,6 +849,16 @@ mod tests {
         let limits = wgpu::Limits { max_compute_invocations_per_workgroup: 128, ..wgpu::Limits::default() };
         let err = check_fits(&cfg(8, 16), 4, &limits).unwrap_err();
         assert!(err.to_string().contains("maxComputeInvocationsPerWorkgroup"), "{err}");
+    }
+
+    #[test]
+    fn topk_and_batchtopk_runs_count_the_auxk_buffers() {
+        let relu = buffer_bytes(&cfg(64, 512), 1024);
+        for arch in [Arch::TopK, Arch::BatchTopK] {
+            let run = SaeConfig { arch, k: 8, ..cfg(64, 512) };
+            // AuxK's features (1024 × 512) and error (1024 × 64), in floats.
+            assert_eq!(buffer_bytes(&run, 1024), (relu.0, relu.1 + 4 * (1024 * 512 + 1024 * 64)));
+        }
     }
 
     #[test]

@@ -6,7 +6,8 @@
 
 mod suite;
 
-use frontier_sae::config::{Arch, SaeConfig};
+use frontier_sae::config::Arch;
+use frontier_sae_gpu::Until;
 
 struct Gpu;
 
@@ -57,12 +58,33 @@ fn fixture_forward_and_gradients_cpu_runs_all_six_cases() {
 }
 
 #[test]
-fn fixture_forward_and_gradients_wgpu_runs_the_relu_and_plain_topk_cases() {
+fn fixture_forward_and_gradients_wgpu_runs_all_six_cases() {
     let Some(mut gpu) = Gpu::find() else { return };
-    // BatchTopK and AuxK stay on the CPU: the ReLU cases and the plain TopK case run here.
-    let ran = pollster::block_on(suite::fixture_forward_and_gradients(&mut gpu));
-    assert!(ran >= 3, "only {ran} fixture cases ran on the GPU");
-    assert_eq!(pollster::block_on(suite::fixture_adam_step(&mut gpu)), ran);
+    // BatchTopK and AuxK included.
+    assert_eq!(pollster::block_on(suite::fixture_forward_and_gradients(&mut gpu)), 6);
+    assert_eq!(pollster::block_on(suite::fixture_adam_step(&mut gpu)), 6);
+}
+
+#[test]
+fn topk_batchtopk_and_auxk_cases_hold_on_the_cpu() {
+    for case in suite::selection::cases() {
+        suite::selection::assert_ties_straddle_the_cut(&case);
+        pollster::block_on(suite::selection::run(&mut Cpu, &case, Until::Update));
+    }
+}
+
+/// Ties at the cuts, dead features and AuxK, over several steps: the GPU against the CPU backend,
+/// whole steps (counters, weights) and a last step stopped at its gradients.
+#[test]
+fn topk_batchtopk_and_auxk_agree_between_backends() {
+    let Some(mut gpu) = Gpu::find() else { return };
+    for case in suite::selection::cases() {
+        for until in [Until::Update, Until::Gradients] {
+            let want = pollster::block_on(suite::selection::run(&mut Cpu, &case, until));
+            let got = pollster::block_on(suite::selection::run(&mut gpu, &case, until));
+            suite::selection::assert_agree(&case, &got, &want);
+        }
+    }
 }
 
 #[test]
@@ -75,13 +97,6 @@ fn thirty_training_steps_agree_between_backends() {
         suite::assert_close(&format!("step {t} mse"), &[g.mse], &[c.mse], suite::ATOL);
         suite::assert_close(&format!("step {t} L0"), &[g.l0], &[c.l0], suite::ATOL);
     }
-}
-
-#[test]
-fn a_batchtopk_sae_is_refused_with_a_reason() {
-    let cfg = SaeConfig { d_in: 4, d_sae: 8, arch: Arch::BatchTopK, k: 2, apply_b_dec_to_input: false };
-    let err = frontier_sae_gpu::sae::supports(&cfg, 0.0).unwrap_err();
-    assert!(err.to_string().contains("BatchTopK trains on the CPU"), "{err}");
 }
 
 #[test]
@@ -119,4 +134,45 @@ fn the_trainer_runs_on_the_blocking_gpu_backend_as_on_the_cpu() {
         suite::assert_close(&format!("step {} L0", c.step), &[g.stats.l0], &[c.stats.l0], suite::ATOL);
     }
     assert!(on_gpu.backend().name().starts_with("GPU: "));
+}
+
+/// The page's path, [`frontier_sae_gpu::GpuRun`] (steps submitted many at a time, a checkpoint at
+/// the end), trains a BatchTopK run with AuxK as the CPU trainer does: the same curve, loss terms
+/// and threshold, with features dying (a short dead window) so that AuxK counts.
+#[test]
+fn a_batchtopk_run_with_auxk_on_the_gpu_follows_the_cpu_trainer() {
+    use frontier_sae::data::{SparseCodingSpec, SyntheticSpec};
+    use frontier_sae::memory::WASM_BUDGET_BYTES;
+    use frontier_sae::{TrainConfig, Trainer};
+    use frontier_sae_gpu::{GpuContext, GpuRun};
+    if Gpu::find().is_none() {
+        return;
+    }
+    let spec = SyntheticSpec::SparseCoding(SparseCodingSpec { n_features: 32, d: 16, ..SparseCodingSpec::default() });
+    let data = spec.build().unwrap();
+    let mut cfg = TrainConfig { batch: 64, ..TrainConfig::recommended(16, 128, Arch::BatchTopK, 2, 24) };
+    cfg.dead.window_steps = 3;
+    assert!(cfg.dead.auxk_coeff > 0.0);
+    let mut on_cpu = Trainer::new(cfg, data.clone(), WASM_BUDGET_BYTES).unwrap();
+    let (schedule, cpu) = Trainer::new(cfg, data, WASM_BUDGET_BYTES).unwrap().into_parts();
+    let ctx = pollster::block_on(GpuContext::new()).unwrap();
+    let mut on_gpu = pollster::block_on(GpuRun::new(&ctx, schedule, frontier_sae::Backend::sae(&cpu)))
+        .unwrap_or_else(|(e, _)| panic!("{e}"));
+    pollster::block_on(on_gpu.run_to_end()).unwrap();
+    on_cpu.run(cfg.steps).unwrap();
+    assert_eq!(on_gpu.history().len(), on_cpu.history().len());
+    for (g, c) in on_gpu.history().iter().zip(on_cpu.history()) {
+        let (step, g, c) = (c.step, g.stats, c.stats);
+        for (what, g, c) in [("loss", g.loss, c.loss), ("AuxK", g.aux_loss, c.aux_loss), ("L0", g.l0, c.l0)] {
+            suite::assert_close(&format!("step {step} {what}"), &[g], &[c], suite::ATOL);
+        }
+    }
+    assert!(on_cpu.history().iter().any(|p| p.stats.aux_loss > 0.0), "no feature died: {:?}", on_cpu.history());
+    let checkpoint = on_gpu.checkpoint();
+    assert_eq!(checkpoint.step, cfg.steps);
+    let threshold = on_cpu.sae().threshold;
+    assert!(threshold > 0.0);
+    suite::assert_close("threshold", &[checkpoint.sae.threshold], &[threshold], suite::ATOL);
+    let read = pollster::block_on(on_gpu.sae()).unwrap();
+    suite::assert_close("threshold read back", &[read.threshold], &[threshold], suite::ATOL);
 }

@@ -187,7 +187,7 @@ pub fn target_dir(root: &Path) -> PathBuf {
 fn wasm_tests(root: &Path, chromedriver: &Path) -> Result<()> {
     run_cmd(&mut wasm_test_command(root, chromedriver)?)?;
     let mut gpu = wasm_test_command_for(root, chromedriver, "frontier-sae-gpu", &["--enable-unsafe-webgpu"])?;
-    run_cmd(gpu.args(["--test", "browser"]).env("WASM_BINDGEN_TEST_TIMEOUT", "300"))
+    run_cmd(gpu.args(["--test", "browser"]).env("WASM_BINDGEN_TEST_TIMEOUT", "600"))
 }
 
 /// `cargo test --target wasm32-unknown-unknown -p frontier-web`, set up to run in headless

@@ -13,4 +13,10 @@ struct Step {
     dead_window: u32,
     // Where this step's measurements go in the stats ring.
     slot: u32,
+    // AuxK: ∂(AuxK loss)/∂ê per unit of error, 2 · coeff / (rows · d_in), and how many dead
+    // features each row may use.
+    auxk_scale: f32,
+    k_aux: u32,
+    pad0: u32,
+    pad1: u32,
 }

@@ -1,6 +1,6 @@
-// TopK activation, one workgroup per row: keeps the k largest pre-activations of the row, then
-// applies ReLU. The k-th largest value is found by a radix select over the values' bits, 8 bits a
-// pass, so no row is ever sorted.
+// TopK activation, one workgroup per row: keeps the k largest pre-activations of the row (ties
+// toward the lower index, as the CPU's `keep_top_k`), then applies ReLU. The selection is
+// `select_in_row` (shaders/row_select.wgsl), so no row is ever sorted.
 struct Shape {
     d_sae: u32,
     k: u32,
@@ -10,17 +10,14 @@ struct Shape {
 @group(0) @binding(1) var<storage, read_write> f: array<f32>;
 @group(0) @binding(2) var<uniform> shape: Shape;
 
-var<workgroup> histogram: array<atomic<u32>, 256>;
-var<workgroup> prefix: u32;
-var<workgroup> remaining: u32;
+var<private> row_base: u32;
 
-// A key whose unsigned order is the float order.
-fn order_key(v: f32) -> u32 {
-    let bits = bitcast<u32>(v);
-    if ((bits & 0x80000000u) != 0u) {
-        return ~bits;
-    }
-    return bits | 0x80000000u;
+fn row_value(j: u32) -> f32 {
+    return h[row_base + j];
+}
+
+fn row_candidate(j: u32) -> bool {
+    return true;
 }
 
 @compute @workgroup_size(WG)
@@ -30,55 +27,16 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
     if (row >= arrayLength(&h) / shape.d_sae) {
         return;
     }
-    let base = row * shape.d_sae;
+    row_base = row * shape.d_sae;
     if (shape.k >= shape.d_sae) {
         for (var j = lid; j < shape.d_sae; j += WG) {
-            f[base + j] = max(h[base + j], 0.0);
+            f[row_base + j] = max(h[row_base + j], 0.0);
         }
         return;
     }
-    if (lid == 0u) {
-        prefix = 0u;
-        remaining = shape.k;
-    }
-    var mask = 0u;
-    for (var round = 0u; round < 4u; round++) {
-        let shift = 24u - 8u * round;
-        atomicStore(&histogram[lid], 0u);
-        workgroupBarrier();
-        let want = workgroupUniformLoad(&prefix);
-        for (var j = lid; j < shape.d_sae; j += WG) {
-            let key = order_key(h[base + j]);
-            if ((key & mask) == want) {
-                atomicAdd(&histogram[(key >> shift) & 255u], 1u);
-            }
-        }
-        workgroupBarrier();
-        if (lid == 0u) {
-            // Walk the bins from the largest values down to the bin holding the k-th largest.
-            var above = 0u;
-            var bin = 255u;
-            loop {
-                let count = atomicLoad(&histogram[bin]);
-                if (above + count >= remaining || bin == 0u) {
-                    break;
-                }
-                above += count;
-                bin -= 1u;
-            }
-            remaining -= above;
-            prefix = prefix | (bin << shift);
-        }
-        workgroupBarrier();
-        mask = mask | (255u << shift);
-    }
-    let threshold = workgroupUniformLoad(&prefix);
+    let cut = select_in_row(lid, shape.d_sae, shape.k);
     for (var j = lid; j < shape.d_sae; j += WG) {
-        let v = h[base + j];
-        var kept = 0.0;
-        if (order_key(v) >= threshold) {
-            kept = max(v, 0.0);
-        }
-        f[base + j] = kept;
+        let v = h[row_base + j];
+        f[row_base + j] = select(0.0, max(v, 0.0), is_kept(cut, order_key(v), j));
     }
 }

@@ -11,6 +11,7 @@
 #[path = "../../../sae/tests/common/pytorch_fixture.rs"]
 pub mod pytorch_fixture;
 pub mod reference;
+pub mod selection;
 pub mod subjects;
 
 use frontier_sae::config::{Arch, SaeConfig};
@@ -37,7 +38,7 @@ pub struct Outcome {
 #[allow(async_fn_in_trait)]
 pub trait Subject {
     fn name(&self) -> String;
-    /// Whether it trains this configuration (the GPU backend leaves BatchTopK and AuxK to the CPU).
+    /// Whether it trains this configuration.
     fn supports(&self, cfg: &SaeConfig, params: &StepParams) -> bool;
     /// Runs one step per batch from `sae` (firing counters `counts`), the last one up to `until`.
     async fn run(
@@ -104,6 +105,7 @@ pub async fn fixture_forward_and_gradients<S: Subject>(s: &mut S) -> usize {
         let stats = out.stats[0];
         scalar(&format!("{who}: mse"), stats.mse, f64::from(number(&e["mse"])));
         scalar(&format!("{who}: sparsity"), stats.sparsity_loss, f64::from(number(&e["sparsity_loss"])));
+        scalar(&format!("{who}: AuxK"), stats.aux_loss, f64::from(number(&e["aux_loss"])));
         scalar(&format!("{who}: loss"), stats.loss, f64::from(number(&e["loss"])));
         let g = out.grads.unwrap_or_else(|| panic!("{who}: no gradients"));
         let want = &e["grad"];

@@ -101,8 +101,8 @@ impl Subject for Gpu {
         format!("wgpu on {} ({:?})", self.ctx.describe(), self.policy)
     }
 
-    fn supports(&self, cfg: &SaeConfig, params: &StepParams) -> bool {
-        frontier_sae_gpu::sae::supports(cfg, params.auxk_coeff).is_ok()
+    fn supports(&self, cfg: &SaeConfig, _: &StepParams) -> bool {
+        frontier_sae_gpu::sae::supports(cfg).is_ok()
     }
 
     async fn run(
