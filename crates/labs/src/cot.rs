@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 /// Longest trace kept in the state (and so in links and saved work). The checker itself takes
 /// any length; larger files go through the batch upload.
-/// The most the editor checks on the page's own thread: about 0.3 s on a laptop at
-/// [`frontier_reasoning::analyze::CHECK_OPS_PER_BYTE`] (1 MiB would take over a second); longer
+/// The most the editor checks on the page's own thread: about 0.2 s on a laptop at
+/// [`frontier_reasoning::analyze::CHECK_OPS_PER_BYTE`] (1 MiB would take 0.8 s); longer
 /// files go to the worker as a batch.
 pub const MAX_TRACE_BYTES: usize = 256 << 10;
 pub const MAX_QUESTION_BYTES: usize = 64 << 10;

@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 
 /// Both passes the page runs (the detectors and the line-split baseline), per byte of trace, in
 /// flop-equivalents at [`frontier_base::work::LAPTOP_FLOP_PER_S`]: 1 MiB of the worked example's
-/// trace repeated takes 193 ms natively on one server core (175 + 18 ms); wasm is about 2× and a
-/// laptop core about 3× slower, so 1.16 s, 4.6 GFLOP-equivalents.
-pub const CHECK_OPS_PER_BYTE: f64 = 4_400.0;
+/// trace repeated takes about 140 ms natively on one server core (about 120 + 20 ms; `cargo run
+/// --release -p frontier-reasoning --example cot_timing`); counting wasm as 2× and a laptop core as
+/// 3× slower, as before the exact fast path (4,400 a byte at 193 ms), that is 0.84 s, 3.4
+/// GFLOP-equivalents.
+pub const CHECK_OPS_PER_BYTE: f64 = 3_200.0;
 
 /// The work of checking a trace (and its question) with and without the detectors.
 pub fn check_work(trace_bytes: usize, question_bytes: usize) -> Work {
@@ -17,10 +19,10 @@ pub fn check_work(trace_bytes: usize, question_bytes: usize) -> Work {
     Work { flop: bytes as f64 * CHECK_OPS_PER_BYTE, bytes: 8 * bytes }
 }
 
-use crate::arith::{read_step, Check};
+use crate::arith::{read_step_with, Check, ReadBuffers};
 use crate::detect::contradiction::{claims_against_computations, CopulaTracker, QuantityTracker};
 use crate::detect::unsupported::{opens_with_conclusion, unsupported_numbers, Support};
-use crate::detect::{baseline, StepView};
+use crate::detect::{baseline, StepSpans, StepView};
 use crate::finding::{Finding, FindingType};
 use crate::trace::{split, Step, StepMode};
 
@@ -72,10 +74,11 @@ pub fn analyze(trace: &str, question: Option<&str>, options: Options) -> Analysi
     let mut quantities = QuantityTracker::default();
     let mut copulas = CopulaTracker::default();
     let mut seen_content = false;
+    let mut buffers = ReadBuffers::default();
     for step in &steps {
         let text = step.text(trace);
         let (base, i) = (step.start, step.index);
-        let reading = read_step(text, base);
+        let reading = read_step_with(text, base, &mut buffers);
         let (checks, numbers) = (reading.checks, reading.numbers);
         let mut last_result = None;
         for c in checks.iter().filter(|c| c.verdict.is_error()) {
@@ -96,10 +99,11 @@ pub fn analyze(trace: &str, question: Option<&str>, options: Options) -> Analysi
                     c.computed
                 ),
                 expected: Some(c.expected.clone()),
-                detail: serde_json::to_value(c.verdict).ok().and_then(|v| v.as_str().map(str::to_owned)),
+                detail: Some(c.verdict.id().to_owned()),
             });
         }
-        let view = StepView { text, base, index: i, checks: &checks, numbers: &numbers };
+        let spans = StepSpans::new(&checks, &numbers);
+        let view = StepView { text, base, index: i, checks: &checks, numbers: &numbers, spans: &spans };
         findings.extend(claims_against_computations(&view));
         findings.extend(quantities.step(&view));
         findings.extend(copulas.step(text, base, i));

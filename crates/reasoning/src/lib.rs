@@ -10,9 +10,11 @@ pub mod csp;
 pub mod detect;
 pub mod finding;
 pub mod probes;
+mod scan;
 pub mod score;
 pub mod synthetic;
 pub mod trace;
+mod vocabulary;
 
 pub use analyze::{analyze, Analysis, Options};
 pub use finding::{Finding, FindingType};

@@ -4,17 +4,16 @@
 //! a left side without an operator (a label: "D2 = 644 - 19"), an operand that is a word
 //! ("S + 143 = 200", "16 + x"), clock times, dates and ranges (the tokenizer's barriers).
 
-use num_bigint::BigInt;
-use num_rational::BigRational;
-use num_traits::{Signed, ToPrimitive, Zero};
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use super::compact::compact;
 use super::expr::{evaluate, Evaluated};
-use super::lex::{tokenize, Kind, Num, Token};
+use super::lex::{tokenize, tokenize_into, Kind, Num, Token};
 use super::mapped::Mapped;
 use super::normalize::{normalize, Annotation};
-use super::number::{format, rounding_tolerance, ten_pow, Value};
+use super::number::{format, rounding_tolerance, Value};
 use super::numbers::{numbers_in, WrittenNumber};
 
 /// How a written result compares with the exact value of its left side.
@@ -43,6 +42,21 @@ pub enum Verdict {
 impl Verdict {
     pub fn is_error(self) -> bool {
         !matches!(self, Verdict::Ok | Verdict::OkRounded | Verdict::OkPercent | Verdict::RunningChain)
+    }
+
+    /// Its name as serialized ("ok", "scale_mismatch", ...).
+    pub fn id(self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::OkRounded => "ok_rounded",
+            Verdict::OkPercent => "ok_percent",
+            Verdict::RunningChain => "running_chain",
+            Verdict::Wrong => "wrong",
+            Verdict::ScaleMismatch => "scale_mismatch",
+            Verdict::SignDropped => "sign_dropped",
+            Verdict::Truncated => "truncated",
+            Verdict::PercentTimes100 => "percent_times100",
+        }
     }
 
     /// The kind of error in words, for messages.
@@ -120,22 +134,22 @@ fn nums(tokens: &[Token]) -> impl Iterator<Item = &Num> {
 
 /// How far the written right side may be from the exact left side.
 fn tolerance(right: &[Token], approx_eq: bool) -> Value {
-    let mut tol = BigRational::zero();
+    let mut tol = Value::zero();
     for n in nums(right) {
         let mut t = rounding_tolerance(n.decimals);
         if n.approx {
-            t *= BigRational::from_integer(BigInt::from(2));
+            t *= &Value::from(2);
         }
-        t *= BigRational::from_integer(ten_pow(n.scale_exp));
+        t *= &Value::pow10(n.scale_exp);
         if n.percent {
-            t /= BigRational::from_integer(BigInt::from(100));
+            t /= &Value::from(100);
         }
         if t > tol {
             tol = t;
         }
     }
     if approx_eq {
-        tol *= BigRational::from_integer(BigInt::from(2));
+        tol *= &Value::from(2);
     }
     tol
 }
@@ -165,8 +179,8 @@ fn rounds_to(exact: &Value, written: &Value, tol: &Value) -> bool {
     }
     let away_from_zero = written.abs() > exact.abs();
     // The written value in units of its last place (tol is half of one).
-    let units = (written / (tol * BigRational::from_integer(BigInt::from(2)))).round().to_integer();
-    away_from_zero || (units % BigInt::from(2)).is_zero()
+    let units = (written / (tol * Value::from(2))).round();
+    away_from_zero || units.is_even()
 }
 
 /// The verdict for `left = right`, given the tokens of each side.
@@ -179,12 +193,12 @@ fn verdict(left: &Value, left_tokens: &[Token], right: &Evaluated, right_tokens:
     // Results printed from floating point ("100/58 = 1.7241379310344827") carry about 16
     // significant digits, so a relative slack of 1e-9 accepts them without hiding real slips.
     // Only a result written with decimals can be a float printout.
-    let float_noise = left.abs() / BigRational::from_integer(BigInt::from(1_000_000_000));
+    let float_noise = left.abs() / Value::from(1_000_000_000);
     if float_noise > tol && nums(right_tokens).any(|n| n.decimals > 0) {
         tol = float_noise;
     }
     if approx_eq {
-        let relative = left.abs() / BigRational::from_integer(BigInt::from(200));
+        let relative = left.abs() / Value::from(200);
         if relative > tol {
             tol = relative;
         }
@@ -196,7 +210,7 @@ fn verdict(left: &Value, left_tokens: &[Token], right: &Evaluated, right_tokens:
     if maybe_close(lf, rf, tf) && rounds_to(left, r, &tol) {
         return Verdict::OkRounded;
     }
-    let hundred = BigRational::from_integer(BigInt::from(100));
+    let hundred = Value::from(100);
     let right_percent = nums(right_tokens).any(|n| n.percent);
     if right_percent && maybe_close(lf, rf * 100.0, tf * 100.0) && close(left, &(r * &hundred), &(&tol * &hundred)) {
         return Verdict::OkPercent;
@@ -224,7 +238,7 @@ fn verdict(left: &Value, left_tokens: &[Token], right: &Evaluated, right_tokens:
         if left.is_zero() || !(up || down) {
             continue;
         }
-        let factor = BigRational::from_integer(ten_pow(k));
+        let factor = Value::pow10(k);
         if (up && close(&(left * &factor), r, &tol)) || (down && close(&(left / &factor), r, &tol)) {
             return Verdict::ScaleMismatch;
         }
@@ -236,15 +250,16 @@ fn verdict(left: &Value, left_tokens: &[Token], right: &Evaluated, right_tokens:
     Verdict::Wrong
 }
 
-fn expected_text(left: &Value, left_tokens: &[Token], right_tokens: &[Token]) -> String {
+/// `computed` is `format(left)`, already made for the check.
+fn expected_text(left: &Value, computed: &str, left_tokens: &[Token], right_tokens: &[Token]) -> String {
     if nums(right_tokens).any(|n| n.percent) {
         // Written as a percentage: show the value the same way.
-        let already_times_100 = left.abs() >= BigRational::from_integer(BigInt::from(1))
-            && nums(left_tokens).any(|n| n.value == BigRational::from_integer(BigInt::from(100)));
-        let shown = if already_times_100 { left.clone() } else { left * BigRational::from_integer(BigInt::from(100)) };
+        let hundred = Value::from(100);
+        let already_times_100 = left.abs() >= Value::one() && nums(left_tokens).any(|n| n.value == hundred);
+        let shown = if already_times_100 { left.clone() } else { left * &hundred };
         return format!("{}%", format(&shown));
     }
-    format(left)
+    computed.to_owned()
 }
 
 fn plain(text: &Mapped, tokens: &[Token]) -> String {
@@ -265,6 +280,7 @@ fn make_check(text: &Mapped, left: Side, right: Side, approx_eq: bool, source: S
     let (rs, re) = (right.tokens.first()?, right.tokens.last()?);
     let (result_start, result_end) = text.span(rs.start, re.end);
     let verdict = verdict(&left.value.value, left.tokens, &right.value, right.tokens, approx_eq);
+    let computed = format(&left.value.value);
     Some(Check {
         start,
         end,
@@ -272,8 +288,8 @@ fn make_check(text: &Mapped, left: Side, right: Side, approx_eq: bool, source: S
         result_end,
         expression: plain(text, left.tokens),
         written: plain(text, right.tokens),
-        computed: format(&left.value.value),
-        expected: expected_text(&left.value.value, left.tokens, right.tokens),
+        expected: expected_text(&left.value.value, &computed, left.tokens, right.tokens),
+        computed,
         verdict,
         source,
     })
@@ -292,31 +308,58 @@ pub struct StepReading {
 }
 
 pub fn read_step(step: &str, base: usize) -> StepReading {
-    // Prose without a digit has no arithmetic and states no number (number words aside).
-    if !step.bytes().any(|b| b.is_ascii_digit()) && !step.contains(['½', '⅓', '⅔', '¼', '¾', '⅕', '⅛', '²', '³'])
-    {
+    read_step_with(step, base, &mut ReadBuffers::default())
+}
+
+/// Space [`read_step_with`] reuses from step to step (one allocation for a whole trace).
+#[derive(Debug, Default)]
+pub struct ReadBuffers {
+    tokens: Vec<Token>,
+}
+
+/// [`read_step`], reusing `buffers`.
+pub fn read_step_with(step: &str, base: usize, buffers: &mut ReadBuffers) -> StepReading {
+    // Prose without a digit has no arithmetic and states no number (number words aside); the
+    // other characters looked for are not ASCII.
+    let (digit, ascii) = step.bytes().fold((false, true), |(d, a), b| (d || b.is_ascii_digit(), a && b.is_ascii()));
+    if !digit && (ascii || !step.contains(['½', '⅓', '⅔', '¼', '¾', '⅕', '⅛', '²', '³'])) {
         return StepReading { checks: Vec::new(), numbers: Vec::new() };
     }
     let normalized = normalize(step, base);
-    let tokens = compact(tokenize(&normalized.text.text), &normalized.text.text);
+    let mut buffer = std::mem::take(&mut buffers.tokens);
+    buffer.clear();
+    let tokens = compact(tokenize_into(&normalized.text.text, buffer), &normalized.text.text);
     let mut checks = visible_checks(&normalized.text, &tokens);
-    for annotation in &normalized.annotations {
-        checks.extend(annotation_checks(annotation, &normalized.text, &tokens, &checks));
+    if !normalized.annotations.is_empty() {
+        // Tokens come in order (the tokenizer reads left to right): binary search finds the one
+        // after an annotation; a set of the results checked so far replaces a scan per annotation.
+        let sorted = tokens.windows(2).all(|w| w[0].start <= w[1].start);
+        let mut done: HashSet<usize> = checks.iter().map(|c| c.result_start).collect();
+        for annotation in &normalized.annotations {
+            let found = annotation_checks(annotation, &normalized.text, &tokens, sorted, &done);
+            done.extend(found.iter().map(|c| c.result_start));
+            checks.extend(found);
+        }
     }
     checks.sort_by_key(|c| (c.start, c.end));
-    StepReading { checks, numbers: numbers_in(&normalized.text, &tokens) }
+    let numbers = numbers_in(&normalized.text, &tokens);
+    buffers.tokens = tokens;
+    StepReading { checks, numbers }
 }
 
 fn visible_checks(text: &Mapped, tokens: &[Token]) -> Vec<Check> {
-    let eqs: Vec<usize> =
-        tokens.iter().enumerate().filter(|(_, t)| matches!(t.kind, Kind::Eq { .. })).map(|(i, _)| i).collect();
+    let mut eqs =
+        tokens.iter().enumerate().filter(|(_, t)| matches!(t.kind, Kind::Eq { .. })).map(|(i, _)| i).peekable();
     let mut checks = Vec::new();
     // Where the previous pair's right side ended: a left side that is exactly that segment is a
     // link in a chain ("a = b = c") and may be a bare number.
     let mut previous_right_end: Option<usize> = None;
-    for (k, &e) in eqs.iter().enumerate() {
-        let lo = if k == 0 { 0 } else { eqs[k - 1] + 1 };
-        let hi = eqs.get(k + 1).copied().unwrap_or(tokens.len());
+    let mut previous_eq: Option<usize> = None;
+    // The k-th sign at `e`, between the previous sign and the next.
+    for k in 0usize.. {
+        let Some(e) = eqs.next() else { break };
+        let lo = previous_eq.replace(e).map_or(0, |p| p + 1);
+        let hi = eqs.peek().copied().unwrap_or(tokens.len());
         let approx_eq = matches!(tokens[e].kind, Kind::Eq { approx: true, .. });
         let word_eq = matches!(tokens[e].kind, Kind::Eq { word: true, .. });
         let chained = k > 0 && previous_right_end == Some(e);
@@ -370,7 +413,8 @@ fn annotation_checks(
     annotation: &Annotation,
     visible: &Mapped,
     visible_tokens: &[Token],
-    done: &[Check],
+    sorted: bool,
+    done: &HashSet<usize>,
 ) -> Vec<Check> {
     let inner = &annotation.inner;
     let tokens = compact(tokenize(&inner.text), &inner.text);
@@ -393,11 +437,15 @@ fn annotation_checks(
 
     // The visible result: the first token at the annotation's place, if it is a number and no
     // visible equation ends there.
-    let Some(i) = visible_tokens.iter().position(|t| t.start >= annotation.at) else { return out };
-    let token = &visible_tokens[i];
+    let i = if sorted {
+        visible_tokens.partition_point(|t| t.start < annotation.at)
+    } else {
+        visible_tokens.iter().position(|t| t.start >= annotation.at).unwrap_or(visible_tokens.len())
+    };
+    let Some(token) = visible_tokens.get(i) else { return out };
     let Kind::Num(num) = &token.kind else { return out };
     let (start, end) = visible.span(token.start, token.end);
-    if done.iter().any(|c| c.result_start == start) {
+    if done.contains(&start) {
         return out;
     }
     let tol = tolerance(std::slice::from_ref(token), false);
@@ -408,6 +456,7 @@ fn annotation_checks(
     }
     let single = Evaluated { value: num.value.clone(), operators: 0, first_number: Some(0), single_number: true };
     let verdict = verdict(&left_value, &tokens[..eq], &single, std::slice::from_ref(token), false);
+    let computed = format(&left_value);
     out.push(Check {
         start,
         end,
@@ -415,8 +464,8 @@ fn annotation_checks(
         result_end: end,
         expression: inner.text.get(..inner.text.find('=').unwrap_or(0)).unwrap_or("").trim().to_owned(),
         written: visible.text.get(token.start..token.end).unwrap_or("").to_owned(),
-        computed: format(&left_value),
-        expected: expected_text(&left_value, &tokens[..eq], std::slice::from_ref(token)),
+        expected: expected_text(&left_value, &computed, &tokens[..eq], std::slice::from_ref(token)),
+        computed,
         verdict,
         source: Source::AfterAnnotation,
     });
@@ -538,6 +587,23 @@ mod tests {
         assert_eq!(&step[c.result_start - 1000..c.result_end - 1000], "293");
         assert_eq!(&step[c.start - 1000..c.end - 1000], "93 x 6 = 293");
         assert_eq!(c.expected, "558");
+    }
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_the_serialized_names() {
+        use Verdict::*;
+        for v in [Ok, OkRounded, OkPercent, RunningChain, Wrong, ScaleMismatch, SignDropped, Truncated, PercentTimes100]
+        {
+            assert_eq!(
+                serde_json::to_value(v).ok().and_then(|j| j.as_str().map(str::to_owned)).as_deref(),
+                Some(v.id())
+            );
+        }
     }
 }
 

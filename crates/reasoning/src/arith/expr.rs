@@ -1,10 +1,6 @@
 //! Exact evaluation of a run of tokens as one arithmetic expression: `+ - * / ^`, parentheses,
 //! unary signs and implicit multiplication before a parenthesis ("2(3 + 4)").
 
-use num_bigint::BigInt;
-use num_rational::BigRational;
-use num_traits::{Signed, ToPrimitive, Zero};
-
 use super::lex::{Kind, Token};
 use super::number::Value;
 
@@ -58,7 +54,7 @@ impl Parser<'_> {
             self.pos += 1;
             self.operators += 1;
             let rhs = self.term()?;
-            value = if op == b'+' { add(value, &rhs) } else { add(value, &-rhs) };
+            value = if op == b'+' { value + rhs } else { value - rhs };
         }
         Some(value)
     }
@@ -72,19 +68,12 @@ impl Parser<'_> {
                     self.pos += 1;
                     self.operators += 1;
                     let rhs = self.unary()?;
-                    value = if op == b'*' {
-                        mul(value, &rhs)
-                    } else {
-                        if rhs.is_zero() {
-                            return None;
-                        }
-                        value / rhs
-                    };
+                    value = if op == b'*' { value * rhs } else { value.checked_div(&rhs)? };
                 }
                 // "2(3 + 4)" and "(1 + 2)(3)".
                 Some(Kind::LParen) => {
                     self.operators += 1;
-                    value *= self.power()?;
+                    value *= &self.power()?;
                 }
                 _ => return Some(value),
             }
@@ -148,42 +137,22 @@ impl Parser<'_> {
     }
 }
 
-/// Sums and products of whole numbers skip the fraction reduction (a gcd per operation), which
-/// is most of the cost of checking a trace.
-fn add(a: Value, b: &Value) -> Value {
-    if a.is_integer() && b.is_integer() {
-        BigRational::from_integer(a.to_integer() + b.numer())
-    } else {
-        a + b
-    }
-}
-
-fn mul(a: Value, b: &Value) -> Value {
-    if a.is_integer() && b.is_integer() {
-        BigRational::from_integer(a.to_integer() * b.numer())
-    } else {
-        a * b
-    }
-}
-
 fn raise(base: &Value, exponent: &Value) -> Option<Value> {
-    if !exponent.is_integer() {
+    // A whole exponent of at most MAX_EXPONENT (an exponent too big for 64 bits is beyond it).
+    let e = exponent.to_i64()?;
+    let magnitude = u32::try_from(e.unsigned_abs()).ok().filter(|m| *m <= MAX_EXPONENT)?;
+    if base.bits().saturating_mul(u64::from(magnitude)) > MAX_POWER_BITS {
         return None;
     }
-    let e = exponent.to_integer();
-    let magnitude = e.abs().to_u32().filter(|m| *m <= MAX_EXPONENT)?;
-    let bits = base.numer().bits().max(base.denom().bits());
-    if bits.saturating_mul(u64::from(magnitude)) > MAX_POWER_BITS {
+    if base.is_zero() && e < 0 {
         return None;
     }
-    if base.is_zero() && e.is_negative() {
-        return None;
+    let raised = base.pow(magnitude);
+    if e < 0 {
+        raised.recip()
+    } else {
+        Some(raised)
     }
-    let raised = BigRational::new(
-        num_traits::pow(base.numer().clone(), magnitude as usize),
-        num_traits::pow(base.denom().clone(), magnitude as usize),
-    );
-    Some(if e.is_negative() { BigRational::from_integer(BigInt::from(1)) / raised } else { raised })
 }
 
 #[cfg(test)]

@@ -2,10 +2,7 @@
 //! only looks like arithmetic (clock times, dates, ranges, codes with leading zeros, factorials,
 //! numbers glued to letters) becomes a barrier or a word, so no expression runs through it.
 
-use num_bigint::BigInt;
-use num_rational::BigRational;
-
-use super::number::{parse_decimal, Value};
+use super::number::{parse_decimal, parse_grouped, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Num {
@@ -64,12 +61,26 @@ fn vulgar_fraction(c: char) -> Option<(i64, i64)> {
 }
 
 pub fn tokenize(text: &str) -> Vec<Token> {
+    // About one token per four bytes of arithmetic prose: one allocation for most steps.
+    tokenize_into(text, Vec::with_capacity(text.len() / 4 + 4))
+}
+
+/// [`tokenize`] into `tokens` (emptied first), to reuse its allocation.
+pub fn tokenize_into(text: &str, mut tokens: Vec<Token>) -> Vec<Token> {
+    tokens.clear();
+    tokens.reserve(text.len() / 4 + 4);
     let bytes = text.as_bytes();
-    let mut tokens: Vec<Token> = Vec::new();
     let mut i = 0;
     let mut space_before = true;
     while i < text.len() {
-        let Some(c) = text[i..].chars().next() else { break };
+        // ASCII, most of any trace, needs no decoding.
+        let c = match bytes[i] {
+            b if b.is_ascii() => char::from(b),
+            _ => match text[i..].chars().next() {
+                Some(c) => c,
+                None => break,
+            },
+        };
         let start = i;
         let push = |tokens: &mut Vec<Token>, kind: Kind, end: usize, space_before: bool| {
             tokens.push(Token { kind, start, end, space_before });
@@ -87,16 +98,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             i = end;
         } else if let Some((n, d)) = vulgar_fraction(c) {
             let end = i + c.len_utf8();
-            let value = BigRational::new(BigInt::from(n), BigInt::from(d));
+            let value = Value::ratio(n, d).unwrap_or_default();
             push(&mut tokens, Kind::Num(plain_num(value, 0)), end, space_before);
             i = end;
         } else if c.is_alphabetic() || c == '_' {
-            let len: usize = text[i..]
-                .chars()
-                .take_while(|ch| ch.is_alphabetic() || *ch == '_' || *ch == '\'' || *ch == '’')
-                .map(char::len_utf8)
-                .sum();
-            let end = i + len;
+            let end = i + word_len(&text[i..]);
             push(&mut tokens, Kind::Word, end, space_before);
             i = end;
         } else {
@@ -124,7 +130,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     if let Some(Token { kind: Kind::Num(num), end: num_end, .. }) = tokens.last_mut() {
                         if !num.percent {
                             num.percent = true;
-                            num.value /= BigRational::from_integer(BigInt::from(100));
+                            num.value /= &Value::from(100);
                             *num_end = end;
                             i = end;
                             continue;
@@ -140,6 +146,16 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         space_before = false;
     }
     tokens
+}
+
+/// Bytes of the word at the start of `text`: letters, '_' and apostrophes.
+fn word_len(text: &str) -> usize {
+    let is_word = |ch: char| ch.is_alphabetic() || ch == '_' || ch == '\'' || ch == '’';
+    let ascii = text.bytes().take_while(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'\'').count();
+    if text.as_bytes().get(ascii).is_none_or(u8::is_ascii) {
+        return ascii;
+    }
+    ascii + text[ascii..].chars().take_while(|ch| is_word(*ch)).map(char::len_utf8).sum::<usize>()
 }
 
 /// A number right after a letter is part of a name ("D2", "x2"), except after the 'x' of "5x3".
@@ -166,7 +182,6 @@ fn number(text: &str, i: usize) -> (Kind, usize) {
     let bytes = text.as_bytes();
     let int_len = digits_len(bytes, i);
     let mut end = i + int_len;
-    let mut digits = String::from(&text[i..end]);
 
     // Clock times "6:00", "9:30 am" and dates "2024-02-28", "12/25/2020" are not arithmetic.
     if bytes.get(end) == Some(&b':') && digits_len(bytes, end + 1) == 2 {
@@ -182,23 +197,24 @@ fn number(text: &str, i: usize) -> (Kind, usize) {
     // Thousands separators: "1,234,567" but not "14, 400" or "1,23".
     if (1..=3).contains(&int_len) {
         while bytes.get(end) == Some(&b',') && digits_len(bytes, end + 1) == 3 {
-            digits.push_str(&text[end + 1..end + 4]);
             end += 4;
         }
     }
+    // The digits are read in place (commas skipped): no string per number.
+    let int_end = end;
+    let mut frac = "";
     let mut decimals_written = false;
     if bytes.get(end) == Some(&b'.') && digits_len(bytes, end + 1) > 0 {
-        let frac = digits_len(bytes, end + 1);
-        digits.push('.');
-        digits.push_str(&text[end + 1..end + 1 + frac]);
-        end += 1 + frac;
+        let frac_len = digits_len(bytes, end + 1);
+        frac = &text[end + 1..end + 1 + frac_len];
+        end += 1 + frac_len;
         decimals_written = true;
     }
     // Codes and military times with a leading zero ("0900", "007") are labels.
     if !decimals_written && int_len > 1 && bytes[i] == b'0' {
         return (Kind::Barrier, end);
     }
-    let Some((mut value, decimals)) = parse_decimal(&digits) else {
+    let Some((mut value, decimals)) = parse_grouped(&text[i..int_end], frac) else {
         return (Kind::Barrier, end);
     };
     let mut num = plain_num(value.clone(), decimals);
@@ -223,14 +239,14 @@ fn number(text: &str, i: usize) -> (Kind, usize) {
     // Mixed numbers "1 1/4" and "1 and 1/4": a proper fraction after a whole number.
     if !decimals_written {
         if let Some((fraction, stop)) = mixed_fraction(text, end) {
-            value += fraction;
+            value += &fraction;
             num.value = value.clone();
             end = stop;
         }
     }
     if let Some(c) = text[end..].chars().next() {
         if let Some((n, d)) = vulgar_fraction(c) {
-            value += BigRational::new(BigInt::from(n), BigInt::from(d));
+            value += &Value::ratio(n, d).unwrap_or_default();
             num.value = value;
             end += c.len_utf8();
         }
@@ -244,7 +260,7 @@ fn number(text: &str, i: usize) -> (Kind, usize) {
     }
     if bytes.get(end) == Some(&b'%') {
         num.percent = true;
-        num.value /= BigRational::from_integer(BigInt::from(100));
+        num.value /= &Value::from(100);
         end += 1;
     }
     // A number glued to letters is a name ("5A", "3rd", "2x"), unless the letters are a unit
@@ -253,7 +269,7 @@ fn number(text: &str, i: usize) -> (Kind, usize) {
     if letters > 0 {
         let word = &text[end..end + letters];
         let times = (word == "x" || word == "X") && text[end + 1..].starts_with(|c: char| c.is_ascii_digit());
-        let unit = GLUED_UNITS.contains(&word.to_ascii_lowercase().as_str())
+        let unit = GLUED_UNITS.iter().any(|u| u.eq_ignore_ascii_case(word))
             && !text[end + letters..].starts_with(|c: char| c.is_alphanumeric());
         if !times && !unit {
             let rest: usize = text[end..].chars().take_while(|c| c.is_alphanumeric()).map(char::len_utf8).sum();
@@ -308,7 +324,10 @@ fn mixed_fraction(text: &str, end: usize) -> Option<(Value, usize)> {
     }
     let a: i64 = text[a_start..a_start + a_len].parse().ok()?;
     let b: i64 = text[b_start..stop].parse().ok()?;
-    (b > 0 && a < b && a > 0).then(|| (BigRational::new(BigInt::from(a), BigInt::from(b)), stop))
+    if !(b > 0 && a < b && a > 0) {
+        return None;
+    }
+    Some((Value::ratio(a, b)?, stop))
 }
 
 #[cfg(test)]

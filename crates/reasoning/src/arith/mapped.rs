@@ -1,11 +1,13 @@
 //! Text rewritten for parsing that still knows where each byte came from, so that a finding in
 //! the rewritten text (LaTeX turned into plain operators, annotations removed) highlights the
-//! right bytes of what the user pasted.
+//! right bytes of what the user pasted. Text taken as it is (most steps) is borrowed, not copied.
+
+use std::borrow::Cow;
 
 /// A rewritten string and, for each of its bytes, the original byte range it stands for.
 #[derive(Debug, Clone, Default)]
-pub struct Mapped {
-    pub text: String,
+pub struct Mapped<'a> {
+    pub text: Cow<'a, str>,
     /// Half-open original range per rewritten byte (empty for inserted text); `None` when the
     /// text is the original itself starting at `base`, the common case, kept allocation-free.
     spans: Option<Vec<(usize, usize)>>,
@@ -14,14 +16,24 @@ pub struct Mapped {
     end: usize,
 }
 
-impl Mapped {
+impl<'a> Mapped<'a> {
     /// A string taken as it is, starting at original offset `base`.
-    pub fn identity(text: &str, base: usize) -> Mapped {
-        Mapped { text: text.to_owned(), spans: None, base, end: base + text.len() }
+    pub fn identity(text: &'a str, base: usize) -> Mapped<'a> {
+        Mapped { text: Cow::Borrowed(text), spans: None, base, end: base + text.len() }
     }
 
-    pub fn with_end(end: usize) -> Mapped {
-        Mapped { text: String::new(), spans: Some(Vec::new()), base: 0, end }
+    pub fn with_end(end: usize) -> Mapped<'a> {
+        Mapped::with_capacity(end, 0)
+    }
+
+    /// [`Mapped::with_end`], with room for `capacity` bytes of text.
+    pub fn with_capacity(end: usize, capacity: usize) -> Mapped<'a> {
+        Mapped {
+            text: Cow::Owned(String::with_capacity(capacity)),
+            spans: Some(Vec::with_capacity(capacity)),
+            base: 0,
+            end,
+        }
     }
 
     pub fn is_identity(&self) -> bool {
@@ -37,13 +49,29 @@ impl Mapped {
     /// Appends inserted text (no original bytes of its own), placed at original offset `at`.
     pub fn push_str(&mut self, s: &str, at: usize) {
         self.spans_mut().extend(std::iter::repeat_n((at, at), s.len()));
-        self.text.push_str(s);
+        self.text.to_mut().push_str(s);
     }
 
     /// Appends `c` standing for the `len` original bytes at `at` (a character copied or replaced).
     pub fn push_char(&mut self, c: char, at: usize, len: usize) {
         self.spans_mut().extend(std::iter::repeat_n((at, at + len), c.len_utf8()));
-        self.text.push(c);
+        self.text.to_mut().push(c);
+    }
+
+    /// Appends `s` copied from the original at `base`: each of a character's bytes stands for
+    /// that whole character, as if pushed by [`Mapped::push_char`] one by one.
+    pub fn push_copied(&mut self, s: &str, base: usize) {
+        let spans = self.spans_mut();
+        spans.reserve(s.len());
+        if s.is_ascii() {
+            spans.extend((base..base + s.len()).map(|i| (i, i + 1)));
+        } else {
+            for (i, c) in s.char_indices() {
+                let len = c.len_utf8();
+                spans.extend(std::iter::repeat_n((base + i, base + i + len), len));
+            }
+        }
+        self.text.to_mut().push_str(s);
     }
 
     fn byte_span(&self, i: usize) -> Option<(usize, usize)> {
@@ -83,17 +111,21 @@ impl Mapped {
     }
 
     /// `self` was made from `outer.text`: the same text, mapped through `outer` to its original.
-    pub fn compose(self, outer: &Mapped) -> Mapped {
+    pub fn compose(self, outer: &Mapped<'_>) -> Mapped<'a> {
         if outer.spans.is_none() && self.spans.is_none() {
             let base = outer.base + self.base;
             return Mapped { text: self.text, spans: None, base, end: outer.origin(self.end) };
         }
-        let spans = (0..self.text.len())
-            .map(|i| match self.byte_span(i) {
-                Some((s, e)) => outer.span(s, e),
-                None => (outer.end, outer.end),
-            })
-            .collect();
+        let spans = match &self.spans {
+            // Every byte has its span (rewriting always records them): map each through `outer`.
+            Some(spans) if spans.len() == self.text.len() => spans.iter().map(|&(s, e)| outer.span(s, e)).collect(),
+            _ => (0..self.text.len())
+                .map(|i| match self.byte_span(i) {
+                    Some((s, e)) => outer.span(s, e),
+                    None => (outer.end, outer.end),
+                })
+                .collect(),
+        };
         Mapped { text: self.text, spans: Some(spans), base: 0, end: outer.origin(self.end) }
     }
 }

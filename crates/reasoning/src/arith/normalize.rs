@@ -6,12 +6,13 @@
 //! `$` delimiters become spaces while a `$` before a number stays a currency sign.
 
 use super::mapped::Mapped;
+use crate::scan::find_double;
 
 /// A GSM8K calculator annotation `<<lhs=rhs>>`, lifted out of the visible text.
 #[derive(Debug, Clone)]
-pub struct Annotation {
+pub struct Annotation<'a> {
     /// The inner text (`lhs=rhs`), mapped to the original.
-    pub inner: Mapped,
+    pub inner: Mapped<'a>,
     /// Where the annotation stood in the visible text once annotations are removed (byte offset
     /// in [`Normalized::text`]), to find the visible result that follows it.
     pub at: usize,
@@ -19,66 +20,100 @@ pub struct Annotation {
 
 /// A step ready for the tokenizer.
 #[derive(Debug, Clone)]
-pub struct Normalized {
-    pub text: Mapped,
-    pub annotations: Vec<Annotation>,
+pub struct Normalized<'a> {
+    pub text: Mapped<'a>,
+    pub annotations: Vec<Annotation<'a>>,
 }
 
 /// Normalizes `step`, whose first byte is at `base` in the trace.
-pub fn normalize(step: &str, base: usize) -> Normalized {
+pub fn normalize(step: &str, base: usize) -> Normalized<'_> {
     let (visible, raw_annotations) = lift_annotations(step, base);
-    let mut annotations = Vec::with_capacity(raw_annotations.len());
-    let text = rewrite(&visible);
-    for (inner, at_visible) in raw_annotations {
-        let plain = rewrite(&inner);
-        // The position in the rewritten text of the first byte at or after the annotation.
-        let target = visible.origin(at_visible);
-        let at = (0..=text.text.len())
-            .filter(|&i| text.text.is_char_boundary(i))
-            .find(|&i| text.origin(i) >= target)
-            .unwrap_or(text.text.len());
-        annotations.push(Annotation { inner: plain, at });
+    if raw_annotations.is_empty() {
+        return Normalized { text: rewrite(visible), annotations: Vec::new() };
     }
+    let targets: Vec<usize> = raw_annotations.iter().map(|(_, at)| visible.origin(*at)).collect();
+    let text = rewrite(visible);
+    let mut first_at = FirstAt::new(&text);
+    let annotations = raw_annotations
+        .into_iter()
+        .zip(targets)
+        .map(|((inner, _), target)| Annotation { inner: rewrite(inner), at: first_at.find(target) })
+        .collect();
     Normalized { text, annotations }
 }
 
+/// The first character boundary `i` of a rewritten text whose original offset is at least a
+/// target (the text's length if none): where an annotation stood. A cursor that only moves forward
+/// over the running maximum of the offsets gives the same answer as a search from the start for
+/// each target (the first `i` where the maximum reaches a target is the first where the offset
+/// does), while annotations come in order: a step of many annotations is not quadratic.
+struct FirstAt<'a> {
+    text: &'a Mapped<'a>,
+    /// Next boundary to look at, and the largest offset of the boundaries before it.
+    next: usize,
+    max_before: Option<usize>,
+}
+
+impl<'a> FirstAt<'a> {
+    fn new(text: &'a Mapped<'a>) -> FirstAt<'a> {
+        FirstAt { text, next: 0, max_before: None }
+    }
+
+    fn find(&mut self, target: usize) -> usize {
+        // A target below one already passed: start over (annotations come in order, so never).
+        if self.max_before.is_some_and(|m| m >= target) {
+            self.next = 0;
+            self.max_before = None;
+        }
+        let len = self.text.text.len();
+        while self.next <= len {
+            let i = self.next;
+            self.next += 1;
+            if !self.text.text.is_char_boundary(i) {
+                continue;
+            }
+            let origin = self.text.origin(i);
+            if origin >= target {
+                // The next search may start here again: this boundary is not "before" it yet.
+                self.next = i;
+                return i;
+            }
+            self.max_before = Some(self.max_before.map_or(origin, |m| m.max(origin)));
+        }
+        len
+    }
+}
+
 /// Splits the visible text from `<<…>>` annotations (only when both brackets are on the step).
-fn lift_annotations(step: &str, base: usize) -> (Mapped, Vec<(Mapped, usize)>) {
-    if !step.contains("<<") {
+fn lift_annotations(step: &str, base: usize) -> (Mapped<'_>, Vec<(Mapped<'_>, usize)>) {
+    let bytes = step.as_bytes();
+    if find_double(bytes, b'<', 0).is_none() {
         return (Mapped::identity(step, base), Vec::new());
     }
-    let mut visible = Mapped::with_end(base + step.len());
+    let mut visible = Mapped::with_capacity(base + step.len(), step.len());
     let mut annotations = Vec::new();
     let mut rest = 0;
-    while let Some(open) = step[rest..].find("<<").map(|i| i + rest) {
-        let Some(close) = step[open + 2..].find(">>").map(|i| i + open + 2) else { break };
-        visible.push_str_mapped(&step[rest..open], base + rest);
+    while let Some(open) = find_double(bytes, b'<', rest) {
+        let Some(close) = find_double(bytes, b'>', open + 2) else { break };
+        visible.push_copied(&step[rest..open], base + rest);
         let inner = Mapped::identity(&step[open + 2..close], base + open + 2);
         annotations.push((inner, visible.text.len()));
         rest = close + 2;
     }
-    visible.push_str_mapped(&step[rest..], base + rest);
+    visible.push_copied(&step[rest..], base + rest);
     (visible, annotations)
 }
 
-impl Mapped {
-    /// Appends `s` byte for byte, its first byte standing for original offset `base`.
-    fn push_str_mapped(&mut self, s: &str, base: usize) {
-        for (i, c) in s.char_indices() {
-            self.push_char(c, base + i, c.len_utf8());
-        }
-    }
-}
-
 /// LaTeX and Unicode to plain ASCII operators; the result maps back through `source`.
-fn rewrite(source: &Mapped) -> Mapped {
-    let text = source.text.as_str();
+fn rewrite(source: Mapped<'_>) -> Mapped<'_> {
+    let text: &str = &source.text;
     if !needs_rewrite(text) {
-        return source.clone();
+        return source;
     }
-    let mut out = Mapped::with_end(text.len());
-    rewrite_into(text, 0, &mut out, 0);
-    out.compose(source)
+    // LaTeX commands mostly shrink or stay the same length; a little room covers the rest.
+    let mut out = Mapped::with_capacity(text.len(), text.len() + text.len() / 4);
+    rewrite_into(text, 0, &mut out, 0, &Braces::new(text));
+    out.compose(&source)
 }
 
 const MAX_DEPTH: usize = 32;
@@ -95,15 +130,60 @@ fn needs_rewrite(text: &str) -> bool {
     })
 }
 
-fn rewrite_into(text: &str, base: usize, out: &mut Mapped, depth: usize) {
+/// Each `{` of a text and the `}` that closes it, found in one pass: looking for the close of
+/// every `\frac{` by scanning the rest of the step made a step of unclosed fractions quadratic.
+struct Braces {
+    /// (open, close) byte offsets, by open.
+    pairs: Vec<(usize, usize)>,
+}
+
+impl Braces {
+    fn new(text: &str) -> Braces {
+        let mut pairs = Vec::new();
+        let mut open = Vec::new();
+        for (i, b) in text.bytes().enumerate() {
+            match b {
+                b'{' => open.push(i),
+                b'}' => {
+                    if let Some(o) = open.pop() {
+                        pairs.push((o, i));
+                    }
+                }
+                _ => {}
+            }
+        }
+        pairs.sort_unstable();
+        Braces { pairs }
+    }
+
+    /// The `}` closing the `{` at `open`, if any.
+    fn close_of(&self, open: usize) -> Option<usize> {
+        let k = self.pairs.partition_point(|p| p.0 < open);
+        self.pairs.get(k).filter(|p| p.0 == open).map(|p| p.1)
+    }
+}
+
+/// ASCII characters [`rewrite_into`] copies as they are (all but `\\ $ { } *`).
+fn plain_ascii(b: u8) -> bool {
+    b.is_ascii() && !matches!(b, b'\\' | b'$' | b'{' | b'}' | b'*')
+}
+
+fn rewrite_into(text: &str, base: usize, out: &mut Mapped, depth: usize, braces: &Braces) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < text.len() {
+        // A run of characters copied as they are goes in at once.
+        let run = bytes[i..].iter().take_while(|b| plain_ascii(**b)).count();
+        if run > 0 {
+            out.push_copied(&text[i..i + run], base + i);
+            i += run;
+            continue;
+        }
         let Some(c) = text[i..].chars().next() else { break };
         let at = base + i;
         match c {
             '\\' => {
-                i = latex_command(text, i, base, out, depth);
+                i = latex_command(text, i, base, out, depth, braces);
                 continue;
             }
             '$' => {
@@ -155,7 +235,7 @@ fn rewrite_into(text: &str, base: usize, out: &mut Mapped, depth: usize) {
 }
 
 /// Rewrites the LaTeX command starting at `text[i] == '\\'`; returns the index after it.
-fn latex_command(text: &str, i: usize, base: usize, out: &mut Mapped, depth: usize) -> usize {
+fn latex_command(text: &str, i: usize, base: usize, out: &mut Mapped, depth: usize, braces: &Braces) -> usize {
     let at = base + i;
     let name_len = text[i + 1..].bytes().take_while(u8::is_ascii_alphabetic).count();
     if name_len == 0 {
@@ -182,23 +262,23 @@ fn latex_command(text: &str, i: usize, base: usize, out: &mut Mapped, depth: usi
         "approx" => out.push_str(" ≈ ", at),
         "left" | "right" | "displaystyle" | "quad" | "qquad" => out.push_char(' ', at, 1 + name_len),
         "frac" | "dfrac" | "tfrac" if depth < MAX_DEPTH => {
-            if let Some((numerator, denominator, end)) = two_groups(text, after) {
+            if let Some((numerator, denominator, end)) = two_groups(text, after, base, braces) {
                 out.push_str("((", at);
-                rewrite_into(&text[numerator.0..numerator.1], base + numerator.0, out, depth + 1);
+                rewrite_into(&text[numerator.0..numerator.1], base + numerator.0, out, depth + 1, braces);
                 out.push_str(")/(", base + denominator.0);
-                rewrite_into(&text[denominator.0..denominator.1], base + denominator.0, out, depth + 1);
+                rewrite_into(&text[denominator.0..denominator.1], base + denominator.0, out, depth + 1, braces);
                 out.push_str("))", base + end - 1);
                 return end;
             }
             out.push_str(" frac ", at);
         }
         "boxed" | "text" | "mathrm" | "textbf" | "mathbf" | "operatorname" if depth < MAX_DEPTH => {
-            if let Some((inner, end)) = group(text, after) {
+            if let Some((inner, end)) = group(text, after, base, braces) {
                 let word = name != "boxed";
                 if word {
                     out.push_str(" ", at);
                 }
-                rewrite_into(&text[inner.0..inner.1], base + inner.0, out, depth + 1);
+                rewrite_into(&text[inner.0..inner.1], base + inner.0, out, depth + 1, braces);
                 if word {
                     out.push_str(" ", base + end - 1);
                 }
@@ -220,41 +300,31 @@ fn latex_command(text: &str, i: usize, base: usize, out: &mut Mapped, depth: usi
 /// A byte range of the text.
 type Range = (usize, usize);
 
-fn two_groups(text: &str, start: usize) -> Option<(Range, Range, usize)> {
-    let (first, mid) = group_or_char(text, start)?;
-    let (second, end) = group_or_char(text, mid)?;
+fn two_groups(text: &str, start: usize, base: usize, braces: &Braces) -> Option<(Range, Range, usize)> {
+    let (first, mid) = group_or_char(text, start, base, braces)?;
+    let (second, end) = group_or_char(text, mid, base, braces)?;
     Some((first, second, end))
 }
 
-fn group_or_char(text: &str, start: usize) -> Option<(Range, usize)> {
+fn group_or_char(text: &str, start: usize, base: usize, braces: &Braces) -> Option<(Range, usize)> {
     let start = start + text[start..].bytes().take_while(|b| *b == b' ').count();
     match text[start..].chars().next()? {
-        '{' => group(text, start),
+        '{' => group(text, start, base, braces),
         c if c.is_ascii_alphanumeric() => Some(((start, start + 1), start + 1)),
         _ => None,
     }
 }
 
 /// A balanced `{…}` at `start` (after optional spaces): the inner range and the index after it.
-fn group(text: &str, start: usize) -> Option<(Range, usize)> {
+/// `text` starts at `base` of the text `braces` was made from; a brace that closes beyond `text`
+/// does not close inside it, as a scan of `text` alone would also find.
+fn group(text: &str, start: usize, base: usize, braces: &Braces) -> Option<(Range, usize)> {
     let start = start + text[start..].bytes().take_while(|b| *b == b' ').count();
     if text.as_bytes().get(start) != Some(&b'{') {
         return None;
     }
-    let mut depth = 0usize;
-    for (j, b) in text.as_bytes()[start..].iter().enumerate() {
-        match b {
-            b'{' => depth += 1,
-            b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(((start + 1, start + j), start + j + 1));
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    let close = braces.close_of(base + start)?.checked_sub(base).filter(|&c| c < text.len())?;
+    Some(((start + 1, close), close + 1))
 }
 
 #[cfg(test)]
@@ -262,7 +332,7 @@ mod tests {
     use super::*;
 
     fn plain(s: &str) -> String {
-        normalize(s, 0).text.text
+        normalize(s, 0).text.text.into_owned()
     }
 
     #[test]

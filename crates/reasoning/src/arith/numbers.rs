@@ -30,22 +30,20 @@ pub(super) fn numbers_in(text: &Mapped, tokens: &[Token]) -> Vec<WrittenNumber> 
     let is_operator = |i: Option<usize>| {
         i.and_then(|i| tokens.get(i)).is_some_and(|t| matches!(t.kind, Kind::Op(_) | Kind::Eq { .. }))
     };
-    tokens
-        .iter()
-        .enumerate()
-        .filter_map(|(i, t)| match &t.kind {
-            Kind::Num(n) => {
-                let (start, end) = text.span(t.start, t.end);
-                Some(WrittenNumber {
-                    start,
-                    end,
-                    value: n.value.clone(),
-                    percent: n.percent,
-                    decimals: n.decimals,
-                    in_expression: is_operator(i.checked_sub(1)) || is_operator(Some(i + 1)),
-                })
-            }
-            _ => None,
-        })
-        .collect()
+    let mut out = Vec::with_capacity(tokens.iter().filter(|t| matches!(t.kind, Kind::Num(_))).count());
+    out.extend(tokens.iter().enumerate().filter_map(|(i, t)| match &t.kind {
+        Kind::Num(n) => {
+            let (start, end) = text.span(t.start, t.end);
+            Some(WrittenNumber {
+                start,
+                end,
+                value: n.value.clone(),
+                percent: n.percent,
+                decimals: n.decimals,
+                in_expression: is_operator(i.checked_sub(1)) || is_operator(Some(i + 1)),
+            })
+        }
+        _ => None,
+    }));
+    out
 }

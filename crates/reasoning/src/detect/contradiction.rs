@@ -12,29 +12,29 @@
 
 use std::collections::HashMap;
 
-use num_rational::BigRational;
-use num_traits::Signed;
-
-use super::StepView;
+use super::words::{CHANGE, CLAIM, CONCLUSION, DIGIT, STATE};
+use super::{Sentence, StepView};
 use crate::arith::{format_value, rounding_tolerance, Check, Value, WrittenNumber};
 use crate::finding::{Finding, FindingType};
+use crate::scan::{contains_any_after_space, find_because_or_since};
 use crate::trace::starts_numbered_step;
+use crate::vocabulary::WordList;
 
 /// Whether a claimed number agrees with a value (within the claim's rounding, or as a percent).
 fn agrees(claim: &WrittenNumber, value: &Value) -> bool {
     let mut tol = rounding_tolerance(claim.decimals);
+    let hundred = Value::from(100);
     if claim.percent {
-        tol /= BigRational::from_integer(100.into());
+        tol /= &hundred;
     }
-    let hundred = BigRational::from_integer(100.into());
     (&claim.value - value).abs() <= tol
         || (claim.percent && (&claim.value * &hundred - value).abs() <= &tol * &hundred)
         || (!claim.percent && (&claim.value - value * &hundred).abs() <= tol)
 }
 
 /// Sentences (or clauses ending in ';') of a step, as byte ranges relative to the step.
-fn sentences(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(4);
     let mut start = 0;
     let bytes = text.as_bytes();
     for (i, b) in bytes.iter().enumerate() {
@@ -59,29 +59,24 @@ pub fn claims_against_computations(view: &StepView) -> Vec<Finding> {
 /// "N … because/since <computation>": the claim's numbers outside the computation must agree
 /// with what the computation gives (its exact value or what was written).
 fn claims_before_computations(view: &StepView) -> Vec<Finding> {
-    let StepView { text: step, base, index, checks, numbers } = *view;
+    let StepView { text: step, base, index, checks, .. } = *view;
     let mut findings = Vec::new();
     if checks.is_empty() {
         return findings;
     }
-    let lower = step.to_ascii_lowercase();
-    if !lower.contains(" because ") && !lower.contains(" since ") {
+    // Most steps have neither word: look before copying the step in lower case.
+    if view.because_or_since().is_none() {
         return findings;
     }
+    let lower = step.to_ascii_lowercase();
     if lower.len() != step.len() {
         // Byte offsets would not line up; such steps are rare in arithmetic traces.
         return findings;
     }
-    for (s, e) in sentences(step) {
+    for &Sentence { start: s, end: e, .. } in view.sentences() {
         let sentence = &lower[s..e];
         // Only "because" and "since": "as" is mostly a comparison ("twice as old as").
-        let Some(at) = [" because ", " since "]
-            .iter()
-            .filter_map(|w| sentence.find(w).map(|i| (i, w.len())))
-            .min_by_key(|(i, _)| *i)
-        else {
-            continue;
-        };
+        let Some(at) = find_because_or_since(sentence) else { continue };
         let (connective, len) = at;
         if sentence[..connective].contains('=') {
             // "x = 4 since 2x = 8": the claim is itself an equation, not a stated quantity.
@@ -89,31 +84,23 @@ fn claims_before_computations(view: &StepView) -> Vec<Finding> {
         }
         let split = base + s + connective;
         let sentence_end = base + e;
-        let computations: Vec<&Check> =
-            checks.iter().filter(|c| c.start >= split + len - 1 && c.end <= sentence_end).collect();
+        let computations: Vec<&Check> = view.checks_within(split + len - 1, sentence_end).collect();
         let Some(last) = computations.last() else { continue };
         // "because of" gives a cause, not a computation.
         if sentence[connective + len..].starts_with("of ") {
             continue;
         }
-        let claims: Vec<&WrittenNumber> = numbers
-            .iter()
-            .filter(|n| n.start >= base + s && n.end <= base + s + connective)
+        let claims: Vec<&WrittenNumber> = view
+            .numbers_within(base + s, base + s + connective)
             // "1 point for each question", "$10 per hour": a rate, not the claimed quantity.
             .filter(|n| !is_rate(words_after(&lower, n.end - base, s + connective)))
-            .filter(|n| !checks.iter().any(|c| c.start <= n.start && n.end <= c.end))
+            .filter(|n| !view.in_check(n.start, n.end))
             .collect();
         if claims.is_empty() {
             continue;
         }
-        let consistent = claims.iter().any(|claim| {
-            computations.iter().any(|c| {
-                let computed = value_of(&c.computed);
-                let written = value_of(&c.written);
-                computed.is_some_and(|v| agrees(claim, &v)) || written.is_some_and(|v| agrees(claim, &v))
-            })
-        });
-        if consistent {
+        let results = Results::new(&computations);
+        if claims.iter().any(|claim| results.agree_with(claim)) {
             continue;
         }
         let claim = claims[claims.len() - 1];
@@ -126,6 +113,48 @@ fn claims_before_computations(view: &StepView) -> Vec<Finding> {
         findings.push(claim_vs_computation(index, claim.start..last.end, message, &last.computed));
     }
     findings
+}
+
+/// What some computations gave (exact values and written results), sorted, so that whether any of
+/// them agrees with a claim is two searches rather than a comparison with each: a sentence of many
+/// claims and many computations is not quadratic.
+struct Results {
+    values: Vec<Value>,
+}
+
+impl Results {
+    fn new(computations: &[&Check]) -> Results {
+        let mut values: Vec<Value> =
+            computations.iter().flat_map(|c| [value_of(&c.computed), value_of(&c.written)]).flatten().collect();
+        values.sort_unstable();
+        Results { values }
+    }
+
+    /// Whether some value lies in `lo..=hi`.
+    fn any_in(&self, lo: &Value, hi: &Value) -> bool {
+        let k = self.values.partition_point(|v| v < lo);
+        self.values.get(k).is_some_and(|v| v <= hi)
+    }
+
+    /// Whether [`agrees`] holds for `claim` and some value: each of its three tests is an
+    /// interval the value must lie in.
+    fn agree_with(&self, claim: &WrittenNumber) -> bool {
+        let mut tol = rounding_tolerance(claim.decimals);
+        let hundred = Value::from(100);
+        if claim.percent {
+            tol /= &hundred;
+        }
+        let c = &claim.value;
+        if self.any_in(&(c - &tol), &(c + &tol)) {
+            return true;
+        }
+        if claim.percent {
+            let (c100, t100) = (c * &hundred, &tol * &hundred);
+            self.any_in(&(&c100 - &t100), &(&c100 + &t100))
+        } else {
+            self.any_in(&((c - &tol) / &hundred), &((c + &tol) / &hundred))
+        }
+    }
 }
 
 /// A claim that disagrees with the computation beside it, highlighted over `range`; both rules
@@ -224,14 +253,20 @@ fn unit_after(lower: &str, from: usize, to: usize) -> Option<&str> {
 /// moved on ("buys 3 * 2 = 6 more, so the total must be 11"), when the claim is part of an
 /// expression, or when it is in a unit the result could have been converted into.
 pub fn conclusions_against_computations(view: &StepView) -> Vec<Finding> {
-    let StepView { text: step, base, index, checks, numbers } = *view;
+    let StepView { text: step, base, index, checks, numbers, .. } = *view;
     let mut findings = Vec::new();
     if checks.is_empty() || numbers.is_empty() {
         return findings;
     }
-    let lower = step.to_ascii_lowercase();
-    let sentences = sentences(step);
-    for (n, &(s, e)) in sentences.iter().enumerate() {
+    // The step is lower-cased once a sentence may hold a conclusion, which most never do.
+    let mut lower_step: Option<String> = None;
+    let sentences = view.sentences();
+    for (n, &Sentence { start: s, end: e, flags }) in sentences.iter().enumerate() {
+        // A conclusion word, and the "be", "answer" or "result" every modal claim needs.
+        if flags & CONCLUSION == 0 || flags & CLAIM == 0 {
+            continue;
+        }
+        let lower = lower_step.get_or_insert_with(|| step.to_ascii_lowercase()).as_str();
         let spans = words_with_spans(&lower[s..e]);
         let words: Vec<&str> =
             spans.iter().map(|&(a, b)| lower[s + a..s + b].trim_matches(|c: char| !c.is_alphanumeric())).collect();
@@ -249,36 +284,36 @@ pub fn conclusions_against_computations(view: &StepView) -> Vec<Finding> {
         };
         let Some(&(vs, ve)) = spans.get(verb + 1) else { continue };
         let (lo, hi) = (base + s + vs, base + s + ve);
-        let Some(claim) = numbers.iter().find(|n| n.start >= lo && n.end <= hi) else { continue };
-        if claim.in_expression || checks.iter().any(|c| c.start <= claim.start && claim.end <= c.end) {
+        let Some(claim) = view.numbers_within(lo, hi).next() else { continue };
+        if claim.in_expression || view.in_check(claim.start, claim.end) {
             continue;
         }
         // What the conclusion is drawn from: its sentence up to the conclusion word, or the
         // previous sentence of the step when the word opens the sentence.
         let split = base + s + spans[connective].0;
         let mut from = base + s;
-        if connective == 0 && n > 0 && !checks.iter().any(|c| c.start >= from && c.end <= split) {
-            from = base + sentences[n - 1].0;
+        if connective == 0 && n > 0 && view.checks_within(from, split).next().is_none() {
+            from = base + sentences[n - 1].start;
         }
         // A "Step 2:" label is not a number the conclusion could draw on.
         if starts_numbered_step(step) {
             let body = step.find([':', ')']).map_or(0, |i| i + 1);
             from = from.max(base + body.min(split - base));
         }
-        let computations: Vec<&Check> = checks.iter().filter(|c| c.start >= from && c.end <= split).collect();
+        let computations: Vec<&Check> = view.checks_within(from, split).collect();
         let Some(last) = computations.last() else { continue };
-        let free_number = numbers
-            .iter()
-            .filter(|n| n.start >= from && n.end <= split)
-            .any(|n| !computations.iter().any(|c| c.start <= n.start && n.end <= c.end));
+        let free_number = {
+            let (sorted, covered) = (view.spans.checks_sorted, covering(&computations));
+            view.numbers_within(from, split).any(|n| !covered(sorted, n))
+        };
         let changed = lower[from - base..claim.start - base]
             .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|w| CHANGE_WORDS.contains(&w));
+            .any(|w| CHANGES.contains(w));
         if free_number || changed {
             continue;
         }
-        let claimed = unit_after(&lower, claim.end - base, e);
-        match (claimed, unit_after(&lower, last.result_end - base, split - base)) {
+        let claimed = unit_after(lower, claim.end - base, e);
+        match (claimed, unit_after(lower, last.result_end - base, split - base)) {
             (Some(claimed), Some(result)) if claimed != result => continue,
             (Some(claimed), None) if MEASURE_UNITS.contains(&claimed) => continue,
             _ => {}
@@ -299,6 +334,25 @@ pub fn conclusions_against_computations(view: &StepView) -> Vec<Finding> {
         findings.push(claim_vs_computation(index, last.start..claim.end, message, &last.computed));
     }
     findings
+}
+
+/// Whether a number lies inside one of `computations` (in order of start when `sorted`): the
+/// furthest end among those starting at or before it, found by binary search.
+fn covering<'a>(computations: &'a [&'a Check]) -> impl Fn(bool, &WrittenNumber) -> bool + 'a {
+    let max_end: Vec<usize> = computations
+        .iter()
+        .scan(0, |m, c| {
+            *m = c.end.max(*m);
+            Some(*m)
+        })
+        .collect();
+    move |sorted, n| {
+        if !sorted {
+            return computations.iter().any(|c| c.start <= n.start && n.end <= c.end);
+        }
+        let k = computations.partition_point(|c| c.start <= n.start);
+        k > 0 && max_end[k - 1] >= n.end
+    }
 }
 
 /// At most 64 bytes of `text` from `from` (not past `to`): enough for the three words `is_rate`
@@ -331,12 +385,26 @@ fn value_of(text: &str) -> Option<Value> {
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    let digits: String = digits.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
-    crate::arith::parse_decimal(&digits).map(|(v, _)| if negative { -v } else { v })
+    // The digits and points, gathered on the stack when few (the usual case) rather than in a
+    // new string.
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    for b in digits.bytes().filter(|b| b.is_ascii_digit() || *b == b'.') {
+        match buf.get_mut(len) {
+            Some(slot) => *slot = b,
+            None => {
+                let digits: String = digits.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
+                return crate::arith::parse_decimal(&digits).map(|(v, _)| if negative { -v } else { v });
+            }
+        }
+        len += 1;
+    }
+    let digits = std::str::from_utf8(&buf[..len]).ok()?;
+    crate::arith::parse_decimal(digits).map(|(v, _)| if negative { -v } else { v })
 }
 
 /// Words that say a quantity changed, so a new value is an update, not a contradiction.
-const CHANGE_WORDS: [&str; 34] = [
+pub(super) const CHANGE_WORDS: [&str; 34] = [
     "now",
     "then",
     "after",
@@ -373,8 +441,10 @@ const CHANGE_WORDS: [&str; 34] = [
     "total",
 ];
 
-const STATE_VERBS: [&str; 12] =
+pub(super) const STATE_VERBS: [&str; 12] =
     ["is", "are", "was", "were", "has", "have", "had", "costs", "cost", "weighs", "weighed", "equals"];
+static STATES: WordList = WordList::new(&STATE_VERBS);
+static CHANGES: WordList = WordList::new(&CHANGE_WORDS);
 
 const PRONOUNS: [&str; 14] =
     ["it", "he", "she", "they", "this", "that", "which", "there", "we", "i", "you", "these", "those", "what"];
@@ -388,6 +458,13 @@ struct Statement {
 
 fn words_with_spans(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    words_with_spans_into(text, &mut out);
+    out
+}
+
+/// [`words_with_spans`] into `out` (cleared first), to reuse its allocation.
+fn words_with_spans_into(text: &str, out: &mut Vec<(usize, usize)>) {
+    out.clear();
     let mut start = None;
     for (i, c) in text.char_indices() {
         let part = c.is_alphanumeric() || matches!(c, '$' | '.' | ',' | '%' | '\'');
@@ -403,33 +480,36 @@ fn words_with_spans(text: &str) -> Vec<(usize, usize)> {
     if let Some(s) = start {
         out.push((s, text.len()));
     }
-    out
 }
 
-fn statements(view: &StepView) -> Vec<Statement> {
-    let StepView { text: step, base, index, checks, numbers } = *view;
+/// `words` is scratch space, kept between steps.
+fn statements(view: &StepView, words: &mut Vec<(usize, usize)>) -> Vec<Statement> {
+    let StepView { text: step, base, index, numbers, .. } = *view;
     let mut out = Vec::new();
     if numbers.is_empty() {
         return out;
     }
-    for (s, e) in sentences(step) {
+    for &Sentence { start: s, end: e, flags } in view.sentences() {
         let sentence = &step[s..e];
-        if !sentence.bytes().any(|b| b.is_ascii_digit()) {
+        // A digit, and a verb that states a value.
+        if flags & DIGIT == 0 || flags & STATE == 0 {
             continue;
         }
-        let lower = sentence.to_ascii_lowercase();
-        let words = words_with_spans(sentence);
+        // Words are compared ignoring ASCII case (the word lists are lower case); the sentence
+        // is lower-cased only to name a statement's quantity.
+        words_with_spans_into(sentence, words);
+        let mut lower: Option<String> = None;
         let mut changes = None;
         for (k, &(ws, we)) in words.iter().enumerate() {
-            let verb = &lower[ws..we];
-            if !STATE_VERBS.contains(&verb) || k == 0 {
+            if !STATES.contains_ci(&sentence[ws..we]) || k == 0 {
                 continue;
             }
             // A word of change anywhere in the sentence makes a new value an update.
             let changed = *changes.get_or_insert_with(|| {
-                words
-                    .iter()
-                    .any(|&(a, b)| CHANGE_WORDS.contains(&lower[a..b].trim_matches(|c: char| !c.is_alphanumeric())))
+                flags & CHANGE != 0
+                    && words
+                        .iter()
+                        .any(|&(a, b)| CHANGES.contains_ci(sentence[a..b].trim_matches(|c: char| !c.is_alphanumeric())))
             });
             if changed {
                 break;
@@ -437,11 +517,13 @@ fn statements(view: &StepView) -> Vec<Statement> {
             // The number right after the verb.
             let Some(&(ns, ne)) = words.get(k + 1) else { continue };
             let (lo, hi) = (base + s + ns, base + s + ne);
-            let Some(number) = numbers.iter().find(|n| n.start >= lo && n.end <= hi) else { continue };
+            let Some(number) = view.numbers_within(lo, hi).next() else { continue };
             // A number that is an operand or result of a computation is not a stated value.
-            if checks.iter().any(|c| c.start <= number.start && number.end <= c.end) {
+            if view.in_check(number.start, number.end) {
                 continue;
             }
+            let lower = lower.get_or_insert_with(|| sentence.to_ascii_lowercase());
+            let verb = &lower[ws..we];
             // The subject: up to three plain words right before the verb.
             let mut subject: Vec<&str> = words[..k]
                 .iter()
@@ -470,13 +552,15 @@ fn statements(view: &StepView) -> Vec<Statement> {
 #[derive(Default)]
 pub struct QuantityTracker {
     seen: HashMap<String, (WrittenNumber, usize)>,
+    /// Scratch space for a sentence's words.
+    words: Vec<(usize, usize)>,
 }
 
 impl QuantityTracker {
     pub fn step(&mut self, view: &StepView) -> Vec<Finding> {
         let mut findings = Vec::new();
         let index = view.index;
-        for statement in statements(view) {
+        for statement in statements(view, &mut self.words) {
             match self.seen.get(&statement.key) {
                 Some((earlier, earlier_step)) if *earlier_step < statement.step => {
                     if !agrees(&statement.number, &earlier.value) && !agrees(earlier, &statement.number.value) {
@@ -497,7 +581,7 @@ impl QuantityTracker {
                     }
                 }
                 _ => {
-                    self.seen.insert(statement.key.clone(), (statement.number.clone(), statement.step));
+                    self.seen.insert(statement.key, (statement.number, statement.step));
                 }
             }
         }
@@ -507,14 +591,23 @@ impl QuantityTracker {
 
 const ARTICLES: [&str; 3] = ["the", "a", "an"];
 
+/// What a sentence with a copula contains (case-sensitive, as written).
+const COPULAS: [&str; 6] = [" is ", " are ", " was ", " were ", " Is ", " IS "];
+
 /// "X is Y" and "X is not Y", normalized: (subject, predicate, negated).
 fn copulas(sentence: &str) -> Vec<(String, String, bool)> {
     // Most sentences have no copula at all: skip them before any allocation.
-    let has_copula = [" is ", " are ", " was ", " were ", " Is ", " IS "].iter().any(|w| sentence.contains(w));
-    if !has_copula {
+    if !contains_any_after_space(sentence, &COPULAS) {
         return Vec::new();
     }
-    let lower = sentence.to_lowercase().replace("n't", " not").replace(['’'], "'");
+    // (`replace` copies even when there is nothing to replace.)
+    let mut lower = sentence.to_lowercase();
+    if lower.as_bytes().windows(3).any(|w| w == b"n't") {
+        lower = lower.replace("n't", " not");
+    }
+    if lower.contains('’') {
+        lower = lower.replace(['’'], "'");
+    }
     let words: Vec<&str> =
         lower.split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '"')).filter(|w| !w.is_empty()).collect();
     let mut out = Vec::new();
@@ -527,23 +620,24 @@ fn copulas(sentence: &str) -> Vec<(String, String, bool)> {
         if negated {
             rest = &rest[1..];
         }
-        let subject: Vec<&str> =
-            words[k.saturating_sub(4)..k].iter().copied().filter(|w| !ARTICLES.contains(w)).collect();
-        let predicate: Vec<&str> = rest
-            .iter()
-            .copied()
-            .take_while(|w| !matches!(*w, "and" | "but" | "because" | "so" | "since" | "or" | "if" | "when"))
-            .filter(|w| !ARTICLES.contains(w))
-            .take(4)
-            .collect();
-        let Some(head) = subject.last() else { continue };
-        if PRONOUNS.contains(head)
-            || predicate.is_empty()
-            || predicate.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()))
+        // Subject and predicate are joined only for a copula that is kept.
+        let subject = || words[k.saturating_sub(4)..k].iter().copied().filter(|w| !ARTICLES.contains(w));
+        let predicate = || {
+            rest.iter()
+                .copied()
+                .take_while(|w| !matches!(*w, "and" | "but" | "because" | "so" | "since" | "or" | "if" | "when"))
+                .filter(|w| !ARTICLES.contains(w))
+                .take(4)
+        };
+        let Some(head) = subject().next_back() else { continue };
+        if PRONOUNS.contains(&head)
+            || predicate().next().is_none()
+            || predicate().any(|w| w.chars().any(|c| c.is_ascii_digit()))
         {
             continue;
         }
-        out.push((subject.join(" "), predicate.join(" "), negated));
+        let join = |words: &mut dyn Iterator<Item = &str>| words.collect::<Vec<_>>().join(" ");
+        out.push((join(&mut subject()), join(&mut predicate()), negated));
     }
     out
 }
@@ -557,6 +651,10 @@ pub struct CopulaTracker {
 impl CopulaTracker {
     pub fn step(&mut self, step: &str, base: usize, index: usize) -> Vec<Finding> {
         let mut findings = Vec::new();
+        // No copula in the step, none in its sentences (the words hold no sentence end).
+        if !contains_any_after_space(step, &COPULAS) {
+            return findings;
+        }
         for (s, e) in sentences(step) {
             for (subject, predicate, negated) in copulas(&step[s..e]) {
                 let key = (subject, predicate);

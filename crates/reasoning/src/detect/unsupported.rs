@@ -1,14 +1,15 @@
 //! Unsupported steps: a conclusion with nothing before it ("Therefore, …" as the first step),
 //! and numbers a conclusion states that appear nowhere earlier in the trace or the question.
 
-use std::collections::BTreeSet;
-
-use num_traits::ToPrimitive;
+use std::collections::{BTreeSet, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::StepView;
 use crate::arith::{format_value, written_numbers, WrittenNumber};
 use crate::finding::{Finding, FindingType};
+use crate::scan::{runs, ALPHANUMERIC, NUMBER};
 use crate::trace::starts_numbered_step;
+use crate::vocabulary::Vocabulary;
 
 /// Words that open a conclusion.
 const CONCLUSION_OPENERS: [&str; 10] = [
@@ -85,6 +86,54 @@ const NUMBER_WORDS: [(&str, i64, i64); 34] = [
     ("third", 1, 3),
 ];
 
+/// The value of a number word (`NUMBER_WORDS`, ignoring ASCII case), as (numerator, denominator).
+fn number_word(word: &str) -> Option<(i64, i64)> {
+    // The words are ASCII letters: by first letter and length, the few entries to compare (bit k
+    // for entry k, so they are tried in the table's order).
+    const BY_FIRST_AND_LENGTH: [[u64; 16]; 26] = {
+        let mut table = [[0u64; 16]; 26];
+        let mut k = 0;
+        while k < NUMBER_WORDS.len() {
+            let w = NUMBER_WORDS[k].0.as_bytes();
+            table[(w[0] - b'a') as usize][w.len()] |= 1 << k;
+            k += 1;
+        }
+        table
+    };
+    let first = word.as_bytes().first()?.to_ascii_lowercase();
+    let mut entries = match first {
+        b'a'..=b'z' => BY_FIRST_AND_LENGTH[usize::from(first - b'a')].get(word.len()).copied().unwrap_or(0),
+        _ => 0,
+    };
+    while entries != 0 {
+        let (w, n, d) = NUMBER_WORDS[entries.trailing_zeros() as usize];
+        if w.eq_ignore_ascii_case(word) {
+            return Some((n, d));
+        }
+        entries &= entries - 1;
+    }
+    None
+}
+
+/// A run of digits, commas and points as a float, commas dropped: `run.replace(',', "")` parsed
+/// as f64, without the copy. Whole numbers of up to 15 digits are exact in an f64, so they are
+/// read directly; anything else goes through the standard (correctly rounded) parser.
+fn parse_run(run: &str) -> Option<f64> {
+    if run.len() <= 15 && run.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(run.bytes().fold(0u64, |n, b| n * 10 + u64::from(b - b'0')) as f64);
+    }
+    if !run.contains(',') {
+        return run.parse::<f64>().ok();
+    }
+    let mut buf = [0u8; 40];
+    let mut len = 0;
+    for b in run.bytes().filter(|b| *b != b',') {
+        buf[len] = b;
+        len += 1;
+    }
+    std::str::from_utf8(&buf[..len]).ok()?.parse::<f64>().ok()
+}
+
 /// A supported value as a float: support is a judgement of what a reader could trace back, so
 /// near-equality in f64 is enough here, and a float key keeps 100,000 values cheap to search.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -107,13 +156,53 @@ impl Ord for Key {
 /// Relative slack for float comparisons (values come from exact decimals).
 const FLOAT_SLACK: f64 = 1e-9;
 
-/// Numbers stated so far (the question and earlier steps), by value.
+/// Hashes an f64's bits (the splitmix64 finalizer): whole numbers have all-zero low bits,
+/// which a plain multiplication would leave in the low bits the table indexes by.
 #[derive(Default)]
+struct BitsHasher(u64);
+
+impl Hasher for BitsHasher {
+    fn finish(&self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
+    }
+}
+
+/// Numbers stated so far (the question and earlier steps), by value.
 pub struct Support {
     /// Values as stated or computed; a conclusion may round or truncate them, or restate them
     /// as a percentage or in units a hundred or a thousand times larger or smaller (4,800 m as
     /// 4.8 km, which must then match to float precision).
     values: BTreeSet<Key>,
+    /// The same values' bits: traces restate the same few numbers all the time, and a hash
+    /// lookup turns those away before the ordered set is searched.
+    seen: HashSet<u64, BuildHasherDefault<BitsHasher>>,
+    /// The last few values added: a step states its numbers, then its number-like runs repeat
+    /// them in the same order, and comparing with these is cheaper still than hashing.
+    recent: [u64; RECENT],
+    next: usize,
+}
+
+const RECENT: usize = 8;
+/// A NaN's bits: no value added is NaN, so an empty slot matches nothing.
+const EMPTY: u64 = u64::MAX;
+
+impl Default for Support {
+    fn default() -> Support {
+        Support { values: BTreeSet::new(), seen: HashSet::default(), recent: [EMPTY; RECENT], next: 0 }
+    }
 }
 
 impl Support {
@@ -124,24 +213,33 @@ impl Support {
                 self.add(v);
             }
         }
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
-            if word.is_empty() || word.len() > 8 || word.starts_with(|c: char| c.is_ascii_digit()) {
+        // Words are runs of letters and digits of any script (`split(!is_alphanumeric)`); only
+        // ASCII ones can be number words, so runs of ASCII letters and digits are looked at, and
+        // one is a word by itself when no other letter or digit stands beside it.
+        let bytes = text.as_bytes();
+        for (start, end) in runs(text, ALPHANUMERIC) {
+            if end - start > 8 || bytes[start].is_ascii_digit() {
                 continue;
             }
-            if let Some(&(_, n, d)) = NUMBER_WORDS.iter().find(|(w, _, _)| w.eq_ignore_ascii_case(word)) {
+            let alphanumeric = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            let joined = (start > 0 && !bytes[start - 1].is_ascii() && alphanumeric(text[..start].chars().next_back()))
+                || (end < bytes.len() && !bytes[end].is_ascii() && alphanumeric(text[end..].chars().next()));
+            if joined {
+                continue;
+            }
+            if let Some((n, d)) = number_word(&text[start..end]) {
                 self.add(n as f64 / d as f64);
                 self.add(d as f64);
             }
         }
         // Every number-like run, also in annotations, names and factorials ("<<4*5=20>>", "3x",
         // "20!"); commas are thousands separators, so "8,800" does not also state 8.
-        for run in text.split(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.')) {
-            let run = run.trim_matches([',', '.']);
+        for (start, end) in runs(text, NUMBER) {
+            let run = text[start..end].trim_matches([',', '.']);
             if run.is_empty() || run.len() > 40 {
                 continue;
             }
-            let parsed = if run.contains(',') { run.replace(',', "").parse::<f64>() } else { run.parse::<f64>() };
-            if let Ok(v) = parsed {
+            if let Some(v) = parse_run(run) {
                 self.add(v);
             }
         }
@@ -152,7 +250,16 @@ impl Support {
     }
 
     pub fn add(&mut self, v: f64) {
-        if v.is_finite() {
+        if !v.is_finite() {
+            return;
+        }
+        let bits = v.to_bits();
+        if self.recent.contains(&bits) {
+            return;
+        }
+        self.recent[self.next % RECENT] = bits;
+        self.next = self.next.wrapping_add(1);
+        if self.seen.insert(bits) {
             self.values.insert(Key(v));
         }
     }
@@ -197,22 +304,62 @@ fn conclusion_start(step: &str) -> Option<usize> {
     if rest[lead..].get(..2).is_some_and(|a| a.eq_ignore_ascii_case("a:")) {
         return Some(body_start + lead + 2);
     }
-    let mut best = ["####", "\\boxed"].iter().filter_map(|m| rest.find(m).map(|i| i + m.len())).min();
-    let mut previous: Option<&str> = None;
+    let mut best = boxed_end(rest);
+    // Flags of the word before: "this means", "in total", "in all".
+    let mut previous = 0;
     for (at, word) in ascii_words(rest) {
-        let is = |w: &str| word.eq_ignore_ascii_case(w);
-        let after = |p: &str| previous.is_some_and(|q| q.eq_ignore_ascii_case(p));
-        let marker = ["therefore", "thus", "hence", "so", "answer", "altogether", "consequently"].iter().any(|w| is(w))
-            || (is("means") && after("this"))
-            || ((is("total") || is("all")) && after("in"));
+        // A marker past the end of "####" or "\\boxed" would change nothing, nor would any later.
+        if best.is_some_and(|b| at >= b) {
+            break;
+        }
+        let flags = MARKERS.flags_ci(word.as_bytes());
+        let marker = flags & MARKER != 0
+            || (flags & MEANS != 0 && previous & THIS != 0)
+            || (flags & TOTAL != 0 && previous & IN != 0);
         if marker && best.is_none_or(|b| at + word.len() < b) {
             best = Some(at + word.len());
             break;
         }
-        previous = Some(word);
+        previous = flags;
     }
     best.map(|b| body_start + b)
 }
+
+/// Where the first "####" or "\\boxed" ends (the smaller of the two), in one pass over the bytes
+/// that may start either.
+fn boxed_end(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (mut hashes, mut boxed) = (None, None);
+    let mut from = 0;
+    while hashes.is_none() || boxed.is_none() {
+        let Some(p) = bytes[from..].iter().position(|b| *b == b'#' || *b == b'\\') else { break };
+        let at = from + p;
+        if hashes.is_none() && bytes[at..].starts_with(b"####") {
+            hashes = Some(at + 4);
+        } else if boxed.is_none() && bytes[at..].starts_with(b"\\boxed") {
+            boxed = Some(at + 6);
+        }
+        from = at + 1;
+    }
+    match (hashes, boxed) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Words that mark a conclusion wherever they stand in a step, and those that do after another.
+const MARKER: u32 = 1;
+const MEANS: u32 = 1 << 1;
+const TOTAL: u32 = 1 << 2;
+const THIS: u32 = 1 << 3;
+const IN: u32 = 1 << 4;
+static MARKERS: Vocabulary = Vocabulary::new(&[
+    (&["therefore", "thus", "hence", "so", "answer", "altogether", "consequently"], MARKER),
+    (&["means"], MEANS),
+    (&["total", "all"], TOTAL),
+    (&["this"], THIS),
+    (&["in"], IN),
+]);
 
 /// Runs of ASCII letters with their byte offsets (other characters, of any width, separate them).
 fn ascii_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -235,12 +382,11 @@ fn ascii_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// Byte ranges of `step` that state conclusions: after its first conclusion marker, and the claim
 /// before a "because" ("She has $11 left because 10 - 6 = 4").
-fn conclusion_ranges(step: &str) -> Vec<(usize, usize)> {
+/// `connective` is where " because " or " since " first occurs in the step (ignoring case).
+fn conclusion_ranges(step: &str, connective: Option<(usize, usize)>) -> Vec<(usize, usize)> {
     let mut ranges: Vec<(usize, usize)> = conclusion_start(step).map(|s| (s, step.len())).into_iter().collect();
     // "because" and a mid-sentence "since" follow the claim they justify.
-    let lower = step.to_ascii_lowercase();
-    let connective = [" because ", " since "].iter().filter_map(|w| lower.find(w)).min();
-    if let Some(i) = connective {
+    if let Some((i, _)) = connective {
         let sentence_start = step[..i].rfind(['.', ';', '!', '?']).map_or(0, |j| j + 1);
         if !step[sentence_start..i].contains('=') {
             ranges.push((sentence_start, i));
@@ -252,36 +398,34 @@ fn conclusion_ranges(step: &str) -> Vec<(usize, usize)> {
 /// Numbers a conclusion states outside its own expressions that nothing before supports.
 /// Numbers before the marker ("A week has 7 days, so …") are premises.
 pub fn unsupported_numbers(view: &StepView, support: &Support) -> Vec<Finding> {
-    let StepView { text: step, base, index, checks, numbers } = *view;
+    let StepView { text: step, base, index, numbers, .. } = *view;
     if numbers.is_empty() {
         return Vec::new();
     }
-    let ranges = conclusion_ranges(step);
+    let ranges = conclusion_ranges(step, view.because_or_since());
     if ranges.is_empty() {
         return Vec::new();
     }
     let premise_end = ranges.iter().map(|r| r.0).min().unwrap_or(0);
-    let mut support_here = Support::default();
-    let premises: Vec<WrittenNumber> = numbers.iter().filter(|n| n.end <= base + premise_end).cloned().collect();
-    support_here.add_step(&step[..premise_end], &premises);
-    for c in checks {
-        for text in [&c.computed, &c.written] {
-            for n in written_numbers(text, 0) {
-                if let Some(v) = n.value.to_f64() {
-                    support_here.add(v);
-                }
-            }
+    // What the step itself supports (its premises, and what its checks computed and wrote) is
+    // only asked about a number the trace so far does not support: most steps never need it.
+    let mut support_here: Option<Support> = None;
+    let mut findings = Vec::new();
+    for n in numbers {
+        if !ranges.iter().any(|&(s, e)| n.start >= base + s && n.end <= base + e) {
+            continue;
         }
-    }
-    numbers
-        .iter()
-        .filter(|n| ranges.iter().any(|&(s, e)| n.start >= base + s && n.end <= base + e))
         // Only numbers stated on their own: counting the operands of the step's arithmetic too
         // found 2 more of 11 labeled cases on the held-out corpus but raised 6 false alarms over
         // both corpora (miscopied operands are arithmetic slips, and are reported as such).
-        .filter(|n| !n.in_expression && !checks.iter().any(|c| c.start <= n.start && n.end <= c.end))
-        .filter(|n| !support.supports_number(n) && !support_here.supports_number(n))
-        .map(|n| Finding {
+        if n.in_expression || view.in_check(n.start, n.end) || support.supports_number(n) {
+            continue;
+        }
+        let here = support_here.get_or_insert_with(|| step_support(view, premise_end));
+        if here.supports_number(n) {
+            continue;
+        }
+        findings.push(Finding {
             kind: FindingType::UnsupportedNumber,
             step: index,
             start: n.start,
@@ -292,8 +436,28 @@ pub fn unsupported_numbers(view: &StepView, support: &Support) -> Vec<Finding> {
             ),
             expected: None,
             detail: None,
-        })
-        .collect()
+        });
+    }
+    findings
+}
+
+/// What a step supports by itself: the numbers before `premise_end`, and what its checks
+/// computed and wrote.
+fn step_support(view: &StepView, premise_end: usize) -> Support {
+    let StepView { text: step, base, checks, numbers, .. } = *view;
+    let mut here = Support::default();
+    let premises: Vec<WrittenNumber> = numbers.iter().filter(|n| n.end <= base + premise_end).cloned().collect();
+    here.add_step(&step[..premise_end], &premises);
+    for c in checks {
+        for text in [&c.computed, &c.written] {
+            for n in written_numbers(text, 0) {
+                if let Some(v) = n.value.to_f64() {
+                    here.add(v);
+                }
+            }
+        }
+    }
+    here
 }
 
 #[cfg(test)]

@@ -80,8 +80,7 @@ fn trim_cr(trace: &str, start: usize, end: usize) -> usize {
 /// Whether a line opens a numbered step: "Step 3", "3.", "3)", "(3)", "#3".
 pub fn starts_numbered_step(line: &str) -> bool {
     let t = line.trim_start();
-    let lower = t.get(..5).map(str::to_ascii_lowercase);
-    if lower.as_deref() == Some("step ") {
+    if t.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("step ")) {
         return t[5..].starts_with(|c: char| c.is_ascii_digit());
     }
     let t = t.strip_prefix('(').or_else(|| t.strip_prefix('#')).unwrap_or(t);
