@@ -158,3 +158,19 @@ fn the_fatal_error_panel_shows_text_and_a_reload_button() {
     assert_eq!(button, "Reload");
     panel.remove();
 }
+
+/// The page picks the worker built with relaxed SIMD where the browser validates the probe
+/// module. Chromium has shipped relaxed SIMD since version 114, so the test browser validates it;
+/// the same module with its opcode changed to one that does not exist (0xfd 0x1ff) is refused.
+#[wasm_bindgen_test]
+fn chromium_validates_the_relaxed_simd_probe_and_refuses_a_broken_one() {
+    use frontier_web::framework::files::{relaxed_simd, RELAXED_SIMD_PROBE};
+    assert!(relaxed_simd());
+    let mut broken = RELAXED_SIMD_PROBE;
+    let at = broken.len() - 3;
+    assert_eq!(broken[at..], [0x85, 0x02, 0x0b], "the probe ends with relaxed_madd's opcode and `end`");
+    broken[at] = 0xff;
+    broken[at + 1] = 0x03;
+    let bytes = js_sys::Uint8Array::from(&broken[..]);
+    assert_eq!(js_sys::WebAssembly::validate(&bytes).ok(), Some(false));
+}

@@ -1,9 +1,13 @@
-//! Matrix products on row-major slices, through ndarray's `general_mat_mul` (matrixmultiply's
-//! packed, cache-blocked kernels; transposes are free, they only swap strides). Shapes are checked
-//! before every product: a mismatch is a [`ShapeError`] for the caller, never a panic or a skip.
+//! Matrix products on row-major slices. Natively through ndarray's `general_mat_mul`
+//! (matrixmultiply's packed, cache-blocked kernels, threaded; transposes are free, they only swap
+//! strides); on wasm32 through [`packed`], our own blocked kernel, which can use the fused
+//! multiply–add of relaxed SIMD. Shapes are checked before every product: a mismatch is a
+//! [`ShapeError`] for the caller, never a panic or a skip.
 
-use ndarray::linalg::general_mat_mul;
-use ndarray::{ArrayView2, ArrayViewMut2, ShapeBuilder};
+mod lanes;
+mod packed;
+
+pub use lanes::KERNEL;
 
 use crate::Matrix;
 
@@ -25,7 +29,9 @@ impl<'a> Operand<'a> {
         Self { transposed: !self.transposed, ..self }
     }
 
-    fn view(&self) -> Option<ArrayView2<'a, f32>> {
+    #[cfg(not(target_arch = "wasm32"))]
+    fn view(&self) -> Option<ndarray::ArrayView2<'a, f32>> {
+        use ndarray::{ArrayView2, ShapeBuilder};
         let view = ArrayView2::from_shape((self.rows, self.cols).strides((self.cols, 1)), self.values).ok()?;
         Some(if self.transposed { view.reversed_axes() } else { view })
     }
@@ -94,7 +100,37 @@ pub fn check(a: Operand<'_>, b: Operand<'_>, c_len: usize, m: usize, n: usize) -
 /// `c = a · b + beta · c`, with `c` row-major `m × n`. Every shape is checked first ([`check`]): a
 /// mismatch is a [`ShapeError`] and `c` is left as it was.
 pub fn gemm(a: Operand<'_>, b: Operand<'_>, c: &mut [f32], m: usize, n: usize, beta: f32) -> Result<(), ShapeError> {
+    #[cfg(target_arch = "wasm32")]
+    let product = packed_gemm;
+    #[cfg(not(target_arch = "wasm32"))]
+    let product = native;
+    product(a, b, c, m, n, beta)
+}
+
+/// [`gemm`] through [`packed`] on every platform: what wasm32 runs, here for tests and benchmarks
+/// to hold against matrixmultiply natively.
+pub fn packed_gemm(
+    a: Operand<'_>,
+    b: Operand<'_>,
+    c: &mut [f32],
+    m: usize,
+    n: usize,
+    beta: f32,
+) -> Result<(), ShapeError> {
     check(a, b, c.len(), m, n)?;
+    packed::gemm(&a, &b, c, m, n, beta);
+    Ok(())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn native(a: Operand<'_>, b: Operand<'_>, c: &mut [f32], m: usize, n: usize, beta: f32) -> Result<(), ShapeError> {
+    use ndarray::{linalg::general_mat_mul, ArrayViewMut2};
+    check(a, b, c.len(), m, n)?;
+    if a.values.is_empty() || b.values.is_empty() {
+        // ndarray views no `1 × 0` operand; with nothing to multiply, `c` is only scaled.
+        packed::gemm(&a, &b, c, m, n, beta);
+        return Ok(());
+    }
     let unviewable = |detail: String| ShapeError::of(&a, &b, m, n, detail);
     let (Some(av), Some(bv)) = (a.view(), b.view()) else {
         return Err(unviewable("an operand cannot be viewed as a matrix".into()));
@@ -121,22 +157,75 @@ mod tests {
         result.unwrap_or_else(|e| panic!("{e}"));
     }
 
+    type Product = fn(Operand<'_>, Operand<'_>, &mut [f32], usize, usize, f32) -> Result<(), ShapeError>;
+
     #[test]
     fn products_with_transposes_match_the_definition() {
-        // a: 2×3, b: 3×2, by hand: a·b = [[58, 64], [139, 154]].
-        let a = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
-        let b = [7.0, 8.0, 9.0, 10.0, 11.0, 12.0];
-        let mut c = [0.0; 4];
-        ok(gemm(Operand::new(&a, 2, 3), Operand::new(&b, 3, 2), &mut c, 2, 2, 0.0));
-        assert_eq!(c, [58.0, 64.0, 139.0, 154.0]);
-        // aᵀ·a is 3×3: [[17, 22, 27], [22, 29, 36], [27, 36, 45]].
-        let mut ata = [0.0; 9];
-        ok(gemm(Operand::new(&a, 2, 3).t(), Operand::new(&a, 2, 3), &mut ata, 3, 3, 0.0));
-        assert_eq!(ata, [17.0, 22.0, 27.0, 22.0, 29.0, 36.0, 27.0, 36.0, 45.0]);
-        // a·aᵀ + 1·c: [[14, 32], [32, 77]] + [[1, 1], [1, 1]].
-        let mut aat = [1.0; 4];
-        ok(gemm(Operand::new(&a, 2, 3), Operand::new(&a, 2, 3).t(), &mut aat, 2, 2, 1.0));
-        assert_eq!(aat, [15.0, 33.0, 33.0, 78.0]);
+        for product in [gemm as Product, packed_gemm] {
+            // a: 2×3, b: 3×2, by hand: a·b = [[58, 64], [139, 154]].
+            let a = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+            let b = [7.0, 8.0, 9.0, 10.0, 11.0, 12.0];
+            let mut c = [0.0; 4];
+            ok(product(Operand::new(&a, 2, 3), Operand::new(&b, 3, 2), &mut c, 2, 2, 0.0));
+            assert_eq!(c, [58.0, 64.0, 139.0, 154.0]);
+            // aᵀ·a is 3×3: [[17, 22, 27], [22, 29, 36], [27, 36, 45]].
+            let mut ata = [0.0; 9];
+            ok(product(Operand::new(&a, 2, 3).t(), Operand::new(&a, 2, 3), &mut ata, 3, 3, 0.0));
+            assert_eq!(ata, [17.0, 22.0, 27.0, 22.0, 29.0, 36.0, 27.0, 36.0, 45.0]);
+            // a·aᵀ + 1·c: [[14, 32], [32, 77]] + [[1, 1], [1, 1]].
+            let mut aat = [1.0; 4];
+            ok(product(Operand::new(&a, 2, 3), Operand::new(&a, 2, 3).t(), &mut aat, 2, 2, 1.0));
+            assert_eq!(aat, [15.0, 33.0, 33.0, 78.0]);
+            // No depth: c = beta · c, and beta 0 clears even NaN.
+            let mut c = [f32::NAN, 2.0];
+            ok(product(Operand::new(&[], 1, 0), Operand::new(&[], 0, 2), &mut c, 1, 2, 0.0));
+            assert_eq!(c, [0.0, 0.0]);
+            let mut c = [3.0, 2.0];
+            ok(product(Operand::new(&[], 1, 0), Operand::new(&[], 0, 2), &mut c, 1, 2, 0.5));
+            assert_eq!(c, [1.5, 1.0]);
+        }
+    }
+
+    /// Small integers make every product and sum exact in f32, so the packed kernel must agree
+    /// with the definition to the bit, across the edges of its panels (`MR` 4, `NR` 8) and blocks
+    /// (`KC` 256, `MC` 64, `NC` 512), with either operand transposed and with `beta`.
+    #[test]
+    fn the_packed_kernel_is_exact_on_small_integers_across_panel_and_block_edges() {
+        let shapes = [(1, 1, 1), (3, 7, 5), (4, 8, 256), (5, 9, 257), (65, 513, 3), (70, 20, 600), (129, 1030, 17)];
+        let mut seed = 0x2545_f491_u32;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            (seed % 7) as f32 - 3.0
+        };
+        for (m, n, k) in shapes {
+            for (ta, tb, beta) in [(false, false, 0.0), (true, false, 1.0), (false, true, -2.0), (true, true, 0.0)] {
+                let a: Vec<f32> = (0..m * k).map(|_| next()).collect();
+                let b: Vec<f32> = (0..k * n).map(|_| next()).collect();
+                let c0: Vec<f32> = (0..m * n).map(|_| next()).collect();
+                let oa = if ta { Operand::new(&a, k, m).t() } else { Operand::new(&a, m, k) };
+                let ob = if tb { Operand::new(&b, n, k).t() } else { Operand::new(&b, k, n) };
+                let expected: Vec<f32> = (0..m * n)
+                    .map(|index| {
+                        let (i, j) = (index / n, index % n);
+                        let dot: f32 = (0..k).map(|p| packed_value(&oa, i, p) * packed_value(&ob, p, j)).sum();
+                        dot + beta * c0[index]
+                    })
+                    .collect();
+                let mut c = c0.clone();
+                ok(packed_gemm(oa, ob, &mut c, m, n, beta));
+                assert_eq!(c, expected, "{m}×{k} · {k}×{n}, transposed ({ta}, {tb}), beta {beta}");
+            }
+        }
+    }
+
+    fn packed_value(x: &Operand<'_>, i: usize, j: usize) -> f32 {
+        if x.transposed {
+            x.values[j * x.cols + i]
+        } else {
+            x.values[i * x.cols + j]
+        }
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! The CPU backend against a PyTorch float64 run (tests/reference/sae_reference.py): pre-activations,
 //! features, reconstruction, each loss term, the gradients of every parameter, one Adam step (with
-//! and without the unit-norm decoder), and the article's `get_top_features`.
+//! and without the unit-norm decoder), and the article's `get_top_features`. Natively and in headless
+//! Chromium, where the products run on our own wasm kernel (built with and without relaxed SIMD).
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "common/pytorch_fixture.rs"]
 mod pytorch_fixture;
@@ -24,7 +28,8 @@ fn backend(case: &Case) -> CpuBackend {
     backend
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn there_are_six_cases_covering_every_architecture() {
     let cases = cases();
     assert_eq!(cases.len(), 6);
@@ -33,7 +38,8 @@ fn there_are_six_cases_covering_every_architecture() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn pre_activations_features_and_reconstruction_match_pytorch() {
     for case in cases() {
         let e = &case.expected;
@@ -49,7 +55,8 @@ fn pre_activations_features_and_reconstruction_match_pytorch() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn losses_and_gradients_match_pytorch() {
     for case in cases() {
         let e = &case.expected;
@@ -74,7 +81,8 @@ fn losses_and_gradients_match_pytorch() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn one_adam_step_matches_torch_optim_adam() {
     for case in cases() {
         let mut backend = backend(&case);
@@ -91,7 +99,8 @@ fn one_adam_step_matches_torch_optim_adam() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn top_features_match_the_articles_get_top_features() {
     for case in cases().into_iter().filter(|c| !c.sae.cfg.apply_b_dec_to_input && c.sae.cfg.arch == Arch::Relu) {
         let top = &case.expected["top_features"];

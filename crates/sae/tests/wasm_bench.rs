@@ -1,11 +1,15 @@
 //! Not a test: `cargo xtask bench sae` runs it (ignored otherwise). One ReLU SAE training step
 //! (forward, MSE + L1 loss, backward, Adam, unit-norm decoder) at the four shapes, timed in
-//! wasm in headless Chromium on one thread, the same step the xtask times natively. Each shape
-//! prints one `SAE_BENCH {json}` line, which the xtask reads from the runner's output.
+//! wasm in headless Chromium on one thread, the same step the xtask times natively; the xtask
+//! builds it twice, with `+simd128` and with `+relaxed-simd`. Each shape prints one
+//! `SAE_BENCH {json}` line, which the xtask reads from the runner's output.
+
+#![cfg(target_arch = "wasm32")]
 
 use frontier_sae::config::InitScheme;
 use frontier_sae::rng::Rng;
 use frontier_sae::{Arch, Backend, CpuBackend, Matrix, Sae, SaeConfig, StepParams};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -19,8 +23,18 @@ const STEPS: usize = 20;
 const FEW_STEPS: usize = 8;
 const SLOW_STEP_MS: f64 = 500.0;
 
+/// A global function of the page (`performance.now`, `setTimeout`), reached without web-sys: this
+/// crate knows nothing of the web outside its tests.
+fn global(path: &[&str]) -> JsValue {
+    path.iter().fold(js_sys::global().into(), |object, key| {
+        js_sys::Reflect::get(&object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    })
+}
+
 fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    let performance = global(&["performance"]);
+    let now = global(&["performance", "now"]).dyn_into::<js_sys::Function>().ok();
+    now.and_then(|f| f.call0(&performance).ok()).and_then(|v| v.as_f64()).unwrap_or(0.0)
 }
 
 /// The step `tests/reference/bench_sae.py` runs.
@@ -32,9 +46,10 @@ fn params(step: u64) -> StepParams {
 /// WebDriver, and a page busy for the whole benchmark (minutes) would leave its polls unanswered.
 async fn yield_to_browser() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let scheduled = web_sys::window().is_some_and(|w| w.set_timeout_with_callback(&resolve).is_ok());
+        let set_timeout = global(&["setTimeout"]).dyn_into::<js_sys::Function>().ok();
+        let scheduled = set_timeout.is_some_and(|f| f.call1(&JsValue::NULL, &resolve).is_ok());
         if !scheduled {
-            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            let _ = resolve.call0(&JsValue::NULL);
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
@@ -79,6 +94,7 @@ async fn bench_sae_training_steps() {
         let gflop = 10.0 * (rows * d_in * d_sae) as f64 / 1e9;
         let line = serde_json::json!({
             "impl": "ours-wasm",
+            "kernel": frontier_sae::gemm::KERNEL,
             "threads": 1,
             "d_in": d_in,
             "d_sae": d_sae,

@@ -61,17 +61,17 @@ pub fn loads(names: &[String]) -> Vec<Load> {
         };
         out.push(Load { what, files: boot.iter().cloned().chain(files).collect(), limit_bytes });
     }
-    let worker: Vec<String> = names
-        .iter()
-        .filter(|n| n.starts_with("worker") && (n.ends_with(".js") || n.ends_with(".wasm")))
-        .cloned()
-        .collect();
-    if !worker.is_empty() {
-        out.push(Load {
-            what: "the worker, when a long job starts".into(),
-            files: worker,
-            limit_bytes: WORKER_LIMIT_BYTES,
-        });
+    // Two builds of the worker; a browser loads one (with relaxed SIMD where it validates).
+    for (what, relaxed) in [("the worker, when a long job starts", false), ("the same with relaxed SIMD", true)] {
+        let worker: Vec<String> = names
+            .iter()
+            .filter(|n| n.starts_with("worker") && (n.ends_with(".js") || n.ends_with(".wasm")))
+            .filter(|n| n.starts_with("worker-relaxed") == relaxed)
+            .cloned()
+            .collect();
+        if !worker.is_empty() {
+            out.push(Load { what: what.into(), files: worker, limit_bytes: WORKER_LIMIT_BYTES });
+        }
     }
     out
 }
@@ -163,6 +163,9 @@ mod tests {
             "worker-44ee.js",
             "worker-44ee_bg.wasm",
             "worker_loader-55ff.js",
+            "worker-relaxed-66ee.js",
+            "worker-relaxed-66ee_bg.wasm",
+            "worker-relaxed_loader-77ff.js",
             "app-66aa.css",
             "static-minilm-77bb.bin",
         ]));
@@ -175,6 +178,7 @@ mod tests {
                 ("#/, #/about, #/landscape (home)", 3, 400_000),
                 ("#/memory, its widgets and embeds (memory)", 3, 700_000),
                 ("the worker, when a long job starts", 3, 500_000),
+                ("the same with relaxed SIMD", 3, 500_000),
             ]
         );
         assert_eq!(found[2].files, names(&["boot-00aa.js", "frontier-memory-22cc.js", "frontier-memory-22cc_bg.wasm"]));

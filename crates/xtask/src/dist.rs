@@ -44,6 +44,7 @@ fn build(root: &Path, test_hooks: bool) -> Result<()> {
         check_wasm(&dist)?;
     }
     let bundles = crate::bundles::build(root, &dist, test_hooks)?;
+    crate::relaxed::build_worker(root, &dist, test_hooks)?;
     post_process(&dist, &bundles)?;
     step("dist: sizes, gzip-compressed, against their budgets");
     crate::budget::report(&dist)

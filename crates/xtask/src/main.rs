@@ -17,6 +17,7 @@ mod html;
 mod names;
 mod offline;
 mod registry;
+mod relaxed;
 mod serve;
 mod setup;
 mod system;

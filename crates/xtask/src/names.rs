@@ -15,8 +15,15 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
-/// The loader Trunk writes for a worker built with `data-loader-shim`.
-const LOADER: &str = r#"importScripts("./worker.js");wasm_bindgen("./worker_bg.wasm");"#;
+/// The worker builds: Trunk's, and the one with relaxed SIMD (`relaxed.rs`), which the page
+/// prefers where the browser validates it.
+const WORKERS: [&str; 2] = ["worker", "worker-relaxed"];
+
+/// The loader of a worker whose wasm-bindgen files are `stem.js` and `stem_bg.wasm`, as Trunk
+/// writes it for a worker built with `data-loader-shim`.
+pub fn loader(stem: &str) -> String {
+    format!(r#"importScripts("./{stem}.js");wasm_bindgen("./{stem}_bg.wasm");"#)
+}
 
 /// Data files at the top of `dist/` (copied by Trunk) that get hashed names, by extension.
 const DATA_EXTENSIONS: [&str; 2] = ["bin", "safetensors"];
@@ -54,23 +61,13 @@ fn rename(dist: &Path, from: &str, to: &str) -> Result<()> {
 /// Renames the files in `dist` and returns the map from plain to hashed names.
 pub fn hash_files(dist: &Path) -> Result<BTreeMap<String, String>> {
     let mut map = BTreeMap::new();
-    let loader = String::from_utf8(read(dist, "worker_loader.js")?).context("worker_loader.js is not UTF-8")?;
-    if loader.trim() != LOADER {
-        bail!("worker_loader.js is not the loader Trunk writes ({LOADER}); it has {loader:?}");
+    for stem in WORKERS {
+        // The relaxed worker is left out of builds that do not make it (`trunk serve`, tests).
+        if stem != WORKERS[0] && !dist.join(format!("{stem}_loader.js")).exists() {
+            continue;
+        }
+        hash_worker(dist, stem, &mut map)?;
     }
-    let (script, module) = (read(dist, "worker.js")?, read(dist, "worker_bg.wasm")?);
-    let worker_hash = digest(&[&script, &module]);
-    for name in ["worker.js", "worker_bg.wasm"] {
-        let to = hashed(name, &worker_hash);
-        rename(dist, name, &to)?;
-        map.insert(name.to_string(), to);
-    }
-    let new_loader = format!(r#"importScripts("./{}");wasm_bindgen("./{}");"#, map["worker.js"], map["worker_bg.wasm"]);
-    let loader_name = hashed("worker_loader.js", &digest(&[new_loader.as_bytes()]));
-    std::fs::write(dist.join(&loader_name), &new_loader).with_context(|| format!("cannot write {loader_name}"))?;
-    std::fs::remove_file(dist.join("worker_loader.js")).context("cannot remove worker_loader.js")?;
-    map.insert("worker_loader.js".into(), loader_name);
-
     let mut others = vec!["boot.js".to_string()];
     for entry in std::fs::read_dir(dist).with_context(|| format!("cannot list {}", dist.display()))? {
         let name = entry?.file_name().to_string_lossy().into_owned();
@@ -84,6 +81,30 @@ pub fn hash_files(dist: &Path) -> Result<BTreeMap<String, String>> {
         map.insert(name, to);
     }
     Ok(map)
+}
+
+/// Renames a worker's script and module after their common hash and writes its loader, pointing
+/// at them, under a hash of its own.
+fn hash_worker(dist: &Path, stem: &str, map: &mut BTreeMap<String, String>) -> Result<()> {
+    let [loader_name, script_name, module_name] =
+        [format!("{stem}_loader.js"), format!("{stem}.js"), format!("{stem}_bg.wasm")];
+    let found = String::from_utf8(read(dist, &loader_name)?).with_context(|| format!("{loader_name} is not UTF-8"))?;
+    if found.trim() != loader(stem) {
+        bail!("{loader_name} is not the loader Trunk writes ({}); it has {found:?}", loader(stem));
+    }
+    let (script, module) = (read(dist, &script_name)?, read(dist, &module_name)?);
+    let worker_hash = digest(&[&script, &module]);
+    for name in [&script_name, &module_name] {
+        let to = hashed(name, &worker_hash);
+        rename(dist, name, &to)?;
+        map.insert(name.clone(), to);
+    }
+    let new_loader = format!(r#"importScripts("./{}");wasm_bindgen("./{}");"#, map[&script_name], map[&module_name]);
+    let hashed_loader = hashed(&loader_name, &digest(&[new_loader.as_bytes()]));
+    std::fs::write(dist.join(&hashed_loader), &new_loader).with_context(|| format!("cannot write {hashed_loader}"))?;
+    std::fs::remove_file(dist.join(&loader_name)).with_context(|| format!("cannot remove {loader_name}"))?;
+    map.insert(loader_name, hashed_loader);
+    Ok(())
 }
 
 /// `page` with the boot script under its hashed name and the map in a `<meta>` at the top of
@@ -120,7 +141,10 @@ mod tests {
     #[test]
     fn the_worker_and_data_files_are_renamed_and_the_page_points_at_them() -> Result<()> {
         let dist = Scratch::new("names");
-        dist.write("worker_loader.js", LOADER);
+        dist.write("worker_loader.js", &loader("worker"));
+        dist.write("worker-relaxed_loader.js", &loader("worker-relaxed"));
+        dist.write("worker-relaxed.js", "relaxed script");
+        dist.write("worker-relaxed_bg.wasm", "relaxed module");
         dist.write("worker.js", "script");
         dist.write("worker_bg.wasm", "module");
         dist.write("boot.js", "boot");
@@ -132,7 +156,11 @@ mod tests {
         assert_eq!(map["judge.bin"], format!("judge-{}.bin", digest(&[b"weights"])));
         let loader = std::fs::read_to_string(dist.0.join(&map["worker_loader.js"]))?;
         assert!(loader.starts_with(&format!(r#"importScripts("./{worker}");"#)), "{loader}");
-        for plain in ["worker.js", "worker_bg.wasm", "worker_loader.js", "boot.js", "judge.bin"] {
+        let relaxed = format!("worker-relaxed-{}_bg.wasm", digest(&[b"relaxed script", b"relaxed module"]));
+        assert_eq!(map["worker-relaxed_bg.wasm"], relaxed);
+        let loader = std::fs::read_to_string(dist.0.join(&map["worker-relaxed_loader.js"]))?;
+        assert!(loader.ends_with(&format!(r#"wasm_bindgen("./{relaxed}");"#)), "{loader}");
+        for plain in ["worker.js", "worker_bg.wasm", "worker_loader.js", "worker-relaxed.js", "boot.js", "judge.bin"] {
             assert!(!dist.0.join(plain).exists(), "{plain}");
         }
         assert!(dist.0.join("embed.js").exists());

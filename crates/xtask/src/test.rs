@@ -186,6 +186,12 @@ pub fn target_dir(root: &Path) -> PathBuf {
 /// `--enable-unsafe-webgpu`).
 fn wasm_tests(root: &Path, chromedriver: &Path) -> Result<()> {
     run_cmd(&mut wasm_test_command(root, chromedriver)?)?;
+    // The SAE's products against PyTorch and float64 on our own wasm kernel, built both ways.
+    let sae_tests = ["--test", "reference", "--test", "kernels"];
+    run_cmd(wasm_test_command_for(root, chromedriver, "frontier-sae", &[])?.args(sae_tests))?;
+    let mut relaxed = wasm_test_command_for(root, chromedriver, "frontier-sae", &[])?;
+    crate::relaxed::configure(root, &mut relaxed);
+    run_cmd(relaxed.args(sae_tests))?;
     let mut gpu = wasm_test_command_for(root, chromedriver, "frontier-sae-gpu", &["--enable-unsafe-webgpu"])?;
     run_cmd(gpu.args(["--test", "browser"]).env("WASM_BINDGEN_TEST_TIMEOUT", "600"))
 }

@@ -23,7 +23,50 @@ pub fn resolve(url: &str) -> String {
     NAMES.with(|names| names.get(name).map_or_else(|| url.to_string(), |hashed| format!("./{hashed}")))
 }
 
-/// The loader script of the worker that runs long jobs (Trunk's `worker_loader.js`).
+/// The loader script of the worker that runs long jobs: the build with relaxed SIMD (a fused
+/// multiply–add in the SAE's matrix products) where the release build made one and this browser
+/// validates it, else Trunk's `worker_loader.js`.
 pub fn worker_url() -> String {
-    resolve("./worker_loader.js")
+    let relaxed = NAMES.with(|names| names.get("worker-relaxed_loader.js").cloned());
+    match relaxed {
+        Some(hashed) if relaxed_simd() => format!("./{hashed}"),
+        _ => resolve("./worker_loader.js"),
+    }
+}
+
+/// The smallest module that uses relaxed SIMD: one function, `() -> v128`, that returns
+/// `f32x4.relaxed_madd` (opcode 0xfd 0x105) of three zero constants. Only a browser that has the
+/// proposal validates it.
+pub const RELAXED_SIMD_PROBE: [u8; 82] = {
+    let mut m = [0u8; 82];
+    let head = [
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
+        0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // types: one, () -> v128
+        0x03, 0x02, 0x01, 0x00, // functions: one, of type 0
+        0x0a, 0x3d, 0x01, 0x3b, 0x00, // code: 61 bytes, one body of 59, no locals
+    ];
+    let mut i = 0;
+    while i < head.len() {
+        m[i] = head[i];
+        i += 1;
+    }
+    // Three `v128.const 0` (0xfd 0x0c and 16 zero bytes), then the instruction and `end`.
+    let mut c = 0;
+    while c < 3 {
+        m[head.len() + 18 * c] = 0xfd;
+        m[head.len() + 18 * c + 1] = 0x0c;
+        c += 1;
+    }
+    let tail = head.len() + 54;
+    m[tail] = 0xfd;
+    m[tail + 1] = 0x85;
+    m[tail + 2] = 0x02;
+    m[tail + 3] = 0x0b;
+    m
+};
+
+/// Whether this browser has relaxed SIMD (Chrome 114, Firefox 120; not Safari 18).
+pub fn relaxed_simd() -> bool {
+    let bytes = js_sys::Uint8Array::from(&RELAXED_SIMD_PROBE[..]);
+    js_sys::WebAssembly::validate(&bytes).unwrap_or(false)
 }

@@ -1,0 +1,73 @@
+//! The second build of the compute code, with relaxed SIMD (`f32x4.relaxed_madd`, a fused
+//! multiply–add where the CPU has one; Chrome 114, Firefox 120). A module that holds one relaxed
+//! instruction does not validate where the proposal is missing, so the worker is built twice and
+//! the page picks one by feature detection (`web/src/framework/files.rs`). Its own target folder
+//! keeps both builds warm: other RUSTFLAGS would otherwise rebuild everything each time.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result};
+
+use crate::cmd::{cargo, run as run_cmd, step};
+use crate::setup::WASM_TARGET;
+
+/// RUSTFLAGS of the relaxed build (they replace `.cargo/config.toml`'s `+simd128`).
+pub const RUSTFLAGS: &str = "-C target-feature=+simd128,+relaxed-simd";
+
+pub fn target_dir(root: &Path) -> PathBuf {
+    crate::test::target_dir(root).join("relaxed-simd")
+}
+
+/// `cmd` set up to build with relaxed SIMD in its own target folder.
+pub fn configure(root: &Path, cmd: &mut Command) {
+    cmd.env("RUSTFLAGS", RUSTFLAGS).env("CARGO_TARGET_DIR", target_dir(root));
+}
+
+/// Builds the worker with relaxed SIMD into `dist` as `worker-relaxed.js`, `worker-relaxed_bg.wasm`
+/// and `worker-relaxed_loader.js`, as Trunk builds the plain one (wasm-bindgen `no-modules`, then
+/// wasm-opt); `names::hash_files` then gives them content-hashed names.
+pub fn build_worker(root: &Path, dist: &Path, test_hooks: bool) -> Result<()> {
+    step("dist: the worker again, with relaxed SIMD");
+    let mut build = cargo();
+    build.current_dir(root).args([
+        "build",
+        "--release",
+        "--target",
+        WASM_TARGET,
+        "-p",
+        "frontier-web",
+        "--bin",
+        "worker",
+    ]);
+    configure(root, &mut build);
+    if test_hooks {
+        build.env("FRONTIER_TEST_HOOKS", "1");
+    } else {
+        build.env_remove("FRONTIER_TEST_HOOKS");
+    }
+    run_cmd(&mut build)?;
+    let built = target_dir(root).join(WASM_TARGET).join("release/worker.wasm");
+    let out = target_dir(root).join("bound");
+    run_cmd(
+        Command::new("wasm-bindgen")
+            .args(["--target", "no-modules", "--no-typescript", "--out-name", "worker-relaxed", "--out-dir"])
+            .arg(&out)
+            .arg(&built),
+    )?;
+    let bound = out.join("worker-relaxed_bg.wasm");
+    run_cmd(
+        Command::new(crate::setup::binaryen_bin(root).join("wasm-opt"))
+            .args(["-Oz", "--enable-simd", "--enable-relaxed-simd", "--enable-bulk-memory", "--enable-sign-ext"])
+            .args(["--enable-mutable-globals", "--enable-nontrapping-float-to-int", "--enable-reference-types"])
+            .args(["--enable-multivalue"])
+            .arg(&bound)
+            .arg("-o")
+            .arg(dist.join("worker-relaxed_bg.wasm")),
+    )?;
+    std::fs::copy(out.join("worker-relaxed.js"), dist.join("worker-relaxed.js"))
+        .context("cannot copy the relaxed worker's script")?;
+    std::fs::write(dist.join("worker-relaxed_loader.js"), crate::names::loader("worker-relaxed"))
+        .context("cannot write the relaxed worker's loader")?;
+    Ok(())
+}
