@@ -4,8 +4,8 @@
 //! with x" up to the order of the float32 sums (and, for the decode path, the factoring below).
 //!
 //! - Decode (one token): a Q4_1 block contributes `d · Σ q_i x_i + m · Σ x_i`; `Σ x_i` per block
-//!   of x is computed once per product and shared by every row. The 16 accumulator lanes are kept
-//!   apart until the row ends, which is what lets LLVM vectorize the loop.
+//!   of x is computed once per product and shared by every row (see [`Prepared`]). The four
+//!   accumulator lanes are kept apart until the row ends, which is what lets LLVM vectorize.
 //! - Prefill (several tokens): four rows are dequantized at a time exactly as ggml does
 //!   (`d * q + m`), then dotted with every token, so each weight is read once per call.
 //!
@@ -31,9 +31,41 @@ impl Exec for Serial {
     }
 }
 
-/// Sums of each block of 32 values of `x` (the Q4_1 minimum's factor).
-pub fn block_sums(x: &[f32]) -> Vec<f32> {
-    x.chunks_exact(32).map(|b| simd::sum32(b)).collect()
+/// One token's activations, laid out for the decode kernels.
+///
+/// The kernels read a block's 16 (Q4_1) or 32 (Q8_0) bytes as four little-endian u32 words and
+/// pull value `k` out of all four words at once with a shift and a mask: plain 32-bit lane
+/// operations, which SSE2 (the native baseline) and simd128 both have, instead of byte
+/// unpacking. Lane `i` of value `k` is then element `4i + k/2 + 16·(k odd)` of a Q4_1 block (or
+/// `16g + 4i + k` of a Q8_0 block's half `g`), so `x` is permuted once per token to that order.
+pub struct Prepared {
+    /// `x` permuted for Q4_1 blocks, and the sum of each block (the minimum's factor).
+    q41: Vec<f32>,
+    sums: Vec<f32>,
+    /// `x` permuted for Q8_0 blocks.
+    q80: Vec<f32>,
+}
+
+impl Prepared {
+    pub fn new(x: &[f32]) -> Self {
+        let mut q41 = vec![0f32; x.len()];
+        let mut q80 = vec![0f32; x.len()];
+        for (b, xb) in x.chunks_exact(32).enumerate() {
+            for k in 0..8 {
+                for i in 0..4 {
+                    q41[b * 32 + k * 4 + i] = xb[4 * i + k / 2 + 16 * (k & 1)];
+                }
+            }
+            for g in 0..2 {
+                for k in 0..4 {
+                    for i in 0..4 {
+                        q80[b * 32 + g * 16 + k * 4 + i] = xb[16 * g + 4 * i + k];
+                    }
+                }
+            }
+        }
+        Prepared { q41, sums: x.chunks_exact(32).map(simd::sum32).collect(), q80 }
+    }
 }
 
 /// `out[t * rows + r] = W[r] · xs[t * cols ..]` for `t` in 0..tokens.
@@ -42,8 +74,8 @@ pub fn matmul(exec: &dyn Exec, w: &Matrix, xs: &[f32], tokens: usize, out: &mut 
     debug_assert_eq!(xs.len(), tokens * cols);
     debug_assert_eq!(out.len(), tokens * rows);
     if tokens == 1 {
-        let xsum = block_sums(xs);
-        exec.split(out, 1, &|r0, chunk| matvec_rows(w, xs, &xsum, r0, chunk));
+        let p = Prepared::new(xs);
+        exec.split(out, 1, &|r0, chunk| matvec_rows(w, xs, &p, r0, chunk));
         return;
     }
     // Rows × tokens, so that a split by rows hands each worker a contiguous chunk.
@@ -56,8 +88,8 @@ pub fn matmul(exec: &dyn Exec, w: &Matrix, xs: &[f32], tokens: usize, out: &mut 
     }
 }
 
-/// One token: `out[i] = W[r0 + i] · x`.
-pub fn matvec_rows(w: &Matrix, x: &[f32], xsum: &[f32], r0: usize, out: &mut [f32]) {
+/// One token: `out[i] = W[r0 + i] · x` (`p` is `x` prepared).
+pub fn matvec_rows(w: &Matrix, x: &[f32], p: &Prepared, r0: usize, out: &mut [f32]) {
     let cols = w.cols;
     match &w.data {
         Data::F32(v) => {
@@ -68,38 +100,38 @@ pub fn matvec_rows(w: &Matrix, x: &[f32], xsum: &[f32], r0: usize, out: &mut [f3
         }
         Data::Q4_1(q) => {
             for (i, o) in out.iter_mut().enumerate() {
-                *o = q41_row_dot(q, cols / 32, r0 + i, x, xsum);
+                *o = q41_row_dot(q, cols / 32, r0 + i, p);
             }
         }
         Data::Q8_0(q) => {
             for (i, o) in out.iter_mut().enumerate() {
-                *o = q80_row_dot(q, cols / 32, r0 + i, x);
+                *o = q80_row_dot(q, cols / 32, r0 + i, p);
             }
         }
     }
 }
 
-fn q41_row_dot(q: &Q41, nb: usize, r: usize, x: &[f32], xsum: &[f32]) -> f32 {
+fn q41_row_dot(q: &Q41, nb: usize, r: usize, p: &Prepared) -> f32 {
     let base = r * nb;
     let d = &q.d[base..base + nb];
     let m = &q.m[base..base + nb];
     let qs = &q.qs[base * 16..(base + nb) * 16];
-    let mut acc = simd::Acc16::default();
+    let mut acc = simd::Acc4::default();
     let mut min_part = 0f32;
-    for b in 0..nb {
-        acc.q41_block(d[b], &qs[b * 16..b * 16 + 16], &x[b * 32..b * 32 + 32]);
-        min_part += m[b] * xsum[b];
+    for (b, (qb, xb)) in qs.chunks_exact(16).zip(p.q41.chunks_exact(32)).enumerate() {
+        acc.q41_block(d[b], qb, xb);
+        min_part += m[b] * p.sums[b];
     }
     acc.sum() + min_part
 }
 
-fn q80_row_dot(q: &Q80, nb: usize, r: usize, x: &[f32]) -> f32 {
+fn q80_row_dot(q: &Q80, nb: usize, r: usize, p: &Prepared) -> f32 {
     let base = r * nb;
     let d = &q.d[base..base + nb];
     let qs = &q.qs[base * 32..(base + nb) * 32];
-    let mut acc = simd::Acc16::default();
-    for b in 0..nb {
-        acc.q80_block(d[b], &qs[b * 32..b * 32 + 32], &x[b * 32..b * 32 + 32]);
+    let mut acc = simd::Acc4::default();
+    for (b, (qb, xb)) in qs.chunks_exact(32).zip(p.q80.chunks_exact(32)).enumerate() {
+        acc.q80_block(d[b], qb, xb);
     }
     acc.sum()
 }
@@ -143,50 +175,59 @@ pub fn matmat_rows(w: &Matrix, xs: &[f32], tokens: usize, r0: usize, out: &mut [
 /// into SSE/AVX/NEON; `std::arch` would need `unsafe`, which the workspace forbids).
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 pub mod simd {
-    /// 16 independent float32 lanes.
-    #[derive(Default)]
-    pub struct Acc16([f32; 16]);
+    fn words<const N: usize>(b: &[u8]) -> [u32; N] {
+        let mut w = [0u32; N];
+        for (w, c) in w.iter_mut().zip(b.chunks_exact(4)) {
+            *w = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+        }
+        w
+    }
 
-    impl Acc16 {
-        /// Adds `d · Σ q_i x_i` over one Q4_1 block (the minimum is added by the caller).
+    /// Four float32 lanes accumulating `d · Σ q·x` block after block.
+    #[derive(Default)]
+    pub struct Acc4([f32; 4]);
+
+    impl Acc4 {
+        /// One Q4_1 block (`x` permuted by `Prepared`); the minimum is added by the caller.
         #[inline(always)]
         pub fn q41_block(&mut self, d: f32, qs: &[u8], x: &[f32]) {
-            let (qs, x): (&[u8; 16], &[f32; 32]) = match (qs.try_into(), x.try_into()) {
-                (Ok(q), Ok(x)) => (q, x),
-                _ => return,
-            };
-            let mut t = [0f32; 16];
-            for j in 0..16 {
-                t[j] = f32::from(qs[j] & 15) * x[j] + f32::from(qs[j] >> 4) * x[16 + j];
+            let w: [u32; 4] = words(qs);
+            let (mut t0, mut t1) = ([0f32; 4], [0f32; 4]);
+            for k in (0..8).step_by(2) {
+                for i in 0..4 {
+                    t0[i] += ((w[i] >> (4 * k)) & 15) as i32 as f32 * x[k * 4 + i];
+                    t1[i] += ((w[i] >> (4 * k + 4)) & 15) as i32 as f32 * x[k * 4 + 4 + i];
+                }
             }
-            for j in 0..16 {
-                self.0[j] += d * t[j];
+            for i in 0..4 {
+                self.0[i] += d * (t0[i] + t1[i]);
             }
         }
 
-        /// Adds `d · Σ q_i x_i` over one Q8_0 block.
+        /// One Q8_0 block (`x` permuted by `Prepared`).
         #[inline(always)]
         pub fn q80_block(&mut self, d: f32, qs: &[i8], x: &[f32]) {
-            let (qs, x): (&[i8; 32], &[f32; 32]) = match (qs.try_into(), x.try_into()) {
-                (Ok(q), Ok(x)) => (q, x),
-                _ => return,
-            };
-            let mut t = [0f32; 16];
-            for j in 0..16 {
-                t[j] = f32::from(qs[j]) * x[j] + f32::from(qs[16 + j]) * x[16 + j];
+            let mut b = [0u8; 32];
+            for (b, q) in b.iter_mut().zip(qs) {
+                *b = q.to_le_bytes()[0];
             }
-            for j in 0..16 {
-                self.0[j] += d * t[j];
+            let w: [u32; 8] = words(&b);
+            let (mut t0, mut t1) = ([0f32; 4], [0f32; 4]);
+            for k in 0..4 {
+                for i in 0..4 {
+                    // Byte k of each word, sign-extended by an arithmetic shift.
+                    t0[i] += (((w[i] << (24 - 8 * k)) as i32) >> 24) as f32 * x[k * 4 + i];
+                    t1[i] += (((w[4 + i] << (24 - 8 * k)) as i32) >> 24) as f32 * x[16 + k * 4 + i];
+                }
+            }
+            for i in 0..4 {
+                self.0[i] += d * (t0[i] + t1[i]);
             }
         }
 
         pub fn sum(&self) -> f32 {
             let a = &self.0;
-            let mut h = [0f32; 8];
-            for j in 0..8 {
-                h[j] = a[j] + a[8 + j];
-            }
-            ((h[0] + h[4]) + (h[1] + h[5])) + ((h[2] + h[6]) + (h[3] + h[7]))
+            (a[0] + a[1]) + (a[2] + a[3])
         }
     }
 
@@ -259,79 +300,61 @@ pub mod simd {
         [f32x4_extract_lane::<0>(v), f32x4_extract_lane::<1>(v), f32x4_extract_lane::<2>(v), f32x4_extract_lane::<3>(v)]
     }
 
-    pub struct Acc16([v128; 4]);
+    fn words(b: &[u8]) -> v128 {
+        let w = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        u32x4(w(0), w(4), w(8), w(12))
+    }
 
-    impl Default for Acc16 {
+    pub struct Acc4(v128);
+
+    impl Default for Acc4 {
         fn default() -> Self {
-            Acc16([f32x4_splat(0.0); 4])
+            Acc4(f32x4_splat(0.0))
         }
     }
 
-    impl Acc16 {
+    impl Acc4 {
         #[inline(always)]
         pub fn q41_block(&mut self, d: f32, qs: &[u8], x: &[f32]) {
-            let (qs, x): (&[u8; 16], &[f32; 32]) = match (qs.try_into(), x.try_into()) {
-                (Ok(q), Ok(x)) => (q, x),
-                _ => return,
-            };
-            let v = u8x16(
-                qs[0], qs[1], qs[2], qs[3], qs[4], qs[5], qs[6], qs[7], qs[8], qs[9], qs[10], qs[11], qs[12], qs[13],
-                qs[14], qs[15],
-            );
-            let lo = v128_and(v, u8x16_splat(15));
-            let hi = u8x16_shr(v, 4);
-            let dv = f32x4_splat(d);
-            let widen = |b: v128| {
-                let l = u16x8_extend_low_u8x16(b);
-                let h = u16x8_extend_high_u8x16(b);
-                [
-                    f32x4_convert_u32x4(u32x4_extend_low_u16x8(l)),
-                    f32x4_convert_u32x4(u32x4_extend_high_u16x8(l)),
-                    f32x4_convert_u32x4(u32x4_extend_low_u16x8(h)),
-                    f32x4_convert_u32x4(u32x4_extend_high_u16x8(h)),
-                ]
-            };
-            let (ql, qh) = (widen(lo), widen(hi));
-            for k in 0..4 {
-                let t = f32x4_add(f32x4_mul(ql[k], load4(x, 4 * k)), f32x4_mul(qh[k], load4(x, 16 + 4 * k)));
-                self.0[k] = f32x4_add(self.0[k], f32x4_mul(dv, t));
+            if qs.len() < 16 || x.len() < 32 {
+                return;
             }
+            let w = words(qs);
+            let mask = u32x4_splat(15);
+            let (mut t0, mut t1) = (f32x4_splat(0.0), f32x4_splat(0.0));
+            for k in (0..8).step_by(2) {
+                let q0 = f32x4_convert_i32x4(v128_and(u32x4_shr(w, 4 * k as u32), mask));
+                let q1 = f32x4_convert_i32x4(v128_and(u32x4_shr(w, 4 * k as u32 + 4), mask));
+                t0 = f32x4_add(t0, f32x4_mul(q0, load4(x, k * 4)));
+                t1 = f32x4_add(t1, f32x4_mul(q1, load4(x, k * 4 + 4)));
+            }
+            self.0 = f32x4_add(self.0, f32x4_mul(f32x4_splat(d), f32x4_add(t0, t1)));
         }
 
         #[inline(always)]
         pub fn q80_block(&mut self, d: f32, qs: &[i8], x: &[f32]) {
-            let (qs, x): (&[i8; 32], &[f32; 32]) = match (qs.try_into(), x.try_into()) {
-                (Ok(q), Ok(x)) => (q, x),
-                _ => return,
-            };
-            let dv = f32x4_splat(d);
-            let widen = |q: &[i8]| {
-                let b = i8x16(
-                    q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9], q[10], q[11], q[12], q[13], q[14],
-                    q[15],
-                );
-                let l = i16x8_extend_low_i8x16(b);
-                let h = i16x8_extend_high_i8x16(b);
-                [
-                    f32x4_convert_i32x4(i32x4_extend_low_i16x8(l)),
-                    f32x4_convert_i32x4(i32x4_extend_high_i16x8(l)),
-                    f32x4_convert_i32x4(i32x4_extend_low_i16x8(h)),
-                    f32x4_convert_i32x4(i32x4_extend_high_i16x8(h)),
-                ]
-            };
-            let (ql, qh) = (widen(&qs[..16]), widen(&qs[16..]));
-            for k in 0..4 {
-                let t = f32x4_add(f32x4_mul(ql[k], load4(x, 4 * k)), f32x4_mul(qh[k], load4(x, 16 + 4 * k)));
-                self.0[k] = f32x4_add(self.0[k], f32x4_mul(dv, t));
+            if qs.len() < 32 || x.len() < 32 {
+                return;
             }
+            let mut b = [0u8; 32];
+            for (b, q) in b.iter_mut().zip(qs) {
+                *b = q.to_le_bytes()[0];
+            }
+            let (w0, w1) = (words(&b[..16]), words(&b[16..]));
+            let (mut t0, mut t1) = (f32x4_splat(0.0), f32x4_splat(0.0));
+            for k in 0..4 {
+                let up = 24 - 8 * k as u32;
+                let q0 = f32x4_convert_i32x4(i32x4_shr(i32x4_shl(w0, up), 24));
+                let q1 = f32x4_convert_i32x4(i32x4_shr(i32x4_shl(w1, up), 24));
+                t0 = f32x4_add(t0, f32x4_mul(q0, load4(x, k * 4)));
+                t1 = f32x4_add(t1, f32x4_mul(q1, load4(x, 16 + k * 4)));
+            }
+            self.0 = f32x4_add(self.0, f32x4_mul(f32x4_splat(d), f32x4_add(t0, t1)));
         }
 
         pub fn sum(&self) -> f32 {
-            let [a0, a1, a2, a3] = self.0;
-            // Same pairing as the native version: lane j with lane 8 + j, then 0+4, 1+5, ...
-            let h0 = lanes(f32x4_add(a0, a2));
-            let h1 = lanes(f32x4_add(a1, a3));
-            ((h0[0] + h1[0]) + (h0[1] + h1[1])) + ((h0[2] + h1[2]) + (h0[3] + h1[3]))
+            let a = lanes(self.0);
+            (a[0] + a[1]) + (a[2] + a[3])
         }
     }
 
