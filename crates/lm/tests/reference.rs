@@ -24,6 +24,7 @@ const LOGIT_TOL: f32 = 2e-3;
 /// The residual stream grows to norms of a few hundred in late layers; its tolerance is relative.
 const HIDDEN_REL_TOL: f32 = 1e-3;
 
+#[allow(clippy::disallowed_methods)] // the test harness, not the crate, reads the environment
 fn model_path() -> Option<PathBuf> {
     if let Ok(p) = std::env::var("FRONTIER_LM_MODEL") {
         return Some(PathBuf::from(p));

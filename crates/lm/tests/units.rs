@@ -213,7 +213,7 @@ fn chat_template_adds_the_default_system_prompt() {
     assert_eq!(default_system_prompt(tpl).as_deref(), Some("Be brief."));
     let user = Message { role: "user".into(), content: "Hi".into() };
     assert_eq!(
-        chat_prompt(Some(tpl), &[user.clone()]),
+        chat_prompt(Some(tpl), std::slice::from_ref(&user)),
         "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n"
     );
     let system = Message { role: "system".into(), content: "S".into() };
