@@ -22,7 +22,7 @@ fn model() -> Option<String> {
     if p.exists() {
         Some(p.to_string_lossy().into_owned())
     } else {
-        eprintln!("skipped: no model file (set FRONTIER_LM_MODEL or run `cargo xtask assets`)");
+        eprintln!("skipped: no model file (set FRONTIER_LM_MODEL or run `cargo xtask assets fetch`)");
         None
     }
 }

@@ -37,7 +37,7 @@ fn lm() -> Option<&'static Lm> {
     static LM: OnceLock<Option<Lm>> = OnceLock::new();
     LM.get_or_init(|| {
         let Some(path) = model_path() else {
-            eprintln!("skipped: no model file (set FRONTIER_LM_MODEL or run `cargo xtask assets`)");
+            eprintln!("skipped: no model file (set FRONTIER_LM_MODEL or run `cargo xtask assets fetch`)");
             return None;
         };
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
