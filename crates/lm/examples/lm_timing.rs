@@ -26,12 +26,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let secs = t.elapsed().as_secs_f64();
     println!("prefill: {} tokens in {secs:.3} s = {:.1} tokens/s", ids.len(), ids.len() as f64 / secs);
     let mut next = frontier_lm::sample::argmax(&out.logits[0]) as u32;
+    // A hash of every logit's bits: two builds that print the same computed the same floats.
+    let mut hash = fnv(0xcbf2_9ce4_8422_2325, &out.logits[0]);
     let t = Instant::now();
     for _ in 0..decode {
         let out = session.forward(&Serial, &[next], Logits::Last)?;
         next = frontier_lm::sample::argmax(&out.logits[0]) as u32;
+        hash = fnv(hash, &out.logits[0]);
     }
     let secs = t.elapsed().as_secs_f64();
     println!("decode: {decode} tokens in {secs:.3} s = {:.1} tokens/s", decode as f64 / secs);
+    println!("logits hash: {hash:016x}");
     Ok(())
+}
+
+fn fnv(mut h: u64, xs: &[f32]) -> u64 {
+    for x in xs {
+        h = (h ^ u64::from(x.to_bits())).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }

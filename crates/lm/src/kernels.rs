@@ -34,37 +34,58 @@ impl Exec for Serial {
 /// One token's activations, laid out for the decode kernels.
 ///
 /// The kernels read a block's 16 (Q4_1) or 32 (Q8_0) bytes as four little-endian u32 words and
-/// pull value `k` out of all four words at once with a shift and a mask: plain 32-bit lane
-/// operations, which SSE2 (the native baseline) and simd128 both have, instead of byte
-/// unpacking. Lane `i` of value `k` is then element `4i + k/2 + 16·(k odd)` of a Q4_1 block (or
-/// `16g + 4i + k` of a Q8_0 block's half `g`), so `x` is permuted once per token to that order.
+/// take value `k` out of all four words at once with one 32-bit lane operation, which SSE2 (the
+/// native baseline) and simd128 both have, instead of byte unpacking. Lane `i` of value `k` is
+/// element `4i + k/2 + 16·(k odd)` of a Q4_1 block (or `16g + 4i + k` of a Q8_0 block's half
+/// `g`), so `x` is permuted once per token to that order.
+///
+/// The values are not shifted down to their place: a Q4_1 nibble `k < 7` is only masked, which
+/// leaves `q·16^k` (exact in f32 up to `k = 6`), and a Q8_0 byte is shifted to the top of its word
+/// and the bytes below it masked off, which leaves the signed `q·2^24`. The matching `x` is scaled by `16^-k` or `2^-24` here, once per token.
+/// Scaling by a power of two is exact, so every product `q·x` is the same float as unscaled
+/// (outside subnormal activations, which do not occur).
 pub struct Prepared {
-    /// `x` permuted for Q4_1 blocks, and the sum of each block (the minimum's factor).
+    /// `x` permuted and scaled for Q4_1 blocks, and the sum of each block (the minimum's factor).
     q41: Vec<f32>,
     sums: Vec<f32>,
-    /// `x` permuted for Q8_0 blocks.
+    /// `x` permuted and scaled for Q8_0 blocks.
     q80: Vec<f32>,
 }
 
+/// `16^-k` for the Q4_1 value `k` (the last one is shifted down, not masked).
+const Q41_SCALE: [f32; 8] =
+    [1.0, 1.0 / 16.0, 1.0 / 256.0, 1.0 / 4096.0, 1.0 / 65536.0, 1.0 / 1048576.0, 1.0 / 16777216.0, 1.0];
+/// `2^-24` for every Q8_0 value.
+const Q80_SCALE: f32 = 1.0 / 16777216.0;
+
 impl Prepared {
     pub fn new(x: &[f32]) -> Self {
-        let mut q41 = vec![0f32; x.len()];
-        let mut q80 = vec![0f32; x.len()];
-        for (b, xb) in x.chunks_exact(32).enumerate() {
+        let mut p = Prepared { q41: Vec::new(), sums: Vec::new(), q80: Vec::new() };
+        p.set(x);
+        p
+    }
+
+    /// Prepares `x`, reusing this one's buffers.
+    pub fn set(&mut self, x: &[f32]) {
+        self.q41.resize(x.len(), 0.0);
+        self.q80.resize(x.len(), 0.0);
+        for ((xb, q41), q80) in x.chunks_exact(32).zip(self.q41.chunks_exact_mut(32)).zip(self.q80.chunks_exact_mut(32))
+        {
             for k in 0..8 {
                 for i in 0..4 {
-                    q41[b * 32 + k * 4 + i] = xb[4 * i + k / 2 + 16 * (k & 1)];
+                    q41[k * 4 + i] = xb[4 * i + k / 2 + 16 * (k & 1)] * Q41_SCALE[k];
                 }
             }
             for g in 0..2 {
                 for k in 0..4 {
                     for i in 0..4 {
-                        q80[b * 32 + g * 16 + k * 4 + i] = xb[16 * g + 4 * i + k];
+                        q80[g * 16 + k * 4 + i] = xb[16 * g + 4 * i + k] * Q80_SCALE;
                     }
                 }
             }
         }
-        Prepared { q41, sums: x.chunks_exact(32).map(simd::sum32).collect(), q80 }
+        self.sums.clear();
+        self.sums.extend(x.chunks_exact(32).map(simd::sum32));
     }
 }
 
@@ -88,9 +109,14 @@ pub fn matmul(exec: &dyn Exec, w: &Matrix, xs: &[f32], tokens: usize, out: &mut 
     }
 }
 
+/// Rows computed together by the decode kernels: they share every load of `x`. Each row's sums
+/// run in the same order whatever the grouping, so a split anywhere gives the same floats.
+const ROWS: usize = 4;
+
 /// One token: `out[i] = W[r0 + i] · x` (`p` is `x` prepared).
 pub fn matvec_rows(w: &Matrix, x: &[f32], p: &Prepared, r0: usize, out: &mut [f32]) {
     let cols = w.cols;
+    let nb = cols / 32;
     match &w.data {
         Data::F32(v) => {
             for (i, o) in out.iter_mut().enumerate() {
@@ -99,41 +125,54 @@ pub fn matvec_rows(w: &Matrix, x: &[f32], p: &Prepared, r0: usize, out: &mut [f3
             }
         }
         Data::Q4_1(q) => {
-            for (i, o) in out.iter_mut().enumerate() {
-                *o = q41_row_dot(q, cols / 32, r0 + i, p);
+            let mut groups = out.chunks_exact_mut(ROWS);
+            let mut r = r0;
+            for o in &mut groups {
+                o.copy_from_slice(&q41_rows::<ROWS>(q, nb, r, p));
+                r += ROWS;
+            }
+            for o in groups.into_remainder() {
+                *o = q41_rows::<1>(q, nb, r, p)[0];
+                r += 1;
             }
         }
         Data::Q8_0(q) => {
-            for (i, o) in out.iter_mut().enumerate() {
-                *o = q80_row_dot(q, cols / 32, r0 + i, p);
+            let mut groups = out.chunks_exact_mut(ROWS);
+            let mut r = r0;
+            for o in &mut groups {
+                o.copy_from_slice(&q80_rows::<ROWS>(q, nb, r, p));
+                r += ROWS;
+            }
+            for o in groups.into_remainder() {
+                *o = q80_rows::<1>(q, nb, r, p)[0];
+                r += 1;
             }
         }
     }
 }
 
-fn q41_row_dot(q: &Q41, nb: usize, r: usize, p: &Prepared) -> f32 {
-    let base = r * nb;
-    let d = &q.d[base..base + nb];
-    let m = &q.m[base..base + nb];
-    let qs = &q.qs[base * 16..(base + nb) * 16];
-    let mut acc = simd::Acc4::default();
-    let mut min_part = 0f32;
-    for (b, (qb, xb)) in qs.chunks_exact(16).zip(p.q41.chunks_exact(32)).enumerate() {
-        acc.q41_block(d[b], qb, xb);
-        min_part += m[b] * p.sums[b];
-    }
-    acc.sum() + min_part
+/// Rows `r .. r + R` of a Q4_1 matrix dotted with `p`: `Σ_b d_b · Σ q·x + Σ_b m_b · Σ x`.
+#[inline(always)]
+fn q41_rows<const R: usize>(q: &Q41, nb: usize, r: usize, p: &Prepared) -> [f32; R] {
+    let d: [&[f32]; R] = std::array::from_fn(|j| &q.d[(r + j) * nb..(r + j + 1) * nb]);
+    let qs: [&[u8]; R] = std::array::from_fn(|j| &q.qs[(r + j) * nb * 16..(r + j + 1) * nb * 16]);
+    let scaled = simd::q41_rows(d, qs, &p.q41[..nb * 32]);
+    std::array::from_fn(|j| {
+        let m = &q.m[(r + j) * nb..(r + j + 1) * nb];
+        let mut min_part = 0f32;
+        for (m, s) in m.iter().zip(&p.sums) {
+            min_part += m * s;
+        }
+        scaled[j] + min_part
+    })
 }
 
-fn q80_row_dot(q: &Q80, nb: usize, r: usize, p: &Prepared) -> f32 {
-    let base = r * nb;
-    let d = &q.d[base..base + nb];
-    let qs = &q.qs[base * 32..(base + nb) * 32];
-    let mut acc = simd::Acc4::default();
-    for (b, (qb, xb)) in qs.chunks_exact(32).zip(p.q80.chunks_exact(32)).enumerate() {
-        acc.q80_block(d[b], qb, xb);
-    }
-    acc.sum()
+/// Rows `r .. r + R` of a Q8_0 matrix dotted with `p`.
+#[inline(always)]
+fn q80_rows<const R: usize>(q: &Q80, nb: usize, r: usize, p: &Prepared) -> [f32; R] {
+    let d: [&[f32]; R] = std::array::from_fn(|j| &q.d[(r + j) * nb..(r + j + 1) * nb]);
+    let qs: [&[i8]; R] = std::array::from_fn(|j| &q.qs[(r + j) * nb * 32..(r + j + 1) * nb * 32]);
+    simd::q80_rows(d, qs, &p.q80[..nb * 32])
 }
 
 /// Several tokens: `out[i * tokens + t] = W[r0 + i] · xs[t]`, four rows dequantized at a time.
@@ -183,52 +222,60 @@ pub mod simd {
         w
     }
 
-    /// Four float32 lanes accumulating `d · Σ q·x` block after block.
-    #[derive(Default)]
-    pub struct Acc4([f32; 4]);
-
-    impl Acc4 {
-        /// One Q4_1 block (`x` permuted by `Prepared`); the minimum is added by the caller.
-        #[inline(always)]
-        pub fn q41_block(&mut self, d: f32, qs: &[u8], x: &[f32]) {
-            let w: [u32; 4] = words(qs);
-            let (mut t0, mut t1) = ([0f32; 4], [0f32; 4]);
-            for k in (0..8).step_by(2) {
+    /// `Σ_b d_b · Σ_i q_i·x_i` for R rows of Q4_1 blocks (`x` prepared: permuted and scaled).
+    #[inline(always)]
+    pub fn q41_rows<const R: usize>(d: [&[f32]; R], qs: [&[u8]; R], x: &[f32]) -> [f32; R] {
+        let mut acc = [[0f32; 4]; R];
+        for (b, xb) in x.chunks_exact(32).enumerate() {
+            for j in 0..R {
+                let w: [u32; 4] = words(&qs[j][b * 16..b * 16 + 16]);
+                let (mut t0, mut t1) = ([0f32; 4], [0f32; 4]);
+                for k in 0..3 {
+                    let (m0, m1) = (15u32 << (8 * k), 15u32 << (8 * k + 4));
+                    for i in 0..4 {
+                        t0[i] += (w[i] & m0) as i32 as f32 * xb[8 * k + i];
+                        t1[i] += (w[i] & m1) as i32 as f32 * xb[8 * k + 4 + i];
+                    }
+                }
                 for i in 0..4 {
-                    t0[i] += ((w[i] >> (4 * k)) & 15) as i32 as f32 * x[k * 4 + i];
-                    t1[i] += ((w[i] >> (4 * k + 4)) & 15) as i32 as f32 * x[k * 4 + 4 + i];
+                    t0[i] += (w[i] & (15 << 24)) as i32 as f32 * xb[24 + i];
+                    t1[i] += (w[i] >> 28) as i32 as f32 * xb[28 + i];
+                }
+                let dj = d[j][b];
+                for i in 0..4 {
+                    acc[j][i] += dj * (t0[i] + t1[i]);
                 }
             }
-            for i in 0..4 {
-                self.0[i] += d * (t0[i] + t1[i]);
-            }
         }
+        acc.map(|a| (a[0] + a[1]) + (a[2] + a[3]))
+    }
 
-        /// One Q8_0 block (`x` permuted by `Prepared`).
-        #[inline(always)]
-        pub fn q80_block(&mut self, d: f32, qs: &[i8], x: &[f32]) {
-            let mut b = [0u8; 32];
-            for (b, q) in b.iter_mut().zip(qs) {
-                *b = q.to_le_bytes()[0];
-            }
-            let w: [u32; 8] = words(&b);
-            let (mut t0, mut t1) = ([0f32; 4], [0f32; 4]);
-            for k in 0..4 {
+    /// `Σ_b d_b · Σ_i q_i·x_i` for R rows of Q8_0 blocks (`x` prepared).
+    #[inline(always)]
+    pub fn q80_rows<const R: usize>(d: [&[f32]; R], qs: [&[i8]; R], x: &[f32]) -> [f32; R] {
+        let mut acc = [[0f32; 4]; R];
+        for (b, xb) in x.chunks_exact(32).enumerate() {
+            for j in 0..R {
+                let q = &qs[j][b * 32..b * 32 + 32];
+                let mut bytes = [0u8; 32];
+                for (o, q) in bytes.iter_mut().zip(q) {
+                    *o = q.to_le_bytes()[0];
+                }
+                let w: [u32; 8] = words(&bytes);
+                let (mut t0, mut t1) = ([0f32; 4], [0f32; 4]);
+                for k in 0..4 {
+                    for i in 0..4 {
+                        t0[i] += ((w[i] << (24 - 8 * k)) & 0xff00_0000) as i32 as f32 * xb[k * 4 + i];
+                        t1[i] += ((w[4 + i] << (24 - 8 * k)) & 0xff00_0000) as i32 as f32 * xb[16 + k * 4 + i];
+                    }
+                }
+                let dj = d[j][b];
                 for i in 0..4 {
-                    // Byte k of each word, sign-extended by an arithmetic shift.
-                    t0[i] += (((w[i] << (24 - 8 * k)) as i32) >> 24) as f32 * x[k * 4 + i];
-                    t1[i] += (((w[4 + i] << (24 - 8 * k)) as i32) >> 24) as f32 * x[16 + k * 4 + i];
+                    acc[j][i] += dj * (t0[i] + t1[i]);
                 }
             }
-            for i in 0..4 {
-                self.0[i] += d * (t0[i] + t1[i]);
-            }
         }
-
-        pub fn sum(&self) -> f32 {
-            let a = &self.0;
-            (a[0] + a[1]) + (a[2] + a[3])
-        }
+        acc.map(|a| (a[0] + a[1]) + (a[2] + a[3]))
     }
 
     pub fn sum32(x: &[f32]) -> f32 {
@@ -305,57 +352,63 @@ pub mod simd {
         u32x4(w(0), w(4), w(8), w(12))
     }
 
-    pub struct Acc4(v128);
-
-    impl Default for Acc4 {
-        fn default() -> Self {
-            Acc4(f32x4_splat(0.0))
+    /// `Σ_b d_b · Σ_i q_i·x_i` for R rows of Q4_1 blocks (`x` prepared: permuted and scaled).
+    #[inline(always)]
+    pub fn q41_rows<const R: usize>(d: [&[f32]; R], qs: [&[u8]; R], x: &[f32]) -> [f32; R] {
+        let mut acc = [f32x4_splat(0.0); R];
+        for (b, xb) in x.chunks_exact(32).enumerate() {
+            let xv: [v128; 8] = core::array::from_fn(|k| load4(xb, 4 * k));
+            for j in 0..R {
+                let w = words(&qs[j][b * 16..b * 16 + 16]);
+                let (mut t0, mut t1) = (f32x4_splat(0.0), f32x4_splat(0.0));
+                for k in 0..3 {
+                    let q0 = f32x4_convert_i32x4(v128_and(w, u32x4_splat(15 << (8 * k))));
+                    let q1 = f32x4_convert_i32x4(v128_and(w, u32x4_splat(15 << (8 * k + 4))));
+                    t0 = f32x4_add(t0, f32x4_mul(q0, xv[2 * k]));
+                    t1 = f32x4_add(t1, f32x4_mul(q1, xv[2 * k + 1]));
+                }
+                let q0 = f32x4_convert_i32x4(v128_and(w, u32x4_splat(15 << 24)));
+                let q1 = f32x4_convert_i32x4(u32x4_shr(w, 28));
+                t0 = f32x4_add(t0, f32x4_mul(q0, xv[6]));
+                t1 = f32x4_add(t1, f32x4_mul(q1, xv[7]));
+                acc[j] = f32x4_add(acc[j], f32x4_mul(f32x4_splat(d[j][b]), f32x4_add(t0, t1)));
+            }
         }
+        acc.map(|v| {
+            let a = lanes(v);
+            (a[0] + a[1]) + (a[2] + a[3])
+        })
     }
 
-    impl Acc4 {
-        #[inline(always)]
-        pub fn q41_block(&mut self, d: f32, qs: &[u8], x: &[f32]) {
-            if qs.len() < 16 || x.len() < 32 {
-                return;
+    /// `Σ_b d_b · Σ_i q_i·x_i` for R rows of Q8_0 blocks (`x` prepared).
+    #[inline(always)]
+    pub fn q80_rows<const R: usize>(d: [&[f32]; R], qs: [&[i8]; R], x: &[f32]) -> [f32; R] {
+        let mut acc = [f32x4_splat(0.0); R];
+        for (b, xb) in x.chunks_exact(32).enumerate() {
+            let xv: [v128; 8] = core::array::from_fn(|k| load4(xb, 4 * k));
+            for j in 0..R {
+                let q = &qs[j][b * 32..b * 32 + 32];
+                let mut bytes = [0u8; 32];
+                for (o, q) in bytes.iter_mut().zip(q) {
+                    *o = q.to_le_bytes()[0];
+                }
+                let (w0, w1) = (words(&bytes[..16]), words(&bytes[16..]));
+                let (mut t0, mut t1) = (f32x4_splat(0.0), f32x4_splat(0.0));
+                for k in 0..4 {
+                    let up = 24 - 8 * k as u32;
+                    let top = u32x4_splat(0xff00_0000);
+                    let q0 = f32x4_convert_i32x4(v128_and(i32x4_shl(w0, up), top));
+                    let q1 = f32x4_convert_i32x4(v128_and(i32x4_shl(w1, up), top));
+                    t0 = f32x4_add(t0, f32x4_mul(q0, xv[k]));
+                    t1 = f32x4_add(t1, f32x4_mul(q1, xv[4 + k]));
+                }
+                acc[j] = f32x4_add(acc[j], f32x4_mul(f32x4_splat(d[j][b]), f32x4_add(t0, t1)));
             }
-            let w = words(qs);
-            let mask = u32x4_splat(15);
-            let (mut t0, mut t1) = (f32x4_splat(0.0), f32x4_splat(0.0));
-            for k in (0..8).step_by(2) {
-                let q0 = f32x4_convert_i32x4(v128_and(u32x4_shr(w, 4 * k as u32), mask));
-                let q1 = f32x4_convert_i32x4(v128_and(u32x4_shr(w, 4 * k as u32 + 4), mask));
-                t0 = f32x4_add(t0, f32x4_mul(q0, load4(x, k * 4)));
-                t1 = f32x4_add(t1, f32x4_mul(q1, load4(x, k * 4 + 4)));
-            }
-            self.0 = f32x4_add(self.0, f32x4_mul(f32x4_splat(d), f32x4_add(t0, t1)));
         }
-
-        #[inline(always)]
-        pub fn q80_block(&mut self, d: f32, qs: &[i8], x: &[f32]) {
-            if qs.len() < 32 || x.len() < 32 {
-                return;
-            }
-            let mut b = [0u8; 32];
-            for (b, q) in b.iter_mut().zip(qs) {
-                *b = q.to_le_bytes()[0];
-            }
-            let (w0, w1) = (words(&b[..16]), words(&b[16..]));
-            let (mut t0, mut t1) = (f32x4_splat(0.0), f32x4_splat(0.0));
-            for k in 0..4 {
-                let up = 24 - 8 * k as u32;
-                let q0 = f32x4_convert_i32x4(i32x4_shr(i32x4_shl(w0, up), 24));
-                let q1 = f32x4_convert_i32x4(i32x4_shr(i32x4_shl(w1, up), 24));
-                t0 = f32x4_add(t0, f32x4_mul(q0, load4(x, k * 4)));
-                t1 = f32x4_add(t1, f32x4_mul(q1, load4(x, 16 + k * 4)));
-            }
-            self.0 = f32x4_add(self.0, f32x4_mul(f32x4_splat(d), f32x4_add(t0, t1)));
-        }
-
-        pub fn sum(&self) -> f32 {
-            let a = lanes(self.0);
+        acc.map(|v| {
+            let a = lanes(v);
             (a[0] + a[1]) + (a[2] + a[3])
-        }
+        })
     }
 
     fn hsum8(lo: v128, hi: v128) -> f32 {
