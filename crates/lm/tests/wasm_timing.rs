@@ -5,8 +5,8 @@
 //!
 //! The model is read through node's `fs` (`FRONTIER_LM_MODEL`, or static/models/ in this
 //! workspace); `FRONTIER_LM_TIMING="PREFILL DECODE"` changes the counts (default 256 and 64). It
-//! prints one `LM_TIMING {json}` line and a hash of the logits' bits, which matches the native
-//! example's when both compute the same floats.
+//! prints one `LM_TIMING {json}` line and a hash of the logits' bits, to compare two wasm builds
+//! (not with the native example's: `exp`, `sin` and `cos` come from another math library there).
 
 #![cfg(target_arch = "wasm32")]
 
