@@ -16,9 +16,11 @@ fn temp(name: &str, bytes: &[u8]) -> String {
 }
 
 fn model() -> Option<String> {
-    let p = std::env::var("FRONTIER_LM_MODEL").map(PathBuf::from).unwrap_or_else(|_| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../static/models/SmolLM2-135M-Instruct.Q4_1.gguf")
-    });
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // Tests run in the crate's folder: a relative path is also tried from the workspace root.
+    let p = std::env::var("FRONTIER_LM_MODEL")
+        .map(|p| if PathBuf::from(&p).exists() { PathBuf::from(p) } else { root.join(p) })
+        .unwrap_or_else(|_| root.join("static/models/SmolLM2-135M-Instruct.Q4_1.gguf"));
     if p.exists() {
         Some(p.to_string_lossy().into_owned())
     } else {
