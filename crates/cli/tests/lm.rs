@@ -108,3 +108,31 @@ fn generate_logits_and_activations_with_the_model() {
     assert_eq!(code, 2);
     assert!(err.contains("--layer 31"), "{err}");
 }
+
+#[test]
+fn generation_is_the_same_on_one_thread_and_on_a_pool_of_three() {
+    let Some(model) = model() else { return };
+    let run = |threads: &str| {
+        let (code, out, err) = frontier(&[
+            "lm",
+            "generate",
+            "--model",
+            &model,
+            "--prompt",
+            "Once upon a time",
+            "--max-tokens",
+            "6",
+            "--temperature",
+            "0.8",
+            "--seed",
+            "7",
+            "--threads",
+            threads,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        (out["token_ids"].clone(), out["logprobs"].clone())
+    };
+    let one = run("1");
+    assert_eq!(one.0.as_array().map(Vec::len), Some(6), "{one:?}");
+    assert_eq!(one, run("3"));
+}
