@@ -16,9 +16,11 @@ fn temp(name: &str, bytes: &[u8]) -> String {
 }
 
 fn model() -> Option<String> {
-    let p = std::env::var("FRONTIER_LM_MODEL").map(PathBuf::from).unwrap_or_else(|_| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../static/models/SmolLM2-135M-Instruct.Q4_1.gguf")
-    });
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // Tests run in the crate's folder: a relative path is also tried from the workspace root.
+    let p = std::env::var("FRONTIER_LM_MODEL")
+        .map(|p| if PathBuf::from(&p).exists() { PathBuf::from(p) } else { root.join(p) })
+        .unwrap_or_else(|_| root.join("static/models/SmolLM2-135M-Instruct.Q4_1.gguf"));
     if p.exists() {
         Some(p.to_string_lossy().into_owned())
     } else {
@@ -105,4 +107,32 @@ fn generate_logits_and_activations_with_the_model() {
         frontier(&["lm", "activations", "--model", &model, "--layer", "31", "--text", &text, "--out", &npy]);
     assert_eq!(code, 2);
     assert!(err.contains("--layer 31"), "{err}");
+}
+
+#[test]
+fn generation_is_the_same_on_one_thread_and_on_a_pool_of_three() {
+    let Some(model) = model() else { return };
+    let run = |threads: &str| {
+        let (code, out, err) = frontier(&[
+            "lm",
+            "generate",
+            "--model",
+            &model,
+            "--prompt",
+            "Once upon a time",
+            "--max-tokens",
+            "6",
+            "--temperature",
+            "0.8",
+            "--seed",
+            "7",
+            "--threads",
+            threads,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        (out["token_ids"].clone(), out["logprobs"].clone())
+    };
+    let one = run("1");
+    assert_eq!(one.0.as_array().map(Vec::len), Some(6), "{one:?}");
+    assert_eq!(one, run("3"));
 }

@@ -19,6 +19,13 @@ pub trait Exec: Sync {
     /// Calls `job(first_row, chunk)` for chunks of `out` that together cover it, each chunk
     /// holding whole rows of `row_width` floats.
     fn split(&self, out: &mut [f32], row_width: usize, job: &(dyn Fn(usize, &mut [f32]) + Sync));
+
+    /// One token's product `out[i] = W[i] · x` (`p` is `x` prepared). By default its rows go
+    /// through [`Exec::split`]; an executor with long-lived workers can instead hand them rows of a
+    /// matrix it knows (frontier-cli's pool does), as long as each row comes from [`matvec_rows`].
+    fn matvec(&self, w: &Matrix, x: &[f32], p: &Prepared, out: &mut [f32]) {
+        self.split(out, 1, &|r0, chunk| matvec_rows(w, x, p, r0, chunk));
+    }
 }
 
 /// Everything on the calling thread (the core's default: deterministic and thread-free).
@@ -44,6 +51,7 @@ impl Exec for Serial {
 /// and the bytes below it masked off, which leaves the signed `q·2^24`. The matching `x` is scaled by `16^-k` or `2^-24` here, once per token.
 /// Scaling by a power of two is exact, so every product `q·x` is the same float as unscaled
 /// (outside subnormal activations, which do not occur).
+#[derive(Debug, Clone)]
 pub struct Prepared {
     /// `x` permuted and scaled for Q4_1 blocks, and the sum of each block (the minimum's factor).
     q41: Vec<f32>,
@@ -95,8 +103,7 @@ pub fn matmul(exec: &dyn Exec, w: &Matrix, xs: &[f32], tokens: usize, out: &mut 
     debug_assert_eq!(xs.len(), tokens * cols);
     debug_assert_eq!(out.len(), tokens * rows);
     if tokens == 1 {
-        let p = Prepared::new(xs);
-        exec.split(out, 1, &|r0, chunk| matvec_rows(w, xs, &p, r0, chunk));
+        exec.matvec(w, xs, &Prepared::new(xs), out);
         return;
     }
     // Rows × tokens, so that a split by rows hands each worker a contiguous chunk.

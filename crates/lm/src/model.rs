@@ -182,6 +182,14 @@ impl Model {
         self.output.as_ref().unwrap_or(&self.embedding)
     }
 
+    /// Every matrix the forward pass multiplies by (each layer's seven, then the LM head).
+    pub fn matrices(&self) -> impl Iterator<Item = &Matrix> {
+        self.layers
+            .iter()
+            .flat_map(|l| [&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down])
+            .chain(std::iter::once(self.head()))
+    }
+
     /// Bytes of weights held.
     pub fn weight_bytes(&self) -> usize {
         let l: usize = self

@@ -27,7 +27,9 @@ const HIDDEN_REL_TOL: f32 = 1e-3;
 #[allow(clippy::disallowed_methods)] // the test harness, not the crate, reads the environment
 fn model_path() -> Option<PathBuf> {
     if let Ok(p) = std::env::var("FRONTIER_LM_MODEL") {
-        return Some(PathBuf::from(p));
+        // Tests run in the crate's folder: a relative path is also tried from the workspace root.
+        let from_root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(&p);
+        return Some(if PathBuf::from(&p).exists() { PathBuf::from(p) } else { from_root });
     }
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../static/models/SmolLM2-135M-Instruct.Q4_1.gguf");
     p.exists().then_some(p)
