@@ -1,41 +1,8 @@
 //! Choosing the next token: greedy, or sampling with temperature, top-k and top-p from a seeded
 //! generator; and the numbers shown beside each token (log-probability, entropy, top candidates).
 
-/// xoshiro256** seeded through splitmix64: small, fast, and the same sequence on every platform.
-#[derive(Debug, Clone)]
-pub struct Rng([u64; 4]);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        let mut s = seed;
-        let mut next = || {
-            s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = s;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        };
-        Rng([next(), next(), next(), next()])
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        let s = &mut self.0;
-        let result = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
-        let t = s[1] << 17;
-        s[2] ^= s[0];
-        s[3] ^= s[1];
-        s[1] ^= s[2];
-        s[0] ^= s[3];
-        s[2] ^= t;
-        s[3] = s[3].rotate_left(45);
-        result
-    }
-
-    /// Uniform in [0, 1), 53 bits.
-    pub fn next_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+// The project's seeded generator (xoshiro256++): the same sequence on every platform.
+use frontier_base::rng::Xoshiro256pp as Rng;
 
 /// How to choose tokens.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,7 +123,7 @@ impl Sampler {
             idx.truncate(keep);
         }
         let total: f64 = probs.iter().sum();
-        let mut u = self.rng.next_f64() * total;
+        let mut u = self.rng.uniform() * total;
         for (i, p) in probs.iter().enumerate() {
             if u < *p {
                 return idx[i];

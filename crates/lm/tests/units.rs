@@ -3,11 +3,12 @@
 
 #![cfg(not(target_arch = "wasm32"))] // proptest does not build for wasm32
 
+use frontier_base::rng::Xoshiro256pp as Rng;
 use frontier_lm::gguf::{self, Gguf, Value};
 use frontier_lm::kernels::{matmul, Serial};
 use frontier_lm::model::{rms_norm, rope};
 use frontier_lm::quant::{Matrix, TensorType};
-use frontier_lm::sample::{top_n, Rng, Sampler, SamplerConfig};
+use frontier_lm::sample::{top_n, Sampler, SamplerConfig};
 use frontier_lm::tokenizer::{byte_to_char_table, chat_prompt, default_system_prompt, Message};
 use frontier_lm::{GgufError, Model};
 use proptest::prelude::*;
@@ -119,7 +120,7 @@ fn a_q4_1_block_dequantizes_by_hand() {
 #[test]
 fn kernels_equal_dequantize_then_dot() {
     let mut rng = Rng::new(7);
-    let mut uniform = move || (rng.next_f64() * 2.0 - 1.0) as f32;
+    let mut uniform = move || (rng.uniform() * 2.0 - 1.0) as f32;
     let (rows, cols, tokens) = (37, 96, 5);
     for ty in [TensorType::Q4_1, TensorType::Q8_0, TensorType::F32] {
         let mut bytes = Vec::new();
