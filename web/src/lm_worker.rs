@@ -120,7 +120,7 @@ pub enum LmReply {
 /// repacked weights (at most the file's size again: Q4_1 scales widen from f16 to f32, 20 bytes a
 /// block become 24) and a full-length KV cache (46,080 bytes a token for SmolLM2-135M).
 pub fn load_bytes_needed(file_bytes: usize) -> usize {
-    let weights = file_bytes / 20 * 24;
+    let weights = (file_bytes / 20).saturating_mul(24);
     file_bytes.saturating_add(weights).saturating_add(MAX_CONTEXT * 46_080)
 }
 

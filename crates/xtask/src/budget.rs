@@ -12,6 +12,9 @@
 //! - The worker, loaded when a long job starts: 471,762 bytes once CSP solving, the calibration
 //!   analysis, the vote over sampled answers and the judge's measurement moved there; 494,823
 //!   with the same GPU kernels and fast path (SAE training and batches of traces run there).
+//! - The model lab's worker (`lm_worker`: the language model's engine, its tokenizer's Unicode
+//!   tables and the JSON protocol), loaded only by `#/edge/model` when the model is loaded: at
+//!   most 400 KB. The model file itself (98 MB, `models/`) is the reader's explicit download.
 
 use std::path::Path;
 use std::process::Command;
@@ -22,6 +25,7 @@ const HOME_LIMIT_BYTES: u64 = 400_000;
 const PROBLEM_LIMIT_BYTES: u64 = 700_000;
 const FULL_LIMIT_BYTES: u64 = 1_475_000;
 const WORKER_LIMIT_BYTES: u64 = 500_000;
+const LM_WORKER_LIMIT_BYTES: u64 = 400_000;
 
 /// What one route (or the worker) loads, and the most its gzip size may be.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +75,18 @@ pub fn loads(names: &[String]) -> Vec<Load> {
             what: "the worker, when a long job starts".into(),
             files: worker,
             limit_bytes: WORKER_LIMIT_BYTES,
+        });
+    }
+    let lm_worker: Vec<String> = names
+        .iter()
+        .filter(|n| n.starts_with("lm_worker") && (n.ends_with(".js") || n.ends_with(".wasm")))
+        .cloned()
+        .collect();
+    if !lm_worker.is_empty() {
+        out.push(Load {
+            what: "the model lab's worker, when the model loads".into(),
+            files: lm_worker,
+            limit_bytes: LM_WORKER_LIMIT_BYTES,
         });
     }
     out
@@ -163,6 +179,9 @@ mod tests {
             "worker-44ee.js",
             "worker-44ee_bg.wasm",
             "worker_loader-55ff.js",
+            "lm_worker-66bb.js",
+            "lm_worker-66bb_bg.wasm",
+            "lm_worker_loader-77cc.js",
             "app-66aa.css",
             "static-minilm-77bb.bin",
         ]));
@@ -175,6 +194,7 @@ mod tests {
                 ("#/, #/about, #/landscape (home)", 3, 400_000),
                 ("#/memory, its widgets and embeds (memory)", 3, 700_000),
                 ("the worker, when a long job starts", 3, 500_000),
+                ("the model lab's worker, when the model loads", 3, 400_000),
             ]
         );
         assert_eq!(found[2].files, names(&["boot-00aa.js", "frontier-memory-22cc.js", "frontier-memory-22cc_bg.wasm"]));

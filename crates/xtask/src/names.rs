@@ -1,5 +1,5 @@
-//! Content-hashed file names for what Trunk emits under a fixed name: the worker (its script,
-//! module and loader), the boot script and the data files the labs fetch. A cached file of an
+//! Content-hashed file names for what Trunk emits under a fixed name: the workers (each one's
+//! script, module and loader), the boot script and the data files the labs fetch. A cached file of an
 //! older build can then never meet a newer page after a deploy: a new build of a file is a new
 //! name. The page learns the names from `<meta name="frontier-files">` in `index.html`, a JSON
 //! object from each file's plain name to its hashed one (the app falls back to the plain name,
@@ -15,8 +15,14 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
-/// The loader Trunk writes for a worker built with `data-loader-shim`.
-const LOADER: &str = r#"importScripts("./worker.js");wasm_bindgen("./worker_bg.wasm");"#;
+/// The workers Trunk builds with `data-loader-shim` (`web/index.html`): the one that runs long
+/// jobs, and the model lab's, which holds the language model and loads only on that page.
+pub const WORKERS: [&str; 2] = ["worker", "lm_worker"];
+
+/// The loader Trunk writes for worker `name`.
+fn loader(name: &str) -> String {
+    format!(r#"importScripts("./{name}.js");wasm_bindgen("./{name}_bg.wasm");"#)
+}
 
 /// Data files at the top of `dist/` (copied by Trunk) that get hashed names, by extension.
 const DATA_EXTENSIONS: [&str; 2] = ["bin", "safetensors"];
@@ -51,25 +57,37 @@ fn rename(dist: &Path, from: &str, to: &str) -> Result<()> {
     std::fs::rename(dist.join(from), dist.join(to)).with_context(|| format!("cannot rename {from} to {to}"))
 }
 
+/// Gives worker `name`'s script and module one hash and writes its loader, pointing at them,
+/// under a hashed name of its own.
+fn hash_worker(dist: &Path, name: &str, map: &mut BTreeMap<String, String>) -> Result<()> {
+    let loader_file = format!("{name}_loader.js");
+    let text = String::from_utf8(read(dist, &loader_file)?).with_context(|| format!("{loader_file} is not UTF-8"))?;
+    let expected = loader(name);
+    if text.trim() != expected {
+        bail!("{loader_file} is not the loader Trunk writes ({expected}); it has {text:?}");
+    }
+    let (script_name, module_name) = (format!("{name}.js"), format!("{name}_bg.wasm"));
+    let (script, module) = (read(dist, &script_name)?, read(dist, &module_name)?);
+    let hash = digest(&[&script, &module]);
+    for file in [&script_name, &module_name] {
+        let to = hashed(file, &hash);
+        rename(dist, file, &to)?;
+        map.insert(file.clone(), to);
+    }
+    let new_loader = format!(r#"importScripts("./{}");wasm_bindgen("./{}");"#, map[&script_name], map[&module_name]);
+    let loader_name = hashed(&loader_file, &digest(&[new_loader.as_bytes()]));
+    std::fs::write(dist.join(&loader_name), &new_loader).with_context(|| format!("cannot write {loader_name}"))?;
+    std::fs::remove_file(dist.join(&loader_file)).with_context(|| format!("cannot remove {loader_file}"))?;
+    map.insert(loader_file, loader_name);
+    Ok(())
+}
+
 /// Renames the files in `dist` and returns the map from plain to hashed names.
 pub fn hash_files(dist: &Path) -> Result<BTreeMap<String, String>> {
     let mut map = BTreeMap::new();
-    let loader = String::from_utf8(read(dist, "worker_loader.js")?).context("worker_loader.js is not UTF-8")?;
-    if loader.trim() != LOADER {
-        bail!("worker_loader.js is not the loader Trunk writes ({LOADER}); it has {loader:?}");
+    for name in WORKERS {
+        hash_worker(dist, name, &mut map)?;
     }
-    let (script, module) = (read(dist, "worker.js")?, read(dist, "worker_bg.wasm")?);
-    let worker_hash = digest(&[&script, &module]);
-    for name in ["worker.js", "worker_bg.wasm"] {
-        let to = hashed(name, &worker_hash);
-        rename(dist, name, &to)?;
-        map.insert(name.to_string(), to);
-    }
-    let new_loader = format!(r#"importScripts("./{}");wasm_bindgen("./{}");"#, map["worker.js"], map["worker_bg.wasm"]);
-    let loader_name = hashed("worker_loader.js", &digest(&[new_loader.as_bytes()]));
-    std::fs::write(dist.join(&loader_name), &new_loader).with_context(|| format!("cannot write {loader_name}"))?;
-    std::fs::remove_file(dist.join("worker_loader.js")).context("cannot remove worker_loader.js")?;
-    map.insert("worker_loader.js".into(), loader_name);
 
     let mut others = vec!["boot.js".to_string()];
     for entry in std::fs::read_dir(dist).with_context(|| format!("cannot list {}", dist.display()))? {
@@ -120,9 +138,12 @@ mod tests {
     #[test]
     fn the_worker_and_data_files_are_renamed_and_the_page_points_at_them() -> Result<()> {
         let dist = Scratch::new("names");
-        dist.write("worker_loader.js", LOADER);
+        dist.write("worker_loader.js", &loader("worker"));
         dist.write("worker.js", "script");
         dist.write("worker_bg.wasm", "module");
+        dist.write("lm_worker_loader.js", &loader("lm_worker"));
+        dist.write("lm_worker.js", "lm script");
+        dist.write("lm_worker_bg.wasm", "lm module");
         dist.write("boot.js", "boot");
         dist.write("judge.bin", "weights");
         dist.write("embed.js", "embed");
@@ -132,7 +153,11 @@ mod tests {
         assert_eq!(map["judge.bin"], format!("judge-{}.bin", digest(&[b"weights"])));
         let loader = std::fs::read_to_string(dist.0.join(&map["worker_loader.js"]))?;
         assert!(loader.starts_with(&format!(r#"importScripts("./{worker}");"#)), "{loader}");
-        for plain in ["worker.js", "worker_bg.wasm", "worker_loader.js", "boot.js", "judge.bin"] {
+        let lm = format!("lm_worker-{}_bg.wasm", digest(&[b"lm script", b"lm module"]));
+        assert_eq!(map["lm_worker_bg.wasm"], lm);
+        let lm_loader = std::fs::read_to_string(dist.0.join(&map["lm_worker_loader.js"]))?;
+        assert!(lm_loader.ends_with(&format!(r#"wasm_bindgen("./{lm}");"#)), "{lm_loader}");
+        for plain in ["worker.js", "worker_bg.wasm", "worker_loader.js", "lm_worker_loader.js", "lm_worker.js", "boot.js", "judge.bin"] {
             assert!(!dist.0.join(plain).exists(), "{plain}");
         }
         assert!(dist.0.join("embed.js").exists());
