@@ -179,12 +179,12 @@ fn exports(state: RwSignal<ModelState>, client: Client) -> Vec<ExportItem> {
         .map_err(|e| e.to_string())
     };
     let norms = move || -> Result<String, String> {
-        let Some(Ok(a)) = client.activations.get_untracked() else {
-            return Err("compute the activations first".into());
-        };
+        // Only the header until the activations are read (the model may not be loaded).
         let mut out = String::from("position,token,layer,norm\n");
-        for (i, (t, n)) in a.tokens.iter().zip(&a.norms).enumerate() {
-            out.push_str(&format!("{i},\"{}\",{},{n}\n", t.replace('"', "\"\""), a.layer));
+        if let Some(Ok(a)) = client.activations.get_untracked() {
+            for (i, (t, n)) in a.tokens.iter().zip(&a.norms).enumerate() {
+                out.push_str(&format!("{i},\"{}\",{},{n}\n", t.replace('"', "\"\""), a.layer));
+            }
         }
         Ok(out)
     };

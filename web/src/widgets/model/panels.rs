@@ -114,7 +114,7 @@ pub fn Prompt(state: RwSignal<ModelState>, client: Client, selected: RwSignal<Op
             .map(|info| view! {
                 <details><summary>"The chat template"</summary>
                     <p class="hint">"In chat mode your text becomes the user's turn of the model's own template, after its default system prompt; the model writes the assistant's turn and stops at its end."</p>
-                    <pre class="mono" data-testid="lm-template">{info.chat_template_example}</pre>
+                    <pre class="mono lm-template" data-testid="lm-template">{info.chat_template_example}</pre>
                 </details>
             })
     };
@@ -223,7 +223,7 @@ pub fn Speed(state: RwSignal<ModelState>, client: Client) -> impl IntoView {
                 <div class="table-scroll" tabindex="0">
                     <table data-testid="lm-speed">
                         <caption>{format!("SmolLM2-135M Q4_1: measured in this browser, and the edge model's prediction for {}", c.device)}</caption>
-                        <thead><tr><th scope="col"></th><th scope="col">"Measured here"</th><th scope="col">"Predicted"</th><th scope="col">"Measured ÷ predicted"</th></tr></thead>
+                        <thead><tr><th scope="col">"Phase"</th><th scope="col">"Measured here"</th><th scope="col">"Predicted"</th><th scope="col">"Measured ÷ predicted"</th></tr></thead>
                         <tbody>
                             <tr><th scope="row">"Prefill (reading the prompt)"</th>
                                 <td data-testid="lm-prefill-rate">{if measured { rate(c.measured_prefill_tokens_per_sec) } else { "—".into() }}</td>
