@@ -112,7 +112,8 @@ async fn model_lab_generates_the_reference_from_the_site_then_from_the_cache_and
         page.wait_for(LAB).await?;
         wait_loaded(&page).await?;
         click(&page, "lm-generate").await?;
-        page.wait_for_script("a few tokens", "return document.querySelectorAll('[data-testid=lm-token]').length >= 3;").await?;
+        page.wait_for_script("a few tokens", "return document.querySelectorAll('[data-testid=lm-token]').length >= 3;")
+            .await?;
         click(&page, "lm-stop").await?;
         let reason = page
             .wait_for_script(

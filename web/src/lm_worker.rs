@@ -48,7 +48,10 @@ pub enum LmCommand {
     /// End the running generation after the token being computed.
     Stop,
     /// The residual stream after `layer` blocks (0: the embeddings) for `text`, as written.
-    Activations { text: String, layer: usize },
+    Activations {
+        text: String,
+        layer: usize,
+    },
 }
 
 /// The loaded model, as the page describes it.
@@ -107,13 +110,30 @@ pub enum LmReply {
     Ready,
     Loaded(ModelInfo),
     /// The prompt ran: its tokens, and how long the prefill took.
-    Started { prompt: Vec<String>, prefill_ms: f64 },
-    Tokens { tokens: Vec<TokenInfo> },
+    Started {
+        prompt: Vec<String>,
+        prefill_ms: f64,
+    },
+    Tokens {
+        tokens: Vec<TokenInfo>,
+    },
     /// Decode time covers every generated token after the prefill.
-    Finished { reason: FinishReason, prompt_tokens: usize, prefill_ms: f64, generated: usize, decode_ms: f64 },
+    Finished {
+        reason: FinishReason,
+        prompt_tokens: usize,
+        prefill_ms: f64,
+        generated: usize,
+        decode_ms: f64,
+    },
     /// Token texts and residual norms; the `.npy` (tokens × d_model, f32) comes beside it.
-    Activations { layer: usize, tokens: Vec<String>, norms: Vec<f32> },
-    Failed { error: String },
+    Activations {
+        layer: usize,
+        tokens: Vec<String>,
+        norms: Vec<f32>,
+    },
+    Failed {
+        error: String,
+    },
 }
 
 /// The bytes a model file needs in the worker beyond the file itself, before it is read: the
@@ -194,11 +214,7 @@ impl Engine {
 
     /// Runs the prompt and returns the generation ready to produce tokens, with the prompt's
     /// tokens as text.
-    pub fn start(
-        &self,
-        request: &GenerateRequest,
-        now_ms: &dyn Fn() -> f64,
-    ) -> Result<(Running, Vec<String>), String> {
+    pub fn start(&self, request: &GenerateRequest, now_ms: &dyn Fn() -> f64) -> Result<(Running, Vec<String>), String> {
         let ids = self.prompt_ids(request.mode, &request.prompt);
         if ids.is_empty() {
             return Err("the prompt is empty: write something for the model to continue".into());
@@ -269,7 +285,8 @@ impl Engine {
             })
             .map_err(|e| e.to_string())?;
         let matrix = frontier_sae::Matrix { rows: ids.len(), cols: c.d_model, values: kept };
-        let norms = matrix.values.chunks_exact(c.d_model).map(|row| row.iter().map(|x| x * x).sum::<f32>().sqrt()).collect();
+        let norms =
+            matrix.values.chunks_exact(c.d_model).map(|row| row.iter().map(|x| x * x).sum::<f32>().sqrt()).collect();
         let tokens = ids.iter().map(|&id| self.piece(id)).collect();
         Ok((tokens, norms, frontier_sae::io::write_npy_f32(&matrix)))
     }

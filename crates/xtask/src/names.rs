@@ -157,7 +157,15 @@ mod tests {
         assert_eq!(map["lm_worker_bg.wasm"], lm);
         let lm_loader = std::fs::read_to_string(dist.0.join(&map["lm_worker_loader.js"]))?;
         assert!(lm_loader.ends_with(&format!(r#"wasm_bindgen("./{lm}");"#)), "{lm_loader}");
-        for plain in ["worker.js", "worker_bg.wasm", "worker_loader.js", "lm_worker_loader.js", "lm_worker.js", "boot.js", "judge.bin"] {
+        for plain in [
+            "worker.js",
+            "worker_bg.wasm",
+            "worker_loader.js",
+            "lm_worker_loader.js",
+            "lm_worker.js",
+            "boot.js",
+            "judge.bin",
+        ] {
             assert!(!dist.0.join(plain).exists(), "{plain}");
         }
         assert!(dist.0.join("embed.js").exists());

@@ -47,7 +47,8 @@ fn failed(scope: &Scope, error: String) {
 
 /// Reads the model from the bytes beside the command, once it is known that they fit.
 fn load(scope: &Scope, data: &JsValue) {
-    let Some(array) = js_sys::Reflect::get(data, &"bytes".into()).ok().and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok())
+    let Some(array) =
+        js_sys::Reflect::get(data, &"bytes".into()).ok().and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok())
     else {
         return failed(scope, "no model file came with the command".into());
     };
@@ -162,7 +163,9 @@ fn handle(scope: &Scope, data: &JsValue) {
                 None => Err("the model is not loaded".into()),
             });
             match result {
-                Ok((tokens, norms, npy)) => post_with_bytes(scope, &LmReply::Activations { layer, tokens, norms }, &npy),
+                Ok((tokens, norms, npy)) => {
+                    post_with_bytes(scope, &LmReply::Activations { layer, tokens, norms }, &npy)
+                }
                 Err(error) => failed(scope, error),
             }
         }

@@ -58,7 +58,8 @@ impl MeasuredSpeed {
     /// context (batch 1, the realistic model's default runtime and compute efficiency).
     pub fn compare(&self, device: Device) -> Result<SpeedComparison, InputError> {
         self.validate()?;
-        let model = ModelArch::by_id(SMOLLM2_ID).ok_or_else(|| InputError::new("model", Problem::UnknownId(SMOLLM2_ID.into())))?;
+        let model = ModelArch::by_id(SMOLLM2_ID)
+            .ok_or_else(|| InputError::new("model", Problem::UnknownId(SMOLLM2_ID.into())))?;
         let inputs = EdgeInputs {
             model,
             bits_per_weight: smollm2_q4_1_bits_per_weight(),
@@ -100,7 +101,8 @@ mod tests {
     #[test]
     fn a_run_beside_the_prediction_by_hand() -> Result<(), InputError> {
         let m2 = Device::by_id("apple-m2").unwrap_or_else(|| unreachable!());
-        let run = MeasuredSpeed { prompt_tokens: 100.0, prefill_seconds: 0.5, generated_tokens: 50.0, decode_seconds: 2.0 };
+        let run =
+            MeasuredSpeed { prompt_tokens: 100.0, prefill_seconds: 0.5, generated_tokens: 50.0, decode_seconds: 2.0 };
         let c = run.compare(m2)?;
         assert_eq!(c.measured_prefill_tokens_per_sec, 200.0);
         assert_eq!(c.measured_decode_tokens_per_sec, 25.0);
@@ -116,7 +118,8 @@ mod tests {
     #[test]
     fn an_empty_run_is_an_input_error() {
         let m2 = Device::by_id("apple-m2").unwrap_or_else(|| unreachable!());
-        let run = MeasuredSpeed { prompt_tokens: 5.0, prefill_seconds: 0.0, generated_tokens: 0.0, decode_seconds: 0.0 };
+        let run =
+            MeasuredSpeed { prompt_tokens: 5.0, prefill_seconds: 0.0, generated_tokens: 0.0, decode_seconds: 0.0 };
         assert!(run.compare(m2).is_err());
     }
 }
