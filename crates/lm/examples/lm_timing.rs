@@ -1,6 +1,8 @@
 //! Prefill and decode speed of the model, single-threaded (the core's path):
 //! `cargo run --release -p frontier-lm --example lm_timing -- [MODEL.gguf] [PREFILL_TOKENS] [DECODE_TOKENS]`
 
+#![allow(clippy::disallowed_methods)] // a benchmark times itself
+
 use std::time::Instant;
 
 use frontier_lm::{Lm, Logits, Serial, Session};

@@ -131,8 +131,8 @@ impl<'a> Gguf<'a> {
         let kv_count = r.u64("metadata count")?;
         // A key/value takes at least 8 (key length) + 4 (type) + 1 bytes; a tensor entry at least
         // 8 + 4 + 4 + 8 bytes.
-        r.check_count(kv_count, 13, "metadata count")?;
-        r.check_count(tensor_count, 24, "tensor count")?;
+        r.check_count(kv_count, 13, "metadata count", 16)?;
+        r.check_count(tensor_count, 24, "tensor count", 8)?;
         let mut metadata = Vec::with_capacity(to_usize(kv_count));
         for _ in 0..kv_count {
             let key = r.string("metadata key")?;
@@ -273,10 +273,11 @@ impl<'a> Reader<'a> {
     }
 
     /// A count of items of at least `min_bytes` each must fit in the bytes left.
-    fn check_count(&self, count: u64, min_bytes: u64, what: &str) -> Result<(), GgufError> {
+    /// `at`: where the count was read.
+    fn check_count(&self, count: u64, min_bytes: u64, what: &str, at: usize) -> Result<(), GgufError> {
         let left = (self.bytes.len() - self.pos) as u64;
         if count > left / min_bytes {
-            return Err(GgufError::AbsurdCount { at: self.pos, what: what.into(), count, left });
+            return Err(GgufError::AbsurdCount { at, what: what.into(), count, left });
         }
         Ok(())
     }
@@ -314,6 +315,7 @@ impl<'a> Reader<'a> {
                 let elem_at = self.pos;
                 let elem = self.u32("array element type")?;
                 let n = self.u64("array length")?;
+                let len_at = elem_at + 4;
                 let min = match elem {
                     0 | 1 | 7 => 1,
                     2 | 3 => 2,
@@ -322,7 +324,7 @@ impl<'a> Reader<'a> {
                     9 => 12,
                     _ => return Err(GgufError::BadValue { at: elem_at, why: format!("unknown value type {elem}") }),
                 };
-                self.check_count(n, min, "array length")?;
+                self.check_count(n, min, "array length", len_at)?;
                 let mut items = Vec::with_capacity(to_usize(n));
                 for _ in 0..n {
                     let item_at = self.pos;

@@ -115,7 +115,10 @@ impl Model {
         let d_model = meta_usize(g, "llama.embedding_length")?;
         let d_ff = meta_usize(g, "llama.feed_forward_length")?;
         let heads = meta_usize(g, "llama.attention.head_count")?;
-        let kv_heads = meta_usize(g, "llama.attention.head_count_kv").or_else(|_| Ok::<_, LmError>(heads))?;
+        let kv_heads = match g.get("llama.attention.head_count_kv") {
+            Some(_) => meta_usize(g, "llama.attention.head_count_kv")?,
+            None => heads,
+        };
         let rope_base = meta_f32(g, "llama.rope.freq_base").unwrap_or(10_000.0);
         let rms_eps = meta_f32(g, "llama.attention.layer_norm_rms_epsilon")?;
         let trained_context = meta_usize(g, "llama.context_length")?;

@@ -177,7 +177,7 @@ impl Matrix {
                 Data::F32(v)
             }
             TensorType::Q4_1 => {
-                if cols % 32 != 0 {
+                if !cols.is_multiple_of(32) {
                     return Err(bad(format!("{cols} columns are not whole blocks of 32")));
                 }
                 let blocks = n / 32;
@@ -191,7 +191,7 @@ impl Matrix {
                 Data::Q4_1(Q41 { d, m, qs })
             }
             TensorType::Q8_0 => {
-                if cols % 32 != 0 {
+                if !cols.is_multiple_of(32) {
                     return Err(bad(format!("{cols} columns are not whole blocks of 32")));
                 }
                 let blocks = n / 32;

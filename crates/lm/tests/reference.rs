@@ -24,6 +24,7 @@ const LOGIT_TOL: f32 = 2e-3;
 /// The residual stream grows to norms of a few hundred in late layers; its tolerance is relative.
 const HIDDEN_REL_TOL: f32 = 1e-3;
 
+#[allow(clippy::disallowed_methods)] // the test harness, not the crate, reads the environment
 fn model_path() -> Option<PathBuf> {
     if let Ok(p) = std::env::var("FRONTIER_LM_MODEL") {
         return Some(PathBuf::from(p));
@@ -36,7 +37,7 @@ fn lm() -> Option<&'static Lm> {
     static LM: OnceLock<Option<Lm>> = OnceLock::new();
     LM.get_or_init(|| {
         let Some(path) = model_path() else {
-            eprintln!("skipped: no model file (set FRONTIER_LM_MODEL or run `cargo xtask assets`)");
+            eprintln!("skipped: no model file (set FRONTIER_LM_MODEL or run `cargo xtask assets fetch`)");
             return None;
         };
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
