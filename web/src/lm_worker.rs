@@ -144,6 +144,9 @@ pub fn load_bytes_needed(file_bytes: usize) -> usize {
     file_bytes.saturating_add(weights).saturating_add(MAX_CONTEXT * 46_080)
 }
 
+/// The residual stream of a text: its tokens, each one's L2 norm, and the `.npy` bytes.
+pub type ResidualStream = (Vec<String>, Vec<f32>, Vec<u8>);
+
 /// A loaded model, for the worker's lifetime (the worker holds one; a new model is a new worker).
 pub struct Engine {
     lm: &'static Lm,
@@ -259,7 +262,7 @@ impl Engine {
 
     /// The residual stream of `text` after `layer` blocks: the tokens, each one's L2 norm, and
     /// the `.npy` file (tokens × d_model, float32) for the SAE lab.
-    pub fn activations(&self, text: &str, layer: usize) -> Result<(Vec<String>, Vec<f32>, Vec<u8>), String> {
+    pub fn activations(&self, text: &str, layer: usize) -> Result<ResidualStream, String> {
         let c = &self.lm.model.config;
         if layer > c.layers {
             return Err(format!("layer {layer}: from 0 (the embeddings) to {}", c.layers));
