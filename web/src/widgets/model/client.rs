@@ -33,6 +33,8 @@ pub enum ModelStatus {
 /// A generation as it streams.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Generation {
+    /// Which generation this is (the token views key on it and the position).
+    pub serial: u64,
     pub prompt: Vec<String>,
     pub tokens: Vec<TokenInfo>,
     pub running: bool,
@@ -166,8 +168,12 @@ impl Client {
         self.status.set(ModelStatus::Downloading { done: 0.0, total: store::MODEL_BYTES });
         leptos::task::spawn_local(async move {
             let status = self.status;
+            // Redrawn at each whole percent, not at each of the stream's ~1,500 chunks.
+            let shown = std::cell::Cell::new(-1.0);
             let result = store::download(&signal, move |done, total| {
-                if matches!(status.get_untracked(), ModelStatus::Downloading { .. }) {
+                let percent = (100.0 * done / total).floor();
+                if percent > shown.get() && matches!(status.get_untracked(), ModelStatus::Downloading { .. }) {
+                    shown.set(percent);
                     status.set(ModelStatus::Downloading { done, total });
                 }
             })
@@ -225,7 +231,8 @@ impl Client {
 
     pub fn generate(&self, request: GenerateRequest) {
         self.speed.set(None);
-        self.generation.set(Generation { running: true, ..Generation::default() });
+        let serial = self.generation.with_untracked(|g| g.serial) + 1;
+        self.generation.set(Generation { serial, running: true, ..Generation::default() });
         if let Err(e) = self.post(&LmCommand::Generate(request)) {
             self.generation.update(|g| {
                 g.running = false;

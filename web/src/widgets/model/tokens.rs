@@ -61,28 +61,27 @@ pub fn Legend() -> impl IntoView {
 /// The stream: the prompt's tokens muted, then each generated token, focusable.
 #[component]
 pub fn Stream(client: Client, selected: RwSignal<Option<usize>>) -> impl IntoView {
-    let tokens = move || {
-        client.generation.with(|g| {
-            g.tokens
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    let p = probability(t.logprob);
-                    let label = format!("{}: {}", visible(&t.piece), percent(p));
-                    view! {
-                        <span class=move || format!("tok tok-b{}{}", band(p), if selected.get() == Some(i) { " tok-selected" } else { "" })
-                            tabindex="0" role="button" data-testid="lm-token" data-token-id=t.id.to_string()
-                            aria-label=label title=percent(p)
-                            on:click=move |_| selected.set(Some(i)) on:focus=move |_| selected.set(Some(i))>{t.text.clone()}</span>
-                    }
-                })
-                .collect_view()
+    // Keyed by generation and position: tokens already shown stay in place (and keep focus)
+    // while new ones stream in.
+    let keys = move || client.generation.with(|g| (0..g.tokens.len()).map(|i| (g.serial, i)).collect::<Vec<_>>());
+    let token = move |(_, i): (u64, usize)| {
+        let t = client.generation.with_untracked(|g| g.tokens.get(i).cloned());
+        t.map(|t| {
+            let p = probability(t.logprob);
+            let label = format!("{}: {}", visible(&t.piece), percent(p));
+            view! {
+                <span class=move || format!("tok tok-b{}{}", band(p), if selected.get() == Some(i) { " tok-selected" } else { "" })
+                    tabindex="0" role="button" data-testid="lm-token" data-token-id=t.id.to_string()
+                    aria-label=label title=percent(p)
+                    on:click=move |_| selected.set(Some(i)) on:focus=move |_| selected.set(Some(i))>{t.text}</span>
+            }
         })
     };
     let prompt = move || client.generation.with(|g| g.prompt.concat());
     view! {
         <div class="lm-stream" data-testid="lm-stream" aria-live="off">
-            <span class="lm-prompt">{prompt}</span>{tokens}
+            <span class="lm-prompt">{prompt}</span>
+            <For each=keys key=|k| *k children=token/>
             {move || client.generation.with(|g| g.running).then(|| view! { <span class="lm-cursor" aria-hidden="true">"▍"</span> })}
         </div>
     }
@@ -119,77 +118,74 @@ pub fn TokenTable(client: Client) -> impl IntoView {
     }
 }
 
-/// The details of the selected token.
+/// The details of the selected token, and the whole text's log-probability.
 #[component]
 pub fn Details(client: Client, selected: RwSignal<Option<usize>>) -> impl IntoView {
-    move || {
-        let chosen = selected.get().and_then(|i| client.generation.with(|g| g.tokens.get(i).cloned().map(|t| (i, t))));
-        let whole = client.generation.with(|g| text_logprob(&g.tokens));
-        let count = client.generation.with(|g| g.tokens.len());
-        match chosen {
-            None => view! {
-                <p class="hint">"Click or focus a token to see what else the model considered there."
-                    {(count > 0).then(|| format!(" Log-probability of the whole text ({count} tokens): {whole:.2} nats."))}</p>
+    // Only a change of the selected token redraws its chart, not every token that streams in.
+    let chosen =
+        Memo::new(move |_| selected.get().and_then(|i| client.generation.with(|g| g.tokens.get(i).cloned().map(|t| (i, t)))));
+    let whole = move || {
+        let (count, logprob) = client.generation.with(|g| (g.tokens.len(), text_logprob(&g.tokens)));
+        (count > 0).then(|| format!("Log-probability of the whole text ({count} tokens): {logprob:.2} nats."))
+    };
+    let details = move || match chosen.get() {
+        None => view! { <p class="hint">"Click or focus a token to see what else the model considered there."</p> }.into_any(),
+        Some((i, t)) => {
+            let chart = BarChart {
+                axis: Axis {
+                    min: 0.0,
+                    max: 1.0,
+                    log: false,
+                    ticks: [0.0, 0.25, 0.5, 0.75, 1.0].iter().map(|&v| (v, format!("{:.0} %", 100.0 * v))).collect(),
+                    title: "Probability".into(),
+                },
+                rows: t
+                    .top
+                    .iter()
+                    .map(|c| {
+                        let p = probability(c.logprob);
+                        BarRow {
+                            label: visible(&c.text),
+                            bars: vec![Bar {
+                                from: 0.0,
+                                to: f64::from(p),
+                                series: usize::from(c.id != t.id),
+                                value_label: Some(percent(p)),
+                            }],
+                            marks: Vec::new(),
+                        }
+                    })
+                    .collect(),
+                legend: Vec::new(),
+            };
+            let svg = Signal::derive(move || {
+                chart.svg(theme::current()).unwrap_or_else(|e| format!("<p>chart unavailable: {e}</p>"))
+            });
+            let table = DataTable {
+                headers: vec!["Candidate".into(), "Id".into(), "Probability".into()],
+                rows: t.top.iter().map(|c| vec![visible(&c.text), c.id.to_string(), percent(probability(c.logprob))]).collect(),
+            };
+            let caption = format!(
+                "Token {}, “{}” ({}): the ten likeliest tokens at that place; the one drawn is in the first colour",
+                i + 1,
+                visible(&t.piece),
+                percent(probability(t.logprob))
+            );
+            view! {
+                <div class="lm-details" data-testid="lm-details">
+                    <p>
+                        {format!("Token {}: “{}”, probability {}, log-probability {:.3}. ", i + 1, visible(&t.piece), percent(probability(t.logprob)), t.logprob)}
+                        <span data-testid="lm-entropy">{format!("Entropy of the distribution it came from: {:.3} nats.", t.entropy)}</span>
+                    </p>
+                    <Figure svg=svg caption=caption table=table name="model-next-tokens"/>
+                </div>
             }
-            .into_any(),
-            Some((i, t)) => {
-                let chart = BarChart {
-                    axis: Axis {
-                        min: 0.0,
-                        max: 1.0,
-                        log: false,
-                        ticks: [0.0, 0.25, 0.5, 0.75, 1.0].iter().map(|&v| (v, format!("{:.0} %", 100.0 * v))).collect(),
-                        title: "Probability".into(),
-                    },
-                    rows: t
-                        .top
-                        .iter()
-                        .map(|c| {
-                            let p = probability(c.logprob);
-                            BarRow {
-                                label: visible(&c.text),
-                                bars: vec![Bar {
-                                    from: 0.0,
-                                    to: f64::from(p),
-                                    series: usize::from(c.id != t.id),
-                                    value_label: Some(percent(p)),
-                                }],
-                                marks: Vec::new(),
-                            }
-                        })
-                        .collect(),
-                    legend: Vec::new(),
-                };
-                let svg = Signal::derive(move || {
-                    chart.svg(theme::current()).unwrap_or_else(|e| format!("<p>chart unavailable: {e}</p>"))
-                });
-                let table = DataTable {
-                    headers: vec!["Candidate".into(), "Id".into(), "Probability".into()],
-                    rows: t
-                        .top
-                        .iter()
-                        .map(|c| vec![visible(&c.text), c.id.to_string(), percent(probability(c.logprob))])
-                        .collect(),
-                };
-                let caption = format!(
-                    "Token {} of {count}, “{}” ({}): the ten likeliest tokens at that place; the one drawn is in the first colour",
-                    i + 1,
-                    visible(&t.piece),
-                    percent(probability(t.logprob))
-                );
-                view! {
-                    <div class="lm-details" data-testid="lm-details">
-                        <p>
-                            {format!("Token {}: “{}”, probability {}, log-probability {:.3}. ", i + 1, visible(&t.piece), percent(probability(t.logprob)), t.logprob)}
-                            <span data-testid="lm-entropy">{format!("Entropy of the distribution it came from: {:.3} nats. ", t.entropy)}</span>
-                            <span data-testid="lm-text-logprob">{format!("Log-probability of the whole text ({count} tokens): {whole:.2} nats.")}</span>
-                        </p>
-                        <Figure svg=svg caption=caption table=table name="model-next-tokens"/>
-                    </div>
-                }
-                .into_any()
-            }
+            .into_any()
         }
+    };
+    view! {
+        <p class="hint" data-testid="lm-text-logprob">{whole}</p>
+        {details}
     }
 }
 
