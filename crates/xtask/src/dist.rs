@@ -50,8 +50,8 @@ fn build(root: &Path, test_hooks: bool) -> Result<()> {
     crate::budget::report(&dist)
 }
 
-/// The model lab's model files (`static/models/*.gguf`, never committed: `cargo xtask assets`
-/// puts them there) go to `dist/models/` under their own names, when this checkout has them. A
+/// The model lab's model files (`static/models/*.gguf`, never committed: `cargo xtask assets
+/// fetch` puts them there) go to `dist/models/` under their own names, when this checkout has them. A
 /// site without them says on the Model lab that the model is not installed.
 pub fn copy_models(root: &Path, dist: &Path) -> Result<usize> {
     let from = root.join("static/models");

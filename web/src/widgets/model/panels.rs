@@ -64,7 +64,7 @@ pub fn Loader(client: Client, embed: bool, full_site: String) -> impl IntoView {
         }
         .into_any(),
         ModelStatus::NotInstalled => view! {
-            <p class="claim" data-testid="lm-not-installed">"The model is not installed on this site: its file (models/SmolLM2-135M-Instruct.Q4_1.gguf) is not here. Whoever runs the site can add it with cargo xtask assets before cargo xtask dist."</p>
+            <p class="claim" data-testid="lm-not-installed">"The model is not installed on this site: its file (models/SmolLM2-135M-Instruct.Q4_1.gguf) is not here. Whoever runs the site can add it with cargo xtask assets fetch before cargo xtask dist."</p>
         }
         .into_any(),
         ModelStatus::Failed(e) => view! {
