@@ -97,6 +97,8 @@ async fn model_lab_generates_the_reference_from_the_site_then_from_the_cache_and
         ensure!(entropy.starts_with("Entropy"), "{entropy}");
         let speed = page.text(r#"[data-testid="lm-decode-rate"]"#).await?;
         ensure!(speed.ends_with("tokens/s"), "the measured decode speed reads {speed:?}");
+        let prefill = page.text(r#"[data-testid="lm-prefill-rate"]"#).await?;
+        println!("measured in headless Chromium: prefill {prefill}, decode {speed}");
 
         // A reload loads the kept copy by itself: no second download, the same tokens.
         page.client.refresh().await?;
