@@ -18,6 +18,7 @@ mod hostile;
 mod landscape;
 mod lessons;
 mod memory;
+mod model;
 mod nothing_lost;
 mod offline;
 mod reasoning;

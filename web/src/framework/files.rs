@@ -1,4 +1,4 @@
-//! Where this build put a file: the release build gives the worker, the boot script and the data
+//! Where this build put a file: the release build gives the workers, the boot script and the data
 //! files content-hashed names (`cargo xtask dist`, `crates/xtask/src/names.rs`) and lists them in
 //! `<meta name="frontier-files">`, so a cached file of an older build never meets this page.
 //! Without the list (`trunk serve`) a file keeps its plain name.
@@ -69,4 +69,10 @@ pub const RELAXED_SIMD_PROBE: [u8; 82] = {
 pub fn relaxed_simd() -> bool {
     let bytes = js_sys::Uint8Array::from(&RELAXED_SIMD_PROBE[..]);
     js_sys::WebAssembly::validate(&bytes).unwrap_or(false)
+}
+
+/// The loader script of the model lab's worker, which holds the language model
+/// (`lm_worker_loader.js`): only the page that uses the model loads it.
+pub fn lm_worker_url() -> String {
+    resolve("./lm_worker_loader.js")
 }
