@@ -91,6 +91,10 @@ async fn model_lab_generates_the_reference_from_the_site_then_from_the_cache_and
         ensure!(model_downloads(&page) == 1, "the model should be downloaded once: {:?}", page.app_requests());
         let ids = generate(&page).await?;
         ensure!(ids == want, "greedy tokens {ids:?}, the reference's {want:?}");
+        // Chromium has relaxed SIMD: the model ran in the worker built with it (fused multiply–adds),
+        // and its greedy tokens are still the reference's.
+        let relaxed = page.app_requests().iter().any(|r| r.path.starts_with("/lm_worker-relaxed_loader-"));
+        ensure!(relaxed, "the relaxed-SIMD model worker was not loaded: {:?}", page.app_requests());
         // A token's details: the ten candidates and the entropy.
         click(&page, "lm-token").await?;
         let entropy = page.wait_for_text(r#"[data-testid="lm-entropy"]"#, |t| t.contains("nats")).await?;

@@ -260,6 +260,7 @@ pub fn run(args: &Args) -> Result<Value, UsageError> {
                     "text": lm.tokenizer.decode(&token_ids),
                     "token_ids": token_ids,
                     "logprobs": logprobs,
+                    "prompt_tokens": ids.len(),
                     "prefill_tokens_per_sec": ids.len() as f64 / prefill_secs.max(1e-9),
                     "decode_tokens_per_sec": if decode_steps == 0 { 0.0 } else { decode_steps as f64 / decode_secs.max(1e-9) },
                 }))

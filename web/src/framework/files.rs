@@ -23,15 +23,20 @@ pub fn resolve(url: &str) -> String {
     NAMES.with(|names| names.get(name).map_or_else(|| url.to_string(), |hashed| format!("./{hashed}")))
 }
 
-/// The loader script of the worker that runs long jobs: the build with relaxed SIMD (a fused
-/// multiply–add in the SAE's matrix products) where the release build made one and this browser
-/// validates it, else Trunk's `worker_loader.js`.
-pub fn worker_url() -> String {
-    let relaxed = NAMES.with(|names| names.get("worker-relaxed_loader.js").cloned());
+/// The loader script of worker `stem`: its build with relaxed SIMD (a fused multiply–add in the
+/// matrix products) where the release build made one and this browser validates it, else Trunk's
+/// `<stem>_loader.js`.
+fn loader_url(stem: &str) -> String {
+    let relaxed = NAMES.with(|names| names.get(&format!("{stem}-relaxed_loader.js")).cloned());
     match relaxed {
         Some(hashed) if relaxed_simd() => format!("./{hashed}"),
-        _ => resolve("./worker_loader.js"),
+        _ => resolve(&format!("./{stem}_loader.js")),
     }
+}
+
+/// The loader script of the worker that runs long jobs (SAE training among them).
+pub fn worker_url() -> String {
+    loader_url("worker")
 }
 
 /// The smallest module that uses relaxed SIMD: one function, `() -> v128`, that returns
@@ -71,8 +76,8 @@ pub fn relaxed_simd() -> bool {
     js_sys::WebAssembly::validate(&bytes).unwrap_or(false)
 }
 
-/// The loader script of the model lab's worker, which holds the language model
-/// (`lm_worker_loader.js`): only the page that uses the model loads it.
+/// The loader script of the model lab's worker, which holds the language model: only the page
+/// that uses the model loads it.
 pub fn lm_worker_url() -> String {
-    resolve("./lm_worker_loader.js")
+    loader_url("lm_worker")
 }
