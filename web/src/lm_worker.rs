@@ -3,7 +3,7 @@
 //! the model file's bytes transferred beside a `Load`); the worker answers with JSON replies and,
 //! for activations, the `.npy` bytes beside them.
 //!
-//! Only `src/bin/lm_worker.rs` calls [`Engine`], so the page's own modules never link the engine
+//! Only the model's worker (`web/lm-worker`) calls [`Engine`], so the page's own modules never link the engine
 //! (the link-time optimiser leaves it out of them); the protocol types are all they share. The
 //! engine glue runs natively in tests too.
 

@@ -6,7 +6,7 @@
 //!   default (x86-64's SSE2 baseline: the decode kernels are plain lane arrays that LLVM
 //!   vectorises) and with `-C target-cpu=native` (AVX2 and FMA where the CPU has them), which is
 //!   how llama.cpp is built here (`GGML_NATIVE`).
-//! - Ours in wasm, single-threaded, under node (`web/tests/lm_timing.rs`): the engine the page's
+//! - Ours in wasm, single-threaded, under node (`web/lm-worker/tests/lm_timing.rs`): the engine the page's
 //!   model worker runs.
 //! - The aims (issue: a real language model in the page): decode 25 tokens/s in wasm and 60
 //!   natively, a 256-token prompt in under 2 s in wasm.
@@ -81,16 +81,25 @@ fn native(cli: &Path, model: &Path, threads: usize) -> Result<Speed> {
     })
 }
 
-/// The model in wasm under node, single-threaded (release build of `web/tests/lm_timing.rs`).
+/// The model in wasm under node, single-threaded (release build of `web/lm-worker/tests/lm_timing.rs`).
 fn wasm(root: &Path, model: &Path, prompt_tokens: usize) -> Result<Speed> {
     let mut cmd = cargo();
-    cmd.args(["test", "--target", "wasm32-unknown-unknown", "-p", "frontier-web", "--release", "--test", "lm_timing"])
-        .args(["--", "--include-ignored", "--nocapture"])
-        .env("FRONTIER_LM_MODEL", model)
-        .env("FRONTIER_LM_TIMING", format!("{prompt_tokens} {DECODE_TOKENS}"))
-        // node, not a browser: the timing reads the model through node's file system.
-        .env_remove("WASM_BINDGEN_TEST_WEBDRIVER_JSON")
-        .current_dir(root);
+    cmd.args([
+        "test",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "frontier-lm-worker",
+        "--release",
+        "--test",
+        "lm_timing",
+    ])
+    .args(["--", "--include-ignored", "--nocapture"])
+    .env("FRONTIER_LM_MODEL", model)
+    .env("FRONTIER_LM_TIMING", format!("{prompt_tokens} {DECODE_TOKENS}"))
+    // node, not a browser: the timing reads the model through node's file system.
+    .env_remove("WASM_BINDGEN_TEST_WEBDRIVER_JSON")
+    .current_dir(root);
     let output = capture(&mut cmd)?;
     let line = output
         .lines()

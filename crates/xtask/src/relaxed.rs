@@ -25,9 +25,10 @@ pub fn configure(root: &Path, cmd: &mut Command) {
 }
 
 /// The workers built twice: the one that runs long jobs (SAE training's matrix products) and the
-/// model lab's (the language model's kernels), each with the wasm-opt level of its Trunk build
-/// (`web/index.html`).
-pub const WORKERS: [(&str, &str); 2] = [("worker", "-Oz"), ("lm_worker", "-O3")];
+/// model lab's (the language model's kernels): each one's binary, its package and the wasm-opt
+/// level of its Trunk build (`web/index.html`).
+pub const WORKERS: [(&str, &str, &str); 2] =
+    [("worker", "frontier-web", "-Oz"), ("lm_worker", "frontier-lm-worker", "-O3")];
 
 /// The name of worker `stem`'s relaxed build.
 pub fn relaxed_name(stem: &str) -> String {
@@ -41,9 +42,9 @@ pub fn relaxed_name(stem: &str) -> String {
 pub fn build_workers(root: &Path, dist: &Path, test_hooks: bool) -> Result<()> {
     step("dist: the workers again, with relaxed SIMD");
     let mut build = cargo();
-    build.current_dir(root).args(["build", "--release", "--target", WASM_TARGET, "-p", "frontier-web"]);
-    for (stem, _) in WORKERS {
-        build.args(["--bin", stem]);
+    build.current_dir(root).args(["build", "--release", "--target", WASM_TARGET]);
+    for (stem, package, _) in WORKERS {
+        build.args(["-p", package, "--bin", stem]);
     }
     configure(root, &mut build);
     if test_hooks {
@@ -52,7 +53,7 @@ pub fn build_workers(root: &Path, dist: &Path, test_hooks: bool) -> Result<()> {
         build.env_remove("FRONTIER_TEST_HOOKS");
     }
     run_cmd(&mut build)?;
-    for (stem, opt_level) in WORKERS {
+    for (stem, _, opt_level) in WORKERS {
         bind(root, dist, stem, opt_level)?;
     }
     Ok(())

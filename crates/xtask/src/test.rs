@@ -67,7 +67,8 @@ pub fn run(root: &Path, browser: Browser) -> Result<()> {
             "clippy (wasm32)",
             Box::new(|| {
                 let mut cmd = cargo();
-                cmd.args(["clippy", "--target", WASM_TARGET, "-p", "frontier-web"]).current_dir(root);
+                cmd.args(["clippy", "--target", WASM_TARGET, "-p", "frontier-web", "-p", "frontier-lm-worker"])
+                    .current_dir(root);
                 for name in &core {
                     cmd.args(["-p", name]);
                 }

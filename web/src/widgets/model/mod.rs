@@ -1,5 +1,5 @@
 //! The model lab: SmolLM2-135M-Instruct (Q4_1) running in the reader's browser, in its own Web
-//! Worker (`src/bin/lm_worker.rs`). Load it once (a 98 MB download from this site, kept in the
+//! Worker (`web/lm-worker`). Load it once (a 98 MB download from this site, kept in the
 //! browser), then chat with it or let it complete a text, see each token's probability and the
 //! alternatives, measure its speed on this device beside the edge model's prediction, and export
 //! its residual stream for the SAE lab. The link carries the prompt and settings, never the

@@ -1,9 +1,10 @@
 //! Not a test (ignored): prefill and decode speed of the model in WebAssembly, single-threaded,
 //! under node, with the same prompt and counts as `examples/lm_timing.rs` natively:
 //!
-//! `cargo test --target wasm32-unknown-unknown -p frontier-web --release --test lm_timing -- --include-ignored --nocapture`
+//! `cargo test --target wasm32-unknown-unknown -p frontier-lm-worker --release --test lm_timing -- --include-ignored --nocapture`
 //!
-//! It lives here, not in `crates/lm`, because the core crates depend on no web crate.
+//! It lives here, not in `crates/lm`, because the core crates depend on no web crate, and here it
+//! is optimised as the worker is (this crate is the final one of the link-time pass).
 //!
 //! The model is read through node's `fs` (`FRONTIER_LM_MODEL`, or static/models/ in this
 //! workspace); `FRONTIER_LM_TIMING="PREFILL DECODE"` changes the counts (default 256 and 64). It
@@ -16,7 +17,7 @@ use frontier_lm::{Lm, Logits, Serial, Session};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
-const MODEL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../static/models/SmolLM2-135M-Instruct.Q4_1.gguf");
+const MODEL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../static/models/SmolLM2-135M-Instruct.Q4_1.gguf");
 
 /// Runs a line of JavaScript in node's global scope (`process` is a global there; `require` is
 /// not, so modules come through `process.getBuiltinModule` or the main module's `require`).
