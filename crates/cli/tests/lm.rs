@@ -79,10 +79,14 @@ fn generate_logits_and_activations_with_the_model() {
     ]);
     assert_eq!(code, 0, "{err}");
     let keys: Vec<&String> = out.as_object().map(|o| o.keys().collect()).unwrap_or_default();
-    assert_eq!(keys.len(), 6, "{keys:?}");
-    for k in ["tokens", "text", "token_ids", "logprobs", "prefill_tokens_per_sec", "decode_tokens_per_sec"] {
+    assert_eq!(keys.len(), 7, "{keys:?}");
+    for k in
+        ["tokens", "text", "token_ids", "logprobs", "prompt_tokens", "prefill_tokens_per_sec", "decode_tokens_per_sec"]
+    {
         assert!(out.get(k).is_some(), "{k}");
     }
+    // The chat template wraps the question in the default system prompt and the role markers.
+    assert!(out["prompt_tokens"].as_u64().is_some_and(|n| n > 20), "{out}");
     assert!(out["text"].as_str().unwrap_or_default().contains("Paris"), "{out}");
 
     let (code, out, err) =
