@@ -1,5 +1,5 @@
 //! Which part of the site this wasm module is. The site is built as several modules (`cargo xtask
-//! dist`): `home` has the home, about and landscape pages; one per problem adds that problem's
+//! dist`): `home` has the home, about, landscape and benchmarks pages; one per problem adds that problem's
 //! page and widgets (and serves its embeds); `full` has everything, lessons included. The boot
 //! script picks the module from the route before any wasm loads, so a reader of one embedded
 //! widget downloads that problem's module and nothing else.
@@ -34,7 +34,7 @@ impl std::fmt::Debug for Bundle {
     }
 }
 
-/// The home, about and landscape pages, and no widget.
+/// The home, about, landscape and benchmarks pages, and no widget.
 pub const HOME: Bundle = Bundle { name: "home", problems: Some(&[]), render: |_, _, _| None, lessons: None };
 
 /// Everything: every widget and the lessons, which mount any lab.
@@ -80,10 +80,10 @@ impl Bundle {
     }
 
     /// Whether this bundle can show `route`. Pages every bundle has (home, about, landscape,
-    /// not found) and unknown widgets (which every bundle reports the same way) are served.
+    /// benchmarks, not found) and unknown widgets (which every bundle reports the same way) are served.
     pub fn serves(&self, route: &Route) -> bool {
         match route {
-            Route::Home | Route::About | Route::Landscape | Route::NotFound(_) => true,
+            Route::Home | Route::About | Route::Landscape | Route::Benchmarks | Route::NotFound(_) => true,
             Route::Problem(problem) | Route::Widget { problem, .. } => {
                 crate::problems::problem(problem).is_none() || self.has_problem(problem)
             }
@@ -108,7 +108,7 @@ mod tests {
         let route = |hash: &str| Route::parse(hash);
         let training = named("training");
         assert_eq!(training.name, bundles::TRAINING.name);
-        for hash in ["#/", "#/about", "#/landscape", "#/nowhere/at/all", "#/training", "#/training/train-cost"] {
+        for hash in ["#/", "#/about", "#/landscape", "#/benchmarks", "#/nowhere/at/all", "#/training", "#/training/train-cost"] {
             assert!(training.serves(&route(hash)), "training serves {hash}");
         }
         assert!(training.serves(&route("#/embed/train-cost?s=x")));
@@ -117,7 +117,7 @@ mod tests {
         for hash in ["#/memory", "#/reasoning/cot", "#/embed/cot", "#/lessons", "#/lessons/author"] {
             assert!(!training.serves(&route(hash)), "training does not serve {hash}");
         }
-        assert!(HOME.serves(&route("#/landscape")) && !HOME.serves(&route("#/edge/edge-feasibility")));
+        assert!(HOME.serves(&route("#/landscape")) && HOME.serves(&route("#/benchmarks")) && !HOME.serves(&route("#/edge/edge-feasibility")));
         for hash in ["#/lessons/shared?l=x", "#/alignment/debate", "#/embed/sae", "#/"] {
             assert!(FULL.serves(&route(hash)), "full serves {hash}");
         }

@@ -3,7 +3,7 @@
 //! modules (`web/src/bundle.rs`); a route loads the boot script and one of them. `cargo xtask
 //! dist` prints the sizes per route and tidy fails when a budget is exceeded.
 //!
-//! - The home, about and landscape pages load `home`: at most 400 KB.
+//! - The home, about, landscape and benchmarks pages load `home`: at most 400 KB.
 //! - A problem's pages, its widgets and their embeds load that problem's module: at most 700 KB.
 //! - The lessons (which mount any lab) load `full`, every widget: its budget holds today's size
 //!   with a little room: 1,440,428 bytes with compact embed views and the Embed menu's preview,
@@ -55,7 +55,7 @@ pub fn loads(names: &[String]) -> Vec<Load> {
     let mut out = Vec::new();
     for (bundle, files) in bundles(names) {
         let (what, limit_bytes) = match bundle.as_str() {
-            "home" => ("#/, #/about, #/landscape (home)".to_string(), HOME_LIMIT_BYTES),
+            "home" => ("#/, #/about, #/landscape, #/benchmarks (home)".to_string(), HOME_LIMIT_BYTES),
             "full" => ("#/lessons… (full: every widget)".to_string(), FULL_LIMIT_BYTES),
             problem => (format!("#/{problem}, its widgets and embeds ({problem})"), PROBLEM_LIMIT_BYTES),
         };
@@ -175,7 +175,7 @@ mod tests {
             summary,
             vec![
                 ("#/lessons… (full: every widget)", 3, 1_475_000),
-                ("#/, #/about, #/landscape (home)", 3, 400_000),
+                ("#/, #/about, #/landscape, #/benchmarks (home)", 3, 400_000),
                 ("#/memory, its widgets and embeds (memory)", 3, 700_000),
                 ("the worker, when a long job starts", 3, 500_000),
                 ("the same with relaxed SIMD", 3, 500_000),
