@@ -105,7 +105,7 @@ impl BenchJob {
                     return Err("the SAE's width, dictionary and batch must each be at least 1".into());
                 }
                 let flop = sae_step_flop(d_in, d_sae, batch);
-                if !(flop <= MAX_STEP_FLOP) {
+                if flop.is_nan() || flop > MAX_STEP_FLOP {
                     return Err(format!(
                         "a step of {d_in}×{d_sae} at batch {batch} is {flop:.1e} FLOP; at most {MAX_STEP_FLOP:.0e}"
                     ));
@@ -183,7 +183,7 @@ pub fn median(values: &[f64]) -> Option<f64> {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len();
-    Some(if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 })
+    Some(if !n.is_multiple_of(2) { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 })
 }
 
 /// A figure measured on the project's machine, with where it comes from.
@@ -240,16 +240,21 @@ pub fn reference(id: &str) -> Option<&'static Reference> {
 /// reference; `None` when either is not a positive number or the units differ.
 pub fn speedup(result: &BenchResult, reference: &Reference) -> Option<f64> {
     let (yours, theirs) = (result.value, reference.value);
-    if result.unit != reference.unit || !(yours > 0.0 && theirs > 0.0) || !yours.is_finite() || !theirs.is_finite() {
+    if result.unit != reference.unit || !is_positive(yours) || !is_positive(theirs) {
         return None;
     }
     Some(if result.higher_is_better { yours / theirs } else { theirs / yours })
 }
 
+/// Whether `x` is a finite number above zero.
+fn is_positive(x: f64) -> bool {
+    x.is_finite() && x > 0.0
+}
+
 /// The comparison in words: "your machine is 1.4× faster", "2.0× slower", "about as fast"
 /// (within 5 %).
 pub fn speedup_words(speedup: f64) -> String {
-    if !(speedup > 0.0) || !speedup.is_finite() {
+    if !is_positive(speedup) {
         return "no comparison".into();
     }
     if (speedup - 1.0).abs() < 0.05 {
@@ -282,7 +287,7 @@ fn group(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -292,7 +297,7 @@ fn group(n: usize) -> String {
 
 /// A size in bytes as the benchmarks name it ("1 MB" for 10⁶ bytes).
 fn size_words(bytes: usize) -> String {
-    if bytes % 1_000_000 == 0 {
+    if bytes.is_multiple_of(1_000_000) {
         format!("{} MB", bytes / 1_000_000)
     } else if bytes >= 1000 {
         format!("{} kB", figure(bytes as f64 / 1000.0))
@@ -384,7 +389,8 @@ pub fn now_ms() -> f64 {
     use wasm_bindgen::JsCast;
     let global: wasm_bindgen::JsValue = js_sys::global().into();
     let performance = js_sys::Reflect::get(&global, &"performance".into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED);
-    let now = js_sys::Reflect::get(&performance, &"now".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let now =
+        js_sys::Reflect::get(&performance, &"now".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     now.and_then(|f| f.call0(&performance).ok()).and_then(|v| v.as_f64()).unwrap_or_else(js_sys::Date::now)
 }
 
@@ -415,8 +421,8 @@ fn sae_and_batch(d_in: usize, d_sae: usize, batch: usize) -> Result<(frontier_sa
     let cfg = SaeConfig { d_in, d_sae, arch: Arch::Relu, k: 0, apply_b_dec_to_input: true };
     let sae = Sae::init(cfg, InitScheme::Tied, true, &mut Rng::new(0));
     let mut rng = Rng::new(1);
-    let mut values = frontier_base::limits::try_filled("the benchmark's batch", batch * d_in, 0f32)
-        .map_err(|e| e.to_string())?;
+    let mut values =
+        frontier_base::limits::try_filled("the benchmark's batch", batch * d_in, 0f32).map_err(|e| e.to_string())?;
     values.iter_mut().for_each(|v| *v = rng.normal() as f32);
     let batch = Matrix::from_vec(batch, d_in, values).ok_or("the batch's shape")?;
     Ok((sae, batch))
@@ -495,7 +501,7 @@ fn retrieval(
             ..NewMemory::default()
         };
         store.store(m, i as f64 / 60.0).map_err(|e| e.to_string())?;
-        if (i + 1) % every == 0 {
+        if (i + 1).is_multiple_of(every) {
             report(i + 1, total);
         }
     }
@@ -572,7 +578,9 @@ pub async fn sae_gpu(
     let BenchJob::SaeGpu { d_in, d_sae, batch } = *job else { return Err("not a WebGPU benchmark".into()) };
     let ctx = GpuContext::new().await.map_err(|e| match e {
         GpuError::NoWebGpu => "This browser has no WebGPU, so there is nothing to time on a GPU.".to_string(),
-        GpuError::NoAdapter(why) => format!("This browser offers no WebGPU adapter ({why}), so there is nothing to time on a GPU."),
+        GpuError::NoAdapter(why) => {
+            format!("This browser offers no WebGPU adapter ({why}), so there is nothing to time on a GPU.")
+        }
         other => format!("WebGPU could not start: {other}"),
     })?;
     let (sae, data) = sae_and_batch(d_in, d_sae, batch)?;
@@ -587,7 +595,7 @@ pub async fn sae_gpu(
     gpu_steps(&mut gpu, GPU_WARMUP as u64, steps).await?;
     let mean_ms = (now() - start) / steps as f64;
     report(GPU_WARMUP + steps, GPU_WARMUP + steps);
-    if !(mean_ms > 0.0) {
+    if !is_positive(mean_ms) {
         return Err("the browser's clock did not move: its timer may be too coarse to time the GPU".into());
     }
     let adapter = if ctx.is_software() { format!("{} (software)", ctx.describe()) } else { ctx.describe() };
@@ -719,8 +727,8 @@ mod tests {
     #[test]
     fn small_benchmarks_run_natively_and_report_their_shape() {
         let mut progress = Vec::new();
-        let traces = run(&BenchJob::Traces { bytes: 20_000 }, |d, t| progress.push((d, t)))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let traces =
+            run(&BenchJob::Traces { bytes: 20_000 }, |d, t| progress.push((d, t))).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((traces.unit.as_str(), traces.samples, traces.id.as_str()), ("ms per MB", 5, "traces-dense-20000"));
         assert!(traces.value > 0.0 && traces.median_ms >= 0.0);
         assert_eq!(progress.last(), Some(&(5, 5)));
@@ -728,7 +736,10 @@ mod tests {
             run(&BenchJob::Retrieval { memories: 300, dims: 16, k: 3 }, |_, _| {}).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((retrieval.unit.as_str(), retrieval.higher_is_better), ("ms per query", false));
         let sae = run(&BenchJob::SaeCpu { d_in: 8, d_sae: 16, batch: 32 }, |_, _| {}).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((sae.unit.as_str(), sae.samples, sae.engine.as_deref()), ("steps/s", 20, Some(frontier_sae::gemm::KERNEL)));
+        assert_eq!(
+            (sae.unit.as_str(), sae.samples, sae.engine.as_deref()),
+            ("steps/s", 20, Some(frontier_sae::gemm::KERNEL))
+        );
         assert!(sae.value > 0.0 && sae.gflop_per_second.is_some_and(|g| g > 0.0));
     }
 
@@ -743,7 +754,13 @@ mod tests {
         assert_eq!(lines.len(), 3);
         assert!(lines[0].starts_with("id,benchmark,workload,value,unit,"));
         assert!(lines[1].starts_with("traces-dense-1000000,b,w,59.35,ms per MB,"), "{}", lines[1]);
-        assert!(lines[1].ends_with(",118.7,\"2-core x86-64 server (the project's CI machine), headless Chromium 156\",2026-12-07,2"), "{}", lines[1]);
+        assert!(
+            lines[1].ends_with(
+                ",118.7,\"2-core x86-64 server (the project's CI machine), headless Chromium 156\",2026-12-07,2"
+            ),
+            "{}",
+            lines[1]
+        );
         assert!(lines[2].ends_with(",,,,"), "{}", lines[2]);
         let rows = export_rows(&results);
         let json = serde_json::to_value(&rows).unwrap_or_else(|e| panic!("{e}"));

@@ -108,7 +108,9 @@ mod tests {
         let route = |hash: &str| Route::parse(hash);
         let training = named("training");
         assert_eq!(training.name, bundles::TRAINING.name);
-        for hash in ["#/", "#/about", "#/landscape", "#/benchmarks", "#/nowhere/at/all", "#/training", "#/training/train-cost"] {
+        for hash in
+            ["#/", "#/about", "#/landscape", "#/benchmarks", "#/nowhere/at/all", "#/training", "#/training/train-cost"]
+        {
             assert!(training.serves(&route(hash)), "training serves {hash}");
         }
         assert!(training.serves(&route("#/embed/train-cost?s=x")));
@@ -117,7 +119,11 @@ mod tests {
         for hash in ["#/memory", "#/reasoning/cot", "#/embed/cot", "#/lessons", "#/lessons/author"] {
             assert!(!training.serves(&route(hash)), "training does not serve {hash}");
         }
-        assert!(HOME.serves(&route("#/landscape")) && HOME.serves(&route("#/benchmarks")) && !HOME.serves(&route("#/edge/edge-feasibility")));
+        assert!(
+            HOME.serves(&route("#/landscape"))
+                && HOME.serves(&route("#/benchmarks"))
+                && !HOME.serves(&route("#/edge/edge-feasibility"))
+        );
         for hash in ["#/lessons/shared?l=x", "#/alignment/debate", "#/embed/sae", "#/"] {
             assert!(FULL.serves(&route(hash)), "full serves {hash}");
         }

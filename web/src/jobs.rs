@@ -576,7 +576,9 @@ mod tests {
         let measured: BenchResult = serde_json::from_str(&result).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((measured.id.as_str(), measured.unit.as_str(), steps), ("traces-dense-10000", "ms per MB", 5));
         let absurd = Job::Benchmark { bench: BenchJob::Retrieval { memories: usize::MAX, dims: 384, k: 10 } };
-        assert!(matches!(run_job(&absurd, None, |_| {}).reply, JobReply::Failed { error } if error.contains("at most")));
+        assert!(
+            matches!(run_job(&absurd, None, |_| {}).reply, JobReply::Failed { error } if error.contains("at most"))
+        );
         let gpu = Job::Benchmark { bench: BenchJob::SaeGpu { d_in: 8, d_sae: 16, batch: 8 } };
         assert!(matches!(run_job(&gpu, None, |_| {}).reply, JobReply::Failed { .. }));
         let text = serde_json::to_string(&job).unwrap_or_else(|e| panic!("{e}"));

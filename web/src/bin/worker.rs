@@ -248,7 +248,8 @@ fn main() {
                     let measured = frontier_web::bench::sae_gpu(&bench, || now_ms(&scope), progress)
                         .await
                         .and_then(|r| serde_json::to_string(&r).map_err(|e| e.to_string()));
-                    let reply = measured.map_or_else(|error| JobReply::Failed { error }, |result| JobReply::Done { result });
+                    let reply =
+                        measured.map_or_else(|error| JobReply::Failed { error }, |result| JobReply::Done { result });
                     post(&scope, &reply);
                 });
             }
