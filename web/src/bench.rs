@@ -191,6 +191,8 @@ pub fn median(values: &[f64]) -> Option<f64> {
 pub struct Reference {
     /// [`BenchJob::id`] of the same benchmark at the same size.
     pub id: &'static str,
+    /// For the SAE step, the matrix kernel it was measured with ([`BenchResult::engine`]).
+    pub kernel: Option<&'static str>,
     pub value: f64,
     pub unit: &'static str,
     /// The figure as measured, in words (a range where runs spread).
@@ -204,15 +206,49 @@ pub struct Reference {
 pub const REFERENCE_MACHINE: &str = "2-core x86-64 server (the project's CI machine), headless Chromium 156";
 pub const REFERENCE_DATE: &str = "2026-12-07";
 
-/// Reference figures, one per benchmark and size. The SAE step on the CPU is `cargo xtask bench
-/// sae`'s wasm column with relaxed SIMD (the worker the page loads where the browser has it).
-// TODO(bench sae): add the SAE CPU step's reference rows (ids `sae-cpu-64x512-b1024`,
-// `sae-cpu-256x2048-b1024`, `sae-cpu-64x512-b4096`, `sae-cpu-256x2048-b4096`, unit steps/s) from
-// the relaxed-SIMD wasm column of `cargo xtask bench sae` on the same machine; the run had not
-// finished when this table was written.
+/// The kernels of the two worker builds (`frontier_sae::gemm::KERNEL` in each): the page loads
+/// the relaxed one where the browser validates relaxed SIMD.
+pub const KERNEL_RELAXED: &str = "wasm simd128 + relaxed-simd (fused multiply–add)";
+pub const KERNEL_SIMD128: &str = "wasm simd128 (multiply, then add)";
+
+/// Where the SAE step's references come from.
+const SAE_SOURCE: &str =
+    "cargo xtask bench sae (crates/sae/tests/wasm_bench.rs, release build): median step of 20 (8 for the slowest shapes) after 3 untimed";
+
+/// A reference row for the SAE step on the CPU with `kernel`.
+const fn sae_reference(
+    id: &'static str,
+    kernel: &'static str,
+    steps_per_second: f64,
+    shown: &'static str,
+) -> Reference {
+    Reference {
+        id,
+        kernel: Some(kernel),
+        value: steps_per_second,
+        unit: "steps/s",
+        shown,
+        machine: REFERENCE_MACHINE,
+        date: REFERENCE_DATE,
+        source: SAE_SOURCE,
+    }
+}
+
+/// Reference figures, one per benchmark, size and (for the SAE step) kernel. The SAE step's rows
+/// are `cargo xtask bench sae`'s two wasm columns: relaxed SIMD (the worker most browsers get)
+/// and plain simd128 (the worker of a browser without relaxed SIMD).
 pub const REFERENCES: &[Reference] = &[
+    sae_reference("sae-cpu-64x512-b1024", KERNEL_RELAXED, 17.41, "17.4 steps/s (5.8 GFLOP/s)"),
+    sae_reference("sae-cpu-64x512-b4096", KERNEL_RELAXED, 7.652, "7.65 steps/s (10.3 GFLOP/s)"),
+    sae_reference("sae-cpu-256x2048-b1024", KERNEL_RELAXED, 3.095, "3.09 steps/s (16.6 GFLOP/s)"),
+    sae_reference("sae-cpu-256x2048-b4096", KERNEL_RELAXED, 0.9121, "0.91 steps/s (19.6 GFLOP/s)"),
+    sae_reference("sae-cpu-64x512-b1024", KERNEL_SIMD128, 15.09, "15.1 steps/s (5.1 GFLOP/s)"),
+    sae_reference("sae-cpu-64x512-b4096", KERNEL_SIMD128, 4.643, "4.64 steps/s (6.2 GFLOP/s)"),
+    sae_reference("sae-cpu-256x2048-b1024", KERNEL_SIMD128, 1.643, "1.64 steps/s (8.8 GFLOP/s)"),
+    sae_reference("sae-cpu-256x2048-b4096", KERNEL_SIMD128, 0.4837, "0.48 steps/s (10.4 GFLOP/s)"),
     Reference {
         id: "retrieval-100000x384-top10",
+        kernel: None,
         value: 12.0,
         unit: "ms per query",
         shown: "about 10–14 ms",
@@ -222,6 +258,7 @@ pub const REFERENCES: &[Reference] = &[
     },
     Reference {
         id: "traces-dense-1000000",
+        kernel: None,
         value: 118.7,
         unit: "ms per MB",
         shown: "118.7 ms per MB (corpus traces: 119.4)",
@@ -231,7 +268,13 @@ pub const REFERENCES: &[Reference] = &[
     },
 ];
 
-/// The reference figure for benchmark `id`, if the project measured one.
+/// The reference figure for a result: the same benchmark and size, and for the SAE step the
+/// same kernel; `None` where the project measured none.
+pub fn reference_for(result: &BenchResult) -> Option<&'static Reference> {
+    REFERENCES.iter().find(|r| r.id == result.id && r.kernel.is_none_or(|k| result.engine.as_deref() == Some(k)))
+}
+
+/// A benchmark's first reference figure (for the SAE step, the relaxed-SIMD kernel's).
 pub fn reference(id: &str) -> Option<&'static Reference> {
     REFERENCES.iter().find(|r| r.id == id)
 }
@@ -324,7 +367,7 @@ pub fn export_rows(results: &[BenchResult]) -> Vec<ExportRow> {
     results
         .iter()
         .map(|r| {
-            let reference = reference(&r.id);
+            let reference = reference_for(r);
             ExportRow {
                 result: r.clone(),
                 reference_value: reference.map(|x| x.value),
@@ -679,7 +722,7 @@ mod tests {
         assert_eq!(speedup_words(1.04), "your machine is about as fast");
         assert_eq!(speedup_words(1.4), "your machine is 1.4× faster");
         // Steps per second: higher is better.
-        let steps = Reference { id: "x", value: 10.0, unit: "steps/s", ..*retrieval };
+        let steps = Reference { id: "x", value: 10.0, unit: "steps/s", kernel: None, ..*retrieval };
         assert_eq!(speedup(&result("x", 14.0, "steps/s", true), &steps), Some(1.4));
         // Other units, zero and non-finite figures are not compared.
         assert_eq!(speedup(&result(retrieval.id, 6.0, "steps/s", true), retrieval), None);
@@ -697,6 +740,26 @@ mod tests {
         }
         assert_eq!(BenchJob::Traces { bytes: 1_000_000 }.workload(), "1 MB dense synthetic trace");
         assert_eq!(BenchJob::Retrieval { memories: 100_000, dims: 384, k: 10 }.workload(), "100,000 × 384, top 10");
+    }
+
+    /// The SAE step is compared with the figure of the kernel the reader's worker carried.
+    #[test]
+    fn the_sae_reference_follows_the_workers_kernel() {
+        let mut r = result("sae-cpu-256x2048-b1024", 6.19, "steps/s", true);
+        r.engine = Some(KERNEL_RELAXED.into());
+        assert_eq!(reference_for(&r).map(|x| x.value), Some(3.095));
+        assert_eq!(
+            reference_for(&r).and_then(|x| speedup(&r, x)).map(speedup_words).as_deref(),
+            Some("your machine is 2.0× faster")
+        );
+        r.engine = Some(KERNEL_SIMD128.into());
+        assert_eq!(reference_for(&r).map(|x| x.value), Some(1.643));
+        r.engine = Some("wasm scalar".into());
+        assert_eq!(reference_for(&r), None);
+        // Every SAE row names one of the two builds' kernels.
+        for x in REFERENCES.iter().filter(|x| x.id.starts_with("sae-cpu")) {
+            assert!(matches!(x.kernel, Some(KERNEL_RELAXED | KERNEL_SIMD128)), "{}", x.id);
+        }
     }
 
     #[test]

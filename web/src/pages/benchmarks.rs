@@ -44,18 +44,34 @@ fn listed(batch: usize) -> Vec<(BenchJob, &'static str)> {
     out
 }
 
+/// What the status line says.
+#[derive(Debug, Clone, PartialEq)]
+enum Status {
+    Running(String),
+    Done(String),
+    Failed(String),
+}
+
+impl Status {
+    fn text(self) -> String {
+        match self {
+            Status::Running(t) | Status::Done(t) | Status::Failed(t) => t,
+        }
+    }
+}
+
 #[component]
 pub fn Benchmarks() -> impl IntoView {
     let runner = JobRunner::new();
     let results: RwSignal<Vec<BenchResult>> = RwSignal::new(Vec::new());
-    let status: RwSignal<Option<(bool, String)>> = RwSignal::new(None);
+    let status: RwSignal<Option<Status>> = RwSignal::new(None);
     let batch = RwSignal::new(SAE_BATCHES[0]);
     let running = move || runner.progress.with(Option::is_some);
     let start = move |job: BenchJob| {
         if runner.is_running() {
             return;
         }
-        status.set(Some((false, format!("Running {} ({})…", job.title(), job.workload()))));
+        status.set(Some(Status::Running(format!("Running {} ({})…", job.title(), job.workload()))));
         runner.start(&Job::Benchmark { bench: job }, None, move |outcome| {
             let parsed = match outcome {
                 JobOutcome::Done(json) => serde_json::from_str::<BenchResult>(&json).map_err(|e| e.to_string()),
@@ -63,16 +79,22 @@ pub fn Benchmarks() -> impl IntoView {
             };
             match parsed {
                 Ok(result) => {
-                    status.set(Some((false, format!("Done: {} ({}).", result.benchmark, result.workload))));
+                    status.set(Some(Status::Done(format!("Done: {} ({}).", result.benchmark, result.workload))));
                     results.update(|all| {
                         all.retain(|r| r.id != result.id);
                         all.push(result);
                     });
                 }
-                Err(e) => status.set(Some((true, format!("{} ({}): {e}", job.title(), job.workload())))),
+                Err(e) => status.set(Some(Status::Failed(format!("{} ({}): {e}", job.title(), job.workload())))),
             }
         });
     };
+    // Cancel stops the worker without a reply: a run that ended without one was cancelled.
+    Effect::new(move |_| {
+        if runner.progress.with(Option::is_none) && status.with_untracked(|s| matches!(s, Some(Status::Running(_)))) {
+            status.set(Some(Status::Done("Cancelled.".into())));
+        }
+    });
     let relaxed = crate::framework::files::relaxed_simd();
     let on_batch = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev).parse::<usize>().ok().filter(|b| SAE_BATCHES.contains(b));
@@ -86,13 +108,13 @@ pub fn Benchmarks() -> impl IntoView {
             .map_err(|e| e.to_string())
             .and_then(|text| dom::download_bytes("frontier-lab-benchmarks.json", "application/json", text.as_bytes()));
         if let Err(e) = saved {
-            status.set(Some((true, format!("Export failed: {e}"))));
+            status.set(Some(Status::Failed(format!("Export failed: {e}"))));
         }
     };
     let export_csv = move |_| {
         let text = bench::to_csv(&results.get_untracked());
         if let Err(e) = dom::download_bytes("frontier-lab-benchmarks.csv", "text/csv", text.as_bytes()) {
-            status.set(Some((true, format!("Export failed: {e}"))));
+            status.set(Some(Status::Failed(format!("Export failed: {e}"))));
         }
     };
     let no_results = move || results.with(Vec::is_empty);
@@ -134,8 +156,8 @@ pub fn Benchmarks() -> impl IntoView {
                 </table>
             </div>
             <JobProgress runner=runner label="Benchmark"/>
-            <p role="status" data-testid="bench-status" class=move || if status.with(|s| s.as_ref().is_some_and(|s| s.0)) { "error" } else { "" }>
-                {move || status.get().map(|s| s.1)}
+            <p role="status" data-testid="bench-status" class=move || if status.with(|s| matches!(s, Some(Status::Failed(_)))) { "error" } else { "" }>
+                {move || status.get().map(Status::text)}
             </p>
             <h2>"Results"</h2>
             <ResultsTable results=results/>
@@ -146,7 +168,10 @@ pub fn Benchmarks() -> impl IntoView {
             <h2>"Reference figures"</h2>
             <p>{format!("Measured on a {}, {}.", bench::REFERENCE_MACHINE, bench::REFERENCE_DATE)}</p>
             <ul data-testid="bench-references">
-                {bench::REFERENCES.iter().map(|r| view! { <li><code>{r.id}</code>": "{r.shown}". "{r.source}"."</li> }).collect_view()}
+                {bench::REFERENCES.iter().map(|r| {
+                    let kernel = r.kernel.map(|k| format!(", {k}")).unwrap_or_default();
+                    view! { <li><code>{r.id}</code>{kernel}": "{r.shown}". "{r.source}"."</li> }
+                }).collect_view()}
             </ul>
             <p>"The SAE step is counted as 10·B·d_in·d_sae floating-point operations (forward, backward and Adam update). WebGPU figures depend on the graphics card far more than on anything else, so the project publishes none for comparison. Timings in a browser vary with other tabs, power saving and heat: run a benchmark twice before trusting one figure."</p>
         </section>
@@ -171,7 +196,7 @@ fn ResultsTable(results: RwSignal<Vec<BenchResult>>) -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         {all.into_iter().map(|r| {
-                            let reference = bench::reference(&r.id);
+                            let reference = bench::reference_for(&r);
                             let theirs = reference.map_or_else(|| "not measured".to_string(), |x| format!("{} {}", bench::figure(x.value), x.unit));
                             let comparison = reference.and_then(|x| bench::speedup(&r, x)).map_or_else(|| "—".to_string(), bench::speedup_words);
                             let mut details = vec![format!("median {} ms over {}", bench::figure(r.median_ms), r.samples)];
