@@ -2,7 +2,9 @@
 // the build's version and its shell (the page, its boot script, styles, manifest and icon).
 // After one visit a page works offline: the shell is cached on install, and every other file of
 // this site a page fetches (the module of its part of the site, the worker, an example, a
-// lesson, a model the reader loaded) is kept when it is first used. Installing never downloads
+// lesson) is kept when it is first used. The Model lab's model (models/) is not: the page keeps
+// it in a cache of its own when the reader downloads it, removes it on request, and it must
+// outlive a deploy. Installing never downloads
 // the modules of parts the reader has not opened. The page itself is fetched from the network first, so a new
 // deploy is picked up on the next load; the cache of an older build is dropped once the new
 // one is active. Nothing from another origin is ever fetched or cached.
@@ -33,7 +35,8 @@ function keep(request, response) {
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.includes("/models/")) return;
   if (request.mode === "navigate") {
     // The page: the network's when there is one (a new deploy), else the cached shell.
     event.respondWith(

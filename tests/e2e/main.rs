@@ -19,6 +19,7 @@ mod hostile;
 mod landscape;
 mod lessons;
 mod memory;
+mod model;
 mod nothing_lost;
 mod offline;
 mod reasoning;

@@ -52,6 +52,16 @@ async fn the_worked_example_trains_and_recovers_its_features() -> Result<()> {
         // An evaluation input: the true features that made it, and the learned ones that fire.
         let input = page.wait_for_text(r#"[data-testid="sae-input-features"]"#, |t| t.contains("→ true #")).await?;
         ensure!(!input.is_empty());
+        // Chromium has relaxed SIMD, so the run trained in the worker built with it.
+        let workers = page
+            .client
+            .execute(
+                "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('worker'));",
+                Vec::new(),
+            )
+            .await?;
+        let workers = workers.to_string();
+        ensure!(workers.contains("worker-relaxed_loader-"), "the worker scripts loaded: {workers}");
         Ok(())
     })
     .await

@@ -8,6 +8,7 @@ pub mod bundle;
 pub mod framework;
 pub mod jobs;
 pub mod lessons;
+pub mod lm_worker;
 pub mod pages;
 pub mod problems;
 pub mod sae_worker;

@@ -7,6 +7,7 @@ mod csp;
 mod debate;
 mod edge;
 mod lesson;
+mod lm;
 mod memory;
 mod probe;
 mod sae;
@@ -48,6 +49,8 @@ enum Command {
     Sae(sae::Args),
     /// Lessons: `frontier lesson check FILE` validates one and prints its questions with their answers.
     Lesson(lesson::Args),
+    /// The in-page language model: `frontier lm generate|logits|activations --model FILE.gguf …`.
+    Lm(lm::Args),
     /// Lists the training presets and the hardware table as JSON.
     Presets,
 }
@@ -89,6 +92,7 @@ fn main() -> ExitCode {
         Command::Probe(args) => probe::run(&args),
         Command::Sae(args) => sae::run(&args),
         Command::Lesson(args) => lesson::run(&args),
+        Command::Lm(args) => lm::run(&args),
         // One compact JSON line per operation, printed only when every line ran.
         Command::Memory(args) => return print_lines(memory::run(&args)),
         Command::Cot(args) => return print_output(cot::run(&args)),

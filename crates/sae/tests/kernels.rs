@@ -2,10 +2,8 @@
 //! order of summation and with or without fused multiply–adds (Higham, "Accuracy and Stability of
 //! Numerical Algorithms", §3.1): |ĉ − c| ≤ γ_k Σ_p |a_ip||b_pj| + |β c|·u, γ_k = k·u / (1 − k·u),
 //! u = 2⁻²⁴. Natively it checks matrixmultiply and our packed kernel; in headless Chromium the
-//! wasm kernel, built once with `+simd128` and once with `+relaxed-simd` (`cargo xtask test`).
-
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+//! wasm kernel, built once with `+simd128` and once with `+relaxed-simd` (`cargo xtask test`, through
+//! `crates/sae-gpu/tests/cpu_wasm.rs`).
 
 use frontier_sae::gemm::{gemm, packed_gemm, Operand, ShapeError};
 

@@ -1,10 +1,7 @@
 //! The CPU backend against a PyTorch float64 run (tests/reference/sae_reference.py): pre-activations,
 //! features, reconstruction, each loss term, the gradients of every parameter, one Adam step (with
 //! and without the unit-norm decoder), and the article's `get_top_features`. Natively and in headless
-//! Chromium, where the products run on our own wasm kernel (built with and without relaxed SIMD).
-
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+//! Chromium, where the products run on our own wasm kernel (built with and without relaxed SIMD, through `crates/sae-gpu/tests/cpu_wasm.rs`).
 
 #[path = "common/pytorch_fixture.rs"]
 mod pytorch_fixture;

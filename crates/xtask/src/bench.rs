@@ -17,12 +17,13 @@ const RUNS: usize = 5;
 
 type Bench = fn(&Path) -> Result<()>;
 
-const BENCHES: [(&str, Bench); 5] = [
+const BENCHES: [(&str, Bench); 6] = [
     ("costs", costs),
     ("calibration", calibration),
     ("memory", memory),
     ("cot", crate::bench_cot::run),
     ("sae", crate::bench_sae::run),
+    ("lm", crate::bench_lm::run),
 ];
 
 /// Runs the benchmark `name`, or all of them.

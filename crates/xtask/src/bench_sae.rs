@@ -181,11 +181,11 @@ fn measure_torch(root: &Path, python: &str, shape: Shape, threads: usize, steps:
 /// Runs the ignored wasm test, echoing its output as it comes (it runs for minutes), and reads the
 /// `SAE_BENCH {json}` line of each shape.
 fn measure_wasm(root: &Path, relaxed: bool) -> Result<Vec<(Shape, Timing)>> {
-    let mut cmd = crate::test::wasm_test_command_for(root, &crate::test::chromedriver(), "frontier-sae", &[])?;
+    let mut cmd = crate::test::wasm_test_command_for(root, &crate::test::chromedriver(), "frontier-sae-gpu", &[])?;
     if relaxed {
         crate::relaxed::configure(root, &mut cmd);
     }
-    cmd.args(["--release", "--test", "wasm_bench", "--", "--include-ignored", "--nocapture"])
+    cmd.args(["--release", "--test", "cpu_bench", "--", "--include-ignored", "--nocapture"])
         .env("WASM_BINDGEN_TEST_TIMEOUT", WASM_TIMEOUT_S.to_string());
     let shown = describe(&cmd);
     println!("$ {shown}");

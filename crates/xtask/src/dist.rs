@@ -44,10 +44,41 @@ fn build(root: &Path, test_hooks: bool) -> Result<()> {
         check_wasm(&dist)?;
     }
     let bundles = crate::bundles::build(root, &dist, test_hooks)?;
-    crate::relaxed::build_worker(root, &dist, test_hooks)?;
+    crate::relaxed::build_workers(root, &dist, test_hooks)?;
+    copy_models(root, &dist)?;
     post_process(&dist, &bundles)?;
     step("dist: sizes, gzip-compressed, against their budgets");
     crate::budget::report(&dist)
+}
+
+/// The model lab's model files (`static/models/*.gguf`, never committed: `cargo xtask assets
+/// fetch` puts them there) go to `dist/models/` under their own names, when this checkout has them. A
+/// site without them says on the Model lab that the model is not installed.
+pub fn copy_models(root: &Path, dist: &Path) -> Result<usize> {
+    let from = root.join("static/models");
+    let Ok(entries) = std::fs::read_dir(&from) else {
+        println!("dist: no static/models/: the Model lab will say the model is not installed on this site");
+        return Ok(0);
+    };
+    let to = dist.join("models");
+    let mut copied = 0;
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "gguf") {
+            std::fs::create_dir_all(&to).with_context(|| format!("cannot create {}", to.display()))?;
+            let Some(name) = path.file_name() else { continue };
+            let target = to.join(name);
+            // A hard link costs nothing; across file systems, a copy.
+            let _ = std::fs::remove_file(&target);
+            if std::fs::hard_link(&path, &target).is_err() {
+                std::fs::copy(&path, &target)
+                    .with_context(|| format!("cannot copy {} to {}", path.display(), target.display()))?;
+            }
+            println!("dist: {} → models/", path.display());
+            copied += 1;
+        }
+    }
+    Ok(copied)
 }
 
 /// Checks that every `.wasm` in `dist` starts with the WebAssembly magic number and version.
@@ -121,7 +152,21 @@ pub fn post_process(dist: &Path, bundles: &serde_json::Value) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::is_wasm_module;
+    use super::{copy_models, is_wasm_module};
+    use crate::tidy::tests::Scratch;
+
+    #[test]
+    fn model_files_are_copied_when_the_checkout_has_them() -> anyhow::Result<()> {
+        let root = Scratch::new("models-root");
+        let dist = Scratch::new("models-dist");
+        assert_eq!(copy_models(&root.0, &dist.0)?, 0);
+        root.write("static/models/tiny.gguf", "GGUF");
+        root.write("static/models/README", "not a model");
+        assert_eq!(copy_models(&root.0, &dist.0)?, 1);
+        assert_eq!(std::fs::read_to_string(dist.0.join("models/tiny.gguf"))?, "GGUF");
+        assert!(!dist.0.join("models/README").exists());
+        Ok(())
+    }
 
     #[test]
     fn recognises_the_wasm_header() {

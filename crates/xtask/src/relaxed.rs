@@ -24,22 +24,28 @@ pub fn configure(root: &Path, cmd: &mut Command) {
     cmd.env("RUSTFLAGS", RUSTFLAGS).env("CARGO_TARGET_DIR", target_dir(root));
 }
 
-/// Builds the worker with relaxed SIMD into `dist` as `worker-relaxed.js`, `worker-relaxed_bg.wasm`
-/// and `worker-relaxed_loader.js`, as Trunk builds the plain one (wasm-bindgen `no-modules`, then
-/// wasm-opt); `names::hash_files` then gives them content-hashed names.
-pub fn build_worker(root: &Path, dist: &Path, test_hooks: bool) -> Result<()> {
-    step("dist: the worker again, with relaxed SIMD");
+/// The workers built twice: the one that runs long jobs (SAE training's matrix products) and the
+/// model lab's (the language model's kernels): each one's binary, its package and the wasm-opt
+/// level of its Trunk build (`web/index.html`).
+pub const WORKERS: [(&str, &str, &str); 2] =
+    [("worker", "frontier-web", "-Oz"), ("lm_worker", "frontier-lm-worker", "-O3")];
+
+/// The name of worker `stem`'s relaxed build.
+pub fn relaxed_name(stem: &str) -> String {
+    format!("{stem}-relaxed")
+}
+
+/// Builds every worker in [`WORKERS`] with relaxed SIMD into `dist` as `<stem>-relaxed.js`,
+/// `<stem>-relaxed_bg.wasm` and `<stem>-relaxed_loader.js`, as Trunk builds the plain ones
+/// (wasm-bindgen `no-modules`, then wasm-opt); `names::hash_files` then gives them
+/// content-hashed names.
+pub fn build_workers(root: &Path, dist: &Path, test_hooks: bool) -> Result<()> {
+    step("dist: the workers again, with relaxed SIMD");
     let mut build = cargo();
-    build.current_dir(root).args([
-        "build",
-        "--release",
-        "--target",
-        WASM_TARGET,
-        "-p",
-        "frontier-web",
-        "--bin",
-        "worker",
-    ]);
+    build.current_dir(root).args(["build", "--release", "--target", WASM_TARGET]);
+    for (stem, package, _) in WORKERS {
+        build.args(["-p", package, "--bin", stem]);
+    }
     configure(root, &mut build);
     if test_hooks {
         build.env("FRONTIER_TEST_HOOKS", "1");
@@ -47,27 +53,36 @@ pub fn build_worker(root: &Path, dist: &Path, test_hooks: bool) -> Result<()> {
         build.env_remove("FRONTIER_TEST_HOOKS");
     }
     run_cmd(&mut build)?;
-    let built = target_dir(root).join(WASM_TARGET).join("release/worker.wasm");
+    for (stem, _, opt_level) in WORKERS {
+        bind(root, dist, stem, opt_level)?;
+    }
+    Ok(())
+}
+
+/// wasm-bindgen and wasm-opt for one relaxed worker, and its loader.
+fn bind(root: &Path, dist: &Path, stem: &str, opt_level: &str) -> Result<()> {
+    let name = relaxed_name(stem);
+    let built = target_dir(root).join(WASM_TARGET).join(format!("release/{stem}.wasm"));
     let out = target_dir(root).join("bound");
     run_cmd(
         Command::new("wasm-bindgen")
-            .args(["--target", "no-modules", "--no-typescript", "--out-name", "worker-relaxed", "--out-dir"])
+            .args(["--target", "no-modules", "--no-typescript", "--out-name", &name, "--out-dir"])
             .arg(&out)
             .arg(&built),
     )?;
-    let bound = out.join("worker-relaxed_bg.wasm");
+    let bound = out.join(format!("{name}_bg.wasm"));
     run_cmd(
         Command::new(crate::setup::binaryen_bin(root).join("wasm-opt"))
-            .args(["-Oz", "--enable-simd", "--enable-relaxed-simd", "--enable-bulk-memory", "--enable-sign-ext"])
+            .args([opt_level, "--enable-simd", "--enable-relaxed-simd", "--enable-bulk-memory", "--enable-sign-ext"])
             .args(["--enable-mutable-globals", "--enable-nontrapping-float-to-int", "--enable-reference-types"])
             .args(["--enable-multivalue"])
             .arg(&bound)
             .arg("-o")
-            .arg(dist.join("worker-relaxed_bg.wasm")),
+            .arg(dist.join(format!("{name}_bg.wasm"))),
     )?;
-    std::fs::copy(out.join("worker-relaxed.js"), dist.join("worker-relaxed.js"))
-        .context("cannot copy the relaxed worker's script")?;
-    std::fs::write(dist.join("worker-relaxed_loader.js"), crate::names::loader("worker-relaxed"))
-        .context("cannot write the relaxed worker's loader")?;
+    std::fs::copy(out.join(format!("{name}.js")), dist.join(format!("{name}.js")))
+        .with_context(|| format!("cannot copy {name}'s script"))?;
+    std::fs::write(dist.join(format!("{name}_loader.js")), crate::names::loader(&name))
+        .with_context(|| format!("cannot write {name}'s loader"))?;
     Ok(())
 }

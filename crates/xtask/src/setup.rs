@@ -19,7 +19,8 @@ const BINARYEN_TRUNK_VERSION: &str = "version_132";
 /// The accessibility engine the browser tests run on every route.
 const AXE_CORE_VERSION: &str = "4.14.1";
 
-/// Installs whatever the web build is missing.
+/// Installs whatever the web build is missing, and fetches the model files (a warning, not a
+/// failure, when offline).
 pub fn run(root: &Path) -> Result<()> {
     system::ensure(&system::FOR_WEB_BUILD)?;
     ensure_wasm_target()?;
@@ -27,7 +28,7 @@ pub fn run(root: &Path) -> Result<()> {
     ensure_wasm_bindgen(root)?;
     ensure_binaryen(root)?;
     ensure_axe_core(root)?;
-    Ok(())
+    crate::models::ensure(root)
 }
 
 /// axe-core's script, which the end-to-end tests inject into each route (`FRONTIER_AXE` names it

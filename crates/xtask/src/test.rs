@@ -67,7 +67,8 @@ pub fn run(root: &Path, browser: Browser) -> Result<()> {
             "clippy (wasm32)",
             Box::new(|| {
                 let mut cmd = cargo();
-                cmd.args(["clippy", "--target", WASM_TARGET, "-p", "frontier-web"]).current_dir(root);
+                cmd.args(["clippy", "--target", WASM_TARGET, "-p", "frontier-web", "-p", "frontier-lm-worker"])
+                    .current_dir(root);
                 for name in &core {
                     cmd.args(["-p", name]);
                 }
@@ -187,9 +188,10 @@ pub fn target_dir(root: &Path) -> PathBuf {
 fn wasm_tests(root: &Path, chromedriver: &Path) -> Result<()> {
     run_cmd(&mut wasm_test_command(root, chromedriver)?)?;
     // The SAE's products against PyTorch and float64 on our own wasm kernel, built both ways.
-    let sae_tests = ["--test", "reference", "--test", "kernels"];
-    run_cmd(wasm_test_command_for(root, chromedriver, "frontier-sae", &[])?.args(sae_tests))?;
-    let mut relaxed = wasm_test_command_for(root, chromedriver, "frontier-sae", &[])?;
+    // (Built in frontier-sae-gpu: the core crate itself depends on no web crate.)
+    let sae_tests = ["--test", "cpu_wasm"];
+    run_cmd(wasm_test_command_for(root, chromedriver, "frontier-sae-gpu", &[])?.args(sae_tests))?;
+    let mut relaxed = wasm_test_command_for(root, chromedriver, "frontier-sae-gpu", &[])?;
     crate::relaxed::configure(root, &mut relaxed);
     run_cmd(relaxed.args(sae_tests))?;
     let mut gpu = wasm_test_command_for(root, chromedriver, "frontier-sae-gpu", &["--enable-unsafe-webgpu"])?;

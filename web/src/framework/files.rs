@@ -1,4 +1,4 @@
-//! Where this build put a file: the release build gives the worker, the boot script and the data
+//! Where this build put a file: the release build gives the workers, the boot script and the data
 //! files content-hashed names (`cargo xtask dist`, `crates/xtask/src/names.rs`) and lists them in
 //! `<meta name="frontier-files">`, so a cached file of an older build never meets this page.
 //! Without the list (`trunk serve`) a file keeps its plain name.
@@ -23,15 +23,20 @@ pub fn resolve(url: &str) -> String {
     NAMES.with(|names| names.get(name).map_or_else(|| url.to_string(), |hashed| format!("./{hashed}")))
 }
 
-/// The loader script of the worker that runs long jobs: the build with relaxed SIMD (a fused
-/// multiply–add in the SAE's matrix products) where the release build made one and this browser
-/// validates it, else Trunk's `worker_loader.js`.
-pub fn worker_url() -> String {
-    let relaxed = NAMES.with(|names| names.get("worker-relaxed_loader.js").cloned());
+/// The loader script of worker `stem`: its build with relaxed SIMD (a fused multiply–add in the
+/// matrix products) where the release build made one and this browser validates it, else Trunk's
+/// `<stem>_loader.js`.
+fn loader_url(stem: &str) -> String {
+    let relaxed = NAMES.with(|names| names.get(&format!("{stem}-relaxed_loader.js")).cloned());
     match relaxed {
         Some(hashed) if relaxed_simd() => format!("./{hashed}"),
-        _ => resolve("./worker_loader.js"),
+        _ => resolve(&format!("./{stem}_loader.js")),
     }
+}
+
+/// The loader script of the worker that runs long jobs (SAE training among them).
+pub fn worker_url() -> String {
+    loader_url("worker")
 }
 
 /// The smallest module that uses relaxed SIMD: one function, `() -> v128`, that returns
@@ -69,4 +74,10 @@ pub const RELAXED_SIMD_PROBE: [u8; 82] = {
 pub fn relaxed_simd() -> bool {
     let bytes = js_sys::Uint8Array::from(&RELAXED_SIMD_PROBE[..]);
     js_sys::WebAssembly::validate(&bytes).unwrap_or(false)
+}
+
+/// The loader script of the model lab's worker, which holds the language model: only the page
+/// that uses the model loads it.
+pub fn lm_worker_url() -> String {
+    loader_url("lm_worker")
 }

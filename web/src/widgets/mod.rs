@@ -83,7 +83,7 @@ registry! {
     ALIGNMENT = "alignment": [debate::DebateWidget, pixel_debate::PixelDebateWidget, weak_to_strong::WeakToStrongWidget],
     INTERPRETABILITY = "interpretability": [sae::SaeWidget],
     GROUNDING = "grounding": [grounding::GroundingWidget],
-    EDGE = "edge": [edge::EdgeFeasibilityWidget],
+    EDGE = "edge": [edge::EdgeFeasibilityWidget, model::ModelWidget],
 }
 
 pub fn widget(id: &str) -> Option<&'static WidgetMeta> {
@@ -102,7 +102,7 @@ mod tests {
     fn the_registry_is_consistent_with_the_problems() {
         let problems: Vec<&str> = crate::problems::PROBLEMS.iter().map(|p| p.id).collect();
         assert_eq!(frontier_state::registry::registry_problems(WIDGETS, &problems), Vec::<String>::new());
-        assert_eq!(WIDGETS.len(), 12);
+        assert_eq!(WIDGETS.len(), 13);
     }
 
     /// A widget sits in its own problem's bundle, and every problem has one: otherwise its

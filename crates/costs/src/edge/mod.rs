@@ -16,6 +16,7 @@ pub mod devices;
 pub mod directions;
 pub mod formats;
 pub mod inverse;
+pub mod measured;
 pub mod models;
 pub mod realistic;
 

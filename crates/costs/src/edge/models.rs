@@ -94,6 +94,12 @@ const fn gqa(kv_heads: f64, head_dim: f64) -> Attention {
 
 const LLAMA_SOURCE: &str = "Meta Llama 3.1 / 3.2 config.json; totals as counted in the references (C(ii))";
 
+/// SmolLM2-135M's config.json (HuggingFaceTB/SmolLM2-135M-Instruct): 30 layers, hidden 576, 9
+/// heads of 64, 3 KV heads, intermediate 1536, vocabulary 49,152, tied embeddings. Total
+/// 134,515,008 = 49,152 · 576 + 30 · (2 · 576² + 2 · 576 · 192 + 3 · 576 · 1536 + 2 · 576) + 576.
+const SMOLLM2_SOURCE: &str =
+    "SmolLM2-135M-Instruct config.json (HuggingFaceTB); total counted from its shape, as the model lab's GGUF holds it";
+
 pub const MODELS: &[ModelArch] = &[
     ModelArch {
         id: Cow::Borrowed("llama-3.2-1b"),
@@ -303,6 +309,22 @@ pub const MODELS: &[ModelArch] = &[
         experts: None,
         source: Cow::Borrowed("Phi-3-mini-4k-instruct config.json (full multi-head attention)"),
     },
+    ModelArch {
+        id: Cow::Borrowed("smollm2-135m"),
+        name: Cow::Borrowed("SmolLM2 135M"),
+        total_params: 134_515_008.0,
+        active_params: 134_515_008.0,
+        layers: 30.0,
+        hidden: 576.0,
+        heads: 9.0,
+        attention: gqa(3.0, 64.0),
+        vocab: 49_152.0,
+        context: 8192.0,
+        tied_embeddings: true,
+        sliding_window: None,
+        experts: None,
+        source: Cow::Borrowed(SMOLLM2_SOURCE),
+    },
 ];
 
 #[cfg(test)]
@@ -332,6 +354,24 @@ mod tests {
         // At 8K: 13 global layers hold 8,192 positions, 13 local layers 4,096.
         assert_eq!(gemma.cached_layer_positions(8192.0), 13.0 * 8192.0 + 13.0 * 4096.0);
         assert_eq!(gemma.cached_layer_positions(2048.0), 26.0 * 2048.0);
+    }
+
+    #[test]
+    fn smollm2_135m_parameters_from_its_shape() -> Result<(), crate::edge::config::ConfigError> {
+        let m = ModelArch::by_id("smollm2-135m").unwrap_or_else(|| unreachable!());
+        let (d, kv, ff, vocab) = (576.0, 3.0 * 64.0, 1536.0, 49_152.0);
+        let per_layer = 2.0 * d * d + 2.0 * d * kv + 3.0 * d * ff + 2.0 * d;
+        assert_eq!(m.total_params, vocab * d + 30.0 * per_layer + d);
+        assert!((m.total_params - 134.5e6).abs() < 0.1e6);
+        // 2 · 30 · 3 · 64 · 4 bytes = 46,080 bytes a token at float32, as frontier-lm caches it.
+        assert_eq!(m.kv_elements_per_token() * 4.0, 46_080.0);
+        // The same count from its config.json through the config reader.
+        let config = r#"{"architectures": ["LlamaForCausalLM"], "hidden_size": 576, "intermediate_size": 1536,
+            "num_attention_heads": 9, "num_hidden_layers": 30, "num_key_value_heads": 3,
+            "vocab_size": 49152, "tie_word_embeddings": true, "max_position_embeddings": 8192}"#;
+        let parsed = crate::edge::config::parse_config(config, "SmolLM2 135M")?;
+        assert!((parsed.total_params - m.total_params).abs() / m.total_params < 1e-3, "{}", parsed.total_params);
+        Ok(())
     }
 
     #[test]

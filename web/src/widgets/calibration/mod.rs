@@ -99,7 +99,7 @@ impl Widget for CalibrationWidget {
     }
 
     fn explain() -> AnyView {
-        view! { <explain::Explanation/> }.into_any()
+        view! { <explain::Explanation/> <p class="model-link">"See a real model's confidence token by token, with the ten candidates it weighed, in the "<a href="#/edge/model">"Model lab"</a>"."</p> }.into_any()
     }
 
     fn view(host: Host<CalibrationState>) -> AnyView {

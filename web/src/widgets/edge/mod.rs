@@ -52,7 +52,7 @@ impl Widget for EdgeFeasibilityWidget {
     }
 
     fn explain() -> AnyView {
-        view! { <explain::Explanation/> }.into_any()
+        view! { <explain::Explanation/> <p class="model-link">"Measure a real model on this device beside this prediction: SmolLM2-135M in the "<a href="#/edge/model">"Model lab"</a>"."</p> }.into_any()
     }
 
     fn view(host: Host<EdgeState>) -> AnyView {

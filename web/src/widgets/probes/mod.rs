@@ -269,7 +269,7 @@ impl Widget for ProbesWidget {
     }
 
     fn explain() -> AnyView {
-        view! { <Explanation/> }.into_any()
+        view! { <Explanation/> <p class="model-link">"No model at hand? The "<a href="#/edge/model">"Model lab"</a>" runs a small one (SmolLM2-135M) in this browser: ask it these questions there."</p> }.into_any()
     }
 
     fn view(host: Host<ProbesState>) -> AnyView {

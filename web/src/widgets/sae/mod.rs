@@ -236,7 +236,7 @@ impl Widget for SaeWidget {
     }
 
     fn explain() -> AnyView {
-        view! { <Explain/> }.into_any()
+        view! { <Explain/> <p class="model-link">"Activations of a real language model: the "<a href="#/edge/model">"Model lab"</a>" exports SmolLM2-135M's residual stream as a .npy this lab trains on."</p> }.into_any()
     }
 
     fn view(host: Host<SaeState>) -> AnyView {

@@ -10,8 +10,8 @@
 //! `MR × NR` tile of `C` in registers over `KC` steps. Panels past the matrix are padded with
 //! zeros, so the kernel never branches on the edge.
 
-use super::lanes::{madd, splat, to_array, zero, Lanes};
-use super::Operand;
+use crate::lanes::{madd, splat, to_array, zero, Lanes};
+use crate::Operand;
 
 /// Rows of `A` in a panel, and of the register tile.
 const MR: usize = 4;
@@ -76,7 +76,7 @@ fn tile(a_panel: &[f32], b_panel: &[f32]) -> [[Lanes; 2]; MR] {
     acc
 }
 
-/// `c = op(a) · op(b) + beta · c` for shapes already checked by [`super::check`]. With `beta`
+/// `c = op(a) · op(b) + beta · c` for shapes already checked by [`crate::check`]. With `beta`
 /// zero, `c` is overwritten without being read (as BLAS does), so NaNs in it do not propagate.
 pub(super) fn gemm(a: &Operand<'_>, b: &Operand<'_>, c: &mut [f32], m: usize, n: usize, beta: f32) {
     let k = if a.transposed { a.rows } else { a.cols };
