@@ -1,5 +1,5 @@
 //! The Benchmarks page: reached from the footer in the `home` module, nothing runs until a
-//! button is pressed, the trace-checking benchmark runs in the worker and its figure appears beside
+//! button is pressed, the trace-checking benchmark runs in the benchmarks' own worker and its figure appears beside
 //! the project's, and Cancel stops a long one.
 
 use std::time::Duration;
@@ -37,6 +37,12 @@ async fn the_benchmarks_page_runs_a_benchmark_on_a_click_and_compares_it() -> Re
             .execute("return document.querySelector('[data-testid=\"bench-export-csv\"]').disabled;", Vec::new())
             .await?;
         ensure!(exports_disabled == serde_json::Value::Bool(false), "export stays disabled with a result");
+        // It ran in the benchmarks' own worker (its relaxed-SIMD build, which Chromium validates),
+        // not in the labs' worker.
+        let scripts: Vec<String> =
+            page.app_requests().iter().map(|r| r.path.clone()).filter(|p| p.contains("worker")).collect();
+        ensure!(scripts.iter().any(|p| p.starts_with("/bench_worker-relaxed_loader-")), "workers fetched: {scripts:?}");
+        ensure!(!scripts.iter().any(|p| p.starts_with("/worker")), "the labs' worker was fetched: {scripts:?}");
 
         // A long one stops on Cancel and leaves the results as they were.
         page.wait_for(RETRIEVAL).await?.click().await?;

@@ -446,6 +446,15 @@ pub fn now_ms() -> f64 {
 
 /// Runs a CPU benchmark (every kind but [`BenchJob::SaeGpu`], which the worker awaits through
 /// [`sae_gpu`]), reporting `(done, total)` progress.
+/// The benchmarks' worker's reply to `job` (every benchmark but the WebGPU one, which it awaits
+/// through [`sae_gpu`]): the [`BenchResult`] as JSON, with progress reported as it goes.
+pub fn reply(job: &BenchJob, mut report: impl FnMut(crate::jobs::JobReply)) -> crate::jobs::JobReply {
+    use crate::jobs::JobReply;
+    let measured = run(job, |done, total| report(JobReply::Progress { done, total }))
+        .and_then(|r| serde_json::to_string(&r).map_err(|e| e.to_string()));
+    measured.map_or_else(|error| JobReply::Failed { error }, |result| JobReply::Done { result })
+}
+
 pub fn run(job: &BenchJob, mut report: impl FnMut(usize, usize)) -> Result<BenchResult, String> {
     job.validate()?;
     match *job {

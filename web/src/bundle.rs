@@ -18,6 +18,9 @@ pub type Render = fn(&str, Query, bool) -> Option<AnyView>;
 /// Shows a lessons route.
 pub type Lessons = fn(Route) -> AnyView;
 
+/// The Benchmarks page, behind a pointer so that only the modules that serve it link it.
+pub type BenchmarksPage = fn() -> AnyView;
+
 /// One part of the site.
 #[derive(Clone, Copy)]
 pub struct Bundle {
@@ -26,6 +29,8 @@ pub struct Bundle {
     pub problems: Option<&'static [&'static str]>,
     pub render: Render,
     pub lessons: Option<Lessons>,
+    /// The Benchmarks page: `home` and `full` have it; a problem's module sends its reader there.
+    pub benchmarks: Option<BenchmarksPage>,
 }
 
 impl std::fmt::Debug for Bundle {
@@ -35,11 +40,22 @@ impl std::fmt::Debug for Bundle {
 }
 
 /// The home, about, landscape and benchmarks pages, and no widget.
-pub const HOME: Bundle = Bundle { name: "home", problems: Some(&[]), render: |_, _, _| None, lessons: None };
+pub const HOME: Bundle = Bundle {
+    name: "home",
+    problems: Some(&[]),
+    render: |_, _, _| None,
+    lessons: None,
+    benchmarks: Some(crate::pages::benchmarks::page),
+};
 
 /// Everything: every widget and the lessons, which mount any lab.
-pub const FULL: Bundle =
-    Bundle { name: "full", problems: None, render: crate::widgets::render, lessons: Some(crate::lessons::page) };
+pub const FULL: Bundle = Bundle {
+    name: "full",
+    problems: None,
+    render: crate::widgets::render,
+    lessons: Some(crate::lessons::page),
+    benchmarks: Some(crate::pages::benchmarks::page),
+};
 
 /// The bundle named `name`, at compile time (an unknown name does not compile).
 pub const fn named(name: &str) -> Bundle {
@@ -80,10 +96,11 @@ impl Bundle {
     }
 
     /// Whether this bundle can show `route`. Pages every bundle has (home, about, landscape,
-    /// benchmarks, not found) and unknown widgets (which every bundle reports the same way) are served.
+    /// not found) and unknown widgets (which every bundle reports the same way) are served.
     pub fn serves(&self, route: &Route) -> bool {
         match route {
-            Route::Home | Route::About | Route::Landscape | Route::Benchmarks | Route::NotFound(_) => true,
+            Route::Home | Route::About | Route::Landscape | Route::NotFound(_) => true,
+            Route::Benchmarks => self.benchmarks.is_some(),
             Route::Problem(problem) | Route::Widget { problem, .. } => {
                 crate::problems::problem(problem).is_none() || self.has_problem(problem)
             }
@@ -108,15 +125,14 @@ mod tests {
         let route = |hash: &str| Route::parse(hash);
         let training = named("training");
         assert_eq!(training.name, bundles::TRAINING.name);
-        for hash in
-            ["#/", "#/about", "#/landscape", "#/benchmarks", "#/nowhere/at/all", "#/training", "#/training/train-cost"]
-        {
+        for hash in ["#/", "#/about", "#/landscape", "#/nowhere/at/all", "#/training", "#/training/train-cost"] {
             assert!(training.serves(&route(hash)), "training serves {hash}");
         }
         assert!(training.serves(&route("#/embed/train-cost?s=x")));
         // Unknown problems and widgets read the same everywhere.
         assert!(training.serves(&route("#/no-such-problem")) && training.serves(&route("#/embed/no-such-widget")));
-        for hash in ["#/memory", "#/reasoning/cot", "#/embed/cot", "#/lessons", "#/lessons/author"] {
+        // The Benchmarks page is home's (and full's): a problem's module does not link it.
+        for hash in ["#/memory", "#/reasoning/cot", "#/embed/cot", "#/lessons", "#/lessons/author", "#/benchmarks"] {
             assert!(!training.serves(&route(hash)), "training does not serve {hash}");
         }
         assert!(
@@ -124,7 +140,7 @@ mod tests {
                 && HOME.serves(&route("#/benchmarks"))
                 && !HOME.serves(&route("#/edge/edge-feasibility"))
         );
-        for hash in ["#/lessons/shared?l=x", "#/alignment/debate", "#/embed/sae", "#/"] {
+        for hash in ["#/lessons/shared?l=x", "#/alignment/debate", "#/embed/sae", "#/", "#/benchmarks"] {
             assert!(FULL.serves(&route(hash)), "full serves {hash}");
         }
     }

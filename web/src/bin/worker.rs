@@ -3,7 +3,6 @@
 
 use std::cell::{Cell, RefCell};
 
-use frontier_web::bench::BenchJob;
 use frontier_web::jobs::{run_job, ByteSource, DisplayCopy, Finished, Job, JobReply};
 use frontier_web::sae_worker::{SaeCommand, SaeDriver, SaeReply};
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
@@ -238,18 +237,6 @@ fn main() {
                     let reply = copy
                         .and_then(|c| serde_json::to_string(&c).map_err(|e| e.to_string()))
                         .map_or_else(|error| JobReply::Failed { error }, |result| JobReply::Done { result });
-                    post(&scope, &reply);
-                });
-            }
-            Ok((Job::Benchmark { bench: bench @ BenchJob::SaeGpu { .. } }, _)) => {
-                let scope = reply_scope.clone();
-                return wasm_bindgen_futures::spawn_local(async move {
-                    let progress = |done, total| post(&scope, &JobReply::Progress { done, total });
-                    let measured = frontier_web::bench::sae_gpu(&bench, || now_ms(&scope), progress)
-                        .await
-                        .and_then(|r| serde_json::to_string(&r).map_err(|e| e.to_string()));
-                    let reply =
-                        measured.map_or_else(|error| JobReply::Failed { error }, |result| JobReply::Done { result });
                     post(&scope, &reply);
                 });
             }

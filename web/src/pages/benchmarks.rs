@@ -60,9 +60,15 @@ impl Status {
     }
 }
 
+/// The page, for [`crate::bundle::Bundle::benchmarks`].
+pub fn page() -> AnyView {
+    view! { <Benchmarks/> }.into_any()
+}
+
 #[component]
 pub fn Benchmarks() -> impl IntoView {
-    let runner = JobRunner::new();
+    // The benchmarks run in a worker of their own, so that the labs' worker does not carry them.
+    let runner = JobRunner::for_worker(crate::framework::files::BENCH_WORKER);
     let results: RwSignal<Vec<BenchResult>> = RwSignal::new(Vec::new());
     let status: RwSignal<Option<Status>> = RwSignal::new(None);
     let batch = RwSignal::new(SAE_BATCHES[0]);

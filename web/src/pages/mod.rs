@@ -25,7 +25,10 @@ pub fn App() -> impl IntoView {
         Route::Home => view! { <home::Home/> }.into_any(),
         Route::About => view! { <about::About/> }.into_any(),
         Route::Landscape => view! { <landscape::Landscape/> }.into_any(),
-        Route::Benchmarks => view! { <benchmarks::Benchmarks/> }.into_any(),
+        Route::Benchmarks => match crate::bundle::current().benchmarks {
+            Some(page) => page(),
+            None => view! { <OtherPart/> }.into_any(),
+        },
         Route::Problem(id) => view! { <problem::ProblemPage id=id/> }.into_any(),
         Route::Widget { problem, widget, query } => {
             view! { <widget::WidgetPage problem=problem widget=widget query=query/> }.into_any()
