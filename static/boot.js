@@ -85,8 +85,8 @@
     note.append(text, close);
     document.body.prepend(note);
   }
-  // The site is built as several modules (web/src/bundle.rs): `home` for the home, about and
-  // landscape pages, one per problem for its pages, widgets and embeds, and `full` with
+  // The site is built as several modules (web/src/bundle.rs): `home` for the home, about,
+  // landscape and benchmarks pages, one per problem for its pages, widgets and embeds, and `full` with
   // everything. `cargo xtask dist` lists them in <meta name="frontier-bundles">; without that
   // list (`trunk serve`) Trunk's own script loads the one app. The address is read exactly as
   // the app's router reads it (crates/state/src/route.rs); anything else gets `full`, which
@@ -101,7 +101,7 @@
     var parts = path.split("/").filter(function (s) { return s !== ""; });
     var own = function (name) { return Object.prototype.hasOwnProperty.call(table.bundles, name) ? name : "full"; };
     if (parts.length === 0) return own("home");
-    if (parts.length === 1 && (parts[0] === "about" || parts[0] === "landscape")) return own("home");
+    if (parts.length === 1 && (parts[0] === "about" || parts[0] === "landscape" || parts[0] === "benchmarks")) return own("home");
     if (parts.length === 2 && parts[0] === "embed") {
       return Object.prototype.hasOwnProperty.call(table.widgets, parts[1]) ? own(table.widgets[parts[1]]) : "full";
     }

@@ -59,7 +59,7 @@ pub(crate) async fn registered_widgets(page: &Page) -> Result<Vec<Registered>> {
     Ok(widgets)
 }
 
-/// Every route of the site: home, about, landscape, the lessons (their list, the editor and a
+/// Every route of the site: home, about, landscape, benchmarks, the lessons (their list, the editor and a
 /// lesson), each problem page, then each widget (the widgets are returned too).
 pub(crate) async fn every_route(page: &Page) -> Result<(Vec<Registered>, Vec<String>)> {
     let widgets = registered_widgets(page).await?;
@@ -67,6 +67,7 @@ pub(crate) async fn every_route(page: &Page) -> Result<(Vec<Registered>, Vec<Str
         "#/".into(),
         "#/about".into(),
         "#/landscape".into(),
+        "#/benchmarks".into(),
         "#/lessons".into(),
         "#/lessons/author".into(),
         "#/lessons/grounding-vision-tokens".into(),

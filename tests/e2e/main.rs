@@ -9,6 +9,7 @@ use anyhow::{ensure, Context, Result};
 use frontier_e2e::run;
 
 mod alignment;
+mod benchmarks;
 mod bundles;
 mod calibration;
 mod contract;

@@ -1,5 +1,5 @@
 //! Which part of the site this wasm module is. The site is built as several modules (`cargo xtask
-//! dist`): `home` has the home, about and landscape pages; one per problem adds that problem's
+//! dist`): `home` has the home, about, landscape and benchmarks pages; one per problem adds that problem's
 //! page and widgets (and serves its embeds); `full` has everything, lessons included. The boot
 //! script picks the module from the route before any wasm loads, so a reader of one embedded
 //! widget downloads that problem's module and nothing else.
@@ -18,6 +18,9 @@ pub type Render = fn(&str, Query, bool) -> Option<AnyView>;
 /// Shows a lessons route.
 pub type Lessons = fn(Route) -> AnyView;
 
+/// The Benchmarks page, behind a pointer so that only the modules that serve it link it.
+pub type BenchmarksPage = fn() -> AnyView;
+
 /// One part of the site.
 #[derive(Clone, Copy)]
 pub struct Bundle {
@@ -26,6 +29,8 @@ pub struct Bundle {
     pub problems: Option<&'static [&'static str]>,
     pub render: Render,
     pub lessons: Option<Lessons>,
+    /// The Benchmarks page: `home` and `full` have it; a problem's module sends its reader there.
+    pub benchmarks: Option<BenchmarksPage>,
 }
 
 impl std::fmt::Debug for Bundle {
@@ -34,12 +39,23 @@ impl std::fmt::Debug for Bundle {
     }
 }
 
-/// The home, about and landscape pages, and no widget.
-pub const HOME: Bundle = Bundle { name: "home", problems: Some(&[]), render: |_, _, _| None, lessons: None };
+/// The home, about, landscape and benchmarks pages, and no widget.
+pub const HOME: Bundle = Bundle {
+    name: "home",
+    problems: Some(&[]),
+    render: |_, _, _| None,
+    lessons: None,
+    benchmarks: Some(crate::pages::benchmarks::page),
+};
 
 /// Everything: every widget and the lessons, which mount any lab.
-pub const FULL: Bundle =
-    Bundle { name: "full", problems: None, render: crate::widgets::render, lessons: Some(crate::lessons::page) };
+pub const FULL: Bundle = Bundle {
+    name: "full",
+    problems: None,
+    render: crate::widgets::render,
+    lessons: Some(crate::lessons::page),
+    benchmarks: Some(crate::pages::benchmarks::page),
+};
 
 /// The bundle named `name`, at compile time (an unknown name does not compile).
 pub const fn named(name: &str) -> Bundle {
@@ -84,6 +100,7 @@ impl Bundle {
     pub fn serves(&self, route: &Route) -> bool {
         match route {
             Route::Home | Route::About | Route::Landscape | Route::NotFound(_) => true,
+            Route::Benchmarks => self.benchmarks.is_some(),
             Route::Problem(problem) | Route::Widget { problem, .. } => {
                 crate::problems::problem(problem).is_none() || self.has_problem(problem)
             }
@@ -114,11 +131,16 @@ mod tests {
         assert!(training.serves(&route("#/embed/train-cost?s=x")));
         // Unknown problems and widgets read the same everywhere.
         assert!(training.serves(&route("#/no-such-problem")) && training.serves(&route("#/embed/no-such-widget")));
-        for hash in ["#/memory", "#/reasoning/cot", "#/embed/cot", "#/lessons", "#/lessons/author"] {
+        // The Benchmarks page is home's (and full's): a problem's module does not link it.
+        for hash in ["#/memory", "#/reasoning/cot", "#/embed/cot", "#/lessons", "#/lessons/author", "#/benchmarks"] {
             assert!(!training.serves(&route(hash)), "training does not serve {hash}");
         }
-        assert!(HOME.serves(&route("#/landscape")) && !HOME.serves(&route("#/edge/edge-feasibility")));
-        for hash in ["#/lessons/shared?l=x", "#/alignment/debate", "#/embed/sae", "#/"] {
+        assert!(
+            HOME.serves(&route("#/landscape"))
+                && HOME.serves(&route("#/benchmarks"))
+                && !HOME.serves(&route("#/edge/edge-feasibility"))
+        );
+        for hash in ["#/lessons/shared?l=x", "#/alignment/debate", "#/embed/sae", "#/", "#/benchmarks"] {
             assert!(FULL.serves(&route(hash)), "full serves {hash}");
         }
     }

@@ -46,6 +46,11 @@ pub enum Job {
     /// image, after any EXIF rotation): a [`DisplayCopy`] as JSON. It needs the browser's
     /// decoders, so the worker runs it itself (`src/bin/worker.rs`), not [`run_job`].
     DisplayCopy { width: u32 },
+    /// Times one of the site's kernels in this browser (the Benchmarks page): a
+    /// `crate::bench::BenchResult` as JSON. Only the benchmarks' own worker runs it
+    /// (`src/bin/bench_worker.rs`, through `crate::bench::reply` and `crate::bench::sae_gpu`), so
+    /// that the labs' worker does not carry the benchmarks.
+    Benchmark { bench: crate::bench::BenchJob },
 }
 
 /// An image scaled for display, made in the worker.
@@ -70,6 +75,7 @@ impl Job {
             Job::AnalyseCalibration { .. } => "analysing the data",
             Job::SelfConsistency => "the vote over the sampled answers",
             Job::DisplayCopy { .. } => "scaling the image",
+            Job::Benchmark { bench } => bench.describe(),
         }
     }
 }
@@ -385,6 +391,9 @@ fn run_json_job(job: &Job, input: Option<&mut dyn ByteSource>, mut report: impl 
         }
         Job::ReadCalibration { .. } => JobReply::Failed { error: "read through run_job".into() },
         Job::DisplayCopy { .. } => JobReply::Failed { error: "images are scaled by the browser in the worker".into() },
+        Job::Benchmark { .. } => {
+            JobReply::Failed { error: "benchmarks run in the Benchmarks page's own worker".into() }
+        }
     }
 }
 
@@ -551,6 +560,29 @@ mod tests {
         assert!(mistyped.contains("row 1, column samples"), "{mistyped}");
         let not_utf8 = refused(&votes, "samples-not-utf8.jsonl");
         assert!(not_utf8.contains("not UTF-8"), "{not_utf8}");
+    }
+
+    /// The benchmarks' worker runs a benchmark and refuses an absurd size with a message; the
+    /// labs' worker runs none.
+    #[test]
+    fn the_benchmark_job_times_a_small_trace_and_refuses_absurd_sizes() {
+        use crate::bench::{reply, BenchJob, BenchResult};
+        let job = Job::Benchmark { bench: BenchJob::Traces { bytes: 10_000 } };
+        assert!(
+            matches!(run_job(&job, None, |_| {}).reply, JobReply::Failed { error } if error.contains("own worker"))
+        );
+        let mut steps = 0;
+        let JobReply::Done { result } = reply(&BenchJob::Traces { bytes: 10_000 }, |_| steps += 1) else {
+            panic!("the job failed")
+        };
+        let measured: BenchResult = serde_json::from_str(&result).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((measured.id.as_str(), measured.unit.as_str(), steps), ("traces-dense-10000", "ms per MB", 5));
+        let absurd = BenchJob::Retrieval { memories: usize::MAX, dims: 384, k: 10 };
+        assert!(matches!(reply(&absurd, |_| {}), JobReply::Failed { error } if error.contains("at most")));
+        let gpu = BenchJob::SaeGpu { d_in: 8, d_sae: 16, batch: 8 };
+        assert!(matches!(reply(&gpu, |_| {}), JobReply::Failed { .. }));
+        let text = serde_json::to_string(&job).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(text, r#"{"kind":"benchmark","bench":{"kind":"traces","bytes":10000}}"#);
     }
 
     /// The vote over sampled answers in the worker is the lab's.

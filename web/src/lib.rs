@@ -3,6 +3,7 @@
 //! This crate turns user input into core calls and results into views. It holds no
 //! analysis: a formula found here belongs in a crate under `crates/`.
 
+pub mod bench;
 pub mod bundle;
 pub mod framework;
 pub mod jobs;

@@ -1,7 +1,7 @@
 //! Hash routes. Hash routing works on any static host under any sub-path: the server only
 //! ever sees the page's own path.
 //!
-//! `#/` home, `#/about`, `#/<problem>`, `#/<problem>/<widget>?s=…&hide=…`,
+//! `#/` home, `#/about`, `#/landscape`, `#/benchmarks`, `#/<problem>`, `#/<problem>/<widget>?s=…&hide=…`,
 //! `#/embed/<widget>?s=…&hide=…`, `#/lessons`, `#/lessons/<id>`, `#/lessons/shared?l=…`,
 //! `#/lessons/author`.
 
@@ -12,6 +12,8 @@ pub enum Route {
     About,
     /// How the eight problems depend on each other, and the article's tables as charts.
     Landscape,
+    /// The site's heavy kernels timed in the reader's own browser, beside reference figures.
+    Benchmarks,
     Problem(String),
     Widget {
         problem: String,
@@ -93,6 +95,7 @@ impl Route {
             [] => Route::Home,
             ["about"] => Route::About,
             ["landscape"] => Route::Landscape,
+            ["benchmarks"] => Route::Benchmarks,
             ["embed", widget] => Route::Embed { widget: (*widget).to_string(), query },
             ["lessons"] => Route::Lessons,
             ["lessons", "author"] => Route::LessonAuthor,
@@ -120,6 +123,7 @@ impl Route {
             Route::Home => "#/".into(),
             Route::About => "#/about".into(),
             Route::Landscape => "#/landscape".into(),
+            Route::Benchmarks => "#/benchmarks".into(),
             Route::Problem(p) => format!("#/{p}"),
             Route::Widget { problem, widget, query } => with_query(format!("{problem}/{widget}"), query),
             Route::Embed { widget, query } => with_query(format!("embed/{widget}"), query),
@@ -188,6 +192,9 @@ mod tests {
         assert_eq!(Route::parse("#/about"), Route::About);
         assert_eq!(Route::parse("#/landscape"), Route::Landscape);
         assert_eq!(Route::Landscape.to_hash(), "#/landscape");
+        assert_eq!(Route::parse("#/benchmarks"), Route::Benchmarks);
+        assert_eq!(Route::parse("#/benchmarks?s=x"), Route::Benchmarks);
+        assert_eq!(Route::Benchmarks.to_hash(), "#/benchmarks");
         assert_eq!(Route::parse("#/training"), Route::Problem("training".into()));
         let q = Query { state: Some("1.abc".into()), hide: vec!["gpus".into(), "explain".into()], view: None };
         assert_eq!(

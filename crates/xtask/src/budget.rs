@@ -3,7 +3,7 @@
 //! modules (`web/src/bundle.rs`); a route loads the boot script and one of them. `cargo xtask
 //! dist` prints the sizes per route and tidy fails when a budget is exceeded.
 //!
-//! - The home, about and landscape pages load `home`: at most 400 KB.
+//! - The home, about, landscape and benchmarks pages load `home`: at most 400 KB.
 //! - A problem's pages, its widgets and their embeds load that problem's module: at most 700 KB.
 //! - The lessons (which mount any lab) load `full`, every widget: its budget holds today's size
 //!   with a little room: 1,440,428 bytes with compact embed views and the Embed menu's preview,
@@ -28,6 +28,7 @@ const PROBLEM_LIMIT_BYTES: u64 = 700_000;
 const FULL_LIMIT_BYTES: u64 = 1_540_000;
 const WORKER_LIMIT_BYTES: u64 = 500_000;
 const LM_WORKER_LIMIT_BYTES: u64 = 300_000;
+const BENCH_WORKER_LIMIT_BYTES: u64 = 500_000;
 
 /// What one route (or the worker) loads, and the most its gzip size may be.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,7 +62,7 @@ pub fn loads(names: &[String]) -> Vec<Load> {
     let mut out = Vec::new();
     for (bundle, files) in bundles(names) {
         let (what, limit_bytes) = match bundle.as_str() {
-            "home" => ("#/, #/about, #/landscape (home)".to_string(), HOME_LIMIT_BYTES),
+            "home" => ("#/, #/about, #/landscape, #/benchmarks (home)".to_string(), HOME_LIMIT_BYTES),
             "full" => ("#/lessons… (full: every widget)".to_string(), FULL_LIMIT_BYTES),
             problem => (format!("#/{problem}, its widgets and embeds ({problem})"), PROBLEM_LIMIT_BYTES),
         };
@@ -70,6 +71,7 @@ pub fn loads(names: &[String]) -> Vec<Load> {
     // Two builds of each worker; a browser loads one (with relaxed SIMD where it validates).
     let workers = [
         ("worker", "the worker, when a long job starts", WORKER_LIMIT_BYTES),
+        ("bench_worker", "the Benchmarks page's worker, when a benchmark starts", BENCH_WORKER_LIMIT_BYTES),
         ("lm_worker", "the model lab's worker, when the model loads", LM_WORKER_LIMIT_BYTES),
     ];
     for (stem, what, limit_bytes) in workers {
@@ -180,6 +182,9 @@ mod tests {
             "worker-relaxed-66ee.js",
             "worker-relaxed-66ee_bg.wasm",
             "worker-relaxed_loader-77ff.js",
+            "bench_worker-12ab.js",
+            "bench_worker-12ab_bg.wasm",
+            "bench_worker_loader-34cd.js",
             "lm_worker-66bb.js",
             "lm_worker-66bb_bg.wasm",
             "lm_worker_loader-77cc.js",
@@ -195,10 +200,11 @@ mod tests {
             summary,
             vec![
                 ("#/lessons… (full: every widget)", 3, 1_540_000),
-                ("#/, #/about, #/landscape (home)", 3, 400_000),
+                ("#/, #/about, #/landscape, #/benchmarks (home)", 3, 400_000),
                 ("#/memory, its widgets and embeds (memory)", 3, 700_000),
                 ("the worker, when a long job starts", 3, 500_000),
                 ("the worker, when a long job starts (relaxed SIMD)", 3, 500_000),
+                ("the Benchmarks page's worker, when a benchmark starts", 3, 500_000),
                 ("the model lab's worker, when the model loads", 3, 300_000),
                 ("the model lab's worker, when the model loads (relaxed SIMD)", 3, 300_000),
             ]

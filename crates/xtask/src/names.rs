@@ -16,10 +16,11 @@ use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
 /// The workers Trunk builds with `data-loader-shim` (`web/index.html`): the one that runs long
-/// jobs and the model lab's, which holds the language model and loads only on that page. Each
+/// jobs, the Benchmarks page's and the model lab's, which holds the language model and loads only
+/// on that page. Each
 /// also has a build with relaxed SIMD (`relaxed.rs`), which the page prefers where the browser
 /// validates it; `trunk serve` and tests leave those out.
-pub const WORKERS: [&str; 2] = ["worker", "lm_worker"];
+pub const WORKERS: [&str; 3] = ["worker", "bench_worker", "lm_worker"];
 
 /// The loader of a worker whose wasm-bindgen files are `stem.js` and `stem_bg.wasm`, as Trunk
 /// writes it for a worker built with `data-loader-shim`.
@@ -149,6 +150,9 @@ mod tests {
         dist.write("worker-relaxed_bg.wasm", "relaxed module");
         dist.write("worker.js", "script");
         dist.write("worker_bg.wasm", "module");
+        dist.write("bench_worker_loader.js", &loader("bench_worker"));
+        dist.write("bench_worker.js", "bench script");
+        dist.write("bench_worker_bg.wasm", "bench module");
         dist.write("lm_worker_loader.js", &loader("lm_worker"));
         dist.write("lm_worker-relaxed_loader.js", &loader("lm_worker-relaxed"));
         dist.write("lm_worker-relaxed.js", "lm relaxed script");
@@ -174,7 +178,11 @@ mod tests {
         assert!(lm_loader.ends_with(&format!(r#"wasm_bindgen("./{lm}");"#)), "{lm_loader}");
         let lm_relaxed = format!("lm_worker-relaxed-{}_bg.wasm", digest(&[b"lm relaxed script", b"lm relaxed module"]));
         assert_eq!(map["lm_worker-relaxed_bg.wasm"], lm_relaxed);
+        let bench = format!("bench_worker-{}_bg.wasm", digest(&[b"bench script", b"bench module"]));
+        assert_eq!(map["bench_worker_bg.wasm"], bench);
         for plain in [
+            "bench_worker_loader.js",
+            "bench_worker.js",
             "lm_worker-relaxed_loader.js",
             "worker.js",
             "worker_bg.wasm",

@@ -24,11 +24,15 @@ pub fn configure(root: &Path, cmd: &mut Command) {
     cmd.env("RUSTFLAGS", RUSTFLAGS).env("CARGO_TARGET_DIR", target_dir(root));
 }
 
-/// The workers built twice: the one that runs long jobs (SAE training's matrix products) and the
-/// model lab's (the language model's kernels): each one's binary, its package and the wasm-opt
+/// The workers built twice: the one that runs long jobs (SAE training's matrix products), the
+/// Benchmarks page's (which times those products) and the model lab's (the language model's
+/// kernels): each one's binary, its package and the wasm-opt
 /// level of its Trunk build (`web/index.html`).
-pub const WORKERS: [(&str, &str, &str); 2] =
-    [("worker", "frontier-web", "-Oz"), ("lm_worker", "frontier-lm-worker", "-O3")];
+pub const WORKERS: [(&str, &str, &str); 3] = [
+    ("worker", "frontier-web", "-Oz"),
+    ("bench_worker", "frontier-web", "-Oz"),
+    ("lm_worker", "frontier-lm-worker", "-O3"),
+];
 
 /// The name of worker `stem`'s relaxed build.
 pub fn relaxed_name(stem: &str) -> String {

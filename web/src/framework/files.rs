@@ -23,10 +23,15 @@ pub fn resolve(url: &str) -> String {
     NAMES.with(|names| names.get(name).map_or_else(|| url.to_string(), |hashed| format!("./{hashed}")))
 }
 
+/// The worker that runs the labs' long jobs (SAE training among them).
+pub const JOBS_WORKER: &str = "worker";
+/// The worker of the Benchmarks page's timings.
+pub const BENCH_WORKER: &str = "bench_worker";
+
 /// The loader script of worker `stem`: its build with relaxed SIMD (a fused multiply–add in the
 /// matrix products) where the release build made one and this browser validates it, else Trunk's
 /// `<stem>_loader.js`.
-fn loader_url(stem: &str) -> String {
+pub fn worker_loader_url(stem: &str) -> String {
     let relaxed = NAMES.with(|names| names.get(&format!("{stem}-relaxed_loader.js")).cloned());
     match relaxed {
         Some(hashed) if relaxed_simd() => format!("./{hashed}"),
@@ -34,9 +39,9 @@ fn loader_url(stem: &str) -> String {
     }
 }
 
-/// The loader script of the worker that runs long jobs (SAE training among them).
+/// The loader script of the worker that runs the labs' long jobs.
 pub fn worker_url() -> String {
-    loader_url("worker")
+    worker_loader_url(JOBS_WORKER)
 }
 
 /// The smallest module that uses relaxed SIMD: one function, `() -> v128`, that returns
@@ -79,5 +84,5 @@ pub fn relaxed_simd() -> bool {
 /// The loader script of the model lab's worker, which holds the language model: only the page
 /// that uses the model loads it.
 pub fn lm_worker_url() -> String {
-    loader_url("lm_worker")
+    worker_loader_url("lm_worker")
 }

@@ -46,6 +46,8 @@ impl Drop for Running {
 #[derive(Clone, Copy)]
 pub struct JobRunner {
     running: StoredValue<Option<Running>, LocalStorage>,
+    /// The worker the jobs run in (`files::worker_loader_url`): the labs' own, or the benchmarks'.
+    worker: &'static str,
     pub progress: RwSignal<Option<Progress>>,
 }
 
@@ -77,7 +79,12 @@ pub fn lost_job(what: &str, ev: &web_sys::Event) -> String {
 
 impl JobRunner {
     pub fn new() -> Self {
-        Self { running: StoredValue::new_local(None), progress: RwSignal::new(None) }
+        Self::for_worker(crate::framework::files::JOBS_WORKER)
+    }
+
+    /// A runner whose jobs go to worker `stem` instead of the labs' own.
+    pub fn for_worker(stem: &'static str) -> Self {
+        Self { running: StoredValue::new_local(None), progress: RwSignal::new(None), worker: stem }
     }
 
     /// Starts `job`, with `file` attached for jobs that read one; `done` is called once with
@@ -103,10 +110,12 @@ impl JobRunner {
         };
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Classic);
-        let worker = match web_sys::Worker::new_with_options(&crate::framework::files::worker_url(), &options) {
-            Ok(w) => w,
-            Err(e) => return done(JobOutcome::Failed(format!("the worker could not start: {e:?}")), None),
-        };
+        let worker =
+            match web_sys::Worker::new_with_options(&crate::framework::files::worker_loader_url(self.worker), &options)
+            {
+                Ok(w) => w,
+                Err(e) => return done(JobOutcome::Failed(format!("the worker could not start: {e:?}")), None),
+            };
         let runner = *self;
         let finish: Finish = Rc::new(RefCell::new(Some(Box::new(move |outcome: JobOutcome, bytes| {
             runner.cancel();

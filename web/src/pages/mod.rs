@@ -1,6 +1,7 @@
 //! Pages and the app shell that picks one from the route.
 
 mod about;
+pub mod benchmarks;
 mod home;
 mod landscape;
 mod problem;
@@ -24,6 +25,10 @@ pub fn App() -> impl IntoView {
         Route::Home => view! { <home::Home/> }.into_any(),
         Route::About => view! { <about::About/> }.into_any(),
         Route::Landscape => view! { <landscape::Landscape/> }.into_any(),
+        Route::Benchmarks => match crate::bundle::current().benchmarks {
+            Some(page) => page(),
+            None => view! { <OtherPart/> }.into_any(),
+        },
         Route::Problem(id) => view! { <problem::ProblemPage id=id/> }.into_any(),
         Route::Widget { problem, widget, query } => {
             view! { <widget::WidgetPage problem=problem widget=widget query=query/> }.into_any()
@@ -79,6 +84,7 @@ pub fn App() -> impl IntoView {
                 <main id="main" tabindex="-1">{page}</main>
                 <footer class="site-footer">
                     <p>"Everything runs in your browser. Nothing you enter or upload leaves this page."</p>
+                    <nav aria-label="More"><a href="#/benchmarks" data-testid="benchmarks-link">"Benchmarks: how fast this site runs on your machine"</a></nav>
                 </footer>
             }
             .into_any()

@@ -39,6 +39,7 @@ macro_rules! registry {
                     None
                 },
                 lessons: None,
+                benchmarks: None,
             };)+
 
             /// Every problem's bundle, in the registry's order.
