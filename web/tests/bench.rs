@@ -1,5 +1,5 @@
 //! The Benchmarks page's jobs in headless Chromium, at small sizes, through the same function the
-//! worker calls (`run_job`): the clock is the browser's `performance.now()`, and each result has
+//! benchmarks' worker calls (`bench::reply`): the clock is the browser's `performance.now()`, and each result has
 //! the shape the page shows and exports.
 //!
 //! `CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_WEBDRIVER_JSON=$PWD/target/webdriver-frontier-web.json
@@ -8,7 +8,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use frontier_web::bench::{self, BenchJob, BenchResult};
-use frontier_web::jobs::{run_job, Job, JobReply};
+use frontier_web::jobs::JobReply;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -16,12 +16,12 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// Runs `bench` as the worker would and returns its result and the progress it reported.
 fn run(bench: BenchJob) -> (BenchResult, Vec<(usize, usize)>) {
     let mut progress = Vec::new();
-    let reply = run_job(&Job::Benchmark { bench }, None, |r| {
+    let reply = bench::reply(&bench, |r| {
         if let JobReply::Progress { done, total } = r {
             progress.push((done, total));
         }
     });
-    let JobReply::Done { result } = reply.reply else { panic!("{bench:?} failed: {:?}", reply.reply) };
+    let JobReply::Done { result } = reply else { panic!("{bench:?} failed: {reply:?}") };
     (serde_json::from_str(&result).unwrap_or_else(|e| panic!("{e}: {result}")), progress)
 }
 
@@ -62,7 +62,6 @@ fn the_retrieval_benchmark_reports_its_median_query() {
 
 #[wasm_bindgen_test]
 fn an_absurd_size_is_refused_in_the_browser_too() {
-    let reply =
-        run_job(&Job::Benchmark { bench: BenchJob::Retrieval { memories: 200_000, dims: 1536, k: 10 } }, None, |_| {});
-    assert!(matches!(reply.reply, JobReply::Failed { ref error } if error.contains("at most")), "{:?}", reply.reply);
+    let reply = bench::reply(&BenchJob::Retrieval { memories: 200_000, dims: 1536, k: 10 }, |_| {});
+    assert!(matches!(reply, JobReply::Failed { ref error } if error.contains("at most")), "{reply:?}");
 }

@@ -198,7 +198,8 @@ mod tests {
         assert!(dist.0.join("embed.js").exists());
         let page = point_page_at("<html><head>\n<script src=\"./boot.js\"></script></head></html>", &map)?;
         assert!(page.contains(&format!("src=\"./{}\"", map["boot.js"])), "{page}");
-        assert!(page.contains("<meta name=\"frontier-files\" content=\"{&quot;boot.js&quot;:"), "{page}");
+        let boot = format!("&quot;boot.js&quot;:&quot;{}&quot;", map["boot.js"]);
+        assert!(page.contains("<meta name=\"frontier-files\" content=\"{&quot;") && page.contains(&boot), "{page}");
         Ok(())
     }
 
