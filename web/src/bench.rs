@@ -785,7 +785,8 @@ mod tests {
             BenchJob::Retrieval { memories: 100_000, dims: 100_000, k: 10 },
             BenchJob::Retrieval { memories: 5, dims: 384, k: 10 },
             BenchJob::Traces { bytes: 0 },
-            BenchJob::Traces { bytes: 1 << 40 },
+            BenchJob::Traces { bytes: MAX_TRACE_BYTES + 1 },
+            BenchJob::Traces { bytes: usize::MAX },
         ];
         for job in refused {
             assert!(job.validate().is_err(), "{job:?} was accepted");
