@@ -37,10 +37,13 @@ fn reference_tokens() -> Result<Vec<u64>> {
 }
 
 /// The lab's route with a state: raw completion of `prompt`, `max_tokens` at `temperature`.
+/// The address of the lab with this prompt and these settings. Seed 1: sampled at 0.8, the story
+/// about the sea goes past 40 tokens (`frontier lm generate … --temperature 0.8 --top-k 0 --top-p 1
+/// --seed 1`); with seeds 3, 5 and 7 the first token drawn is the end of the text.
 fn route(prompt: &str, max_tokens: usize, temperature: f64) -> String {
     let state = serde_json::json!({
         "mode": "complete", "prompt": prompt, "max_tokens": max_tokens, "temperature": temperature,
-        "top_k": 0, "top_p": 1.0, "seed": 7, "layer": 6, "activation_text": "Hello world", "device": "apple-m2",
+        "top_k": 0, "top_p": 1.0, "seed": 1, "layer": 6, "activation_text": "Hello world", "device": "apple-m2",
     });
     let link = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(state.to_string());
     format!("#/edge/model?s=1.{link}")

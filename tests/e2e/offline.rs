@@ -141,7 +141,8 @@ fn every_file_but_the_public_addresses_carries_a_content_hash() -> Result<()> {
     ensure!(hashed >= 12, "only {hashed} hashed files");
     let page = std::fs::read_to_string(dist.join("index.html"))?;
     ensure!(
-        page.contains(r#"<meta name="frontier-files" content="{&quot;boot.js&quot;:"#),
+        page.contains(r#"<meta name="frontier-files" content="{&quot;"#)
+            && page.contains("&quot;boot.js&quot;:&quot;boot-"),
         "index.html names no files"
     );
     Ok(())

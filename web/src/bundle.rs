@@ -75,10 +75,13 @@ pub const fn named(name: &str) -> Bundle {
     panic!("no bundle has this name: see crate::widgets::bundles")
 }
 
+/// What a module serves before `start` sets its own bundle: the shared pages and nothing else. Not
+/// `HOME`, whose Benchmarks page every module would then link, nor `FULL`, which would make
+/// every widget reachable from every module.
+const UNSET: Bundle = Bundle { benchmarks: None, ..HOME };
+
 thread_local! {
-    // `HOME` until `start` sets the module's own: a default of `FULL` would make every widget
-    // reachable from every module.
-    static CURRENT: Cell<Bundle> = const { Cell::new(HOME) };
+    static CURRENT: Cell<Bundle> = const { Cell::new(UNSET) };
 }
 
 /// Sets the bundle this module is (once, at start).

@@ -9,10 +9,14 @@
 //!   with a little room: 1,440,428 bytes with compact embed views and the Embed menu's preview,
 //!   1,467,485 once BatchTopK and the AuxK loss train on the GPU (their WGSL kernels) and the
 //!   trace checker gained its small-fraction fast path, 1,528,897 with the Model lab's page (its
-//!   views only: the model runs in its own worker).
+//!   views only: the model runs in its own worker), 1,561,911 with the Benchmarks page (its views
+//!   and reference figures; the benchmarks run in their own worker).
 //! - The worker, loaded when a long job starts: 471,762 bytes once CSP solving, the calibration
 //!   analysis, the vote over sampled answers and the judge's measurement moved there; 494,823
 //!   with the same GPU kernels and fast path (SAE training and batches of traces run there).
+//! - The Benchmarks page's worker (`bench_worker`: the SAE step on the CPU and WebGPU, the
+//!   memory store, the trace checker), loaded when a benchmark starts: 305,233 bytes, within
+//!   350 KB.
 //! - The model lab's worker (`lm_worker`: the language model's engine, its tokenizer's Unicode
 //!   tables and the JSON protocol), loaded only by `#/edge/model` when the model is loaded:
 //!   259,622 bytes, within 300 KB. The model file itself (98 MB, `models/`) is the reader's
@@ -25,10 +29,10 @@ use anyhow::{bail, Context, Result};
 
 const HOME_LIMIT_BYTES: u64 = 400_000;
 const PROBLEM_LIMIT_BYTES: u64 = 700_000;
-const FULL_LIMIT_BYTES: u64 = 1_540_000;
+const FULL_LIMIT_BYTES: u64 = 1_575_000;
 const WORKER_LIMIT_BYTES: u64 = 500_000;
 const LM_WORKER_LIMIT_BYTES: u64 = 300_000;
-const BENCH_WORKER_LIMIT_BYTES: u64 = 500_000;
+const BENCH_WORKER_LIMIT_BYTES: u64 = 350_000;
 
 /// What one route (or the worker) loads, and the most its gzip size may be.
 #[derive(Debug, Clone, PartialEq)]
@@ -199,12 +203,12 @@ mod tests {
         assert_eq!(
             summary,
             vec![
-                ("#/lessons… (full: every widget)", 3, 1_540_000),
+                ("#/lessons… (full: every widget)", 3, 1_575_000),
                 ("#/, #/about, #/landscape, #/benchmarks (home)", 3, 400_000),
                 ("#/memory, its widgets and embeds (memory)", 3, 700_000),
                 ("the worker, when a long job starts", 3, 500_000),
                 ("the worker, when a long job starts (relaxed SIMD)", 3, 500_000),
-                ("the Benchmarks page's worker, when a benchmark starts", 3, 500_000),
+                ("the Benchmarks page's worker, when a benchmark starts", 3, 350_000),
                 ("the model lab's worker, when the model loads", 3, 300_000),
                 ("the model lab's worker, when the model loads (relaxed SIMD)", 3, 300_000),
             ]
