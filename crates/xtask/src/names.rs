@@ -144,21 +144,17 @@ mod tests {
     #[test]
     fn the_worker_and_data_files_are_renamed_and_the_page_points_at_them() -> Result<()> {
         let dist = Scratch::new("names");
-        dist.write("worker_loader.js", &loader("worker"));
-        dist.write("worker-relaxed_loader.js", &loader("worker-relaxed"));
-        dist.write("worker-relaxed.js", "relaxed script");
-        dist.write("worker-relaxed_bg.wasm", "relaxed module");
-        dist.write("worker.js", "script");
-        dist.write("worker_bg.wasm", "module");
-        dist.write("bench_worker_loader.js", &loader("bench_worker"));
-        dist.write("bench_worker.js", "bench script");
-        dist.write("bench_worker_bg.wasm", "bench module");
-        dist.write("lm_worker_loader.js", &loader("lm_worker"));
-        dist.write("lm_worker-relaxed_loader.js", &loader("lm_worker-relaxed"));
-        dist.write("lm_worker-relaxed.js", "lm relaxed script");
-        dist.write("lm_worker-relaxed_bg.wasm", "lm relaxed module");
-        dist.write("lm_worker.js", "lm script");
-        dist.write("lm_worker_bg.wasm", "lm module");
+        // Each worker build as Trunk (or `relaxed.rs`) leaves it: loader, script and module.
+        let write_worker = |stem: &str, script: &str, module: &str| {
+            dist.write(&format!("{stem}_loader.js"), &loader(stem));
+            dist.write(&format!("{stem}.js"), script);
+            dist.write(&format!("{stem}_bg.wasm"), module);
+        };
+        write_worker("worker", "script", "module");
+        write_worker("worker-relaxed", "relaxed script", "relaxed module");
+        write_worker("bench_worker", "bench script", "bench module");
+        write_worker("lm_worker", "lm script", "lm module");
+        write_worker("lm_worker-relaxed", "lm relaxed script", "lm relaxed module");
         dist.write("boot.js", "boot");
         dist.write("judge.bin", "weights");
         dist.write("embed.js", "embed");
